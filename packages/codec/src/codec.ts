@@ -1,0 +1,114 @@
+/**
+ * The codec interface: how a stream of byte chunks becomes frames, and frames
+ * become bytes. Modelled on tokio-util's `Decoder`/`Encoder` and Netty's frame
+ * decoders.
+ *
+ * A {@link Codec} is a reusable, stateless *description* of a wire format.
+ * Each stream asks it for a fresh {@link Decoder} (which holds that stream's
+ * partial input) and a fresh {@link Encoder}. One codec value can therefore
+ * serve any number of connections at once.
+ *
+ * @example A netstring codec (`5:hello,`), written from scratch
+ * ```ts
+ * import { type Codec, type Decoder, FrameTooLongError, DecodeError, TruncatedFrameError } from '@sluice/codec';
+ *
+ * export function netstring(maxLength = 1 << 20): Codec<Uint8Array> {
+ *   return {
+ *     name: 'netstring',
+ *     decoder(): Decoder<Uint8Array> {
+ *       let buffered = new Uint8Array(0);
+ *       return {
+ *         decode(chunk) {
+ *           buffered = buffered.length ? concat(buffered, chunk) : chunk;
+ *           const frames: Uint8Array[] = [];
+ *           for (;;) {
+ *             const colon = buffered.indexOf(0x3a);
+ *             if (colon < 0) return frames;
+ *             const length = Number(new TextDecoder().decode(buffered.subarray(0, colon)));
+ *             if (!Number.isSafeInteger(length)) throw new DecodeError('netstring: bad length');
+ *             if (length > maxLength) throw new FrameTooLongError(length, maxLength);
+ *             const end = colon + 1 + length;
+ *             if (buffered.length <= end) return frames;
+ *             if (buffered[end] !== 0x2c) throw new DecodeError('netstring: missing ","');
+ *             frames.push(buffered.subarray(colon + 1, end));
+ *             buffered = buffered.subarray(end + 1);
+ *           }
+ *         },
+ *         end() {
+ *           if (buffered.length) throw new TruncatedFrameError(buffered.length);
+ *           return [];
+ *         },
+ *       };
+ *     },
+ *     encoder: () => ({
+ *       encode: (frame) => concat(new TextEncoder().encode(`${frame.length}:`), frame, Uint8Array.of(0x2c)),
+ *     }),
+ *   };
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Per-stream decoding state: fed byte chunks in order, it returns the frames
+ * each chunk completes and keeps any incomplete tail for the next call.
+ *
+ * Contract:
+ * - `decode(chunk)` returns the frames completed by `chunk` (often none, often
+ *   one, sometimes many), in order. It may keep a reference to `chunk`: the
+ *   caller must not modify a chunk after handing it over.
+ * - `end()` is called once when input ends. It returns any final frames, or
+ *   throws a `TruncatedFrameError` if input stopped inside a frame.
+ * - Either method may throw a coded error (`ERR_FRAME_TOO_LONG`,
+ *   `ERR_DECODE`, …); after a throw the decoder is not used again.
+ * - A decoder must never allocate a buffer sized by an untrusted header
+ *   beyond its configured limit.
+ */
+export interface Decoder<T> {
+  /** Feeds the next chunk; returns the frames it completes, in order. */
+  decode(chunk: Uint8Array): T[];
+  /** Signals the end of input; returns final frames or throws on a partial frame. */
+  end(): T[];
+}
+
+/**
+ * Turns one frame into the bytes that carry it. Encoders are usually
+ * stateless; the codec still hands out one per stream so that stateful ones
+ * (compression contexts, sequence numbers) are possible.
+ *
+ * An encoder must refuse (throw) any frame its decoder would refuse, so that
+ * oversized frames are caught by the sender, not only by the receiver.
+ */
+export interface Encoder<T> {
+  /** Returns the bytes for `frame`. */
+  encode(frame: T): Uint8Array;
+}
+
+/**
+ * A wire format: a factory of per-stream decoders and encoders.
+ *
+ * `TDecoded` is what decoding yields; `TEncoded` is what encoding accepts
+ * (usually the same type; `lines()` decodes to `string` but also encodes
+ * `string`). Codec values hold configuration only and can be shared freely.
+ *
+ * @example Using a codec directly
+ * ```ts
+ * const codec = lengthPrefixed({ width: 2 });
+ * const bytes = codec.encoder().encode(new TextEncoder().encode('hi'));
+ * const frames = codec.decoder().decode(bytes); // [Uint8Array [104, 105]]
+ * ```
+ */
+export interface Codec<TDecoded, TEncoded = TDecoded> {
+  /** A short name for messages and debugging, such as `'lines'`. */
+  readonly name?: string;
+  /** Creates the decoding state for one stream. */
+  decoder(): Decoder<TDecoded>;
+  /** Creates the encoding state for one stream. */
+  encoder(): Encoder<TEncoded>;
+}
+
+/** The frame type a codec decodes to. */
+export type DecodedOf<C> = C extends Codec<infer D, unknown> ? D : never;
+/** The frame type a codec encodes from. */
+export type EncodedOf<C> = C extends Codec<unknown, infer E> ? E : never;

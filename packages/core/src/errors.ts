@@ -1,0 +1,117 @@
+/**
+ * The error base shared by every Sluice package, and the errors `@sluice/core`
+ * itself raises. Branch on `err.code`, not `instanceof`: codes stay stable
+ * across versions and across duplicate installs.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error Sluice raises: a `name`, a stable `code` and an
+ * optional `cause`.
+ *
+ * @example Branching on a code
+ * ```ts
+ * try {
+ *   for await (const frame of conn.framed(lengthPrefixed())) handle(frame);
+ * } catch (err) {
+ *   if (isSluiceError(err) && err.code === 'ERR_FRAME_TOO_LONG') console.warn('peer sent too much');
+ *   else throw err;
+ * }
+ * ```
+ */
+export class SluiceError extends Error {
+  override name = 'SluiceError';
+  /** A stable, machine-readable code such as `ERR_FRAME_TOO_LONG`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * Tells whether `value` is an error with a `code` of Sluice's shape, without
+ * relying on `instanceof` (which fails across duplicate installs).
+ *
+ * @example
+ * ```ts
+ * if (isSluiceError(err, 'ERR_CLOSED')) return;
+ * ```
+ */
+export function isSluiceError(value: unknown, code?: string): value is SluiceError {
+  if (!(value instanceof Error)) return false;
+  const actual: unknown = (value as Error & { code?: unknown }).code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
+}
+
+/**
+ * An operation was cancelled through an `AbortSignal`. Follows the platform's
+ * convention: `name` is `'AbortError'`, `code` is `'ABORT_ERR'`, and `cause`
+ * holds the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect({ host, port, signal: AbortSignal.timeout(1000) });
+ * ```
+ */
+export class AbortError extends SluiceError {
+  override name = 'AbortError';
+
+  constructor(reason?: unknown, message = 'The operation was aborted') {
+    super('ABORT_ERR', message, reason === undefined ? undefined : { cause: reason });
+  }
+}
+
+/**
+ * A value was written to a channel, connection or stream that is already
+ * closed for writing.
+ *
+ * @example
+ * ```ts
+ * ch.end();
+ * await ch.push(1); // rejects with ClosedError, code 'ERR_CLOSED'
+ * ```
+ */
+export class ClosedError extends SluiceError {
+  override name = 'ClosedError';
+
+  constructor(message = 'Cannot write: the stream is closed') {
+    super('ERR_CLOSED', message);
+  }
+}
+
+/**
+ * A bounded buffer was full and its overflow policy is `'error'`.
+ *
+ * @example
+ * ```ts
+ * const ch = channel<number>({ capacity: 1, overflow: 'error' });
+ * ch.offer(1);
+ * ch.offer(2); // throws OverflowError, code 'ERR_OVERFLOW'
+ * ```
+ */
+export class OverflowError extends SluiceError {
+  override name = 'OverflowError';
+  /** The capacity that was exceeded. */
+  readonly limit: number;
+
+  constructor(limit: number, what = 'buffer') {
+    super('ERR_OVERFLOW', `The ${what} is full: limit ${limit}`);
+    this.limit = limit;
+  }
+}
+
+/**
+ * Throws an {@link AbortError} carrying the signal's reason if `signal` has
+ * been aborted.
+ *
+ * @example
+ * ```ts
+ * throwIfAborted(options.signal);
+ * ```
+ */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(signal.reason);
+}

@@ -1,0 +1,30 @@
+/**
+ * The root test configuration: one vitest project per package, all run on the
+ * TypeScript sources (no build needed). Run with `pnpm test`, which points
+ * vitest at this file (vitest 4 no longer discovers workspace files itself).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+const packages = ['core', 'codec', 'net', 'rx', 'sluice'] as const;
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@sluice\/(core|codec|net|rx)$/, replacement: source('$1') },
+      { find: /^sluice$/, replacement: source('sluice') },
+    ],
+  },
+  test: {
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `./packages/${name}`,
+        include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      },
+    })),
+  },
+});
