@@ -1,1 +1,36 @@
-export {};
+/**
+ * Node sockets as async iterables: TCP, IPC, TLS and UDP, with awaitable
+ * writes, real backpressure and framing codecs.
+ *
+ * @example A line-echo server and a client
+ * ```ts
+ * import { lines } from '@sluice/codec';
+ * import { connect, listen } from '@sluice/net';
+ *
+ * const listener = await listen({ host: '127.0.0.1', port: 0 });
+ * const served = listener.serve(async (conn) => {
+ *   const io = conn.framed(lines());
+ *   for await (const line of io) await io.write(`echo: ${line}`);
+ * });
+ *
+ * const conn = await connect(listener.address);
+ * const io = conn.framed(lines());
+ * await io.write('hello');
+ * await io.closeWrite();
+ * for await (const line of io) console.log(line); // "echo: hello"
+ * await listener.close();
+ * await served;
+ * ```
+ *
+ * @module
+ */
+export type { IpAddress, PathAddress, SocketAddress } from './address.js';
+export { connect, type ConnectOptions } from './connect.js';
+export { Connection, type ConnectionCounters, type ConnectionOptions, type SignalOptions } from './connection.js';
+export { bind, DatagramSocket, type BindOptions, type Datagram } from './datagram.js';
+export { ConnectTimeoutError, IdleTimeoutError, InvalidOptionsError } from './errors.js';
+export { Framed, type FramedOptions } from './framed.js';
+export { fromNodeSocket } from './from-node-socket.js';
+export { listen, type ListenOptions } from './listen.js';
+export { Listener, type ListenerCounters } from './listener.js';
+export type { ConnectionHandler, HandlerContext, ServeOptions } from './serve.js';

@@ -1,0 +1,102 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { AbortError } from '@sluice/core';
+import { formatAddress } from './address.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import { ConnectTimeoutError, InvalidOptionsError } from './errors.js';
+
+/** Options of {@link connect}: give `host` and `port`, or `path`. */
+export interface ConnectOptions extends ConnectionOptions {
+  /** Host name or IP address. @default 'localhost' */
+  host?: string;
+  /** TCP port. */
+  port?: number;
+  /** Unix socket path or Windows pipe name, instead of `host`/`port`. */
+  path?: string;
+  /**
+   * Connect with TLS: `true` for the system's trusted CAs and hostname
+   * checks, or Node's `tls.ConnectionOptions` (`ca`, `cert`, `key`,
+   * `servername`, …). TLS 1.2 is the minimum.
+   */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Aborts connecting: the promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Milliseconds allowed for connecting (and the TLS handshake); then `ERR_CONNECT_TIMEOUT`. */
+  timeout?: number;
+  /** Disable Nagle's algorithm, for low latency. @default true */
+  noDelay?: boolean;
+  /** Enable TCP keep-alive probes; a number sets the initial delay in ms. @default false */
+  keepAlive?: boolean | number;
+}
+
+/**
+ * Opens a client connection over TCP, IPC or TLS. Resolves once connected
+ * (and, with TLS, once the handshake has succeeded); rejects with Node's own
+ * error (`ECONNREFUSED`, `ENOENT`, a certificate error, …), an `AbortError`,
+ * or `ERR_CONNECT_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * await using conn = await connect({ host: '127.0.0.1', port: 9000, timeout: 5000 });
+ * const io = conn.framed(lines());
+ * await io.write('PING');
+ * ```
+ */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const { signal, timeout, path } = options;
+  if (path === undefined && options.port === undefined) throw new InvalidOptionsError('connect() needs a port or a path');
+  if (path !== undefined && options.port !== undefined) throw new InvalidOptionsError('connect() takes a port or a path, not both');
+  if (signal?.aborted) throw new AbortError(signal.reason);
+
+  const socket = openSocket(options);
+  const target = formatAddress(options);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = timeout === undefined ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
+      const onAbort = () => fail(new AbortError(signal?.reason));
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        socket.off('error', fail);
+        socket.off(options.tls ? 'secureConnect' : 'connect', succeed);
+      };
+      function fail(error: Error) {
+        cleanup();
+        reject(error);
+      }
+      function succeed() {
+        cleanup();
+        resolve();
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', fail);
+      socket.once(options.tls ? 'secureConnect' : 'connect', succeed);
+    });
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return new Connection(socket, { ...options, path });
+}
+
+function openSocket(options: ConnectOptions): net.Socket {
+  const { host = 'localhost', port, path } = options;
+  const keepAlive = options.keepAlive ?? false;
+  const common = {
+    allowHalfOpen: true,
+    noDelay: options.noDelay ?? true,
+    keepAlive: keepAlive !== false,
+    ...(typeof keepAlive === 'number' ? { keepAliveInitialDelay: keepAlive } : {}),
+  };
+  const endpoint = path !== undefined ? { path } : { host, port: port as number };
+  if (!options.tls) return net.connect({ ...common, ...endpoint });
+  const tlsOptions = options.tls === true ? {} : options.tls;
+  const servername = path === undefined && net.isIP(host) === 0 ? host : undefined;
+  return tls.connect({
+    minVersion: 'TLSv1.2',
+    ...(servername === undefined ? {} : { servername }),
+    ...common,
+    ...tlsOptions,
+    ...endpoint,
+  });
+}

@@ -1,0 +1,361 @@
+import type { Socket } from 'node:net';
+import { ReadableStream, WritableStream } from 'node:stream/web';
+import { AbortError, ClosedError } from '@sluice/core';
+import type { Codec } from '@sluice/codec';
+import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
+import { IdleTimeoutError } from './errors.js';
+import { Framed, type FramedOptions } from './framed.js';
+import { type Deferred, deferred, raceSignal, RESOLVED } from './internal/settle.js';
+import { SocketSource } from './internal/socket-source.js';
+
+/** Options shared by every connection, accepted or dialled. */
+export interface ConnectionOptions {
+  /**
+   * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
+   * with nothing read or written. `0` or absent: no idle timeout.
+   */
+  idleTimeout?: number;
+  /**
+   * Bytes received but not yet read that pause reading from the socket.
+   * @default 65536
+   */
+  readHighWaterMark?: number;
+  /**
+   * How long `close()` waits for the peer to finish before destroying the socket.
+   * @default 2000
+   */
+  closeTimeout?: number;
+}
+
+/** Counters of what went through a connection. */
+export interface ConnectionCounters {
+  bytesIn: number;
+  bytesOut: number;
+  framesIn: number;
+  framesOut: number;
+}
+
+/** Options of one async operation. */
+export interface SignalOptions {
+  /** Aborts the operation; it then rejects with an `AbortError`. */
+  signal?: AbortSignal | undefined;
+}
+
+const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
+const DEFAULT_CLOSE_TIMEOUT = 2000;
+
+/**
+ * A connected stream socket (TCP, IPC or TLS) as an async iterable of byte
+ * chunks, with awaitable writes.
+ *
+ * - Reading pulls: nothing is read from the socket until you ask, and at most
+ *   `readHighWaterMark` bytes wait in memory for a slow reader.
+ * - `await write()` resolves once the data is accepted below the socket's
+ *   high-water mark, so an awaiting writer cannot outrun a slow peer.
+ * - Leaving a `for await` early closes the connection; use {@link reader} to
+ *   read a while and keep the connection open.
+ * - Errors (a reset, an idle timeout) reject the waiting read or write with
+ *   the real error.
+ *
+ * @example Echo one client
+ * ```ts
+ * await using conn = await connect({ host: '127.0.0.1', port });
+ * await conn.write('hello\n');
+ * await conn.closeWrite();
+ * for await (const chunk of conn) process.stdout.write(chunk);
+ * ```
+ */
+export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
+  /** Where the peer is. */
+  readonly remoteAddress: SocketAddress | undefined;
+  /** Where this end is. */
+  readonly localAddress: SocketAddress | undefined;
+  /** Resolves once the socket is fully closed (it never rejects). */
+  readonly closed: Promise<void>;
+
+  readonly #socket: Socket;
+  readonly #source: SocketSource;
+  readonly #closeTimeout: number;
+  readonly #frames = { in: 0, out: 0 };
+  #error: unknown;
+  #drain: Deferred<void> | undefined;
+  #finished: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #unwrapped = false;
+
+  /** @internal Use `connect()`, `listen()` or `fromNodeSocket()`. */
+  constructor(socket: Socket, options: ConnectionOptions & { path?: string | undefined } = {}) {
+    this.#socket = socket;
+    this.#source = new SocketSource(socket, options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK);
+    this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    this.remoteAddress = remoteAddressOf(socket, options.path);
+    this.localAddress = localAddressOf(socket, options.path);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', this.#onError);
+    socket.on('drain', this.#onDrain);
+    socket.once('close', this.#onClose);
+    const idleTimeout = options.idleTimeout ?? 0;
+    if (idleTimeout > 0) {
+      socket.setTimeout(idleTimeout);
+      socket.on('timeout', () => socket.destroy(new IdleTimeoutError(idleTimeout)));
+    }
+  }
+
+  /** Bytes and frames in and out so far. */
+  get counters(): ConnectionCounters {
+    return {
+      bytesIn: this.#socket.bytesRead,
+      bytesOut: this.#socket.bytesWritten,
+      framesIn: this.#frames.in,
+      framesOut: this.#frames.out,
+    };
+  }
+
+  /** True once the connection can neither read nor write. */
+  get destroyed(): boolean {
+    return this.#socket.destroyed;
+  }
+
+  /**
+   * Writes bytes (or a UTF-8 string). Resolves at once while the socket's
+   * write buffer is below its high-water mark, otherwise when it drains.
+   * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`.
+   *
+   * If `signal` aborts while waiting, the promise rejects with an
+   * `AbortError`; the data itself is already queued and will still be sent.
+   *
+   * @example
+   * ```ts
+   * for (const frame of frames) await conn.write(frame);
+   * ```
+   */
+  write(data: Uint8Array | string, options?: SignalOptions): Promise<void> {
+    const socket = this.#socket;
+    if (socket.writableEnded || socket.destroyed || this.#unwrapped) return Promise.reject(this.#writeClosedError());
+    if (socket.write(data)) return RESOLVED;
+    return this.waitForDrain(options?.signal);
+  }
+
+  /**
+   * Sends FIN (half-close): no more writes, but reading goes on until the
+   * peer ends. Resolves once everything written has been handed to the
+   * operating system.
+   *
+   * @example
+   * ```ts
+   * await conn.write(request);
+   * await conn.closeWrite();
+   * for await (const chunk of conn) response.push(chunk);
+   * ```
+   */
+  closeWrite(): Promise<void> {
+    if (this.#finished !== undefined) return this.#finished;
+    const socket = this.#socket;
+    if (socket.destroyed) return (this.#finished = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
+    this.#finished = new Promise<void>((resolve, reject) => {
+      const onFinish = () => {
+        socket.off('close', onClose);
+        this.#onDrain(); // everything written was flushed: waiting writers are done
+        resolve();
+      };
+      const onClose = () => {
+        socket.off('finish', onFinish);
+        if (this.#error === undefined) resolve();
+        else reject(this.#error);
+      };
+      socket.once('finish', onFinish);
+      socket.once('close', onClose);
+    });
+    this.#finished.catch(() => {});
+    socket.end();
+    return this.#finished;
+  }
+
+  /**
+   * Ends gracefully: sends FIN after what was written, discards what still
+   * arrives, and destroys the socket once the peer has finished too or after
+   * `closeTimeout`. Resolves once the socket is closed.
+   *
+   * @example
+   * ```ts
+   * await conn.write('bye\n');
+   * await conn.close();
+   * ```
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    const socket = this.#socket;
+    if (socket.destroyed) return (this.#closing = this.closed);
+    this.#source.discard();
+    this.closeWrite().catch(() => {});
+    const timer = setTimeout(() => socket.destroy(), this.#closeTimeout);
+    timer.unref?.();
+    this.#closing = this.closed.then(() => clearTimeout(timer));
+    return this.#closing;
+  }
+
+  /**
+   * Ends at once. With an `error`, every waiting read and write rejects with it.
+   *
+   * @example
+   * ```ts
+   * conn.destroy(new Error('protocol violation'));
+   * ```
+   */
+  destroy(error?: Error): void {
+    if (error !== undefined && this.#error === undefined) this.#error = error;
+    this.#socket.destroy(error);
+  }
+
+  /**
+   * Reads this connection through `codec`: an async iterable of frames with
+   * `write(frame)`, `writeAll(source)` and a batched iteration.
+   *
+   * @example
+   * ```ts
+   * const io = conn.framed(lines());
+   * for await (const line of io) await io.write(line.toUpperCase());
+   * ```
+   */
+  framed<TDecoded, TEncoded = TDecoded>(
+    codec: Codec<TDecoded, TEncoded>,
+    options?: FramedOptions,
+  ): Framed<TDecoded, TEncoded> {
+    return new Framed(this, codec, this.#source, this.#frames, options);
+  }
+
+  /**
+   * An async iterable over the incoming chunks that leaves the connection open
+   * when the loop ends early: read a greeting, then switch protocols.
+   *
+   * @example
+   * ```ts
+   * for await (const chunk of conn.reader()) { if (isEndOfHeader(chunk)) break; }
+   * const io = conn.framed(lengthPrefixed()); // same connection, still open
+   * ```
+   */
+  reader(options?: SignalOptions): AsyncIterable<Uint8Array> {
+    const source = this.#source;
+    const signal = options?.signal;
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => source.next(signal),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+      }),
+    };
+  }
+
+  /**
+   * Iterates incoming chunks. Leaving the loop early (`break`, `return`, a
+   * throw) closes the connection.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array, undefined> {
+    const source = this.#source;
+    return {
+      next: () => source.next(),
+      return: async () => {
+        await this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  /** `await using conn = await connect(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * This connection as a web `ReadableStream` of bytes. Cancelling the
+   * stream closes the connection.
+   *
+   * @example
+   * ```ts
+   * await conn.readable().pipeTo(fileWritable);
+   * ```
+   */
+  readable(): ReadableStream<Uint8Array> {
+    const source = this.#source;
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const result = await source.next();
+          if (result.done) controller.close();
+          else controller.enqueue(result.value);
+        },
+        cancel: () => this.close(),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /**
+   * A web `WritableStream` into this connection: closing the stream half-closes
+   * the connection, aborting it destroys the connection.
+   *
+   * @example
+   * ```ts
+   * await someReadableStream.pipeTo(conn.writable());
+   * ```
+   */
+  writable(): WritableStream<Uint8Array> {
+    return new WritableStream<Uint8Array>({
+      write: (chunk) => this.write(chunk),
+      close: () => this.closeWrite(),
+      abort: (reason: unknown) => this.destroy(reason instanceof Error ? reason : new AbortError(reason)),
+    });
+  }
+
+  /**
+   * Hands the underlying Node socket back, with any bytes received but not yet
+   * read pushed back into it. The `Connection` is unusable afterwards.
+   *
+   * @example
+   * ```ts
+   * const socket = conn.unwrap();
+   * socket.pipe(process.stdout);
+   * ```
+   */
+  unwrap(): Socket {
+    const socket = this.#socket;
+    this.#unwrapped = true;
+    const unread = this.#source.detach();
+    socket.off('error', this.#onError);
+    socket.off('drain', this.#onDrain);
+    socket.off('close', this.#onClose);
+    socket.removeAllListeners('timeout');
+    socket.setTimeout(0);
+    for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
+    return socket;
+  }
+
+  /** @internal Resolves when the socket's write buffer drains; rejects if it closes first. */
+  waitForDrain(signal?: AbortSignal): Promise<void> {
+    this.#drain ??= deferred();
+    return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
+  }
+
+  #writeClosedError(): unknown {
+    return this.#error ?? new ClosedError('Cannot write: the connection is closed for writing');
+  }
+
+  #onError = (error: Error): void => {
+    if (this.#error === undefined) this.#error = error;
+    this.#source.fail(this.#error);
+  };
+
+  #onDrain = (): void => {
+    const drain = this.#drain;
+    this.#drain = undefined;
+    drain?.resolve();
+  };
+
+  #onClose = (): void => {
+    const drain = this.#drain;
+    this.#drain = undefined;
+    if (drain !== undefined) {
+      drain.promise.catch(() => {});
+      drain.reject(this.#writeClosedError());
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Errors raised by `@sluice/net`. Every one extends `SluiceError` and carries a
+ * stable `code`; errors from the operating system (`ECONNREFUSED`,
+ * `ECONNRESET`, …) and from TLS pass through unchanged, with Node's own codes.
+ *
+ * @module
+ */
+import { SluiceError } from '@sluice/core';
+
+/**
+ * A connection was silent (nothing read or written) for longer than its
+ * `idleTimeout` and was closed. Code `ERR_IDLE_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect({ host, port, idleTimeout: 30_000 });
+ * try { for await (const chunk of conn) use(chunk); }
+ * catch (err) { if (isSluiceError(err, 'ERR_IDLE_TIMEOUT')) console.log('peer went quiet'); }
+ * ```
+ */
+export class IdleTimeoutError extends SluiceError {
+  override name = 'IdleTimeoutError';
+  /** The idle time allowed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number) {
+    super('ERR_IDLE_TIMEOUT', `Connection idle for more than ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A connection attempt did not complete within its `timeout`. Code
+ * `ERR_CONNECT_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * await connect({ host: '10.255.255.1', port: 80, timeout: 500 }); // rejects with ConnectTimeoutError
+ * ```
+ */
+export class ConnectTimeoutError extends SluiceError {
+  override name = 'ConnectTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number, target: string) {
+    super('ERR_CONNECT_TIMEOUT', `Connecting to ${target} took longer than ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * Options given to `listen`, `connect` or `bind` do not make sense. Code
+ * `ERR_INVALID_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * await listen({ port: 0, path: '/tmp/x.sock' }); // rejects: give either host/port or path
+ * ```
+ */
+export class InvalidOptionsError extends SluiceError {
+  override name = 'InvalidOptionsError';
+
+  constructor(message: string) {
+    super('ERR_INVALID_OPTIONS', message);
+  }
+}

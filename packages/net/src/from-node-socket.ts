@@ -1,0 +1,20 @@
+import type { Socket } from 'node:net';
+import { Connection, type ConnectionOptions } from './connection.js';
+
+/**
+ * Adopts an existing, connected `net.Socket` or `tls.TLSSocket` (from an HTTP
+ * upgrade, a legacy server, …) as a Sluice {@link Connection}. Give it back
+ * with `conn.unwrap()`. For half-close to work, the socket should have been
+ * created with `allowHalfOpen: true`.
+ *
+ * @example Adopting sockets one at a time
+ * ```ts
+ * server.on('upgrade', (req, socket) => {
+ *   const conn = fromNodeSocket(socket as Socket);
+ *   void handle(conn.framed(lengthPrefixed()));
+ * });
+ * ```
+ */
+export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Connection {
+  return new Connection(socket, options);
+}

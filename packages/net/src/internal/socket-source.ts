@@ -1,0 +1,177 @@
+import type { Socket } from 'node:net';
+import { AbortError } from '@sluice/core';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
+
+interface Waiter {
+  resolve(result: IteratorResult<Uint8Array, undefined>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Pull-based reading of a `net.Socket`, shared by every reader of one
+ * connection (raw iteration, framed iteration, web streams).
+ *
+ * The socket runs in flowing mode (the fastest way Node delivers bytes); each
+ * `'data'` chunk goes straight to a waiting `next()` or into a queue. When the
+ * queue holds `highWaterMark` bytes the socket is paused, so a slow consumer
+ * holds at most the queue plus the socket's own readable buffer, whatever the
+ * peer sends. Errors are kept as they happened and handed to the waiting
+ * reader, never replaced by a generic one.
+ *
+ * @internal
+ */
+export class SocketSource {
+  readonly #socket: Socket;
+  readonly #highWaterMark: number;
+  #queue: Uint8Array[] = [];
+  #head = 0;
+  #queuedBytes = 0;
+  #waiter: Waiter | undefined;
+  #ended = false;
+  #error: unknown;
+  #paused = false;
+  #detached = false;
+
+  constructor(socket: Socket, highWaterMark: number) {
+    this.#socket = socket;
+    this.#highWaterMark = highWaterMark;
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('close', this.#onClose);
+    // Nothing is read until a consumer pulls: reading is demand-driven.
+    socket.pause();
+    this.#paused = true;
+  }
+
+  /** Bytes received but not yet read. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** True once the peer's end of stream (or an error) has been read. */
+  get finished(): boolean {
+    return (this.#ended || this.#error !== undefined) && this.#head === this.#queue.length;
+  }
+
+  /** Records the error that ends reading; the waiting reader gets it after queued data. */
+  fail(error: unknown): void {
+    if (this.#error !== undefined || this.#ended) return;
+    this.#error = error;
+    this.#settleWaiter();
+  }
+
+  /** Resolves with the next chunk, or done at the end of the stream. */
+  next(signal?: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
+    if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#shift(), done: false });
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (this.#ended) return DONE_PROMISE;
+    if (this.#waiter !== undefined) return Promise.reject(new Error('SocketSource: concurrent next() calls'));
+    if (this.#paused) this.#resume();
+    if (signal === undefined) {
+      return new Promise((resolve, reject) => {
+        this.#waiter = { resolve, reject };
+      });
+    }
+    return this.#nextWithSignal(signal);
+  }
+
+  /** Stops reading and hands back what was queued but not read (used by `unwrap`). */
+  detach(): Uint8Array[] {
+    this.#detached = true;
+    const socket = this.#socket;
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    socket.off('close', this.#onClose);
+    socket.pause();
+    const rest = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    this.#queuedBytes = 0;
+    this.#settleWaiter();
+    return rest;
+  }
+
+  /** Drops queued data and keeps discarding what arrives (used while closing). */
+  discard(): void {
+    this.#queue = [];
+    this.#head = 0;
+    this.#queuedBytes = 0;
+    if (this.#paused) this.#resume();
+  }
+
+  #nextWithSignal(signal: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
+    if (signal.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (this.#waiter !== waiter) return;
+        this.#waiter = undefined;
+        reject(new AbortError(signal.reason));
+      };
+      const waiter: Waiter = {
+        resolve: (result) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      this.#waiter = waiter;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #shift(): Uint8Array {
+    const chunk = this.#queue[this.#head] as Uint8Array;
+    this.#queue[this.#head++] = undefined as unknown as Uint8Array;
+    this.#queuedBytes -= chunk.byteLength;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
+    if (this.#paused && this.#queuedBytes < this.#highWaterMark) this.#resume();
+    return chunk;
+  }
+
+  #resume(): void {
+    this.#paused = false;
+    if (!this.#detached) this.#socket.resume();
+  }
+
+  #onData = (chunk: Uint8Array): void => {
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      waiter.resolve({ value: chunk, done: false });
+      return;
+    }
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.byteLength;
+    if (this.#queuedBytes >= this.#highWaterMark && !this.#paused) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+  };
+
+  #onEnd = (): void => {
+    this.#ended = true;
+    this.#settleWaiter();
+  };
+
+  #onClose = (): void => {
+    // A socket closed without 'end' or 'error' was destroyed locally: reading ends.
+    this.#ended = true;
+    this.#settleWaiter();
+  };
+
+  #settleWaiter(): void {
+    const waiter = this.#waiter;
+    if (waiter === undefined || this.#head < this.#queue.length) return;
+    this.#waiter = undefined;
+    if (this.#error !== undefined) waiter.reject(this.#error);
+    else waiter.resolve(DONE);
+  }
+}

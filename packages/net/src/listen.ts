@@ -1,0 +1,102 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { AbortError } from '@sluice/core';
+import type { SocketAddress } from './address.js';
+import type { ConnectionOptions } from './connection.js';
+import { InvalidOptionsError } from './errors.js';
+import { Listener } from './listener.js';
+
+/** Options of {@link listen}: give `port` (and `host`), or `path`. */
+export interface ListenOptions extends ConnectionOptions {
+  /** Address to bind. @default '127.0.0.1' (loopback only: pass `'0.0.0.0'` or `'::'` to accept remote clients) */
+  host?: string;
+  /** TCP port; `0` picks a free one (read it from `listener.address`). */
+  port?: number;
+  /** Unix socket path or Windows pipe name, instead of `host`/`port`. */
+  path?: string;
+  /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert`, …). TLS 1.2 is the minimum. */
+  tls?: tls.TlsOptions;
+  /** Aborting before the listener is bound rejects; afterwards it closes the listener. */
+  signal?: AbortSignal;
+  /** Connections open at once; the excess is refused at once. */
+  maxConnections?: number;
+  /**
+   * Length of the kernel's queue of connections not yet accepted. Node's 511
+   * overflows under bursts of thousands of connects.
+   * @default 4096
+   */
+  backlog?: number;
+  /**
+   * Accepted connections that may wait for the consumer to pull them; past
+   * this, new connections are refused so a slow accept loop cannot pile up sockets.
+   * @default 1024
+   */
+  acceptQueue?: number;
+  /** Disable Nagle's algorithm on accepted connections. @default true */
+  noDelay?: boolean;
+  /** Told about TLS handshakes that failed (the listener carries on). */
+  onClientError?: (error: Error) => void;
+}
+
+/**
+ * Binds a server socket (TCP, IPC or TLS) and resolves to a {@link Listener}
+ * once it is listening. Rejects with Node's error (`EADDRINUSE`, `EACCES`, …)
+ * or an `AbortError`.
+ *
+ * @example
+ * ```ts
+ * const listener = await listen({ host: '127.0.0.1', port: 0, idleTimeout: 30_000 });
+ * for await (const conn of listener) void handle(conn);
+ * ```
+ */
+export async function listen(options: ListenOptions): Promise<Listener> {
+  const { path, signal } = options;
+  if (path === undefined && options.port === undefined) throw new InvalidOptionsError('listen() needs a port or a path');
+  if (path !== undefined && options.port !== undefined) throw new InvalidOptionsError('listen() takes a port or a path, not both');
+  if (signal?.aborted) throw new AbortError(signal.reason);
+
+  const secure = options.tls !== undefined;
+  const serverOptions = { allowHalfOpen: true, noDelay: options.noDelay ?? true };
+  const server = secure
+    ? tls.createServer({ minVersion: 'TLSv1.2', ...options.tls, ...serverOptions })
+    : net.createServer({ ...serverOptions, pauseOnConnect: true });
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      server.off('listening', onListening);
+      server.close();
+      reject(new AbortError(signal?.reason));
+    };
+    const onError = (error: Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = () => {
+      signal?.removeEventListener('abort', onAbort);
+      server.off('error', onError);
+      resolve();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    server.once('error', onError);
+    server.once('listening', onListening);
+    const backlog = options.backlog ?? 4096;
+    if (path !== undefined) server.listen({ path, backlog });
+    else server.listen({ host: options.host ?? '127.0.0.1', port: options.port, backlog });
+  });
+
+  const listener = new Listener(server, boundAddress(server, path), {
+    connection: { ...options, path },
+    acceptQueue: options.acceptQueue ?? 1024,
+    onClientError: options.onClientError,
+  }, secure);
+  signal?.addEventListener('abort', () => void listener.close(), { once: true });
+  return listener;
+}
+
+function boundAddress(server: net.Server, path: string | undefined): SocketAddress {
+  const address = server.address();
+  if (path !== undefined || address === null || typeof address === 'string') return { path: path ?? String(address) };
+  return { host: address.address, port: address.port, family: address.family };
+}

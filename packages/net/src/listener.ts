@@ -1,0 +1,182 @@
+import type { Server, Socket } from 'node:net';
+import { AbortError } from '@sluice/core';
+import type { SocketAddress } from './address.js';
+import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
+import { serveConnections, type ServeOptions, type ConnectionHandler } from './serve.js';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** What a listener has seen so far. */
+export interface ListenerCounters {
+  /** Connections handed out (or waiting to be). */
+  accepted: number;
+  /** Connections refused: past `maxConnections`, or while the accept queue was full. */
+  refused: number;
+  /** TLS handshakes that failed. */
+  handshakeFailures: number;
+}
+
+/** @internal How a listener wraps its server. */
+export interface ListenerInit {
+  connection: ConnectionOptions & { path?: string | undefined };
+  acceptQueue: number;
+  onClientError: ((error: Error) => void) | undefined;
+}
+
+/**
+ * A bound server socket: an async iterable of accepted connections. Created by
+ * `listen()`.
+ *
+ * Connections are handed out as the consumer pulls. Those not yet pulled wait
+ * in a bounded queue (`acceptQueue`); past it, and past `maxConnections`, new
+ * connections are refused at once. Leaving a `for await` early closes the
+ * listener (connections already handed out stay open: they are yours).
+ *
+ * @example One server, many clients
+ * ```ts
+ * await using listener = await listen({ host: '127.0.0.1', port: 0 });
+ * console.log('listening on', listener.address);
+ * await listener.serve(async (conn) => {
+ *   for await (const chunk of conn) await conn.write(chunk);
+ * });
+ * ```
+ */
+export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
+  /** Where the listener is bound: `{ host, port }` or `{ path }`. */
+  readonly address: SocketAddress;
+
+  readonly #server: Server;
+  readonly #init: ListenerInit;
+  readonly #queue: Connection[] = [];
+  readonly #counters: ListenerCounters = { accepted: 0, refused: 0, handshakeFailures: 0 };
+  #waiter: ((conn: Connection | undefined) => void) | undefined;
+  #error: unknown;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use `listen()`. */
+  constructor(server: Server, address: SocketAddress, init: ListenerInit, secure: boolean) {
+    this.#server = server;
+    this.address = address;
+    this.#init = init;
+    server.on(secure ? 'secureConnection' : 'connection', this.#onConnection);
+    server.on('drop', () => this.#counters.refused++);
+    server.on('tlsClientError', (error: Error) => {
+      this.#counters.handshakeFailures++;
+      this.#init.onClientError?.(error);
+    });
+    server.on('error', (error: Error) => {
+      this.#error ??= error;
+      this.#wake(undefined);
+    });
+  }
+
+  /** Accepted, refused and failed-handshake counts. */
+  get counters(): Readonly<ListenerCounters> {
+    return { ...this.#counters };
+  }
+
+  /** True once `close()` was called (or the listener failed). */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * Waits for the next connection; resolves `undefined` once the listener is
+   * closed.
+   *
+   * @example
+   * ```ts
+   * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
+   * ```
+   */
+  accept(options?: SignalOptions): Promise<Connection | undefined> {
+    const next = this.#queue.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (this.#closing !== undefined) return Promise.resolve(undefined);
+    if (this.#waiter !== undefined) return Promise.reject(new Error('Listener: accept() is already waiting'));
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiter = undefined;
+        reject(new AbortError(signal?.reason));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiter = (conn) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (conn === undefined && this.#error !== undefined) reject(this.#error);
+        else resolve(conn);
+      };
+    });
+  }
+
+  /**
+   * Runs `handler` for every connection, many at once, until the listener
+   * closes; then waits for running handlers. See {@link ServeOptions}.
+   *
+   * @example
+   * ```ts
+   * await listener.serve(handle, { signal: shutdown.signal, shutdownTimeout: 10_000, onError: console.error });
+   * ```
+   */
+  serve(handler: ConnectionHandler, options: ServeOptions = {}): Promise<void> {
+    return serveConnections(this, handler, options);
+  }
+
+  /**
+   * Stops accepting, closes connections accepted but not yet handed out, and
+   * resolves once the listening socket is closed. Connections already handed
+   * out are left to their owners.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    const server = this.#server;
+    this.#closing = new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close();
+      // The listening handle is released in the loop's close phase, after check.
+      setImmediate(() => setImmediate(resolve));
+    });
+    for (const conn of this.#queue.splice(0)) conn.destroy();
+    this.#wake(undefined);
+    return this.#closing;
+  }
+
+  /** Iterates connections as they are accepted; leaving early closes the listener. */
+  [Symbol.asyncIterator](): AsyncIterator<Connection, undefined> {
+    return {
+      next: async () => {
+        const conn = await this.accept();
+        return conn === undefined ? DONE : { value: conn, done: false };
+      },
+      return: async () => {
+        await this.close();
+        return DONE;
+      },
+    };
+  }
+
+  /** `await using listener = await listen(…)` closes it at scope end. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #onConnection = (socket: Socket): void => {
+    if (this.#closing !== undefined || (this.#waiter === undefined && this.#queue.length >= this.#init.acceptQueue)) {
+      this.#counters.refused++;
+      socket.destroy();
+      return;
+    }
+    this.#counters.accepted++;
+    const conn = new Connection(socket, this.#init.connection);
+    if (this.#waiter !== undefined) this.#wake(conn);
+    else this.#queue.push(conn);
+  };
+
+  #wake(conn: Connection | undefined): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.(conn);
+  }
+}

@@ -1,0 +1,83 @@
+import type { Connection } from './connection.js';
+import type { Listener } from './listener.js';
+
+/** Handles one connection. The connection is closed when the returned promise settles. */
+export type ConnectionHandler = (conn: Connection, context: HandlerContext) => unknown;
+
+/** What a handler is told besides its connection. */
+export interface HandlerContext {
+  /** Aborted when the server starts shutting down: a cue for long-lived handlers to finish. */
+  signal: AbortSignal;
+}
+
+/** Options of `listener.serve()`. */
+export interface ServeOptions {
+  /** Handlers running at once; further connections wait in the accept queue. @default Infinity */
+  concurrency?: number;
+  /** Aborting closes the listener and starts a graceful shutdown. */
+  signal?: AbortSignal;
+  /**
+   * Called with the error of a handler that threw (its connection has been
+   * destroyed). Other connections and the server carry on.
+   * @default reports the error with `console.error`
+   */
+  onError?: (error: unknown, conn: Connection) => void;
+  /**
+   * After the listener closes, how long to wait for running handlers before
+   * destroying their connections. @default Infinity (wait for all)
+   */
+  shutdownTimeout?: number;
+}
+
+/** @internal The accept loop behind `listener.serve()`. */
+export async function serveConnections(listener: Listener, handler: ConnectionHandler, options: ServeOptions): Promise<void> {
+  const { concurrency = Number.POSITIVE_INFINITY, signal, shutdownTimeout = Number.POSITIVE_INFINITY } = options;
+  const onError = options.onError ?? reportHandlerError;
+  const shutdown = new AbortController();
+  const running = new Map<Connection, Promise<void>>();
+  const stop = () => void listener.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop();
+
+  const run = async (conn: Connection) => {
+    try {
+      await handler(conn, { signal: shutdown.signal });
+      await conn.close();
+    } catch (error) {
+      conn.destroy();
+      onError(error, conn);
+    } finally {
+      running.delete(conn);
+    }
+  };
+
+  try {
+    for (;;) {
+      if (running.size >= concurrency) await Promise.race(running.values());
+      const conn = await listener.accept();
+      if (conn === undefined) break;
+      running.set(conn, run(conn));
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await listener.close();
+    shutdown.abort();
+    await drain(running, shutdownTimeout);
+  }
+}
+
+async function drain(running: Map<Connection, Promise<void>>, timeout: number): Promise<void> {
+  if (running.size === 0) return;
+  const all = Promise.all(running.values());
+  if (!Number.isFinite(timeout)) return void (await all);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
+  await Promise.race([all, expired]);
+  clearTimeout(timer);
+  for (const conn of running.keys()) conn.destroy();
+  await all;
+}
+
+function reportHandlerError(error: unknown, conn: Connection): void {
+  console.error('sluice: a connection handler failed', conn.remoteAddress, error);
+}

@@ -1,0 +1,190 @@
+import net from 'node:net';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { connect, listen, type Connection } from '@sluice/net';
+import { concat, readAll } from './support/resources.js';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** A plain node:net server whose connections are handed to `onSocket`. */
+async function nodeServer(onSocket: (socket: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+describe('Connection', () => {
+  it('reads what a plain node:net peer writes, then ends at its FIN', async () => {
+    const server = await nodeServer((socket) => socket.end('hello from node'));
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    expect(text(await readAll(conn))).toBe('hello from node');
+    await conn.close();
+    await server.close();
+  });
+
+  it('half-closes: after closeWrite() the peer sees the end and can still answer', async () => {
+    const server = await nodeServer((socket) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('end', () => socket.end(`got ${Buffer.concat(chunks).length} bytes`));
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    await conn.write(new Uint8Array(100_000).fill(7));
+    await conn.closeWrite();
+    await expect(conn.write('late')).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    expect(text(await readAll(conn))).toBe('got 100000 bytes');
+    await conn.close();
+    await server.close();
+  });
+
+  it('half-closes the other way: the peer ends first and this side keeps writing', async () => {
+    const received: Buffer[] = [];
+    let peerEnded!: Promise<unknown>;
+    const server = await nodeServer((socket) => {
+      peerEnded = once(socket, 'end');
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.end('bye');
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    expect(text(await readAll(conn.reader()))).toBe('bye');
+    await conn.write('still writing after your FIN');
+    await conn.close();
+    await peerEnded;
+    await server.close();
+    expect(Buffer.concat(received).toString()).toBe('still writing after your FIN');
+  });
+
+  it('rejects the pending read with the real error when the peer resets', async () => {
+    const server = await nodeServer((socket) => {
+      socket.write('partial');
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    await conn.write('reset me');
+    await expect(readAll(conn)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await server.close();
+  });
+
+  it('passes ECONNREFUSED through from connect()', async () => {
+    const server = await nodeServer(() => {});
+    const { port } = server;
+    await server.close();
+    await expect(connect({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('rejects connect() with an AbortError when its signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('changed my mind'));
+    await expect(connect({ host: '127.0.0.1', port: 1, signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      code: 'ABORT_ERR',
+    });
+  });
+
+  it('closes an idle connection with ERR_IDLE_TIMEOUT, rejecting the waiting read', async () => {
+    const server = await nodeServer(() => {});
+    const conn = await connect({ host: '127.0.0.1', port: server.port, idleTimeout: 50 });
+    await expect(readAll(conn)).rejects.toMatchObject({ code: 'ERR_IDLE_TIMEOUT' });
+    expect(conn.destroyed).toBe(true);
+    await server.close();
+  });
+
+  it('closes the connection when a for-await loop is left early', async () => {
+    let peerEnded!: Promise<unknown>;
+    const server = await nodeServer((socket) => {
+      peerEnded = once(socket, 'end').then(() => socket.end());
+      socket.write('first');
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    for await (const chunk of conn) {
+      expect(text(chunk)).toBe('first');
+      break;
+    }
+    await peerEnded;
+    await conn.closed;
+    expect(conn.destroyed).toBe(true);
+    await server.close();
+  });
+
+  it('keeps the connection open when a reader() loop is left early', async () => {
+    const server = await nodeServer((socket) => {
+      socket.write('one');
+      socket.once('data', () => socket.end('two'));
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    for await (const chunk of conn.reader()) {
+      expect(text(chunk)).toBe('one');
+      break;
+    }
+    await conn.write('go on');
+    expect(text(await readAll(conn))).toBe('two');
+    await server.close();
+  });
+
+  it('write() waits for a slow peer: an awaiting writer stays a bounded distance ahead', async () => {
+    let peer!: net.Socket;
+    let onAccept!: () => void;
+    const peerAccepted = new Promise<void>((resolve) => (onAccept = resolve));
+    const server = await nodeServer((socket) => {
+      peer = socket;
+      socket.pause();
+      onAccept();
+    });
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    await peerAccepted;
+    const chunk = new Uint8Array(64 * 1024);
+    const total = 64 * 1024 * 1024;
+    let written = 0;
+    let blocked = false;
+    let lastWrite: Promise<void> = Promise.resolve();
+    while (written < total) {
+      const accepted = conn.write(chunk);
+      lastWrite = accepted;
+      let settled = false;
+      void accepted.then(() => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!settled) {
+        blocked = true;
+        break;
+      }
+      written += chunk.byteLength;
+    }
+    // The peer reads nothing, so the writer must be held back long before 64 MiB.
+    expect(blocked).toBe(true);
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    let received = 0;
+    peer.on('data', (data: Buffer) => (received += data.byteLength));
+    peer.resume();
+    const closing = conn.close();
+    await once(peer, 'end');
+    peer.end();
+    await closing;
+    await expect(lastWrite).resolves.toBeUndefined();
+    expect(received).toBe(written + chunk.byteLength);
+    await server.close();
+  });
+
+  it('reports byte counters', async () => {
+    const server = await nodeServer((socket) => socket.end('12345'));
+    const conn: Connection = await connect({ host: '127.0.0.1', port: server.port });
+    await conn.write('abc');
+    expect(concat([await readAll(conn.reader())]).byteLength).toBe(5);
+    expect(conn.counters).toMatchObject({ bytesIn: 5, bytesOut: 3 });
+    await conn.close();
+    await server.close();
+  });
+});

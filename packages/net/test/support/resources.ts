@@ -1,0 +1,44 @@
+/**
+ * Helpers to prove that sockets are released: Node lists live handles in
+ * `process.getActiveResourcesInfo()`.
+ */
+const SOCKET_RESOURCES = new Set(['TCPWrap', 'TCPServerWrap', 'PipeWrap', 'PipeServerWrap', 'UDPWrap', 'TLSWrap']);
+
+/** Counts live socket and server handles. */
+export function socketHandles(): number {
+  return process.getActiveResourcesInfo().filter((name) => SOCKET_RESOURCES.has(name)).length;
+}
+
+/**
+ * Waits, turn by turn of the event loop, until the handle count falls to
+ * `target`; gives up after `limitMs` and returns the count then.
+ */
+export async function handlesSettleTo(target: number, limitMs = 5000): Promise<number> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const now = socketHandles();
+    if (now <= target) return now;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return socketHandles();
+}
+
+/** Concatenates byte chunks. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Reads an async iterable of chunks to the end. */
+export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source) chunks.push(chunk);
+  return concat(chunks);
+}
