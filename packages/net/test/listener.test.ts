@@ -1,0 +1,198 @@
+import { once } from 'node:events';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { connect, listen, type Connection } from '@sluice/net';
+import { handlesSettleTo, readAll, socketHandles } from './support/resources.js';
+import * as certs from './support/tls.js';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Echoes every chunk back until the peer ends. */
+async function echo(conn: Connection): Promise<void> {
+  for await (const chunk of conn) await conn.write(chunk);
+}
+
+/** Sends `message`, half-closes, and returns everything the server answered. */
+async function roundTrip(options: Parameters<typeof connect>[0], message: string): Promise<string> {
+  const conn = await connect(options);
+  await conn.write(message);
+  await conn.closeWrite();
+  return text(await readAll(conn));
+}
+
+describe('listen', () => {
+  it('binds port 0 on loopback and reports the chosen address', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    expect(listener.address).toMatchObject({ host: '127.0.0.1', family: 'IPv4' });
+    expect('port' in listener.address && listener.address.port).toBeGreaterThan(0);
+  });
+
+  it('passes EADDRINUSE through', async () => {
+    await using first = await listen({ host: '127.0.0.1', port: 0 });
+    const port = 'port' in first.address ? first.address.port : 0;
+    await expect(listen({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
+  it('hands out connections to a for-await loop, and leaving the loop closes the listener', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const client = connect(listener.address);
+    for await (const conn of listener) {
+      await conn.write('welcome');
+      await conn.close();
+      break;
+    }
+    expect(listener.closed).toBe(true);
+    await using conn = await client;
+    expect(text(await readAll(conn.reader()))).toBe('welcome');
+    await expect(connect(listener.address)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('listener.serve', () => {
+  it('serves many clients at once, each getting its own bytes back', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(echo);
+    const messages = Array.from({ length: 100 }, (_, i) => `client ${i} `.repeat(i + 1));
+    const answers = await Promise.all(messages.map((message) => roundTrip(listener.address, message)));
+    expect(answers).toEqual(messages);
+    await listener.close();
+    await served;
+  });
+
+  it('a throwing handler closes only its own connection and is reported through onError', async () => {
+    const errors: unknown[] = [];
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(
+      async (conn) => {
+        const first = text((await conn.reader()[Symbol.asyncIterator]().next()).value ?? new Uint8Array());
+        if (first.startsWith('boom')) throw new Error(`handler failed on ${first}`);
+        await conn.write(first);
+        await echo(conn);
+      },
+      { onError: (error) => errors.push(error) },
+    );
+    const [bad, good] = await Promise.all([roundTrip(listener.address, 'boom'), roundTrip(listener.address, 'fine')]);
+    expect(bad).toBe('');
+    expect(good).toBe('fine');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('handler failed on boom');
+    // The server still works after the failure.
+    expect(await roundTrip(listener.address, 'again')).toBe('again');
+    await listener.close();
+    await served;
+  });
+
+  it('refuses connections past maxConnections at once while the others keep working', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, maxConnections: 2 });
+    const served = listener.serve(echo);
+    const held = await Promise.all([connect(listener.address), connect(listener.address)]);
+    await held[0]!.write('x');
+    await held[1]!.write('y');
+    // Both held connections have been accepted once their echo arrives.
+    for (const conn of held) await conn.reader()[Symbol.asyncIterator]().next();
+    const excess = await connect(listener.address);
+    const outcome = await readAll(excess).then(
+      (bytes) => `ended with ${bytes.byteLength} bytes`,
+      (error: { code?: string }) => error.code,
+    );
+    expect(['ended with 0 bytes', 'ECONNRESET']).toContain(outcome);
+    expect(listener.counters.refused).toBeGreaterThanOrEqual(1);
+    await held[0]!.write('still here');
+    expect(text((await held[0]!.reader()[Symbol.asyncIterator]().next()).value!)).toBe('still here');
+    for (const conn of held) await conn.closeWrite();
+    await Promise.all(held.map((conn) => readAll(conn)));
+    await listener.close();
+    await served;
+  });
+
+  it('shuts down gracefully: closing waits for running handlers, shutdownTimeout bounds the wait', async () => {
+    const controller = new AbortController();
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const served = listener.serve(
+      async (conn) => {
+        started();
+        for await (const _ of conn) {
+          // A handler that never finishes on its own: the client keeps its connection open.
+        }
+      },
+      { signal: controller.signal, shutdownTimeout: 50 },
+    );
+    const client = await connect(listener.address);
+    await client.write('hi');
+    await handlerStarted;
+    controller.abort();
+    await served;
+    expect(listener.closed).toBe(true);
+    await expect(readAll(client)).resolves.toBeInstanceOf(Uint8Array);
+  });
+
+  it('serves over IPC (a Unix socket path)', async () => {
+    const path = join(tmpdir(), `sluice-${process.pid}-${Date.now()}.sock`);
+    const listener = await listen({ path });
+    expect(listener.address).toEqual({ path });
+    const served = listener.serve(echo);
+    expect(await roundTrip({ path }, 'over ipc')).toBe('over ipc');
+    await listener.close();
+    await served;
+  });
+});
+
+describe('TLS', () => {
+  it('serves TLS with a certificate the client trusts, with hostname checks on', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, tls: certs.server });
+    const served = listener.serve(echo);
+    const port = 'port' in listener.address ? listener.address.port : 0;
+    expect(await roundTrip({ host: 'localhost', port, tls: { ca: certs.ca } }, 'secret')).toBe('secret');
+    // Without the CA the client refuses the server, saying why.
+    await expect(connect({ host: 'localhost', port, tls: true })).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
+    await listener.close();
+    await served;
+  });
+
+  it('mutual TLS refuses a client without a valid certificate and accepts one with it', async () => {
+    const failures: Error[] = [];
+    const listener = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: true },
+      onClientError: (error) => failures.push(error),
+    });
+    const served = listener.serve(echo);
+    const port = 'port' in listener.address ? listener.address.port : 0;
+    const target = { host: 'localhost', port };
+    expect(await roundTrip({ ...target, tls: { ca: certs.ca, ...certs.client } }, 'trusted')).toBe('trusted');
+    const refused = (options: object) =>
+      roundTrip({ ...target, tls: { ca: certs.ca, ...options } }, 'let me in').then(
+        (answer) => `answered ${JSON.stringify(answer)}`,
+        (error: { code?: string }) => error.code ?? 'error',
+      );
+    expect(await refused({})).not.toBe('answered "let me in"');
+    expect(await refused(certs.rogue)).not.toBe('answered "let me in"');
+    expect(listener.counters.handshakeFailures).toBeGreaterThanOrEqual(2);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    await listener.close();
+    await served;
+  });
+});
+
+describe('resources', () => {
+  it('releases every socket and server handle once all is closed', async () => {
+    const before = socketHandles();
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(echo);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => roundTrip(listener.address, `n${i}`)));
+    const plain = new net.Socket();
+    plain.connect(('port' in listener.address ? listener.address.port : 0), '127.0.0.1');
+    await once(plain, 'connect');
+    plain.destroy();
+    await listener.close();
+    await served;
+    expect(await handlesSettleTo(before)).toBe(before);
+  });
+});
