@@ -37,15 +37,17 @@ describe('listen', () => {
 
   it('hands out connections to a for-await loop, and leaving the loop closes the listener', async () => {
     const listener = await listen({ host: '127.0.0.1', port: 0 });
-    const client = connect(listener.address);
+    const client = (async () => {
+      await using conn = await connect(listener.address);
+      return text(await readAll(conn.reader()));
+    })();
     for await (const conn of listener) {
       await conn.write('welcome');
       await conn.close();
       break;
     }
     expect(listener.closed).toBe(true);
-    await using conn = await client;
-    expect(text(await readAll(conn.reader()))).toBe('welcome');
+    expect(await client).toBe('welcome');
     await expect(connect(listener.address)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
