@@ -1,1 +1,28 @@
-export {};
+/**
+ * Sluice: network sockets as async iterables and RxJS observables, with
+ * framing codecs in between. This package re-exports `@sluice/core`,
+ * `@sluice/codec`, `@sluice/net` and `@sluice/rx`, and ships the `sluice` CLI.
+ *
+ * @example A line-echo server, a client, and a pipeline
+ * ```ts
+ * import { connect, listen, lines } from 'sluice';
+ *
+ * await using listener = await listen({ host: '127.0.0.1', port: 0 });
+ * void listener.serve(async (conn) => {
+ *   const io = conn.framed(lines());
+ *   for await (const line of io) await io.write(line.toUpperCase());
+ * });
+ *
+ * await using conn = await connect(listener.address);
+ * const io = conn.framed(lines());
+ * await io.write('hello');
+ * await io.closeWrite();
+ * for await (const line of io) console.log(line); // HELLO
+ * ```
+ *
+ * @module
+ */
+export * from '@sluice/core';
+export * from '@sluice/codec';
+export * from '@sluice/net';
+export * from '@sluice/rx';

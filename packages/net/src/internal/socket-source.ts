@@ -80,6 +80,7 @@ export class SocketSource {
   /** Stops reading and hands back what was queued but not read (used by `unwrap`). */
   detach(): Uint8Array[] {
     this.#detached = true;
+    this.#ended = true; // reading through this source is over
     const socket = this.#socket;
     socket.off('data', this.#onData);
     socket.off('end', this.#onEnd);

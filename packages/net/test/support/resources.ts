@@ -2,11 +2,16 @@
  * Helpers to prove that sockets are released: Node lists live handles in
  * `process.getActiveResourcesInfo()`.
  */
-const SOCKET_RESOURCES = new Set(['TCPWrap', 'TCPServerWrap', 'PipeWrap', 'PipeServerWrap', 'UDPWrap', 'TLSWrap']);
+const SOCKET_RESOURCE = /^(TCP|Pipe|UDP|TLS)/;
+
+/** Names of live socket and server handles (TCPSocketWrap, TCPServerWrap, PipeWrap, UDPWrap, …). */
+export function socketResources(): string[] {
+  return process.getActiveResourcesInfo().filter((name) => SOCKET_RESOURCE.test(name));
+}
 
 /** Counts live socket and server handles. */
 export function socketHandles(): number {
-  return process.getActiveResourcesInfo().filter((name) => SOCKET_RESOURCES.has(name)).length;
+  return socketResources().length;
 }
 
 /**

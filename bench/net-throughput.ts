@@ -1,0 +1,142 @@
+/**
+ * Loopback throughput: Sluice connections against what users would otherwise
+ * write. The sender is always a plain `node:net` socket writing the same
+ * pre-encoded bytes; only the receiving side differs.
+ *
+ * Run: pnpm exec tsx bench/net-throughput.ts [--quick]
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import readline from 'node:readline';
+import * as lp from 'it-length-prefixed';
+import { lengthPrefixed, lines } from '@sluice/codec';
+import { connect, type Connection } from '@sluice/net';
+import { alternate, type BenchOptions, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
+
+const PAYLOAD = 64;
+
+/** A server that sends `bytes` `repeat` times to every client, then ends. */
+async function sender(bytes: Uint8Array, repeat: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer(async (socket) => {
+    socket.on('error', () => {});
+    for (let i = 0; i < repeat; i++) if (!socket.write(bytes)) await once(socket, 'drain');
+    socket.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function timed(fn: () => Promise<number>): Promise<number> {
+  const start = performance.now();
+  const count = await fn();
+  return count / ((performance.now() - start) / 1000);
+}
+
+const nodeSocket = async (port: number) => {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  await once(socket, 'connect');
+  return socket;
+};
+
+function blockOf(encodeOne: (payload: Uint8Array) => Uint8Array, frames: number): Uint8Array {
+  const one = encodeOne(new Uint8Array(PAYLOAD).fill(97));
+  const out = new Uint8Array(one.byteLength * frames);
+  for (let i = 0; i < frames; i++) out.set(one, i * one.byteLength);
+  return out;
+}
+
+export async function run({ quick }: BenchOptions): Promise<Row[]> {
+  const rounds = quick ? 3 : 7;
+  const rows: Row[] = [];
+
+  // 1. Raw bytes.
+  const rawBlock = new Uint8Array(1 << 20);
+  const rawRepeat = quick ? 256 : 1024;
+  const raw = await sender(rawBlock, rawRepeat);
+  const rawRates = await alternate(rounds, {
+    data: () =>
+      timed(async () => {
+        const socket = await nodeSocket(raw.port);
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+        await once(socket, 'end');
+        return bytes;
+      }),
+    sluice: () =>
+      timed(async () => {
+        const conn = await connect({ host: '127.0.0.1', port: raw.port });
+        let bytes = 0;
+        for await (const chunk of conn) bytes += chunk.byteLength;
+        await conn.close();
+        return bytes;
+      }),
+    nodeIterator: () =>
+      timed(async () => {
+        const socket = await nodeSocket(raw.port);
+        let bytes = 0;
+        for await (const chunk of socket) bytes += (chunk as Buffer).byteLength;
+        return bytes;
+      }),
+  });
+  await raw.close();
+  rows.push(row('raw bytes: for await (chunk of conn)', 'B/s', rawRates.sluice!, "node 'data' events", rawRates.data!, 0.95));
+  rows.push(row('raw bytes: for await (chunk of conn)', 'B/s', rawRates.sluice!, 'node socket async iterator', rawRates.nodeIterator!));
+
+  // 2. Length-prefixed (varint) frames.
+  const frames = quick ? 20_000 : 50_000;
+  const varint = lengthPrefixed({ width: 'varint' });
+  const encoder = varint.encoder();
+  const lpBlock = blockOf((p) => encoder.encode(p), frames);
+  const lpRepeat = quick ? 10 : 20;
+  const lpServer = await sender(lpBlock, lpRepeat);
+  const framed = (batched: boolean) => async () => {
+    const conn: Connection = await connect({ host: '127.0.0.1', port: lpServer.port });
+    let count = 0;
+    const io = conn.framed(varint);
+    if (batched) for await (const batch of io.batches()) count += batch.length;
+    else for await (const _ of io) count++;
+    await conn.close();
+    return count;
+  };
+  const lpRates = await alternate(rounds, {
+    itlp: () =>
+      timed(async () => {
+        const socket = await nodeSocket(lpServer.port);
+        let count = 0;
+        for await (const _ of lp.decode(socket)) count++;
+        return count;
+      }),
+    sluice: () => timed(framed(false)),
+    batched: () => timed(framed(true)),
+  });
+  await lpServer.close();
+  rows.push(row('lengthPrefixed(varint) frames', 'f/s', lpRates.sluice!, 'it-length-prefixed', lpRates.itlp!, 4));
+  rows.push(row('lengthPrefixed(varint) frames, batches()', 'f/s', lpRates.batched!, 'it-length-prefixed', lpRates.itlp!, 8));
+
+  // 3. Lines.
+  const lineBlock = blockOf((p) => new Uint8Array([...p, 10]), frames);
+  const lineServer = await sender(lineBlock, lpRepeat);
+  const lineRates = await alternate(rounds, {
+    readline: () =>
+      timed(async () => {
+        const socket = await nodeSocket(lineServer.port);
+        let count = 0;
+        for await (const _ of readline.createInterface({ input: socket, crlfDelay: Infinity })) count++;
+        return count;
+      }),
+    sluice: () =>
+      timed(async () => {
+        const conn = await connect({ host: '127.0.0.1', port: lineServer.port });
+        let count = 0;
+        for await (const _ of conn.framed(lines())) count++;
+        await conn.close();
+        return count;
+      }),
+  });
+  await lineServer.close();
+  rows.push(row('lines() frames', 'f/s', lineRates.sluice!, 'readline on a socket', lineRates.readline!, 2));
+  return rows;
+}
+
+if (isMain(import.meta.url)) printRows('Loopback receive throughput (64-byte payloads)', await run(quickFromArgv()));

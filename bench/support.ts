@@ -1,0 +1,61 @@
+/**
+ * Shared bench plumbing: medians of alternating runs and a printed table of
+ * Sluice against its peers. Benchmarks are plain scripts; each exports a
+ * `run(options)` that returns its rows so `bench/index.ts` can collect them.
+ */
+export interface BenchOptions {
+  /** Fewer rounds and less data: the whole suite in under a minute. */
+  quick: boolean;
+}
+
+export interface Row {
+  name: string;
+  unit: string;
+  sluice: number;
+  peer: number;
+  peerName: string;
+  ratio: number;
+  target?: number;
+}
+
+export const quickFromArgv = (): BenchOptions => ({ quick: process.argv.includes('--quick') });
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Runs each contender `rounds` times, alternating them so that drift of the
+ * machine hits both alike, and returns the median rate of each.
+ */
+export async function alternate(rounds: number, contenders: Record<string, () => Promise<number>>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of Object.entries(contenders)) samples[name]!.push(await fn());
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+export function row(name: string, unit: string, sluice: number, peerName: string, peer: number, target?: number): Row {
+  return { name, unit, sluice, peer, peerName, ratio: sluice / peer, ...(target === undefined ? {} : { target }) };
+}
+
+const fmt = (value: number) =>
+  value >= 1e9 ? `${(value / 2 ** 30).toFixed(2)} Gi` : value >= 1e6 ? `${(value / 1e6).toFixed(2)} M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)} k` : value.toFixed(1);
+
+export function printRows(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  for (const r of rows) {
+    const verdict = r.target === undefined ? '' : r.ratio >= r.target ? `  (target ≥ ${r.target}x: met)` : `  (target ≥ ${r.target}x: MISSED)`;
+    console.log(
+      `  ${r.name.padEnd(44)} sluice ${fmt(r.sluice).padStart(9)}${r.unit}  ${r.peerName.padEnd(26)} ${fmt(r.peer).padStart(9)}${r.unit}  ratio ${r.ratio.toFixed(2)}x${verdict}`,
+    );
+  }
+}
+
+/** Runs `main` when the file is executed directly (not imported by bench/index.ts). */
+export function isMain(url: string): boolean {
+  return process.argv[1] !== undefined && url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
+}

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { json, lengthPrefixed, lines, text, type Codec } from '@sluice/codec';
+import { connect, listen, type Connection } from '@sluice/net';
+import { concat } from './support/resources.js';
+import { ipc, numRuns, secure, tcp, type Transport } from './support/transports.js';
+
+interface CodecCase<T> {
+  name: string;
+  codec: Codec<T>;
+  frames: fc.Arbitrary<T[]>;
+  /** How received frames compare with sent ones (text pieces only keep the concatenation). */
+  normalise?: (frames: T[]) => unknown;
+}
+
+const bytes = fc.uint8Array({ maxLength: 300 });
+const line = fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !s.includes('\n') && !s.includes('\r'));
+
+/** Frames arrive as views of Node's Buffers; compare their bytes. */
+const plainBytes = (frames: Uint8Array[]) => frames.map((frame) => Array.from(frame));
+
+const codecs: CodecCase<any>[] = [
+  { name: 'lengthPrefixed (4 bytes)', codec: lengthPrefixed(), frames: fc.array(bytes, { maxLength: 20 }), normalise: plainBytes },
+  {
+    name: 'lengthPrefixed (varint)',
+    codec: lengthPrefixed({ width: 'varint' }),
+    frames: fc.array(bytes, { maxLength: 20 }),
+    normalise: plainBytes,
+  },
+  { name: 'lines', codec: lines(), frames: fc.array(line, { maxLength: 20 }) },
+  { name: 'json', codec: json(), frames: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 10 }) },
+  {
+    name: 'text',
+    codec: text(),
+    frames: fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }), { maxLength: 10 }),
+    normalise: (pieces: string[]) => pieces.join(''),
+  },
+];
+
+/** A client's plan: what it sends, how its bytes are sliced, and where it pauses. */
+const plan = <T>(frames: fc.Arbitrary<T[]>) =>
+  fc.record({ frames, cuts: fc.array(fc.nat(), { maxLength: 12 }), pauses: fc.array(fc.boolean(), { maxLength: 12 }) });
+
+/** Encodes `frames`, writes the bytes in arbitrary slices with arbitrary pauses, half-closes, and reads frames back. */
+async function runClient<T>(conn: Connection, codec: Codec<T>, frames: T[], cuts: number[], pauses: boolean[]): Promise<T[]> {
+  const encoder = codec.encoder();
+  const wire = concat(frames.map((frame) => encoder.encode(frame)));
+  const points = [...new Set(cuts.map((cut) => cut % (wire.byteLength + 1)))].sort((a, b) => a - b);
+  const io = conn.framed(codec);
+  const received = (async () => {
+    const out: T[] = [];
+    for await (const frame of io) out.push(frame);
+    return out;
+  })();
+  let start = 0;
+  for (const [i, end] of [...points, wire.byteLength].entries()) {
+    if (end > start) await conn.write(wire.subarray(start, end));
+    if (pauses[i]) await new Promise((resolve) => setImmediate(resolve));
+    start = Math.max(start, end);
+  }
+  await conn.closeWrite();
+  const frames_ = await received;
+  await conn.close();
+  return frames_;
+}
+
+async function checkEcho<T>(transport: Transport, testCase: CodecCase<T>, clients: { frames: T[]; cuts: number[]; pauses: boolean[] }[]) {
+  const listener = await listen(transport.listenOptions());
+  const served = listener.serve(async (conn) => {
+    const io = conn.framed(testCase.codec);
+    for await (const frame of io) await io.write(frame);
+  });
+  try {
+    const results = await Promise.all(
+      clients.map(async ({ frames, cuts, pauses }) =>
+        runClient(await connect(transport.connectOptions(listener)), testCase.codec, frames, cuts, pauses),
+      ),
+    );
+    const normalise = testCase.normalise ?? ((frames: T[]) => frames);
+    results.forEach((received, i) => expect(normalise(received)).toEqual(normalise(clients[i]!.frames)));
+  } finally {
+    await listener.close();
+    await served;
+  }
+}
+
+/** Transport, clients at once (min, max), runs. */
+const transports: [string, Transport, number, number, number][] = [
+  [tcp.name, tcp, 20, 100, numRuns(5)],
+  [ipc.name, ipc, 10, 40, numRuns(3)],
+  [secure.name, secure, 5, 15, numRuns(2)],
+];
+
+describe.each(transports)('echo over %s', (_name, transport, minClients, maxClients, runs) => {
+  it.each(codecs.map((c) => [c.name, c] as const))(
+    'every client gets exactly its own %s frames back, in order, whatever the slicing and pauses',
+    async (_name, testCase) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(plan(testCase.frames), { minLength: minClients, maxLength: maxClients }), (clients) =>
+          checkEcho(transport, testCase, clients),
+        ),
+        { numRuns: runs },
+      );
+    },
+    60_000,
+  );
+});

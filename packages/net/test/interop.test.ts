@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { connect, fromNodeSocket, listen } from '@sluice/net';
+import { readAll } from './support/resources.js';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe('fromNodeSocket and unwrap', () => {
+  it('adopts a connected net.Socket and hands it back with unread bytes intact', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const accepted = listener.accept();
+    const socket = net.connect({ ...(listener.address as { host: string; port: number }), allowHalfOpen: true });
+    await once(socket, 'connect');
+    const server = (await accepted)!;
+    await server.write('greeting|rest of the stream');
+    await server.closeWrite();
+
+    const conn = fromNodeSocket(socket);
+    const first = await conn.reader()[Symbol.asyncIterator]().next();
+    expect(text(first.value!)).toContain('greeting');
+
+    // Push a second chunk so that something is queued but unread, then take the socket back.
+    const raw = conn.unwrap();
+    const rest: Buffer[] = [];
+    raw.on('data', (chunk: Buffer) => rest.push(chunk));
+    await once(raw, 'end');
+    expect(text(first.value!) + Buffer.concat(rest).toString()).toBe('greeting|rest of the stream');
+    await expect(conn.write('after unwrap')).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    raw.end();
+    await server.close();
+  });
+});
+
+describe('web streams', () => {
+  it('reads a connection as a ReadableStream and writes one from a ReadableStream', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(async (conn) => {
+      // Echo through web streams: the connection's readable piped into its own writable.
+      await conn.readable().pipeTo(conn.writable());
+    });
+    const conn = await connect(listener.address);
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of ['web ', 'streams ', 'both ways']) controller.enqueue(new TextEncoder().encode(part));
+        controller.close();
+      },
+    });
+    await source.pipeTo(conn.writable());
+    expect(text(await readAll(conn))).toBe('web streams both ways');
+    await listener.close();
+    await served;
+  });
+});
