@@ -115,3 +115,39 @@ export class OverflowError extends SluiceError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(signal.reason);
 }
+
+/**
+ * An option or argument had a value the function cannot work with. The
+ * message names the argument, the value received and what was expected.
+ *
+ * @example
+ * ```ts
+ * map(fetchUser, { concurrency: 0 }); // throws InvalidArgumentError, code 'ERR_INVALID_ARG'
+ * ```
+ */
+export class InvalidArgumentError extends SluiceError {
+  override name = 'InvalidArgumentError';
+
+  constructor(message: string) {
+    super('ERR_INVALID_ARG', message);
+  }
+}
+
+/**
+ * A single-consumer iterable (such as a `channel`) was iterated a
+ * second time.
+ *
+ * @example
+ * ```ts
+ * const ch = channel<number>();
+ * ch[Symbol.asyncIterator]();
+ * ch[Symbol.asyncIterator](); // throws AlreadyConsumedError, code 'ERR_ALREADY_CONSUMED'
+ * ```
+ */
+export class AlreadyConsumedError extends SluiceError {
+  override name = 'AlreadyConsumedError';
+
+  constructor(what = 'iterable') {
+    super('ERR_ALREADY_CONSUMED', `Cannot iterate: this ${what} has a single consumer and is already being consumed`);
+  }
+}

@@ -1,1 +1,46 @@
+/**
+ * `@sluice/core`: the async-iterable plumbing the rest of Sluice is built
+ * on, with no dependencies and no Node-specific imports.
+ *
+ * - {@link pipe} composes a source with steps and an optional sink.
+ * - Steps: {@link map} (optionally concurrent, order kept), {@link filter},
+ *   {@link take}, {@link tap}, {@link batch}. Sources: {@link merge}.
+ * - Sinks: {@link collect}, {@link drain}, {@link forEach}.
+ * - {@link channel}: the bounded queue where push-based producers (sockets)
+ *   meet a pull-based consumer, with backpressure and a named overflow policy.
+ * - Coded errors: branch on `err.code` (`ERR_CLOSED`, `ERR_OVERFLOW`, …).
+ *
+ * Every step returns its source when it stops early or fails, and `break`
+ * travels back through every step to the source, so the producer at the far
+ * end (a socket) is released.
+ *
+ * @example A producer, a channel, and a pipeline
+ * ```ts
+ * import { batch, channel, collect, map, pipe } from '@sluice/core';
+ *
+ * const ch = channel<number>({ capacity: 4 });
+ * const producer = (async () => {
+ *   for (let i = 1; i <= 5; i++) await ch.push(i);
+ *   ch.end();
+ * })();
+ *
+ * const batches = await pipe(ch, map(async (n) => n * n, { concurrency: 2 }), batch({ size: 2 }), collect());
+ * await producer;
+ * console.log(batches); // [[1, 4], [9, 16], [25]]
+ * ```
+ *
+ * @module
+ */
 export * from './errors.js';
+export type { Sink, Source, Step } from './types.js';
+export { pipe, type PipeSource } from './pipe.js';
+export { map, type MapOptions } from './map.js';
+export { filter } from './filter.js';
+export { take } from './take.js';
+export { tap } from './tap.js';
+export { batch, type BatchOptions } from './batch.js';
+export { merge } from './merge.js';
+export { collect } from './collect.js';
+export { drain } from './drain.js';
+export { forEach } from './forEach.js';
+export { channel, type Channel, type ChannelOptions, type OverflowPolicy, type PushOptions } from './channel.js';

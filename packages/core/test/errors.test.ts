@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, isSluiceError, SluiceError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError, InvalidArgumentError, isSluiceError, SluiceError } from '@sluice/core';
 
 describe('SluiceError', () => {
   it('carries a stable code that isSluiceError recognises', () => {
@@ -13,5 +13,18 @@ describe('SluiceError', () => {
     expect(err.name).toBe('AbortError');
     expect(err.code).toBe('ABORT_ERR');
     expect(err.cause).toBe('why');
+  });
+});
+
+describe('argument and consumer errors', () => {
+  it('InvalidArgumentError has a stable code and keeps its message', () => {
+    const err = new InvalidArgumentError('take: n must be a non-negative integer: got -1');
+    expect(err).toMatchObject({ name: 'InvalidArgumentError', code: 'ERR_INVALID_ARG' });
+    expect(err.message).toBe('take: n must be a non-negative integer: got -1');
+  });
+  it('AlreadyConsumedError names what was consumed twice', () => {
+    const err = new AlreadyConsumedError('channel');
+    expect(err).toMatchObject({ name: 'AlreadyConsumedError', code: 'ERR_ALREADY_CONSUMED' });
+    expect(err.message).toContain('channel');
   });
 });

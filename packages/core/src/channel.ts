@@ -1,0 +1,162 @@
+import { InvalidArgumentError } from './errors.js';
+import { ChannelImpl } from './internal/ChannelImpl.js';
+import { describeValue } from './internal/util.js';
+
+/**
+ * What a full {@link channel} does with a new value:
+ * - `'wait'`: `push` waits for room; `offer` refuses (returns false).
+ * - `'drop-newest'`: the new value is dropped and counted.
+ * - `'drop-oldest'`: the oldest buffered value is dropped and counted; the new one is taken.
+ * - `'error'`: the channel fails with an `OverflowError`, which `offer` and `push` also throw.
+ *
+ * @example
+ * ```ts
+ * const latest = channel<Frame>({ capacity: 1, overflow: 'drop-oldest' satisfies OverflowPolicy });
+ * ```
+ */
+export type OverflowPolicy = 'wait' | 'drop-newest' | 'drop-oldest' | 'error';
+
+/**
+ * Options of {@link channel}.
+ *
+ * @example
+ * ```ts
+ * const options: ChannelOptions = { capacity: 64, overflow: 'wait', onReturn: () => socket.destroy() };
+ * ```
+ */
+export interface ChannelOptions {
+  /**
+   * How many values may wait in the buffer for the consumer. With 0, a value
+   * is only taken when the consumer is waiting for one (a rendezvous).
+   * @default 16
+   */
+  capacity?: number | undefined;
+  /**
+   * What to do with a value when the buffer is full.
+   * @default 'wait'
+   */
+  overflow?: OverflowPolicy | undefined;
+  /**
+   * Aborting it fails the channel with an `AbortError` (as `error()` would):
+   * the consumer gets the buffered values, then the error.
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called once if the consumer leaves before the end (`break`, `return()`),
+   * so the producer's owner (a socket) can tear down.
+   * @default undefined
+   */
+  onReturn?: (() => void) | undefined;
+}
+
+/**
+ * Options of {@link Channel.push}.
+ *
+ * @example
+ * ```ts
+ * await ch.push(frame, { signal: AbortSignal.timeout(1_000) }); // give up after a second of backpressure
+ * ```
+ */
+export interface PushOptions {
+  /**
+   * Aborting it while the push waits for room rejects the push with an
+   * `AbortError`; the value is then not enqueued.
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A bounded queue between producers and one consumer. Producers `push`
+ * (waiting for room) or `offer` (never waiting); the consumer iterates.
+ * Created by {@link channel}.
+ *
+ * @example A socket's data events feeding a loop, with backpressure
+ * ```ts
+ * const ch: Channel<Uint8Array> = channel({ onReturn: () => socket.destroy() });
+ * socket.on('data', (chunk) => {
+ *   if (!ch.offer(chunk)) {
+ *     socket.pause();
+ *     ch.push(chunk).then(() => socket.resume(), () => {});
+ *   }
+ * });
+ * socket.on('end', () => ch.end());
+ * socket.on('error', (err) => ch.error(err));
+ * ```
+ */
+export interface Channel<T> extends AsyncIterable<T> {
+  /**
+   * Adds `value`, resolving once it is accepted: at once if there is room or
+   * the consumer is waiting, otherwise when room frees (policy `'wait'`; the
+   * other policies behave like {@link Channel.offer} and resolve at once).
+   * Rejects with a `ClosedError` if the channel is or becomes closed before
+   * the value is accepted, and with an `AbortError` if `options.signal` aborts
+   * first. Accepted values are delivered in order.
+   */
+  push(value: T, options?: PushOptions): Promise<void>;
+  /**
+   * Adds `value` without waiting; returns whether it was accepted. A full
+   * channel applies its {@link OverflowPolicy}. A closed channel returns false.
+   */
+  offer(value: T): boolean;
+  /** No more values: the consumer drains the buffer, then finishes. Idempotent; the first of `end`/`error` wins. */
+  end(): void;
+  /** Fails the channel: the consumer drains the buffer, then gets `err`. Idempotent; the first of `end`/`error` wins. */
+  error(err: unknown): void;
+  /**
+   * The single consumer's iterator; a second call throws an
+   * `AlreadyConsumedError`. Its `return()` (`break`) closes the channel: the
+   * buffer is cleared, pending and later pushes reject with a `ClosedError`,
+   * and `onReturn` is called.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T>;
+  /** How many values are buffered. */
+  readonly size: number;
+  /** The buffer's bound. */
+  readonly capacity: number;
+  /** How many values the `'drop-newest'`/`'drop-oldest'` policies dropped. */
+  readonly dropped: number;
+  /** True once no more pushes are accepted (ended, failed, aborted or returned). */
+  readonly closed: boolean;
+}
+
+/**
+ * Creates a bounded {@link Channel}: the meeting point of producers (a
+ * socket's data events, a timer, another pipeline) and one `for await`
+ * consumer, with backpressure.
+ *
+ * Nothing accepted is lost: after `end()` or `error()` the consumer still
+ * gets every buffered value. The buffer never grows past `capacity`. A value
+ * buffered and immediately available costs no timer or extra promise layer.
+ *
+ * @param options Capacity, overflow policy and hooks, see {@link ChannelOptions}.
+ * @returns A new, open channel.
+ *
+ * @example A producer with backpressure and a consumer
+ * ```ts
+ * const ch = channel<string>({ capacity: 2 });
+ * (async () => {
+ *   for (const word of ['a', 'b', 'c']) await ch.push(word); // waits while 2 are buffered
+ *   ch.end();
+ * })();
+ * for await (const word of ch) console.log(word); // a, b, c
+ * ```
+ * @example Lossy telemetry: keep the freshest readings
+ * ```ts
+ * const readings = channel<number>({ capacity: 100, overflow: 'drop-oldest' });
+ * sensor.on('reading', (value) => readings.offer(value));
+ * ```
+ */
+export function channel<T>(options: ChannelOptions = {}): Channel<T> {
+  const { capacity = 16, overflow = 'wait' } = options;
+  if (!(Number.isSafeInteger(capacity) && capacity >= 0)) {
+    throw new InvalidArgumentError(`channel: capacity must be a non-negative integer: got ${describeValue(capacity)}`);
+  }
+  if (!['wait', 'drop-newest', 'drop-oldest', 'error'].includes(overflow)) {
+    throw new InvalidArgumentError(
+      `channel: overflow must be 'wait', 'drop-newest', 'drop-oldest' or 'error': got ${describeValue(overflow)}`,
+    );
+  }
+  return new ChannelImpl<T>(capacity, options);
+}

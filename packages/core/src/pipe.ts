@@ -1,0 +1,140 @@
+import { toAsyncIterable } from './internal/toAsyncIterable.js';
+import type { Source, Step } from './types.js';
+
+/**
+ * What {@link pipe} accepts as its source: an iterable, or a function
+ * returning one (called once, when `pipe` is called).
+ *
+ * @example
+ * ```ts
+ * const fromArray: PipeSource<number> = [1, 2, 3];
+ * const fromGenerator: PipeSource<number> = function* () { yield 1; };
+ * ```
+ */
+export type PipeSource<T> = Source<T> | (() => Source<T>);
+
+/** What the last argument of {@link pipe} may return: a stream, or a sink's promise. */
+type Output = AsyncIterable<unknown> | Promise<unknown>;
+
+/**
+ * Composes a source with steps, left to right, and returns what the last one
+ * returns: an `AsyncIterable` if it is a step, the sink's `Promise` if it is a
+ * sink (`collect()`, `drain()`, `forEach()`).
+ *
+ * `pipe` is plain function composition: it adds no layer per value. A sync
+ * iterable source is adapted to an async one once, and a function source is
+ * called once, right away. Errors and early exits travel through the steps:
+ * a failing step returns its source, and breaking out of the loop calls
+ * `return()` on every step down to the source.
+ *
+ * Up to ten steps per call, each checked against the previous one's output;
+ * for more, pass one `pipe(...)` as the source of another.
+ *
+ * @param source Where values come from.
+ * @param steps Transforms, optionally ending with a sink.
+ * @returns The last step's result.
+ *
+ * @example A stream
+ * ```ts
+ * const tens = pipe([1, 2, 3, 4], filter((n) => n % 2 === 0), map((n) => n * 10));
+ * for await (const n of tens) console.log(n); // 20, 40
+ * ```
+ * @example Ending in a sink
+ * ```ts
+ * const firstTwo = await pipe(socketLines, take(2), collect()); // Promise<string[]>
+ * ```
+ */
+export function pipe<A>(source: PipeSource<A>): AsyncIterable<A>;
+export function pipe<A, O extends Output>(
+  source: PipeSource<A>,
+  s1: (source: AsyncIterable<A>) => O,
+): O;
+export function pipe<A, B, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: (source: AsyncIterable<B>) => O,
+): O;
+export function pipe<A, B, C, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: (source: AsyncIterable<C>) => O,
+): O;
+export function pipe<A, B, C, D, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: (source: AsyncIterable<D>) => O,
+): O;
+export function pipe<A, B, C, D, E, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: (source: AsyncIterable<E>) => O,
+): O;
+export function pipe<A, B, C, D, E, F, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: Step<E, F>,
+  s6: (source: AsyncIterable<F>) => O,
+): O;
+export function pipe<A, B, C, D, E, F, G, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: Step<E, F>,
+  s6: Step<F, G>,
+  s7: (source: AsyncIterable<G>) => O,
+): O;
+export function pipe<A, B, C, D, E, F, G, H, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: Step<E, F>,
+  s6: Step<F, G>,
+  s7: Step<G, H>,
+  s8: (source: AsyncIterable<H>) => O,
+): O;
+export function pipe<A, B, C, D, E, F, G, H, I, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: Step<E, F>,
+  s6: Step<F, G>,
+  s7: Step<G, H>,
+  s8: Step<H, I>,
+  s9: (source: AsyncIterable<I>) => O,
+): O;
+export function pipe<A, B, C, D, E, F, G, H, I, J, O extends Output>(
+  source: PipeSource<A>,
+  s1: Step<A, B>,
+  s2: Step<B, C>,
+  s3: Step<C, D>,
+  s4: Step<D, E>,
+  s5: Step<E, F>,
+  s6: Step<F, G>,
+  s7: Step<G, H>,
+  s8: Step<H, I>,
+  s9: Step<I, J>,
+  s10: (source: AsyncIterable<J>) => O,
+): O;
+export function pipe(
+  source: PipeSource<unknown>,
+  ...steps: Array<(source: AsyncIterable<unknown>) => unknown>
+): unknown {
+  let current: unknown = toAsyncIterable(typeof source === 'function' ? source() : source);
+  for (const step of steps) current = step(current as AsyncIterable<unknown>);
+  return current;
+}

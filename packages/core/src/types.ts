@@ -1,0 +1,42 @@
+// The shapes that `pipe` composes: where values come from, the steps they go
+// through, and the sink that consumes them.
+
+/**
+ * Anything values can be read from: a sync or async iterable (arrays, sets,
+ * generators, channels, sockets).
+ *
+ * @example
+ * ```ts
+ * const a: Source<number> = [1, 2, 3];
+ * const b: Source<number> = channel<number>();
+ * ```
+ */
+export type Source<T> = Iterable<T> | AsyncIterable<T>;
+
+/**
+ * A transform: takes an async iterable and returns another. Steps are lazy:
+ * nothing is read until the result is iterated. A well-behaved step calls
+ * `return()` on its source when it stops early or fails, and forwards its own
+ * `return()` to the source.
+ *
+ * @example
+ * ```ts
+ * const double: Step<number, number> = map((n) => n * 2);
+ * ```
+ */
+export type Step<A, B> = (source: AsyncIterable<A>) => AsyncIterable<B>;
+
+/**
+ * The end of a pipeline: consumes an async iterable and resolves with a
+ * result.
+ *
+ * @example
+ * ```ts
+ * const sum: Sink<number, number> = async (source) => {
+ *   let total = 0;
+ *   for await (const n of source) total += n;
+ *   return total;
+ * };
+ * ```
+ */
+export type Sink<A, R> = (source: AsyncIterable<A>) => Promise<R>;
