@@ -42,6 +42,8 @@ export interface SignalOptions {
 }
 
 const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
+/** Writes smaller than this are coalesced and flushed together at the end of the tick. */
+const COALESCE_LIMIT = 16 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
 
 /**
@@ -78,6 +80,9 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   readonly #closeTimeout: number;
   readonly #frames = { in: 0, out: 0 };
   #error: unknown;
+  #batch: Uint8Array[] = [];
+  #batchBytes = 0;
+  #flushScheduled = false;
   #drain: Deferred<void> | undefined;
   #finished: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -132,8 +137,21 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   write(data: Uint8Array | string, options?: SignalOptions): Promise<void> {
     const socket = this.#socket;
     if (socket.writableEnded || socket.destroyed || this.#unwrapped) return Promise.reject(this.#writeClosedError());
-    if (socket.write(data)) return RESOLVED;
-    return this.waitForDrain(options?.signal);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    if (bytes.byteLength >= COALESCE_LIMIT) {
+      this.#flush();
+      return socket.write(bytes) ? RESOLVED : this.waitForDrain(options?.signal);
+    }
+    // Small writes are gathered and handed to the socket as one buffer: one
+    // syscall for many frames, flushed before this tick ends.
+    this.#batch.push(bytes);
+    this.#batchBytes += bytes.byteLength;
+    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.waitForDrain(options?.signal);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushAtTickEnd);
+    }
+    return socket.writableNeedDrain ? this.waitForDrain(options?.signal) : RESOLVED;
   }
 
   /**
@@ -167,6 +185,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       socket.once('close', onClose);
     });
     this.#finished.catch(() => {});
+    this.#flush();
     socket.end();
     return this.#finished;
   }
@@ -204,6 +223,8 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   destroy(error?: Error): void {
     if (error !== undefined && this.#error === undefined) this.#error = error;
+    this.#batch = [];
+    this.#batchBytes = 0;
     this.#socket.destroy(error);
   }
 
@@ -318,6 +339,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   unwrap(): Socket {
     const socket = this.#socket;
+    this.#flush();
     this.#unwrapped = true;
     const unread = this.#source.detach();
     socket.off('error', this.#onError);
@@ -334,6 +356,22 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.#drain ??= deferred();
     return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
   }
+
+  /** Hands the gathered small writes to the socket; returns false if it is now above its high-water mark. */
+  #flush(): boolean {
+    const batch = this.#batch;
+    if (batch.length === 0) return !this.#socket.writableNeedDrain;
+    const bytes = batch.length === 1 ? (batch[0] as Uint8Array) : joinBatch(batch, this.#batchBytes);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    if (this.#socket.destroyed) return false;
+    return this.#socket.write(bytes);
+  }
+
+  #flushAtTickEnd = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
 
   #writeClosedError(): unknown {
     return this.#error ?? new ClosedError('Cannot write: the connection is closed for writing');
@@ -358,4 +396,14 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       drain.reject(this.#writeClosedError());
     }
   };
+}
+
+function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const bytes of batch) {
+    joined.set(bytes, offset);
+    offset += bytes.byteLength;
+  }
+  return joined;
 }

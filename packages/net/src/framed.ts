@@ -1,5 +1,6 @@
 import type { Codec, Decoder, Encoder } from '@sluice/codec';
 import type { Connection, SignalOptions } from './connection.js';
+import { RESOLVED } from './internal/settle.js';
 import type { SocketSource } from './internal/socket-source.js';
 
 /** Options of {@link Connection.framed}. */
@@ -100,7 +101,18 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: SignalOptions): Promise<void> {
-    for await (const frame of source) await this.write(frame, options);
+    if (Symbol.iterator in source) {
+      // A synchronous source: only wait when the socket asks for it.
+      for (const frame of source) {
+        const accepted = this.write(frame, options);
+        if (accepted !== RESOLVED) await accepted;
+      }
+      return;
+    }
+    for await (const frame of source) {
+      const accepted = this.write(frame, options);
+      if (accepted !== RESOLVED) await accepted;
+    }
   }
 
   /** Half-closes the connection; see `Connection.closeWrite`. */
