@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import * as lp from 'it-length-prefixed';
 import { lengthPrefixed, lines } from '@sluice/codec';
 import { connect, type Connection } from '@sluice/net';
-import { alternate, type BenchOptions, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
+import { alternate, type BenchOptions, drainedOrClosed, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
 
 const PAYLOAD = 64;
 
@@ -19,7 +19,7 @@ const PAYLOAD = 64;
 async function sender(bytes: Uint8Array, repeat: number): Promise<{ port: number; close(): Promise<void> }> {
   const server = net.createServer(async (socket) => {
     socket.on('error', () => {});
-    for (let i = 0; i < repeat; i++) if (!socket.write(bytes)) await once(socket, 'drain');
+    for (let i = 0; i < repeat && !socket.destroyed; i++) if (!socket.write(bytes)) await drainedOrClosed(socket);
     socket.end();
   });
   server.listen(0, '127.0.0.1');

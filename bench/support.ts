@@ -48,7 +48,7 @@ const fmt = (value: number) =>
 export function printRows(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
   for (const r of rows) {
-    const verdict = r.target === undefined ? '' : r.ratio >= r.target ? `  (target ≥ ${r.target}x: met)` : `  (target ≥ ${r.target}x: MISSED)`;
+    const verdict = r.target === undefined ? '' : r.ratio >= r.target ? `  (target ≥ ${r.target.toFixed(2)}x: met)` : `  (target ≥ ${r.target.toFixed(2)}x: MISSED)`;
     console.log(
       `  ${r.name.padEnd(44)} sluice ${fmt(r.sluice).padStart(9)}${r.unit}  ${r.peerName.padEnd(26)} ${fmt(r.peer).padStart(9)}${r.unit}  ratio ${r.ratio.toFixed(2)}x${verdict}`,
     );
@@ -58,4 +58,17 @@ export function printRows(title: string, rows: Row[]): void {
 /** Runs `main` when the file is executed directly (not imported by bench/index.ts). */
 export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
+}
+
+/** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
+export function drainedOrClosed(socket: import('node:net').Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }

@@ -1,0 +1,39 @@
+/**
+ * `pnpm bench`: every benchmark, each figure printed beside its peer with the
+ * ratio and the target, and a JSON result in bench/results/ so figures can be
+ * compared between commits. `--quick` runs the whole suite in under a minute.
+ *
+ * Run: pnpm bench [--quick]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { printRows, quickFromArgv, type BenchOptions, type Row } from './support.js';
+
+const options = quickFromArgv();
+const suites: [string, string, (o: BenchOptions) => Promise<Row[]>][] = [
+  ['In-memory decoding', './codec-decode.js', async (o) => (await import('./codec-decode.js')).run(o)],
+  ['Loopback receive throughput (64-byte payloads)', './net-throughput.js', async (o) => (await import('./net-throughput.js')).run(o)],
+  ['Encoding and writing frames', './net-write.js', async (o) => (await import('./net-write.js')).run(o)],
+  ['Echo round trip', './echo-latency.js', async (o) => (await import('./echo-latency.js')).run(o)],
+  ['RxJS bridge', './rx-observe.js', async (o) => (await import('./rx-observe.js')).run(o)],
+  ['Memory', './memory.js', async (o) => (await import('./memory.js')).run(o)],
+];
+
+const results: Record<string, Row[]> = {};
+for (const [title, , runSuite] of suites) {
+  const rows = await runSuite(options);
+  results[title] = rows;
+  printRows(title, rows);
+}
+
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${commit}${options.quick ? '-quick' : ''}.json`, import.meta.url);
+writeFileSync(file, `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`);
+console.log(`\nResults written to ${file.pathname}`);
