@@ -178,6 +178,22 @@ describe('Connection', () => {
     await server.close();
   });
 
+  it('close() keeps reading (and discarding) so a peer that is still sending sees the FIN and finishes', async () => {
+    const server = await nodeServer((socket) => {
+      socket.write(new Uint8Array(2 * 1024 * 1024));
+      socket.on('data', () => {});
+      socket.on('end', () => socket.end());
+    });
+    // With a close timeout far above the test's own, only the peer finishing can end the wait.
+    const conn = await connect({ host: '127.0.0.1', port: server.port, closeTimeout: 60_000 });
+    const waiting = conn.reader()[Symbol.asyncIterator]().next();
+    await waiting;
+    const pending = conn.reader()[Symbol.asyncIterator]().next();
+    await conn.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await server.close();
+  });
+
   it('reports byte counters', async () => {
     const server = await nodeServer((socket) => socket.end('12345'));
     const conn: Connection = await connect({ host: '127.0.0.1', port: server.port });

@@ -1,1 +1,56 @@
-export {};
+/**
+ * `@sluice/rx`: Sluice sockets and codecs as RxJS 7 Observables.
+ *
+ * - {@link observe}: any async iterable (a connection, a `framed()` stream, a
+ *   listener) as an Observable whose unsubscription stops the iteration at
+ *   once, even while it waits for data.
+ * - {@link toAsyncIterable}: an Observable read with `for await`, through a
+ *   bounded buffer with a named overflow policy.
+ * - {@link decodeWith} / {@link encodeWith}: codecs as operators, between
+ *   byte chunks and frames.
+ * - {@link socket$}: a client connection as a {@link SocketSubject}, an
+ *   Observable of incoming frames and an Observer of outgoing ones, which
+ *   connects lazily, shares one connection among subscribers, respects
+ *   backpressure with a bounded buffer, and reconnects under `retry`/`repeat`.
+ * - {@link listen$}: a server as an Observable of socket subjects.
+ *
+ * Every buffer is bounded and names its overflow policy
+ * ({@link PushOverflowPolicy}); overflows under `'error'` carry the code
+ * `ERR_OVERFLOW`. Unsubscribing always releases sockets and listeners.
+ *
+ * @example An echo server and a client, observables only
+ * ```ts
+ * import { lines } from '@sluice/codec';
+ * import { listen$, socket$ } from '@sluice/rx';
+ * import { lastValueFrom, toArray } from 'rxjs';
+ *
+ * let reportPort!: (port: number) => void;
+ * const bound = new Promise<number>((resolve) => (reportPort = resolve));
+ * const server = listen$({
+ *   host: '127.0.0.1',
+ *   port: 0,
+ *   codec: lines(),
+ *   onListening: (address) => reportPort('port' in address ? address.port : 0),
+ * }).subscribe((sock) => sock.subscribe(sock)); // the echo server
+ *
+ * const client = socket$({ host: '127.0.0.1', port: await bound, codec: lines() });
+ * const replies = lastValueFrom(client.pipe(toArray()));
+ * client.next('hello');
+ * client.next('world');
+ * client.complete(); // half-close: the server echoes, then ends
+ * console.log(await replies); // ['hello', 'world']
+ * server.unsubscribe(); // closes the listener
+ * ```
+ *
+ * @module
+ */
+export { observe } from './observe.js';
+export { toAsyncIterable, type ToAsyncIterableOptions } from './toAsyncIterable.js';
+export { decodeWith } from './decodeWith.js';
+export { encodeWith } from './encodeWith.js';
+export { socket$, type SocketOptions } from './socket$.js';
+export { listen$, type ListenSubjectOptions } from './listen$.js';
+export { SocketSubject } from './SocketSubject.js';
+export type { SocketSubjectConfig } from './SocketSubjectConfig.js';
+export type { SocketCloseEvent } from './SocketCloseEvent.js';
+export type { PushOverflowPolicy } from './PushOverflowPolicy.js';

@@ -33,6 +33,7 @@ export class SocketSource {
   #error: unknown;
   #paused = false;
   #detached = false;
+  #discarding = false;
 
   constructor(socket: Socket, highWaterMark: number) {
     this.#socket = socket;
@@ -94,12 +95,18 @@ export class SocketSource {
     return rest;
   }
 
-  /** Drops queued data and keeps discarding what arrives (used while closing). */
+  /**
+   * Drops queued data and keeps discarding what arrives, so that the peer's
+   * FIN is read promptly (used while closing). A waiting reader gets the end.
+   */
   discard(): void {
+    this.#discarding = true;
+    this.#ended = true;
     this.#queue = [];
     this.#head = 0;
     this.#queuedBytes = 0;
     if (this.#paused) this.#resume();
+    this.#settleWaiter();
   }
 
   #nextWithSignal(signal: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
@@ -143,6 +150,7 @@ export class SocketSource {
   }
 
   #onData = (chunk: Uint8Array): void => {
+    if (this.#discarding) return;
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;

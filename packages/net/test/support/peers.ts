@@ -1,0 +1,157 @@
+/**
+ * Peers Sluice did not write, for fault injection: plain `node:net` servers
+ * and clients that can misbehave (reset, end mid-frame, stop reading, dribble
+ * bytes), and small waits on events with a bound, so that a test that would
+ * hang fails instead.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import type { Listener, SocketAddress } from '@sluice/net';
+
+/** A plain `node:net` server; every socket it accepts goes to `onSocket`. */
+export interface RawServer {
+  readonly port: number;
+  readonly address: { host: string; port: number };
+  /** Destroys every accepted socket and closes the server. */
+  close(): Promise<void>;
+}
+
+/** Options of the raw peers. */
+export interface RawOptions {
+  /**
+   * Keep writing after the other side's FIN. Off by default: the peer then
+   * ends its side when the other does, as most peers do.
+   * @default false
+   */
+  allowHalfOpen?: boolean;
+}
+
+export async function rawServer(onSocket: (socket: net.Socket) => void, options: RawOptions = {}): Promise<RawServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {}); // the tests look at what the Sluice side sees
+    socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    address: { host: '127.0.0.1', port },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+/** The TCP port of a listener bound to host and port. */
+export function portOf(target: Listener | SocketAddress): number {
+  const address = 'address' in target ? target.address : target;
+  if (!('port' in address)) throw new Error('not a TCP address');
+  return address.port;
+}
+
+/** A connected plain `node:net` client with Nagle off. Errors are left to `outcomeOf`, never thrown. */
+export async function rawClient(target: Listener | SocketAddress, options: RawOptions = {}): Promise<net.Socket> {
+  const allowHalfOpen = options.allowHalfOpen ?? false;
+  const socket = net.connect({ host: '127.0.0.1', port: portOf(target), allowHalfOpen, noDelay: true });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** How a socket ended: its error code if it failed, `'end'` after a clean FIN, `'closed'` otherwise. */
+export function outcomeOf(socket: net.Socket): Promise<string> {
+  let error: (Error & { code?: string }) | undefined;
+  let ended = false;
+  socket.on('error', (e: Error & { code?: string }) => (error ??= e));
+  socket.on('end', () => (ended = true));
+  return new Promise((resolve) =>
+    socket.once('close', () => resolve(error !== undefined ? (error.code ?? error.message) : ended ? 'end' : 'closed')),
+  );
+}
+
+/** Everything a socket receives until it closes, and how it closed. */
+export function received(socket: net.Socket): Promise<{ bytes: Buffer; outcome: string }> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return outcomeOf(socket).then((outcome) => ({ bytes: Buffer.concat(chunks), outcome }));
+}
+
+/** Writes `bytes` one byte per write, each flushed before the next. */
+export async function writeBytewise(socket: net.Socket, bytes: Uint8Array): Promise<void> {
+  for (const byte of bytes) {
+    await new Promise<void>((resolve, reject) => socket.write(Uint8Array.of(byte), (error) => (error ? reject(error) : resolve())));
+  }
+}
+
+/** A promise with its resolve function, for waiting on something a callback reports. */
+export function signal<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Errors reported through a callback (serve's `onError`), awaited one by one. */
+export class ErrorLog {
+  readonly errors: unknown[] = [];
+  #waiters: { count: number; resolve(): void }[] = [];
+
+  /** Pass as `onError`. */
+  readonly push = (error: unknown): void => {
+    this.errors.push(error);
+    this.#waiters = this.#waiters.filter((waiter) => (this.errors.length >= waiter.count ? (waiter.resolve(), false) : true));
+  };
+
+  /** Resolves once `count` errors have been reported; fails after `limitMs`. */
+  async reach(count: number, limitMs = 5000): Promise<unknown[]> {
+    if (this.errors.length < count) {
+      const reached = new Promise<void>((resolve) => this.#waiters.push({ count, resolve }));
+      await within(reached, limitMs, `${count} reported errors (got ${this.errors.length})`);
+    }
+    return this.errors;
+  }
+
+  /** The codes reported so far. */
+  codes(): string[] {
+    return this.errors.map((error) => String((error as { code?: unknown }).code ?? (error as Error).message));
+  }
+}
+
+/** Resolves with `promise`, or fails after `ms` saying what did not happen: a bound on "never hangs". */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits, turn by turn of the event loop, until `predicate` holds; fails after `limitMs`. */
+export async function until(predicate: () => boolean, what: string, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${limitMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** True if `promise` is still pending after the event loop has run the I/O that was ready. */
+export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  return !settled;
+}

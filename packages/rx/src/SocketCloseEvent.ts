@@ -1,0 +1,19 @@
+import type { Connection } from '@sluice/net';
+
+/**
+ * What a socket subject's `closeObserver` is told when one of its connections
+ * has fully closed.
+ *
+ * @example
+ * ```ts
+ * socket$({ port, codec, closeObserver: { next: (e) => e.wasClean || console.warn('lost:', e.error) } });
+ * ```
+ */
+export interface SocketCloseEvent {
+  /** The connection that closed. */
+  readonly connection: Connection;
+  /** False if it ended with an error (a reset, a decode error, an overflow, `error()`). */
+  readonly wasClean: boolean;
+  /** The error it ended with, when not clean. */
+  readonly error?: unknown;
+}

@@ -1,0 +1,152 @@
+import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
+import type { Connection } from '@sluice/net';
+import { enders } from './internal/enders.js';
+import { checkBound, checkPolicy } from './internal/options.js';
+import { Outbox } from './internal/Outbox.js';
+import { Session, type SessionOwner } from './internal/Session.js';
+import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
+
+/**
+ * A connection as an RxJS subject: an Observable of incoming frames and an
+ * Observer of outgoing frames, in the spirit of RxJS's `WebSocketSubject`.
+ * Created by {@link socket$} (dials) and {@link listen$} (one per accepted
+ * connection).
+ *
+ * Reading:
+ * - The first subscriber opens the connection; later subscribers share it
+ *   and get the frames that arrive from then on.
+ * - The peer's end of stream completes every subscriber; a reset, a decode
+ *   error or a failed connect errors them.
+ * - When the last subscriber unsubscribes, the connection closes
+ *   gracefully: frames already given to `next()` are still sent, then FIN;
+ *   the socket is destroyed once the peer has finished too, or after the
+ *   connection's `closeTimeout`.
+ * - Subscribing after the end starts a new connection, so `retry()` and
+ *   `repeat()` reconnect. (A subject from `listen$` cannot reconnect: it
+ *   errors with `ERR_CLOSED` instead.)
+ *
+ * Writing:
+ * - `next(frame)` encodes and sends, straight into the socket while it
+ *   accepts data (at most 16 KiB are written ahead of the socket's answer
+ *   within one turn of the event loop). Before the connection is up, and
+ *   while the socket is full (the peer reads slowly), frames wait in a
+ *   buffer of `bufferSize` frames under the `overflow` policy; they are
+ *   written in order as the socket drains. `next()` itself never throws and
+ *   never waits. With nobody subscribed, frames wait for the connection the
+ *   next subscription opens; an overflow then errors that subscription.
+ * - Frames waiting when a connection attempt fails stay for the next attempt.
+ * - `complete()` half-closes (`closeWrite`) once the waiting frames are
+ *   written; reading goes on until the peer ends. Later `next()` calls are
+ *   ignored until the connection ends.
+ * - `error(e)` destroys the connection at once, dropping waiting frames;
+ *   subscribers get `e`.
+ * - A frame the codec refuses destroys the connection with the codec's error.
+ * - `next()` cannot slow its caller down (an Observer has no way to push
+ *   back), so a subject fed faster than its peer reads, such as an echo
+ *   whose client stops reading, ends up applying its overflow policy.
+ *
+ * @example Request and reply over lines
+ * ```ts
+ * import { lines } from '@sluice/codec';
+ * import { socket$ } from '@sluice/rx';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const sock = socket$({ host: '127.0.0.1', port: 7000, codec: lines() });
+ * const reply = firstValueFrom(sock); // connects; closes after the first line
+ * sock.next('PING');
+ * console.log(await reply);
+ * ```
+ */
+export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements Observer<TOut> {
+  readonly #owner: SessionOwner<TIn, TOut>;
+  readonly #bufferSize: number;
+  readonly #overflow: PushOverflowPolicy;
+  #session: Session<TIn, TOut> | undefined;
+  /** Frames for the next connection, while none is up. */
+  #pending: Outbox<TOut> | undefined;
+  /** An overflow that happened with nobody subscribed: the next subscriber gets it. */
+  #latched: { error: unknown } | undefined;
+
+  /** @internal Use {@link socket$} or {@link listen$}. */
+  constructor(dial: (signal: AbortSignal) => Connection | Promise<Connection>, config: SocketSubjectConfig<TIn, TOut>) {
+    super(function (this: Observable<TIn>, subscriber: Subscriber<TIn>): TeardownLogic {
+      return (this as SocketSubject<TIn, TOut>).#subscribe(subscriber);
+    });
+    this.#bufferSize = checkBound('socket subject', 'bufferSize', config.bufferSize ?? 256);
+    this.#overflow = checkPolicy('socket subject', config.overflow ?? 'error');
+    this.#owner = {
+      codec: config.codec,
+      openObserver: config.openObserver,
+      closeObserver: config.closeObserver,
+      dial,
+      takeOutbox: () => {
+        const outbox = this.#pending ?? new Outbox<TOut>(this.#bufferSize, this.#overflow);
+        this.#pending = undefined;
+        return outbox;
+      },
+      ended: (session) => {
+        if (this.#session === session) this.#session = undefined;
+      },
+    };
+    enders.set(this, () => {
+      const session = this.#session;
+      session?.endIncoming();
+      return session !== undefined;
+    });
+  }
+
+  /** The connection frames are currently written to, if one is up. */
+  get connection(): Connection | undefined {
+    return this.#session?.connection;
+  }
+
+  /** Sends `frame`, or queues it while the connection is not up or the socket is full. */
+  next(frame: TOut): void {
+    const session = this.#session;
+    if (session?.writable === true) (session.outbox as Outbox<TOut>).offer(frame);
+    else this.#pendingOutbox().offer(frame);
+  }
+
+  /** Destroys the connection with `error`; subscribers get it. Without a connection, drops the waiting frames. */
+  error(error: unknown): void {
+    const session = this.#session;
+    if (session !== undefined && !session.incomingDone) return session.fail(error);
+    session?.connection?.destroy(error instanceof Error ? error : undefined);
+    this.#pending?.discard();
+    this.#pending = undefined;
+  }
+
+  /** Half-closes the connection once the waiting frames are written (or the next one, if none is up). */
+  complete(): void {
+    const session = this.#session;
+    if (session?.writable === true) (session.outbox as Outbox<TOut>).complete();
+    else this.#pendingOutbox().complete();
+  }
+
+  #subscribe(subscriber: Subscriber<TIn>): TeardownLogic {
+    let session = this.#session;
+    const fresh = session === undefined || session.incomingDone;
+    if (fresh) session = this.#session = new Session(this.#owner);
+    const teardown = (session as Session<TIn, TOut>).subscribe(subscriber);
+    if (fresh) {
+      const latched = this.#latched;
+      this.#latched = undefined;
+      (session as Session<TIn, TOut>).start(latched);
+    }
+    return teardown;
+  }
+
+  #pendingOutbox(): Outbox<TOut> {
+    let outbox = this.#pending;
+    if (outbox !== undefined) return outbox;
+    outbox = this.#pending = new Outbox<TOut>(this.#bufferSize, this.#overflow);
+    outbox.onFail = (error) => {
+      if (this.#pending === outbox) this.#pending = undefined;
+      const session = this.#session;
+      if (session !== undefined && !session.shutDown && !session.incomingDone) session.fail(error);
+      else this.#latched = { error };
+    };
+    return outbox;
+  }
+}

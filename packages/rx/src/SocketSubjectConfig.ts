@@ -1,0 +1,37 @@
+import type { Observer } from 'rxjs';
+import type { Codec } from '@sluice/codec';
+import type { Connection } from '@sluice/net';
+import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+import type { SocketCloseEvent } from './SocketCloseEvent.js';
+
+/**
+ * Options every socket subject takes: its codec, its outgoing buffer, and
+ * observers of its connections opening and closing.
+ *
+ * @example
+ * ```ts
+ * const config: SocketSubjectConfig<string> = { codec: lines(), bufferSize: 1024, overflow: 'drop-oldest' };
+ * const sock = socket$({ host: '127.0.0.1', port: 7000, ...config });
+ * ```
+ */
+export interface SocketSubjectConfig<TIn, TOut = TIn> {
+  /** The wire format of both directions: a built-in codec or your own. */
+  codec: Codec<TIn, TOut>;
+  /**
+   * How many outgoing frames may wait: before the connection is up, and while
+   * the socket is full. Never unbounded.
+   * @default 256
+   */
+  bufferSize?: number | undefined;
+  /**
+   * What a frame does when `bufferSize` frames already wait; see
+   * {@link PushOverflowPolicy}. With `'error'` the connection is destroyed
+   * and subscribers get an `OverflowError` (`ERR_OVERFLOW`).
+   * @default 'error'
+   */
+  overflow?: PushOverflowPolicy | undefined;
+  /** Told about each connection once it is up, before any frame is read. @default undefined */
+  openObserver?: Partial<Observer<Connection>> | undefined;
+  /** Told about each connection once it has fully closed. @default undefined */
+  closeObserver?: Partial<Observer<SocketCloseEvent>> | undefined;
+}

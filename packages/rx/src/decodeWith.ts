@@ -1,0 +1,67 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Codec } from '@sluice/codec';
+
+/**
+ * Decodes a stream of byte chunks into frames with a codec: the same codec
+ * values `conn.framed()` takes, built-in or hand-written.
+ *
+ * Every subscription gets its own decoder, so one decoded Observable can be
+ * subscribed to many times. Frames are emitted as soon as a chunk completes
+ * them, whatever the chunk boundaries. When the source completes, the
+ * decoder's `end()` is called and its final frames are emitted before
+ * completion; input that stops inside a frame (`ERR_TRUNCATED_FRAME`) becomes
+ * the error notification instead. So does any error the decoder throws
+ * (`ERR_FRAME_TOO_LONG`, `ERR_DECODE`, …); the source is then unsubscribed
+ * and the decoder is not used again.
+ *
+ * @example Newline-delimited JSON from a byte Observable
+ * ```ts
+ * import { json } from '@sluice/codec';
+ * import { decodeWith, observe } from '@sluice/rx';
+ *
+ * observe(conn)                 // Observable<Uint8Array>
+ *   .pipe(decodeWith(json()))   // Observable<unknown>, one value per frame
+ *   .subscribe((message) => console.log(message));
+ * ```
+ *
+ * @param codec The wire format; only its `decoder()` is used.
+ * @returns An operator from byte chunks to decoded frames.
+ * @see {@link encodeWith} for the other direction.
+ */
+export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8Array, T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const decoder = codec.decoder();
+      const emit = (frames: T[]) => {
+        for (let i = 0; i < frames.length && !subscriber.closed; i++) subscriber.next(frames[i] as T);
+      };
+      return source.subscribe({
+        next(chunk) {
+          if (subscriber.closed) return;
+          let frames: T[];
+          try {
+            frames = decoder.decode(chunk);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          emit(frames);
+        },
+        error(error: unknown) {
+          subscriber.error(error);
+        },
+        complete() {
+          if (subscriber.closed) return;
+          let frames: T[];
+          try {
+            frames = decoder.end();
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          emit(frames);
+          subscriber.complete();
+        },
+      });
+    });
+}

@@ -1,0 +1,95 @@
+import type { Observable, Subscription } from 'rxjs';
+import { channel } from '@sluice/core';
+import { checkBound, checkPolicy } from './internal/options.js';
+import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+
+/**
+ * Options of {@link toAsyncIterable}.
+ *
+ * @example
+ * ```ts
+ * const keepLatest: ToAsyncIterableOptions = { highWaterMark: 1, overflow: 'drop-oldest' };
+ * ```
+ */
+export interface ToAsyncIterableOptions {
+  /**
+   * How many values may wait for the loop. A value that arrives while the
+   * loop is waiting goes straight to it and takes no room.
+   * @default 16
+   */
+  highWaterMark?: number | undefined;
+  /**
+   * What happens to a value that finds the buffer full; see
+   * {@link PushOverflowPolicy}.
+   * @default 'error'
+   */
+  overflow?: PushOverflowPolicy | undefined;
+}
+
+/**
+ * Reads an Observable with `for await`, through a bounded buffer with a named
+ * overflow policy, so that a fast Observable and a slow loop never build an
+ * unbounded queue.
+ *
+ * Each iteration subscribes once, when the loop starts. Values wait in a core
+ * `channel` of `highWaterMark` places. When it is full:
+ * - `'error'` (the default, because nothing is lost silently): the source is
+ *   unsubscribed; the loop still gets the values buffered before the
+ *   overflow, then throws an `OverflowError` (code `ERR_OVERFLOW`);
+ * - `'drop-newest'`: the arriving value is discarded, the buffered ones kept;
+ * - `'drop-oldest'`: the oldest buffered value is discarded and the arriving
+ *   one kept.
+ *
+ * The Observable's error is thrown by the loop after the buffered values; its
+ * completion ends the loop after them.
+ *
+ * Leaving the loop early (`break`, `return`, a throw in its body, or calling
+ * the iterator's `return()`) unsubscribes from the Observable at once and
+ * discards the buffered values; the Observable's own teardown runs then
+ * (for `socket$`, that closes the connection).
+ *
+ * @example Handle ticks one at a time, keeping only the latest few
+ * ```ts
+ * import { interval } from 'rxjs';
+ * import { toAsyncIterable } from '@sluice/rx';
+ *
+ * for await (const tick of toAsyncIterable(interval(10), { highWaterMark: 4, overflow: 'drop-oldest' })) {
+ *   await slowWork(tick);
+ *   if (tick > 100) break; // unsubscribes from interval()
+ * }
+ * ```
+ *
+ * @param observable The Observable to read; subscribed once per iteration.
+ * @param options The buffer's bound and overflow policy.
+ * @returns An async iterable of the Observable's values.
+ * @see {@link observe} for the way back.
+ */
+export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIterableOptions = {}): AsyncIterable<T> {
+  const highWaterMark = checkBound('toAsyncIterable', 'highWaterMark', options.highWaterMark ?? 16);
+  const overflow = checkPolicy('toAsyncIterable', options.overflow ?? 'error');
+  return {
+    [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+      let subscription: Subscription | undefined;
+      const buffer = channel<T>({
+        capacity: highWaterMark,
+        overflow,
+        onReturn: () => subscription?.unsubscribe(),
+      });
+      subscription = observable.subscribe({
+        next(value) {
+          try {
+            buffer.offer(value);
+          } catch {
+            // 'error' policy: the channel has failed with the OverflowError.
+            subscription?.unsubscribe();
+          }
+        },
+        error: (error: unknown) => buffer.error(error),
+        complete: () => buffer.end(),
+      });
+      // A synchronous source may have overflowed before `subscription` was set.
+      if (buffer.closed) subscription.unsubscribe();
+      return buffer[Symbol.asyncIterator]();
+    },
+  };
+}

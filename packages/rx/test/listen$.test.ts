@@ -1,0 +1,111 @@
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { lines } from '@sluice/codec';
+import { connect } from '@sluice/net';
+import { listen$, socket$, type SocketSubject } from '@sluice/rx';
+import { socketHandles, settle, until } from './support/resources.js';
+import { nodeServer, rxServer, sawHangUp } from './support/servers.js';
+
+describe('listen$', () => {
+  it('serves an echo in one line, on the port it reports through onListening', async () => {
+    let port = 0;
+    const server = listen$({ host: '127.0.0.1', port: 0, codec: lines(), onListening: (a) => (port = 'port' in a ? a.port : 0) })
+      .subscribe((sock) => sock.subscribe(sock));
+    await until(() => port !== 0);
+    const client = socket$({ host: '127.0.0.1', port, codec: lines() });
+    const replies = lastValueFrom(client.pipe(toArray()));
+    for (const line of ['ping', 'pong']) client.next(line);
+    client.complete();
+    await expect(replies).resolves.toEqual(['ping', 'pong']);
+    server.unsubscribe();
+  });
+
+  it('emits one subject per accepted connection, already connected', async () => {
+    const server = await rxServer(lines(), () => {});
+    const a = await connect({ host: '127.0.0.1', port: server.port });
+    const b = await connect({ host: '127.0.0.1', port: server.port });
+    await until(() => server.accepted.length === 2);
+    expect(server.accepted[0]).not.toBe(server.accepted[1]);
+    server.subscription.unsubscribe();
+    await Promise.all([a.closed, b.closed].map((closed, i) => ([a, b][i]!.close(), closed)));
+  });
+
+  it('closes the listener when unsubscribed: later connects are refused', async () => {
+    const server = await rxServer(lines());
+    server.subscription.unsubscribe();
+    await settle(socketHandles, (h) => h.servers === 0);
+    await expect(connect({ host: '127.0.0.1', port: server.port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('closes every accepted connection when unsubscribed, subscribed or not: subscribers complete, peers see the end', async () => {
+    const firstReads: Promise<string[]>[] = [];
+    const server = await rxServer(lines(), (sock) => {
+      if (firstReads.length === 0) firstReads.push(lastValueFrom(sock.pipe(toArray())));
+    });
+    const watched = await connect({ host: '127.0.0.1', port: server.port });
+    await until(() => server.accepted.length === 1);
+    const ignored = await connect({ host: '127.0.0.1', port: server.port });
+    await until(() => server.accepted.length === 2);
+    await watched.write('before shutdown\n');
+    await until(() => server.accepted[0]!.connection?.counters.framesIn === 1);
+    server.subscription.unsubscribe();
+    await expect(firstReads[0]).resolves.toEqual(['before shutdown']);
+    for (const client of [watched, ignored]) {
+      for await (const _ of client) void _; // reads to the end: the server closed its side
+      await client.close();
+    }
+    await settle(socketHandles, (h) => h.sockets === 0 && h.servers === 0);
+    expect(socketHandles()).toEqual({ sockets: 0, servers: 0 });
+  });
+
+  it('closes an accepted connection when the last subscriber of its subject leaves', async () => {
+    let sub: { unsubscribe(): void } | undefined;
+    const server = await rxServer(lines(), (sock) => (sub = sock.subscribe()));
+    const client = await connect({ host: '127.0.0.1', port: server.port });
+    await until(() => sub !== undefined);
+    sub?.unsubscribe();
+    for await (const _ of client) void _; // the server's FIN ends this loop
+    await client.close();
+    server.subscription.unsubscribe();
+  });
+
+  it('cannot reconnect an accepted subject: subscribing after its end errors with ERR_CLOSED', async () => {
+    const server = await rxServer(lines(), () => {});
+    const client = await connect({ host: '127.0.0.1', port: server.port });
+    await until(() => server.accepted.length === 1);
+    const sock = server.accepted[0] as SocketSubject<string>;
+    await client.write('only\n');
+    await client.closeWrite();
+    await expect(lastValueFrom(sock.pipe(toArray()))).resolves.toEqual(['only']);
+    await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    await client.close();
+    server.subscription.unsubscribe();
+  });
+
+  it('errors with EADDRINUSE when the port is taken', async () => {
+    const taken = await nodeServer();
+    const failure = new Promise((resolve) => listen$({ host: '127.0.0.1', port: taken.port, codec: lines() }).subscribe({ error: resolve }));
+    await expect(failure).resolves.toMatchObject({ code: 'EADDRINUSE' });
+    await taken.close();
+  });
+
+  it('errors with what onListening throws, and closes the listener', async () => {
+    const failure = new Promise((resolve) =>
+      listen$({
+        host: '127.0.0.1',
+        port: 0,
+        codec: lines(),
+        onListening: () => {
+          throw new Error('no thanks');
+        },
+      }).subscribe({ error: resolve }),
+    );
+    await expect(failure).resolves.toMatchObject({ message: 'no thanks' });
+    expect((await settle(socketHandles, (h) => h.servers === 0)).servers).toBe(0);
+  });
+
+  it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG at once', () => {
+    expect(() => listen$({ port: 0, codec: lines(), bufferSize: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => listen$({ port: 0, codec: lines(), overflow: 'wait' as never })).toThrow(/overflow must be/);
+  });
+});

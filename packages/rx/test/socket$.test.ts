@@ -1,0 +1,189 @@
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { lengthPrefixed, lines } from '@sluice/codec';
+import type { Connection } from '@sluice/net';
+import { socket$, type SocketCloseEvent } from '@sluice/rx';
+import { until } from './support/resources.js';
+import { nodeServer, sawHangUp, seen } from './support/servers.js';
+
+/** Collects what a node:net peer receives, as text. */
+function record(socket: import('node:net').Socket): { text: () => string } {
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  return { text: () => text };
+}
+
+describe('socket$', () => {
+  it('connects on the first subscription only, once, and shares the connection among subscribers', async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
+    expect(sock.connection).toBeUndefined();
+    const first = lastValueFrom(sock.pipe(toArray()));
+    const second = lastValueFrom(sock.pipe(toArray()));
+    const peer = await server.nextSocket();
+    peer.end('a\nb\n');
+    await expect(first).resolves.toEqual(['a', 'b']);
+    await expect(second).resolves.toEqual(['a', 'b']);
+    expect(server.sockets).toHaveLength(1);
+    await server.close();
+  });
+
+  it('sends frames given to next() before the connection is up, in order, once it is', async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
+    sock.next('one');
+    sock.next('two');
+    const subscription = sock.subscribe();
+    sock.next('three');
+    const peer = record(await server.nextSocket());
+    await until(() => peer.text() === 'one\ntwo\nthree\n');
+    subscription.unsubscribe();
+    await server.close();
+  });
+
+  it('complete() half-closes after the waiting frames are written, and reading goes on until the peer ends', async () => {
+    const server = await nodeServer((socket) => {
+      const peer = record(socket);
+      socket.on('end', () => socket.end(`got ${JSON.stringify(peer.text())}\n`));
+    });
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
+    const replies = lastValueFrom(sock.pipe(toArray()));
+    sock.next('x');
+    sock.next('y');
+    sock.complete();
+    sock.next('ignored after complete');
+    await expect(replies).resolves.toEqual([String.raw`got "x\ny\n"`]);
+    await server.close();
+  });
+
+  it('completes its subscribers when the peer ends, and closes the connection', async () => {
+    const server = await nodeServer((socket) => socket.end('bye\n'));
+    const closed: SocketCloseEvent[] = [];
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), closeObserver: { next: (e) => closed.push(e) } });
+    await expect(lastValueFrom(sock.pipe(toArray()))).resolves.toEqual(['bye']);
+    await until(() => closed.length === 1);
+    expect(closed[0]).toMatchObject({ wasClean: true });
+    expect(sock.connection).toBeUndefined();
+    await server.close();
+  });
+
+  it('closes the connection when the last subscriber leaves, not before', async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
+    const a = sock.subscribe();
+    const b = sock.subscribe();
+    const peer = await server.nextSocket();
+    let ended = false;
+    peer.on('end', () => (ended = true));
+    peer.resume();
+    a.unsubscribe();
+    peer.write('still open\n');
+    await until(() => sock.connection?.counters.framesIn === 1);
+    expect(ended).toBe(false);
+    b.unsubscribe();
+    await seen(peer, 'end');
+    peer.end();
+    await server.close();
+  });
+
+  it('error(e) destroys the connection at once and its subscribers get e', async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
+    const failure = new Promise((resolve) => sock.subscribe({ error: resolve }));
+    const peer = await server.nextSocket();
+    await until(() => sock.connection !== undefined);
+    const boom = new Error('protocol violation');
+    sock.error(boom);
+    await expect(failure).resolves.toBe(boom);
+    await sawHangUp(peer);
+    await server.close();
+  });
+
+  it('tells openObserver and closeObserver about each connection, and exposes the current one', async () => {
+    const server = await nodeServer((socket) => socket.end('hi\n'));
+    const events: string[] = [];
+    let opened: Connection | undefined;
+    const sock = socket$({
+      host: '127.0.0.1',
+      port: server.port,
+      codec: lines(),
+      openObserver: { next: (conn) => (events.push('open'), (opened = conn)) },
+      closeObserver: { next: (event) => events.push(`close ${event.connection === opened}`) },
+    });
+    const frames = lastValueFrom(sock.pipe(toArray()));
+    await until(() => sock.connection !== undefined);
+    expect(sock.connection).toBe(opened);
+    await frames;
+    await until(() => events.length === 2);
+    expect(events).toEqual(['open', 'close true']);
+    await server.close();
+  });
+
+  it('errors with the connect error when nothing listens', async () => {
+    const server = await nodeServer();
+    const port = server.port;
+    await server.close();
+    const sock = socket$({ host: '127.0.0.1', port, codec: lines() });
+    await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('errors with the codec error when incoming bytes do not decode, and the connection is destroyed', async () => {
+    const server = await nodeServer((socket) => socket.write('much too long for the limit\n'));
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines({ maxLength: 8 }) });
+    await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
+    await sawHangUp(await server.nextSocket());
+    await server.close();
+  });
+
+  it('destroys the connection with the codec error when a frame cannot be encoded', async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lengthPrefixed({ width: 1 }) });
+    const failure = new Promise((resolve) => sock.subscribe({ error: resolve }));
+    await until(() => sock.connection !== undefined);
+    sock.next(new Uint8Array(1000));
+    await expect(failure).resolves.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
+    await sawHangUp(await server.nextSocket());
+    await server.close();
+  });
+
+  it("fails the connecting subscribers with ERR_OVERFLOW when more than bufferSize frames wait under 'error'", async () => {
+    const server = await nodeServer();
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), bufferSize: 2 });
+    const failure = firstValueFrom(sock);
+    for (const line of ['a', 'b', 'c']) sock.next(line);
+    await expect(failure).rejects.toMatchObject({ code: 'ERR_OVERFLOW', limit: 2 });
+    await server.close();
+  });
+
+  it('hands an overflow that happened with nobody subscribed to the next subscriber, then starts afresh', async () => {
+    const server = await nodeServer((socket) => socket.end('fresh\n'));
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), bufferSize: 1 });
+    sock.next('a');
+    sock.next('b');
+    await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_OVERFLOW' });
+    expect(server.sockets).toHaveLength(0);
+    await expect(firstValueFrom(sock.pipe(take(1)))).resolves.toBe('fresh');
+    await server.close();
+  });
+
+  it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG', () => {
+    expect(() => socket$({ port: 1, codec: lines(), bufferSize: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => socket$({ port: 1, codec: lines(), overflow: 'block' as never })).toThrow(/overflow must be/);
+  });
+
+  it('tells closeObserver that a connection which ended in an error was not clean', async () => {
+    const server = await nodeServer((socket) => socket.write('far too long a line\n'));
+    const closed: SocketCloseEvent[] = [];
+    const sock = socket$({
+      host: '127.0.0.1',
+      port: server.port,
+      codec: lines({ maxLength: 4 }),
+      closeObserver: { next: (e) => closed.push(e) },
+    });
+    await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
+    await until(() => closed.length === 1);
+    expect(closed[0]).toMatchObject({ wasClean: false, error: expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }) });
+    await server.close();
+  });
+});
