@@ -15,7 +15,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /** Plain node:net framing by hand: calls `onFrame` for each 4-byte-length-prefixed frame. */
 function handFramer(onFrame: (frame: Buffer) => void) {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   return (chunk: Buffer) => {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     while (pending.length >= 4) {

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError } from '@sluice/core';
+import { AbortError, InvalidArgumentError } from '@sluice/core';
 import { formatAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { ConnectTimeoutError, InvalidOptionsError } from './errors.js';
+import { ConnectTimeoutError } from './errors.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
 export interface ConnectOptions extends ConnectionOptions {
@@ -44,8 +44,8 @@ export interface ConnectOptions extends ConnectionOptions {
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const { signal, timeout, path } = options;
-  if (path === undefined && options.port === undefined) throw new InvalidOptionsError('connect() needs a port or a path');
-  if (path !== undefined && options.port !== undefined) throw new InvalidOptionsError('connect() takes a port or a path, not both');
+  if (path === undefined && options.port === undefined) throw new InvalidArgumentError('connect() needs a port or a path');
+  if (path !== undefined && options.port !== undefined) throw new InvalidArgumentError('connect() takes a port or a path, not both');
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const socket = openSocket(options);

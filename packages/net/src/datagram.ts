@@ -1,6 +1,5 @@
 import dgram from 'node:dgram';
-import { AbortError, channel, type Channel } from '@sluice/core';
-import { InvalidOptionsError } from './errors.js';
+import { AbortError, channel, type Channel, InvalidArgumentError } from '@sluice/core';
 
 /** One received datagram. */
 export interface Datagram {
@@ -119,7 +118,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   const { type = 'udp4', port = 0, signal, queueSize = 1024 } = options;
-  if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidOptionsError(`queueSize must be a positive integer, got ${queueSize}`);
+  if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidArgumentError(`queueSize must be a positive integer, got ${queueSize}`);
   if (signal?.aborted) throw new AbortError(signal.reason);
   const host = options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1');
   const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });

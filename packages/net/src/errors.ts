@@ -48,20 +48,3 @@ export class ConnectTimeoutError extends SluiceError {
     this.timeout = timeout;
   }
 }
-
-/**
- * Options given to `listen`, `connect` or `bind` do not make sense. Code
- * `ERR_INVALID_OPTIONS`.
- *
- * @example
- * ```ts
- * await listen({ port: 0, path: '/tmp/x.sock' }); // rejects: give either host/port or path
- * ```
- */
-export class InvalidOptionsError extends SluiceError {
-  override name = 'InvalidOptionsError';
-
-  constructor(message: string) {
-    super('ERR_INVALID_OPTIONS', message);
-  }
-}

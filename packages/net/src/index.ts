@@ -28,7 +28,7 @@ export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { connect, type ConnectOptions } from './connect.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions, type SignalOptions } from './connection.js';
 export { bind, DatagramSocket, type BindOptions, type Datagram } from './datagram.js';
-export { ConnectTimeoutError, IdleTimeoutError, InvalidOptionsError } from './errors.js';
+export { ConnectTimeoutError, IdleTimeoutError } from './errors.js';
 export { Framed, type FramedOptions } from './framed.js';
 export { fromNodeSocket } from './from-node-socket.js';
 export { listen, type ListenOptions } from './listen.js';

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError } from '@sluice/core';
+import { AbortError, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionOptions } from './connection.js';
-import { InvalidOptionsError } from './errors.js';
 import { Listener } from './listener.js';
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
@@ -51,8 +50,8 @@ export interface ListenOptions extends ConnectionOptions {
  */
 export async function listen(options: ListenOptions): Promise<Listener> {
   const { path, signal } = options;
-  if (path === undefined && options.port === undefined) throw new InvalidOptionsError('listen() needs a port or a path');
-  if (path !== undefined && options.port !== undefined) throw new InvalidOptionsError('listen() takes a port or a path, not both');
+  if (path === undefined && options.port === undefined) throw new InvalidArgumentError('listen() needs a port or a path');
+  if (path !== undefined && options.port !== undefined) throw new InvalidArgumentError('listen() takes a port or a path, not both');
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const secure = options.tls !== undefined;

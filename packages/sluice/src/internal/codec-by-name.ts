@@ -1,5 +1,5 @@
 import { json, lengthPrefixed, lines, text, type Codec } from '@sluice/codec';
-import { InvalidOptionsError } from '@sluice/net';
+import { InvalidArgumentError } from '@sluice/core';
 
 /** The codec names the CLI knows, with what each takes. */
 export const CODEC_HELP = `Codecs (--codec):
@@ -21,7 +21,7 @@ export interface CodecSettings {
 export function codecByName(settings: CodecSettings): Codec<unknown> {
   const maxLength = settings.maxLength === undefined ? undefined : Number(settings.maxLength);
   if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) {
-    throw new InvalidOptionsError(`--max-length must be a positive integer, got "${settings.maxLength}"`);
+    throw new InvalidArgumentError(`--max-length must be a positive integer, got "${settings.maxLength}"`);
   }
   const limit = maxLength === undefined ? {} : { maxLength };
   switch (settings.codec) {
@@ -31,7 +31,7 @@ export function codecByName(settings: CodecSettings): Codec<unknown> {
     case 'varint': {
       const width = settings.codec === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
       const endian = settings.endian ?? 'be';
-      if (endian !== 'be' && endian !== 'le') throw new InvalidOptionsError(`--endian must be "be" or "le", got "${endian}"`);
+      if (endian !== 'be' && endian !== 'le') throw new InvalidArgumentError(`--endian must be "be" or "le", got "${endian}"`);
       return lengthPrefixed({ width, endian, ...(maxLength === undefined ? {} : { maxFrameLength: maxLength }) }) as Codec<unknown>;
     }
     case 'json':
@@ -39,13 +39,13 @@ export function codecByName(settings: CodecSettings): Codec<unknown> {
     case 'text':
       return text() as Codec<unknown>;
     default:
-      throw new InvalidOptionsError(`Unknown codec "${settings.codec}"\n${CODEC_HELP}`);
+      throw new InvalidArgumentError(`Unknown codec "${settings.codec}"\n${CODEC_HELP}`);
   }
 }
 
 function parseWidth(width: string): 1 | 2 | 4 | 8 {
   if (width === '1' || width === '2' || width === '4' || width === '8') return Number(width) as 1 | 2 | 4 | 8;
-  throw new InvalidOptionsError(`--width must be 1, 2, 4 or 8, got "${width}"`);
+  throw new InvalidArgumentError(`--width must be 1, 2, 4 or 8, got "${width}"`);
 }
 
 /** Turns `\n`, `\r`, `\t`, `\0` typed on a command line into the characters. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
-import { connect, InvalidOptionsError } from '@sluice/net';
+import { InvalidArgumentError } from '@sluice/core';
+import { connect } from '@sluice/net';
 import { CODEC_HELP, codecByName } from './codec-by-name.js';
 import { formatFrame, frameFromLine, parseFormat } from './frame-format.js';
 import type { CliIo } from './run-cli.js';
@@ -39,7 +40,7 @@ interface ConnectValues {
 /** `sluice connect HOST:PORT`: stdin frames out, received frames to stdout. */
 export async function connectCommand(positionals: string[], values: ConnectValues, io: CliIo): Promise<number> {
   const target = positionals[0];
-  if (target === undefined || positionals.length > 1) throw new InvalidOptionsError('connect needs one HOST:PORT argument');
+  if (target === undefined || positionals.length > 1) throw new InvalidArgumentError('connect needs one HOST:PORT argument');
   const { host, port } = parseHostPort(target);
   const codec = codecByName({ ...values, maxLength: values['max-length'] });
   const format = parseFormat(values.output);
@@ -67,7 +68,7 @@ export function parseHostPort(target: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(target);
   const port = Number(match?.[3]);
   if (match === null || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidOptionsError(`"${target}" is not a HOST:PORT address (for example 127.0.0.1:9000)`);
+    throw new InvalidArgumentError(`"${target}" is not a HOST:PORT address (for example 127.0.0.1:9000)`);
   }
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }

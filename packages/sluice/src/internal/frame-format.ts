@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@sluice/net';
+import { InvalidArgumentError } from '@sluice/core';
 
 /** How frames are shown on stdout. */
 export type OutputFormat = 'text' | 'hex' | 'json';
@@ -9,7 +9,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
 export function parseFormat(value: string | undefined): OutputFormat {
   const format = value ?? 'text';
   if (format === 'text' || format === 'hex' || format === 'json') return format;
-  throw new InvalidOptionsError(`--output must be text, hex or json, got "${format}"`);
+  throw new InvalidArgumentError(`--output must be text, hex or json, got "${format}"`);
 }
 
 /** Renders one received frame as one line of output. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { InvalidOptionsError, listen } from '@sluice/net';
+import { InvalidArgumentError } from '@sluice/core';
+import { listen } from '@sluice/net';
 import { CODEC_HELP, codecByName } from './codec-by-name.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import type { CliIo } from './run-cli.js';
@@ -46,9 +47,9 @@ interface ListenValues {
 export async function listenCommand(values: ListenValues, io: CliIo): Promise<number> {
   const port = Number(values.port);
   if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidOptionsError(`--port must be a number from 0 to 65535, got "${values.port ?? ''}"`);
+    throw new InvalidArgumentError(`--port must be a number from 0 to 65535, got "${values.port ?? ''}"`);
   }
-  if (values.tls && (values.key === undefined || values.cert === undefined)) throw new InvalidOptionsError('--tls needs --key and --cert');
+  if (values.tls && (values.key === undefined || values.cert === undefined)) throw new InvalidArgumentError('--tls needs --key and --cert');
   const codec = codecByName({ ...values, maxLength: values['max-length'] });
   const format = parseFormat(values.output);
   const log = (line: string) => values.quiet || io.stderr.write(`sluice: ${line}\n`);

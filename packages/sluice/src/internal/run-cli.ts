@@ -77,7 +77,7 @@ function help(io: CliIo, text: string): number {
 
 function isUsageError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return code === 'ERR_INVALID_OPTIONS' || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
+  return code === 'ERR_INVALID_ARG' || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
 }
 
 /** A friendly one-line description of what went wrong. */

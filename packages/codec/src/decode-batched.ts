@@ -1,0 +1,38 @@
+import type { Codec } from './codec.js';
+import { FlatMapIterator, NONE, type Source } from './internal/flat-map-iterator.js';
+
+/**
+ * Like {@link decode}, but yields the frames of each chunk together as one
+ * array, skipping chunks that complete no frame. With many small frames per
+ * chunk this costs one iteration step per chunk instead of one per frame.
+ * The final array, if any, holds the frames `end()` returned.
+ *
+ * Errors and early exit behave as with `decode`: the source is closed.
+ *
+ * @typeParam T The frame type of `codec`.
+ * @param codec The wire format.
+ * @returns A function from a (sync or async) iterable of chunks to an async
+ *   iterable of non-empty frame arrays, iterable once.
+ *
+ * @example
+ * ```ts
+ * import { decodeBatched, lengthPrefixed } from '@sluice/codec';
+ *
+ * for await (const frames of decodeBatched(lengthPrefixed())(socket)) {
+ *   for (const frame of frames) handle(frame);
+ * }
+ * ```
+ */
+export function decodeBatched<T>(
+  codec: Codec<T, unknown>,
+): (source: Source<Uint8Array>) => AsyncIterableIterator<T[], undefined> {
+  return (source) => {
+    const decoder = codec.decoder();
+    const batch = (frames: T[]): T[][] => (frames.length > 0 ? [frames] : NONE);
+    return new FlatMapIterator<Uint8Array, T[]>(
+      source,
+      (chunk) => batch(decoder.decode(chunk)),
+      () => batch(decoder.end()),
+    );
+  };
+}

@@ -1,0 +1,41 @@
+import type { Codec } from './codec.js';
+import { FlatMapIterator, type Source } from './internal/flat-map-iterator.js';
+
+/**
+ * A transform from byte chunks to decoded frames, for `pipe()` or direct use:
+ * `decode(codec)(source)` feeds each chunk to a fresh decoder of `codec` and
+ * yields the frames in order; when the source ends it calls `end()` and yields
+ * any final frame (or throws, say, `ERR_TRUNCATED_FRAME`).
+ *
+ * A decoding error ends the iteration with that error and closes the source
+ * (its `return()`); so does leaving early with `break` or `return()`. An error
+ * thrown by the source is passed through as is. Frames are handed out as the
+ * codec produced them: with `lengthPrefixed()`, views of the chunks.
+ *
+ * @typeParam T The frame type of `codec`.
+ * @param codec The wire format.
+ * @returns A function from a (sync or async) iterable of chunks to an async
+ *   iterable of frames, iterable once.
+ *
+ * @example
+ * ```ts
+ * import { decode, lines } from '@sluice/codec';
+ *
+ * const chunks = [new TextEncoder().encode('a\nb'), new TextEncoder().encode('\nc')];
+ * for await (const line of decode(lines())(chunks)) console.log(line); // a, b, c
+ * ```
+ *
+ * @see decodeBatched for one array per chunk, cheaper on hot paths.
+ */
+export function decode<T>(
+  codec: Codec<T, unknown>,
+): (source: Source<Uint8Array>) => AsyncIterableIterator<T, undefined> {
+  return (source) => {
+    const decoder = codec.decoder();
+    return new FlatMapIterator<Uint8Array, T>(
+      source,
+      (chunk) => decoder.decode(chunk),
+      () => decoder.end(),
+    );
+  };
+}

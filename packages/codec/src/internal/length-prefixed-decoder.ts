@@ -1,0 +1,188 @@
+/**
+ * The `lengthPrefixed()` decoder. Frames wholly inside a chunk are returned as
+ * views of it; a frame spanning chunks gets one allocation of exactly its size,
+ * made once its header is complete and checked, and filled as chunks arrive.
+ * A header split across chunks collects in a 10-byte accumulator.
+ *
+ * If a chunk completes some frames and then hits an error, those frames are
+ * returned and the error is thrown by the next call, so no good frame is lost.
+ */
+import type { Decoder } from '../codec.js';
+import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
+import { type LengthField, readFixed } from './length-field.js';
+import { MAX_VARINT_BYTES, readVarint, varintRead } from './varint.js';
+
+export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
+  readonly #field: LengthField;
+  /** Header bytes of the next frame received so far (only when split). */
+  readonly #header = new Uint8Array(MAX_VARINT_BYTES);
+  #headerFilled = 0;
+  /** The frame being assembled across chunks, its fill level and header size. */
+  #frame: Uint8Array | null = null;
+  #frameFilled = 0;
+  #frameHeader = 0;
+  /** An error found after frames that were still returned; thrown next. */
+  #error: unknown = undefined;
+
+  constructor(field: LengthField) {
+    this.#field = field;
+  }
+
+  decode(chunk: Uint8Array): Uint8Array[] {
+    if (this.#error !== undefined) throw this.#error;
+    const frames: Uint8Array[] = [];
+    try {
+      this.#decode(chunk, frames);
+    } catch (error) {
+      if (frames.length === 0) throw error;
+      this.#error = error;
+    }
+    return frames;
+  }
+
+  end(): Uint8Array[] {
+    if (this.#error !== undefined) throw this.#error;
+    const buffered = this.#headerFilled + (this.#frame === null ? 0 : this.#frameHeader + this.#frameFilled);
+    if (buffered > 0) throw new TruncatedFrameError(buffered);
+    return [];
+  }
+
+  #decode(chunk: Uint8Array, frames: Uint8Array[]): void {
+    let pos = 0;
+    if (this.#frame !== null) {
+      pos = this.#fill(chunk, frames);
+      if (this.#frame !== null) return;
+    }
+    if (this.#headerFilled > 0) {
+      pos = this.#continueHeader(chunk, pos);
+      if (this.#headerFilled > 0) return;
+      const value = this.#headerValue();
+      const headerLength = this.#field.width || varintRead.length;
+      const size = this.#sizeOf(value, headerLength);
+      pos = this.#take(chunk, pos, size, headerLength, frames);
+      if (this.#frame !== null) return;
+    }
+    this.#scan(chunk, pos, frames);
+  }
+
+  /** The hot loop: frames whose headers start in `chunk` at or after `pos`. */
+  #scan(chunk: Uint8Array, pos: number, frames: Uint8Array[]): void {
+    const { width, littleEndian, maxFrameLength } = this.#field;
+    const length = chunk.length;
+    while (pos < length) {
+      let value: number;
+      let headerLength: number;
+      if (width === 0) {
+        const first = chunk[pos]!;
+        if (first < 0x80) {
+          value = first;
+          headerLength = 1;
+        } else {
+          value = readVarint(chunk, pos, length, maxFrameLength);
+          if (value < 0) return this.#stashHeader(chunk, pos);
+          headerLength = varintRead.length;
+        }
+      } else if (pos + width <= length) {
+        value = readFixed(chunk, pos, width, littleEndian, maxFrameLength);
+        headerLength = width;
+      } else {
+        return this.#stashHeader(chunk, pos);
+      }
+      pos = this.#take(chunk, pos + headerLength, this.#sizeOf(value, headerLength), headerLength, frames);
+    }
+  }
+
+  /** Emits the payload at `chunk[start]` if complete, else starts assembling it. */
+  #take(chunk: Uint8Array, start: number, size: number, headerLength: number, frames: Uint8Array[]): number {
+    const end = start + size;
+    if (end <= chunk.length) {
+      frames.push(this.#field.copy ? copy(chunk, start, size) : view(chunk, start, size));
+      return end;
+    }
+    const frame = new Uint8Array(size);
+    frame.set(chunk.subarray(start));
+    this.#frame = frame;
+    this.#frameFilled = chunk.length - start;
+    this.#frameHeader = headerLength;
+    return chunk.length;
+  }
+
+  /** Copies the next bytes of `chunk` into the frame being assembled. */
+  #fill(chunk: Uint8Array, frames: Uint8Array[]): number {
+    const frame = this.#frame!;
+    const needed = frame.length - this.#frameFilled;
+    if (chunk.length < needed) {
+      frame.set(chunk, this.#frameFilled);
+      this.#frameFilled += chunk.length;
+      return chunk.length;
+    }
+    frame.set(needed === chunk.length ? chunk : chunk.subarray(0, needed), this.#frameFilled);
+    frames.push(frame);
+    this.#frame = null;
+    this.#frameFilled = 0;
+    return needed;
+  }
+
+  /** The payload size a header announces, checked against the limits. */
+  #sizeOf(value: number, headerLength: number): number {
+    const { includesHeader, adjustment, maxFrameLength } = this.#field;
+    const size = includesHeader ? value + adjustment - headerLength : value + adjustment;
+    if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength);
+    if (size < 0) {
+      throw new DecodeError(`Invalid length field: ${value} gives a payload of ${size} bytes`);
+    }
+    return size;
+  }
+
+  #stashHeader(chunk: Uint8Array, pos: number): void {
+    this.#header.set(chunk.subarray(pos));
+    this.#headerFilled = chunk.length - pos;
+  }
+
+  /** Adds bytes of `chunk` to a split header; `#headerFilled` is 0 once it is complete. */
+  #continueHeader(chunk: Uint8Array, pos: number): number {
+    const { width, maxFrameLength } = this.#field;
+    const header = this.#header;
+    if (width > 0) {
+      const take = Math.min(width - this.#headerFilled, chunk.length - pos);
+      header.set(chunk.subarray(pos, pos + take), this.#headerFilled);
+      this.#headerFilled += take;
+      if (this.#headerFilled === width) this.#headerFilled = 0;
+      return pos + take;
+    }
+    while (pos < chunk.length) {
+      header[this.#headerFilled++] = chunk[pos++]!;
+      if (readVarint(header, 0, this.#headerFilled, maxFrameLength) >= 0) {
+        this.#headerFilled = 0;
+        break;
+      }
+    }
+    return pos;
+  }
+
+  /** The value of the completed header in the accumulator. */
+  #headerValue(): number {
+    const { width, littleEndian, maxFrameLength } = this.#field;
+    if (width !== 0) return readFixed(this.#header, 0, width, littleEndian, maxFrameLength);
+    return readVarint(this.#header, 0, MAX_VARINT_BYTES, maxFrameLength);
+  }
+}
+
+/**
+ * A plain `Uint8Array` view of `chunk[start, start + size)`. Faster than
+ * `subarray`, which on a Node `Buffer` goes through `Buffer`'s species
+ * constructor (about 3x the cost per frame).
+ */
+function view(chunk: Uint8Array, start: number, size: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, size);
+}
+
+/**
+ * A copy of `chunk[start, start + size)` in a buffer of its own. Not
+ * `chunk.slice()`: on a Node `Buffer`, `slice` returns a view.
+ */
+function copy(chunk: Uint8Array, start: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out.set(view(chunk, start, size));
+  return out;
+}

@@ -1,0 +1,45 @@
+/**
+ * The `lines()` encoder: the line's UTF-8 bytes followed by the delimiter,
+ * refusing any line the decoder would not give back unchanged.
+ */
+import type { Encoder } from '../codec.js';
+import { EncodeError, FrameTooLongError } from '../errors.js';
+import type { LinesConfig } from './lines-config.js';
+
+const CR = 0x0d;
+
+export class LinesEncoder implements Encoder<string> {
+  readonly #config: LinesConfig;
+  readonly #utf8 = new TextEncoder();
+
+  constructor(config: LinesConfig) {
+    this.#config = config;
+  }
+
+  encode(line: string): Uint8Array {
+    const { delimiter, maxLength, stripCR, utf8, encoding } = this.#config;
+    if (!utf8) {
+      throw new EncodeError(`Cannot encode lines as ${encoding}: only utf-8 can be encoded (TextEncoder)`);
+    }
+    let bytes: Uint8Array;
+    if (delimiter.ascii !== null) {
+      bytes = this.#utf8.encode(line + delimiter.ascii);
+    } else {
+      const text = this.#utf8.encode(line);
+      bytes = new Uint8Array(text.length + delimiter.length);
+      bytes.set(text);
+      bytes.set(delimiter.bytes, text.length);
+    }
+    const size = bytes.length - delimiter.length;
+    if (size > maxLength) throw new FrameTooLongError(size, maxLength, 'Line');
+    // The first delimiter must be the one appended: this also refuses a line
+    // whose end and the delimiter together contain an earlier delimiter.
+    if (delimiter.indexIn(bytes, 0) !== size) {
+      throw new EncodeError('Cannot encode line: it contains the delimiter');
+    }
+    if (stripCR && size > 0 && bytes[size - 1] === CR) {
+      throw new EncodeError('Cannot encode line: it ends with "\\r", which the decoder strips');
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,147 @@
+import { InvalidArgumentError } from '@sluice/core';
+import type { Codec, Decoder, Encoder } from './codec.js';
+import { DecodeError, EncodeError } from './errors.js';
+import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
+import { lines } from './lines.js';
+
+/**
+ * Options of {@link json}: the framing, its limit and the JSON hooks.
+ *
+ * @example Length-prefixed JSON with dates revived
+ * ```ts
+ * const options: JsonOptions = {
+ *   framing: lengthPrefixed({ maxFrameLength: 1 << 20 }),
+ *   reviver: (key, value) => (key === 'at' ? new Date(value as string) : value),
+ * };
+ * const codec = json(options);
+ * ```
+ */
+export interface JsonOptions {
+  /**
+   * How values are delimited on the wire: any codec of `string` or
+   * `Uint8Array` frames (byte frames are read as UTF-8). The default is
+   * NDJSON: one value per line, `lines({ maxLength })`.
+   * @default lines({ maxLength })
+   */
+  readonly framing?: Codec<string> | Codec<Uint8Array>;
+  /**
+   * Whether `framing` takes `'string'` or `'bytes'` frames. Sluice's own
+   * codecs say so themselves; set it for a custom framing codec of strings.
+   * @default detected for built-in codecs, otherwise 'bytes'
+   */
+  readonly frames?: 'string' | 'bytes';
+  /** Passed to `JSON.parse` for every decoded value. */
+  readonly reviver?: (key: string, value: unknown) => unknown;
+  /** Passed to `JSON.stringify` for every encoded value. */
+  readonly replacer?: (key: string, value: unknown) => unknown;
+  /**
+   * The longest NDJSON line, in bytes. Only for the default framing: with
+   * `framing`, set the limit on that codec (giving both is an `ERR_INVALID_ARG` error).
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxLength?: number;
+}
+
+/**
+ * JSON values, one per frame: NDJSON (newline-delimited JSON) by default, or
+ * over any framing codec, such as `json({ framing: lengthPrefixed() })`.
+ *
+ * Decoding parses each frame with `JSON.parse` and skips blank frames (a
+ * keep-alive newline, a trailing empty line). `T` is not checked: validate
+ * decoded values if the peer is untrusted. Encoding uses `JSON.stringify`,
+ * whose output never holds a raw newline, so every value fits on one line.
+ *
+ * Errors: `ERR_DECODE` (invalid JSON or UTF-8, with the parser's error as
+ * `cause`), `ERR_ENCODE` (a value `JSON.stringify` rejects or cannot
+ * represent: `undefined`, a function, a symbol, a `BigInt`, a cycle), and
+ * whatever the framing raises (`ERR_FRAME_TOO_LONG`, `ERR_TRUNCATED_FRAME`).
+ *
+ * @typeParam T The type of the values, trusted as is.
+ * @param options Framing, limits and JSON hooks; see {@link JsonOptions}.
+ * @returns A codec of JSON values.
+ *
+ * @example NDJSON
+ * ```ts
+ * import { json } from '@sluice/codec';
+ *
+ * const codec = json<{ id: number }>();
+ * const bytes = codec.encoder().encode({ id: 1 }); // bytes of '{"id":1}\n'
+ * codec.decoder().decode(bytes); // [{ id: 1 }]
+ * ```
+ *
+ * @example JSON messages behind a 4-byte length
+ * ```ts
+ * const rpc = json({ framing: lengthPrefixed({ maxFrameLength: 1 << 20 }) });
+ * ```
+ */
+export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
+  const { framing, reviver, replacer } = options;
+  if (framing !== undefined && options.maxLength !== undefined) {
+    throw new InvalidArgumentError('json: maxLength applies to the default framing; set the limit on your framing codec');
+  }
+  const inner = (framing ?? lines({ maxLength: options.maxLength ?? 1024 * 1024 })) as Codec<string | Uint8Array>;
+  const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';
+  return {
+    name: framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`,
+    decoder: () => jsonDecoder<T>(inner.decoder(), reviver),
+    encoder: () => jsonEncoder<T>(inner.encoder(), kind, replacer),
+  };
+}
+
+function jsonDecoder<T>(inner: Decoder<string | Uint8Array>, reviver: JsonOptions['reviver']): Decoder<T> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let failed: unknown;
+  // Parses the frames, dropping blank ones. After a bad frame, the values
+  // before it are returned and the error is thrown by the next call.
+  const parseAll = (frames: (string | Uint8Array)[]): T[] => {
+    const values: T[] = [];
+    try {
+      for (const frame of frames) {
+        const text = typeof frame === 'string' ? frame : toText(utf8, frame);
+        try {
+          values.push(JSON.parse(text, reviver) as T);
+        } catch (error) {
+          if (text.trim() === '') continue;
+          throw new DecodeError(`Invalid JSON in a ${text.length}-character frame: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+    } catch (error) {
+      if (values.length === 0) throw error;
+      failed = error;
+    }
+    return values;
+  };
+  const check = (): void => {
+    if (failed !== undefined) throw failed;
+  };
+  return {
+    decode: (chunk) => (check(), parseAll(inner.decode(chunk))),
+    end: () => (check(), parseAll(inner.end())),
+  };
+}
+
+function toText(utf8: TextDecoder, frame: Uint8Array): string {
+  try {
+    return utf8.decode(frame);
+  } catch (error) {
+    throw new DecodeError(`Invalid UTF-8 in a ${frame.length}-byte JSON frame`, { cause: error });
+  }
+}
+
+function jsonEncoder<T>(inner: Encoder<string | Uint8Array>, kind: FrameKind, replacer: JsonOptions['replacer']) {
+  const utf8 = new TextEncoder();
+  return {
+    encode(value: T): Uint8Array {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(value, replacer);
+      } catch (error) {
+        throw new EncodeError(`Cannot encode value as JSON: ${(error as Error).message}`, { cause: error });
+      }
+      if (text === undefined) throw new EncodeError(`Cannot encode ${typeof value} as JSON`);
+      return inner.encode(kind === 'string' ? text : utf8.encode(text));
+    },
+  } satisfies Encoder<T>;
+}

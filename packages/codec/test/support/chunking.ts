@@ -1,0 +1,94 @@
+/**
+ * The shared chunking helper: feeds any decoder the same input cut in many
+ * ways (whole, one byte at a time, at arbitrary places, with empty chunks),
+ * so every codec is tested against chunk boundaries it cannot predict.
+ *
+ * Depends on fast-check only (no Sluice package), so other packages' tests
+ * can import it. Decoders are typed structurally.
+ */
+import fc from 'fast-check';
+
+/** How to cut an input: all at once, byte by byte, or at these offsets (taken modulo length + 1; repeats make empty chunks). */
+export type Cuts = 'whole' | 'bytewise' | readonly number[];
+
+/** The smallest shape of a codec this helper needs. */
+export interface DecodesBytes<T> {
+  decoder(): { decode(chunk: Uint8Array): T[]; end(): T[] };
+}
+
+/** A few fixed cuttings every input is worth trying. */
+export const STANDARD_CUTS: readonly Cuts[] = ['whole', 'bytewise', [1], [2, 2, 5], [3, 7, 11, 13, 17, 19]];
+
+/** Joins byte arrays into one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Cuts `bytes` into chunks as `cuts` says. Chunks are copies, so decoders cannot rely on shared memory. */
+export function rechunk(bytes: Uint8Array, cuts: Cuts): Uint8Array[] {
+  if (cuts === 'whole') return [bytes.slice()];
+  if (cuts === 'bytewise') return Array.from(bytes, (byte) => Uint8Array.of(byte));
+  const offsets = cuts.map((cut) => cut % (bytes.length + 1)).sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const offset of offsets) {
+    chunks.push(bytes.slice(start, offset));
+    start = offset;
+  }
+  chunks.push(bytes.slice(start));
+  return chunks;
+}
+
+/** Arbitrary cuttings: whole, bytewise, or up to `maxCuts` arbitrary offsets. */
+export function arbitraryCuts(maxCuts = 24): fc.Arbitrary<Cuts> {
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant<Cuts>('whole') },
+    { weight: 1, arbitrary: fc.constant<Cuts>('bytewise') },
+    { weight: 4, arbitrary: fc.array(fc.nat(), { maxLength: maxCuts }) },
+  );
+}
+
+/** Decodes `chunks` with a fresh decoder of `codec`, including `end()`. */
+export function decodeAll<T>(codec: DecodesBytes<T>, chunks: Iterable<Uint8Array>): T[] {
+  const decoder = codec.decoder();
+  const frames: T[] = [];
+  for (const chunk of chunks) frames.push(...decoder.decode(chunk));
+  frames.push(...decoder.end());
+  return frames;
+}
+
+/** The outcome of decoding: the frames, or the error thrown (with any frames before it). */
+export type Outcome<T> = { frames: T[]; error?: undefined } | { frames: T[]; error: unknown };
+
+/** Like {@link decodeAll}, but captures a thrown error instead of propagating it. */
+export function tryDecodeAll<T>(codec: DecodesBytes<T>, chunks: Iterable<Uint8Array>): Outcome<T> {
+  const decoder = codec.decoder();
+  const frames: T[] = [];
+  try {
+    for (const chunk of chunks) frames.push(...decoder.decode(chunk));
+    frames.push(...decoder.end());
+    return { frames };
+  } catch (error) {
+    return { frames, error };
+  }
+}
+
+/** Decodes `bytes` under each of `cuts`; returns one frame list per cutting. */
+export function decodeInSplits<T>(codec: DecodesBytes<T>, bytes: Uint8Array, cuts = STANDARD_CUTS): T[][] {
+  return cuts.map((cut) => decodeAll(codec, rechunk(bytes, cut)));
+}
+
+/** fast-check parameters with `numRuns` raisable from the `FC_NUM_RUNS` environment variable. */
+export function runs(numRuns: number): fc.Parameters<unknown> {
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  const raised = Number(env?.['FC_NUM_RUNS']);
+  return { numRuns: Number.isFinite(raised) && raised > numRuns ? raised : numRuns };
+}
