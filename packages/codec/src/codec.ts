@@ -8,44 +8,48 @@
  * partial input) and a fresh {@link Encoder}. One codec value can therefore
  * serve any number of connections at once.
  *
- * @example A netstring codec (`5:hello,`), written from scratch
+ * @example A codec of fixed-size records, written from scratch
  * ```ts
- * import { type Codec, type Decoder, FrameTooLongError, DecodeError, TruncatedFrameError } from '@sluice/codec';
+ * import type { Codec } from '@sluice/codec';
+ * import { TruncatedFrameError } from '@sluice/codec';
  *
- * export function netstring(maxLength = 1 << 20): Codec<Uint8Array> {
+ * export function fixedSize(size: number): Codec<Uint8Array> {
  *   return {
- *     name: 'netstring',
- *     decoder(): Decoder<Uint8Array> {
- *       let buffered = new Uint8Array(0);
+ *     name: `fixed-size(${size})`,
+ *     decoder() {
+ *       const partial = new Uint8Array(size); // never more than one record is buffered
+ *       let filled = 0;
  *       return {
  *         decode(chunk) {
- *           buffered = buffered.length ? concat(buffered, chunk) : chunk;
  *           const frames: Uint8Array[] = [];
- *           for (;;) {
- *             const colon = buffered.indexOf(0x3a);
- *             if (colon < 0) return frames;
- *             const length = Number(new TextDecoder().decode(buffered.subarray(0, colon)));
- *             if (!Number.isSafeInteger(length)) throw new DecodeError('netstring: bad length');
- *             if (length > maxLength) throw new FrameTooLongError(length, maxLength);
- *             const end = colon + 1 + length;
- *             if (buffered.length <= end) return frames;
- *             if (buffered[end] !== 0x2c) throw new DecodeError('netstring: missing ","');
- *             frames.push(buffered.subarray(colon + 1, end));
- *             buffered = buffered.subarray(end + 1);
+ *           let pos = 0;
+ *           if (filled > 0) {
+ *             const take = Math.min(size - filled, chunk.length);
+ *             partial.set(chunk.subarray(0, take), filled);
+ *             filled += take;
+ *             pos = take;
+ *             if (filled < size) return frames;
+ *             frames.push(partial.slice());
+ *             filled = 0;
  *           }
+ *           for (; pos + size <= chunk.length; pos += size) frames.push(chunk.subarray(pos, pos + size));
+ *           partial.set(chunk.subarray(pos));
+ *           filled = chunk.length - pos;
+ *           return frames;
  *         },
  *         end() {
- *           if (buffered.length) throw new TruncatedFrameError(buffered.length);
+ *           if (filled > 0) throw new TruncatedFrameError(filled);
  *           return [];
  *         },
  *       };
  *     },
- *     encoder: () => ({
- *       encode: (frame) => concat(new TextEncoder().encode(`${frame.length}:`), frame, Uint8Array.of(0x2c)),
- *     }),
+ *     encoder: () => ({ encode: (frame) => frame }),
  *   };
  * }
  * ```
+ *
+ * A netstring codec, worked through step by step, is in the package README
+ * (and tested in `test/support/netstring.ts`).
  *
  * @module
  */
