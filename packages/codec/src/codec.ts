@@ -11,7 +11,7 @@
  * @example A codec of fixed-size records, written from scratch
  * ```ts
  * import type { Codec } from '@sluice/codec';
- * import { TruncatedFrameError } from '@sluice/codec';
+ * import { EncodeError, TruncatedFrameError } from '@sluice/codec';
  *
  * export function fixedSize(size: number): Codec<Uint8Array> {
  *   return {
@@ -43,7 +43,12 @@
  *         },
  *       };
  *     },
- *     encoder: () => ({ encode: (frame) => frame }),
+ *     encoder: () => ({
+ *       encode(frame) {
+ *         if (frame.length !== size) throw new EncodeError(`Record must be ${size} bytes, got ${frame.length}`);
+ *         return frame;
+ *       },
+ *     }),
  *   };
  * }
  * ```
