@@ -1,0 +1,92 @@
+/**
+ * Keeps the docs honest: docs/api.md lists exactly the exports of each
+ * package's `src/index.ts` (read with the TypeScript compiler, so `export *`
+ * and `export type *` count), each linked to the file that declares it; and
+ * every relative link in the README, the package READMEs and docs/ leads to
+ * a file, or a heading, that exists.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/child.js';
+
+const PACKAGES = ['core', 'codec', 'net', 'rx'] as const;
+
+/** Each package's exports, with the repository-relative file declaring each. */
+function readExports(): Record<string, Map<string, string>> {
+  const config = ts.getParsedCommandLineOfConfigFile(resolve(ROOT, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  const entries = [...PACKAGES, 'sluice'].map((name) => resolve(ROOT, `packages/${name}/src/index.ts`));
+  const program = ts.createProgram(entries, { ...config?.options, noEmit: true });
+  const checker = program.getTypeChecker();
+  const result: Record<string, Map<string, string>> = {};
+  for (const [i, name] of [...PACKAGES, 'sluice'].entries()) {
+    const source = program.getSourceFile(entries[i] as string) as ts.SourceFile;
+    const exports = new Map<string, string>();
+    for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(source) as ts.Symbol)) {
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const declaration = target.declarations?.[0];
+      exports.set(symbol.name, declaration ? relative(ROOT, declaration.getSourceFile().fileName) : '?');
+    }
+    result[name] = exports;
+  }
+  return result;
+}
+
+/** The `- [`name`](../path)` lines of one `## heading` section of api.md. */
+function listed(api: string, heading: string): Map<string, string> {
+  const start = api.indexOf(`\n## ${heading}\n`);
+  expect(start, `docs/api.md has a "## ${heading}" section`).toBeGreaterThan(-1);
+  const end = api.indexOf('\n## ', start + 1);
+  const section = api.slice(start, end < 0 ? undefined : end);
+  return new Map([...section.matchAll(/^- \[`([^`]+)`\]\(\.\.\/([^)]+)\)/gm)].map((m) => [m[1] as string, m[2] as string]));
+}
+
+/** GitHub's anchor for a heading. */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+
+describe('docs', () => {
+  const api = readFileSync(resolve(ROOT, 'docs/api.md'), 'utf8');
+
+  it('docs/api.md lists every public export of every package, linked to the file that declares it', { timeout: 60_000 }, () => {
+    const exports = readExports();
+    for (const name of PACKAGES) {
+      const actual = exports[name] as Map<string, string>;
+      const documented = listed(api, `@sluice/${name}`);
+      expect([...actual.keys()].filter((key) => !documented.has(key)), `exports of @sluice/${name} missing from docs/api.md`).toEqual([]);
+      expect([...documented.keys()].filter((key) => !actual.has(key)), `docs/api.md lists names @sluice/${name} does not export`).toEqual([]);
+      for (const [key, file] of actual) expect(documented.get(key), `the link of ${key}`).toBe(file);
+    }
+    // `sluice` adds nothing of its own: the list above covers it.
+    const union = new Set(PACKAGES.flatMap((name) => [...(exports[name] as Map<string, string>).keys()]));
+    expect([...(exports.sluice as Map<string, string>).keys()].sort()).toEqual([...union].sort());
+  });
+
+  it('every relative link in the READMEs and docs/ leads somewhere that exists', () => {
+    const documents = [
+      'README.md',
+      ...['core', 'net', 'rx', 'sluice'].map((name) => `packages/${name}/README.md`),
+      ...readdirSync(resolve(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+    ];
+    const broken: string[] = [];
+    for (const document of documents) {
+      const text = readFileSync(resolve(ROOT, document), 'utf8').replace(/^```[\s\S]*?^```$/gm, ''); // not inside code blocks
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target as string)) continue; // https:, mailto:
+        const [path, anchor] = (target as string).split('#') as [string, string | undefined];
+        const file = path === '' ? resolve(ROOT, document) : resolve(ROOT, dirname(document), path);
+        if (!existsSync(file)) broken.push(`${document}: ${target}`);
+        else if (anchor !== undefined && file.endsWith('.md')) {
+          const headings = [...readFileSync(file, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1] as string));
+          if (!headings.includes(anchor)) broken.push(`${document}: ${target} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Every program in examples/ runs here, as a newcomer would run it
+ * (`node --import tsx examples/<name>.ts` from the repository root), with
+ * SLUICE_EXAMPLE_ONCE=1 so that it ends by itself. Each must exit with 0 and
+ * print what shows it worked. A new example without an entry here fails the
+ * first test, so none can go untested.
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { describeExit, ROOT, runTs } from './support/child.js';
+import { startRedis } from './support/redis.js';
+
+/** Generous: each example takes about a second, but CI machines are shared. */
+const TIMEOUT = 60_000;
+const ONCE = { SLUICE_EXAMPLE_ONCE: '1' };
+
+interface Expectation {
+  /** Extra environment. */
+  env?: Record<string, string>;
+  /** Patterns stdout must match. */
+  stdout: RegExp[];
+}
+
+/** Examples that run alone, and what their output must show. */
+const standalone: Record<string, Expectation> = {
+  'demo.ts': {
+    env: { DEMO_CLIENTS: '10', DEMO_FRAMES: '50' },
+    stdout: [/lines .*\| yes/, /length-prefixed .*\| yes/, /json .*\| yes/, /rxjs .*\| yes/, /Every frame came back intact/],
+  },
+  'multi-client.ts': { stdout: [/50 clients each got their 20 lines back/] },
+  'chat.ts': { stdout: [/alice heard: \[\s*'<bob> hi from bob'/, /every member heard every other member/, /chat server stopped/] },
+  'json-rpc.ts': { stdout: [/add\(2, 3\) = 5/, /slowSquare\(12\) = 144/, /server log: a notification/, /nope\(\) failed: Method not found/, /add\('two', 2\) failed: Invalid params/] },
+  'pipeline.ts': { stdout: [/(readings \d+\.\.\d+: 100 good, mean [\d.]+ °F\n){5}/, /client: read \d+ readings, dropped \d+ broken ones/, /sensor server stopped/] },
+  'udp.ts': { stdout: [/reply from 127\.0\.0\.1:\d+: PING 1/, /3 of 3 pings answered/] },
+  'tls.ts': { stdout: [/secure echo: hello\nsecure echo: over TLS/, /a client without our CA: refused as expected/] },
+  'rx-echo.ts': { stdout: [/OBSERVABLES/, /server stopped/] },
+};
+
+/** Examples that need a peer, tested below one by one. */
+const special = {
+  'echo-server.ts': 'run with echo-client.ts',
+  'echo-client.ts': 'run against echo-server.ts',
+  'redis-resp.ts': 'run against a real redis-server',
+  'resp-codec.ts': 'a module, not a program: tested by resp-codec.test.ts and through redis-resp.ts',
+};
+
+async function runExample(file: string, env: Record<string, string> = {}) {
+  const exit = await runTs(`examples/${file}`, { env: { ...ONCE, ...env }, timeout: TIMEOUT - 5000 }).exited;
+  expect(exit.code, describeExit(file, exit)).toBe(0);
+  return exit;
+}
+
+describe('examples/', () => {
+  it('every example has a test and a top comment saying what it shows and how to run it', () => {
+    // Scratch files (a name containing "tmp") are not examples.
+    const files = readdirSync(`${ROOT}/examples`).filter((name) => name.endsWith('.ts') && !name.includes('tmp'));
+    const covered = new Set([...Object.keys(standalone), ...Object.keys(special)]);
+    expect(files.filter((name) => !covered.has(name)), 'examples without a test in examples.test.ts').toEqual([]);
+    expect([...covered].filter((name) => !files.includes(name)), 'tests of examples that no longer exist').toEqual([]);
+  });
+
+  for (const [file, expected] of Object.entries(standalone)) {
+    it(`${file} runs to completion and shows it worked`, { timeout: TIMEOUT }, async () => {
+      const { stdout } = await runExample(file, expected.env);
+      for (const pattern of expected.stdout) expect(stdout).toMatch(pattern);
+    });
+  }
+
+  it('echo-server.ts echoes what echo-client.ts sends, then both exit', { timeout: TIMEOUT }, async () => {
+    const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
+    const [, port] = await server.waitFor(/echo server listening on 127\.0\.0\.1:(\d+)/);
+    const client = await runExample('echo-client.ts', { PORT: port as string });
+    expect(client.stdout).toMatch(/echo: hello\necho: from\necho: sluice\n3 lines echoed/);
+    const exit = await server.exited;
+    expect(exit.code, describeExit('echo-server.ts', exit)).toBe(0);
+    expect(exit.stdout).toMatch(/client done: .*framesIn: 3/);
+    expect(exit.stdout).toMatch(/echo server stopped/);
+  });
+
+  it('echo-client.ts sends its arguments when given some', { timeout: TIMEOUT }, async () => {
+    const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
+    const [, port] = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+    const client = await runTs('examples/echo-client.ts', { args: ['one', 'two words'], env: { PORT: port as string } }).exited;
+    expect(client.code, describeExit('echo-client.ts', client)).toBe(0);
+    expect(client.stdout).toMatch(/echo: one\necho: two words\n2 lines echoed/);
+    expect((await server.exited).code).toBe(0);
+  });
+
+  it.skipIf(process.env.SLUICE_SKIP_REDIS === '1')(
+    'redis-resp.ts talks to a real redis-server through the custom RESP codec',
+    { timeout: TIMEOUT },
+    async () => {
+      const redis = await startRedis(); // fails with REDIS_MISSING if redis-server is not installed
+      try {
+        const { stdout } = await runExample('redis-resp.ts', { REDIS_PORT: String(redis.port) });
+        expect(stdout).toMatch(/PING -> PONG/);
+        expect(stdout).toMatch(/SET \S+ hello -> OK/);
+        expect(stdout).toMatch(/GET \S+ -> hello/);
+        expect(stdout).toMatch(/INCR \S+ -> 1\n.*INCR \S+ -> 2/);
+        expect(stdout).toMatch(/1000 pipelined INCRs in [\d.]+ ms, counter now 1002/);
+        expect(stdout).toMatch(/WRONGTYPE check -> Redis: WRONGTYPE/);
+        expect(stdout).toMatch(/QUIT -> OK/);
+      } finally {
+        await redis.stop();
+      }
+    },
+  );
+});

@@ -1,0 +1,78 @@
+/**
+ * Every ```ts block of README.md (and of the package READMEs written for
+ * newcomers) is a complete program: each is written to
+ * test/.readme-tmp/<name>.ts (git-ignored) and run from the repository root
+ * with `node --import tsx`, which resolves `sluice` and `@sluice/*` through
+ * the root tsconfig's paths. Each must exit with 0, print something, and
+ * print nothing on stderr. The README's CLI lines are run against each
+ * other, and its Quick start must stay the two commands CI runs.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeExit, ROOT, runNode, runTs } from './support/child.js';
+
+const TIMEOUT = 60_000;
+const TMP = 'packages/sluice/test/.readme-tmp';
+
+/** The ```lang blocks of a markdown file, in order. */
+function blocks(markdown: string, lang: string): string[] {
+  return [...markdown.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((match) => match[1] as string);
+}
+
+const documents = ['README.md', 'packages/core/README.md', 'packages/net/README.md', 'packages/rx/README.md', 'packages/sluice/README.md'];
+const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+
+describe('README code blocks', () => {
+  mkdirSync(`${ROOT}/${TMP}`, { recursive: true });
+  let failed = false;
+  afterAll(() => {
+    if (!failed) rmSync(`${ROOT}/${TMP}`, { recursive: true, force: true }); // kept after a failure, to run by hand
+  });
+
+  it('the README has the snippets it promises', () => {
+    expect(blocks(readme, 'ts').length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const document of documents) {
+    const snippets = blocks(readFileSync(`${ROOT}/${document}`, 'utf8'), 'ts');
+    snippets.forEach((code, index) => {
+      const name = `${document.replace(/\/?README\.md$/, '').replace(/^packages\//, '') || 'README'}-${index + 1}.ts`;
+      const firstLine = code.split('\n').find((line) => !line.startsWith('import') && line.trim() !== '') ?? '';
+      it(`${document} block ${index + 1} runs to completion (${firstLine.trim().slice(0, 60)}…)`, { timeout: TIMEOUT }, async () => {
+        const file = `${TMP}/${name}`;
+        writeFileSync(`${ROOT}/${file}`, code);
+        const exit = await runTs(file, { timeout: TIMEOUT - 5000 }).exited;
+        failed ||= exit.code !== 0;
+        expect(exit.code, describeExit(file, exit)).toBe(0);
+        expect(exit.stdout.trim(), describeExit(file, exit)).not.toBe('');
+        expect(exit.stderr, describeExit(file, exit)).toBe('');
+      });
+    });
+  }
+
+  it('the CLI lines work against each other', { timeout: TIMEOUT }, async () => {
+    const section = readme.slice(readme.indexOf('## The CLI'));
+    const [listenLine, connectLine] = (blocks(section, 'sh')[0] ?? '').trim().split('\n');
+    const cli = 'pnpm exec tsx packages/sluice/src/cli.ts ';
+    expect(listenLine).toMatch(new RegExp(`^${cli}listen .*--port 9000`));
+    expect(connectLine).toMatch(new RegExp(`^${cli}connect 127\\.0\\.0\\.1:9000 `));
+    const args = (line: string) => line.slice(cli.length).split(/\s+/);
+    // The same commands, on a free port, with --once so the server ends after the client.
+    const listen = runNode(['--import', 'tsx', 'packages/sluice/src/cli.ts', ...args(listenLine as string).map((a) => (a === '9000' ? '0' : a)), '--once']);
+    const [, port] = await listen.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 'stderr');
+    const connectArgs = args(connectLine as string).map((a) => a.replace(':9000', `:${port}`));
+    const connect = await runNode(['--import', 'tsx', 'packages/sluice/src/cli.ts', ...connectArgs], { input: 'hello\nsluice\n' }).exited;
+    expect(connect.code, describeExit('sluice connect', connect)).toBe(0);
+    expect(connect.stdout).toBe('hello\nsluice\n');
+    expect((await listen.exited).code).toBe(0);
+  });
+
+  it('Quick start is exactly the two commands .ci/run runs', () => {
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+    const commands = (blocks(quickStart, 'sh')[0] ?? '').trim().split('\n');
+    expect(commands).toHaveLength(2);
+    expect(quickStart.trim()).toBe(`## Quick start\n\n\`\`\`sh\n${commands.join('\n')}\n\`\`\``);
+    const ci = readFileSync(`${ROOT}/.ci/run`, 'utf8').split('\n');
+    for (const command of commands) expect(ci).toContain(command);
+  });
+});

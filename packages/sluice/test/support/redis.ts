@@ -1,0 +1,88 @@
+/**
+ * A throwaway redis-server for the Redis example: started on a free loopback
+ * port with persistence off, ready once it accepts a connection and answers
+ * PING, stopped after. Installs nothing: `.ci/run` installs Debian's
+ * `redis-server`; on a machine without it the caller fails with a message
+ * that says so (or skips, with SLUICE_SKIP_REDIS=1).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+
+export const REDIS_MISSING =
+  'redis-server is not installed, so examples/redis-resp.ts cannot be tested. Install it ' +
+  '(Debian/Ubuntu: apt-get install redis-server, as .ci/run does) or set SLUICE_SKIP_REDIS=1 to skip this test.';
+
+export interface Redis {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts redis-server on a free port and resolves once it answers PING; rejects within `timeout` ms otherwise. */
+export async function startRedis(timeout = 15_000): Promise<Redis> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING) : error));
+    child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)));
+  });
+  failed.catch(() => {});
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  };
+
+  const deadline = AbortSignal.timeout(timeout);
+  const expired = new Promise<never>((_, reject) =>
+    deadline.addEventListener('abort', () => reject(new Error(`redis-server was not ready within ${timeout} ms:\n${output}`)), { once: true }),
+  );
+  expired.catch(() => {});
+  try {
+    // Poll with connection attempts; between attempts, wait for redis to log
+    // something (it logs "Ready to accept connections" once listening).
+    while (!(await answersPing(port))) {
+      await Promise.race([once(child.stdout, 'data'), failed, expired]);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, stop };
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as net.AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/** Connects, sends PING, and tells whether +PONG came back. */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      reply += text;
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+    socket.once('end', () => done(false));
+  });
+}
+
