@@ -131,6 +131,30 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   }
 
   /**
+   * Reads the next frame, or `undefined` at the end of the stream, without
+   * closing anything: for request/response protocols that read one answer at
+   * a time. Shares its position with the iterators.
+   *
+   * @example
+   * ```ts
+   * await io.write(['PING']);
+   * const reply = await io.read(); // 'PONG'
+   * ```
+   */
+  async read(): Promise<TDecoded | undefined> {
+    if (this.#index < this.#pending.length) {
+      this.#counts.in++;
+      return this.#pending[this.#index++];
+    }
+    const frames = await this.#read();
+    if (frames === undefined) return undefined;
+    this.#pending = frames;
+    this.#index = 1;
+    this.#counts.in++;
+    return frames[0];
+  }
+
+  /**
    * Frames in arrays, one array per chunk received: the fastest way to read
    * many small frames, since it pays one `await` per chunk instead of one per
    * frame.

@@ -70,6 +70,11 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     });
   }
 
+  /** The bound TCP port, or `undefined` for a path (IPC) listener. */
+  get port(): number | undefined {
+    return 'port' in this.address ? this.address.port : undefined;
+  }
+
   /** Accepted, refused and failed-handshake counts. */
   get counters(): Readonly<ListenerCounters> {
     return { ...this.#counters };

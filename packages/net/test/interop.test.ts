@@ -52,3 +52,26 @@ describe('web streams', () => {
     await served;
   });
 });
+
+describe('Framed.read', () => {
+  it('reads one frame at a time, request after request, and undefined at the end', async () => {
+    const { lines } = await import('@sluice/codec');
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(async (conn) => {
+      const io = conn.framed(lines());
+      for await (const line of io) await io.write(`re: ${line}`);
+    });
+    const conn = await connect(listener.address);
+    const io = conn.framed(lines());
+    await io.write('one');
+    expect(await io.read()).toBe('re: one');
+    await io.write('two');
+    expect(await io.read()).toBe('re: two');
+    await io.closeWrite();
+    expect(await io.read()).toBeUndefined();
+    expect(conn.counters.framesIn).toBe(2);
+    await conn.close();
+    await listener.close();
+    await served;
+  });
+});

@@ -27,6 +27,7 @@ describe('listen', () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
     expect(listener.address).toMatchObject({ host: '127.0.0.1', family: 'IPv4' });
     expect('port' in listener.address && listener.address.port).toBeGreaterThan(0);
+    expect(listener.port).toBe('port' in listener.address ? listener.address.port : -1);
   });
 
   it('passes EADDRINUSE through', async () => {
