@@ -10,6 +10,13 @@ const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/ind
 
 const packages = ['core', 'codec', 'net', 'rx', 'sluice'] as const;
 
+/** `packages/sluice/test/types/*.test-d.ts`: the published API's types, checked by tsc (no runtime). */
+const typeTests = {
+  enabled: true,
+  include: ['test/types/**/*.test-d.ts'],
+  tsconfig: './test/types/tsconfig.json',
+};
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -24,6 +31,8 @@ export default defineConfig({
         name,
         root: `./packages/${name}`,
         include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+        // Type-level tests of the public API (`expectTypeOf`), checked by tsc.
+        ...(name === 'sluice' ? { typecheck: typeTests } : {}),
       },
     })),
   },
