@@ -345,6 +345,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     socket.off('error', this.#onError);
     socket.off('drain', this.#onDrain);
     socket.off('close', this.#onClose);
+    this.#onClose(); // writers still waiting for a drain are told the connection is gone
     socket.removeAllListeners('timeout');
     socket.setTimeout(0);
     for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);

@@ -28,7 +28,15 @@ const codecs: CodecCase<any>[] = [
     normalise: plainBytes,
   },
   { name: 'lines', codec: lines(), frames: fc.array(line, { maxLength: 20 }) },
-  { name: 'json', codec: json(), frames: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 10 }) },
+  {
+    name: 'json',
+    codec: json(),
+    frames: fc.array(
+      // JSON cannot carry -0 (it reads back as 0): compare what JSON can express.
+      fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown),
+      { maxLength: 10 },
+    ),
+  },
   {
     name: 'text',
     codec: text(),

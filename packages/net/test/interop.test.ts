@@ -32,6 +32,26 @@ describe('fromNodeSocket and unwrap', () => {
   });
 });
 
+describe('unwrap with a write in flight', () => {
+  it('settles a write that was waiting for the socket to drain (found by the lifecycle fuzz)', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const accepted = listener.accept();
+    const conn = await connect(listener.address);
+    const server = (await accepted)!; // never reads: the client's writes back up
+    let waiting: Promise<void> = Promise.resolve();
+    for (let i = 0; i < 1000; i++) {
+      waiting = conn.write(new Uint8Array(1024 * 1024));
+      let settled = false;
+      void waiting.then(() => (settled = true), () => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!settled) break;
+    }
+    conn.unwrap().resetAndDestroy();
+    await expect(waiting).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    server.destroy();
+  });
+});
+
 describe('web streams', () => {
   it('reads a connection as a ReadableStream and writes one from a ReadableStream', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
