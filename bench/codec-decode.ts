@@ -24,10 +24,10 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { decode, decodeBatched, lengthPrefixed, lines } from '@sluice/codec';
 import * as lp from 'it-length-prefixed';
 import split2 from 'split2';
 import type { Uint8ArrayList } from 'uint8arraylist';
-import { decode, decodeBatched, lengthPrefixed, lines } from '@sluice/codec';
 import { type BenchOptions, isMain, median, type Row, row } from './support.js';
 
 export interface CodecBenchOptions {

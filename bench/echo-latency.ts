@@ -11,7 +11,8 @@ import { lengthPrefixed } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
 import { type BenchOptions, isMain, median, printRows, quickFromArgv, type Row, row } from './support.js';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 
 /** Plain node:net framing by hand: calls `onFrame` for each 4-byte-length-prefixed frame. */
 function handFramer(onFrame: (frame: Buffer) => void) {
@@ -37,7 +38,10 @@ const withHeader = (payload: Buffer) => {
 async function nodeRoundTrips(count: number): Promise<number[]> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    socket.on('data', handFramer((frame) => socket.write(withHeader(frame))));
+    socket.on(
+      'data',
+      handFramer((frame) => socket.write(withHeader(frame))),
+    );
     socket.on('error', () => {});
   });
   server.listen(0, '127.0.0.1');
@@ -45,7 +49,10 @@ async function nodeRoundTrips(count: number): Promise<number[]> {
   const socket = net.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1', noDelay: true });
   await once(socket, 'connect');
   let resolveFrame!: () => void;
-  socket.on('data', handFramer(() => resolveFrame()));
+  socket.on(
+    'data',
+    handFramer(() => resolveFrame()),
+  );
   const payload = Buffer.alloc(64, 99);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -92,7 +99,10 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   const p50 = { node: [] as number[], sluice: [] as number[] };
   const p99 = { node: [] as number[], sluice: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of [['node', nodeRoundTrips], ['sluice', sluiceRoundTrips]] as const) {
+    for (const [name, fn] of [
+      ['node', nodeRoundTrips],
+      ['sluice', sluiceRoundTrips],
+    ] as const) {
       const sorted = (await fn(count)).sort((a, b) => a - b);
       p50[name].push(percentile(sorted, 0.5) * 1000);
       p99[name].push(percentile(sorted, 0.99) * 1000);
@@ -100,8 +110,22 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   }
   // Latency: lower is better, so the ratio printed is node / sluice (≥ 1/1.1 ≈ 0.91 meets "within 1.1x").
   return [
-    row('echo round trip p50 (µs, ratio = node/sluice)', 'µs', median(p50.sluice), 'node:net hand framing', median(p50.node), 1 / 1.1),
-    row('echo round trip p99 (µs, ratio = node/sluice)', 'µs', median(p99.sluice), 'node:net hand framing', median(p99.node), 1 / 1.1),
+    row(
+      'echo round trip p50 (µs, ratio = node/sluice)',
+      'µs',
+      median(p50.sluice),
+      'node:net hand framing',
+      median(p50.node),
+      1 / 1.1,
+    ),
+    row(
+      'echo round trip p99 (µs, ratio = node/sluice)',
+      'µs',
+      median(p99.sluice),
+      'node:net hand framing',
+      median(p99.node),
+      1 / 1.1,
+    ),
   ].map((r) => ({ ...r, ratio: r.peer / r.sluice }));
 }
 

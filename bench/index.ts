@@ -5,14 +5,19 @@
  *
  * Run: pnpm bench [--quick]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { execSync } from 'node:child_process';
-import { printRows, quickFromArgv, type BenchOptions, type Row } from './support.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { type BenchOptions, printRows, quickFromArgv, type Row } from './support.js';
 
 const options = quickFromArgv();
 const suites: [string, string, (o: BenchOptions) => Promise<Row[]>][] = [
   ['In-memory decoding', './codec-decode.js', async (o) => (await import('./codec-decode.js')).run(o)],
-  ['Loopback receive throughput (64-byte payloads)', './net-throughput.js', async (o) => (await import('./net-throughput.js')).run(o)],
+  [
+    'Loopback receive throughput (64-byte payloads)',
+    './net-throughput.js',
+    async (o) => (await import('./net-throughput.js')).run(o),
+  ],
   ['Encoding and writing frames', './net-write.js', async (o) => (await import('./net-write.js')).run(o)],
   ['Echo round trip', './echo-latency.js', async (o) => (await import('./echo-latency.js')).run(o)],
   ['RxJS bridge', './rx-observe.js', async (o) => (await import('./rx-observe.js')).run(o)],
@@ -35,5 +40,8 @@ const commit = (() => {
 })();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${commit}${options.quick ? '-quick' : ''}.json`, import.meta.url);
-writeFileSync(file, `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`,
+);
 console.log(`\nResults written to ${file.pathname}`);

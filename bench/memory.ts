@@ -10,7 +10,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { connect, listen, type Connection } from '@sluice/net';
+import { type Connection, connect, listen } from '@sluice/net';
 import { type BenchOptions, drainedOrClosed, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
@@ -117,11 +117,23 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   const node = await holdIdle(count, 'node');
   const sluice = await holdIdle(count, 'sluice');
   const flood = await floodedSlowConsumer(quick ? 64 << 20 : 512 << 20);
-  console.log(`  idle connections: node ${(node / 1024).toFixed(2)} KiB each, sluice ${(sluice / 1024).toFixed(2)} KiB each, extra ${((sluice - node) / 1024).toFixed(2)} KiB (target < 10 KiB)`);
-  console.log(`  slow consumer under a flood: memory grew by at most ${(flood / 2 ** 20).toFixed(2)} MiB (target: a few MiB, whatever the flood)`);
+  console.log(
+    `  idle connections: node ${(node / 1024).toFixed(2)} KiB each, sluice ${(sluice / 1024).toFixed(2)} KiB each, extra ${((sluice - node) / 1024).toFixed(2)} KiB (target < 10 KiB)`,
+  );
+  console.log(
+    `  slow consumer under a flood: memory grew by at most ${(flood / 2 ** 20).toFixed(2)} MiB (target: a few MiB, whatever the flood)`,
+  );
   return [
-    { ...row(`idle connection extra cost (${count} conns, KiB)`, ' KiB', (sluice - node) / 1024, 'limit', 10), ratio: 10 / Math.max(0.001, (sluice - node) / 1024), target: 1 },
-    { ...row('slow consumer flood peak (MiB)', ' MiB', flood / 2 ** 20, 'limit', 4), ratio: 4 / Math.max(0.001, flood / 2 ** 20), target: 1 },
+    {
+      ...row(`idle connection extra cost (${count} conns, KiB)`, ' KiB', (sluice - node) / 1024, 'limit', 10),
+      ratio: 10 / Math.max(0.001, (sluice - node) / 1024),
+      target: 1,
+    },
+    {
+      ...row('slow consumer flood peak (MiB)', ' MiB', flood / 2 ** 20, 'limit', 4),
+      ratio: 4 / Math.max(0.001, flood / 2 ** 20),
+      target: 1,
+    },
   ];
 }
 

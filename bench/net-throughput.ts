@@ -8,10 +8,19 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import readline from 'node:readline';
-import * as lp from 'it-length-prefixed';
 import { lengthPrefixed, lines } from '@sluice/codec';
-import { connect, type Connection } from '@sluice/net';
-import { alternate, type BenchOptions, drainedOrClosed, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
+import { type Connection, connect } from '@sluice/net';
+import * as lp from 'it-length-prefixed';
+import {
+  alternate,
+  type BenchOptions,
+  drainedOrClosed,
+  isMain,
+  printRows,
+  quickFromArgv,
+  type Row,
+  row,
+} from './support.js';
 
 const PAYLOAD = 64;
 
@@ -80,8 +89,18 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       }),
   });
   await raw.close();
-  rows.push(row('raw bytes: for await (chunk of conn)', 'B/s', rawRates.sluice!, "node 'data' events", rawRates.data!, 0.95));
-  rows.push(row('raw bytes: for await (chunk of conn)', 'B/s', rawRates.sluice!, 'node socket async iterator', rawRates.nodeIterator!));
+  rows.push(
+    row('raw bytes: for await (chunk of conn)', 'B/s', rawRates.sluice!, "node 'data' events", rawRates.data!, 0.95),
+  );
+  rows.push(
+    row(
+      'raw bytes: for await (chunk of conn)',
+      'B/s',
+      rawRates.sluice!,
+      'node socket async iterator',
+      rawRates.nodeIterator!,
+    ),
+  );
 
   // 2. Length-prefixed (varint) frames.
   const frames = quick ? 20_000 : 50_000;
@@ -112,7 +131,9 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   });
   await lpServer.close();
   rows.push(row('lengthPrefixed(varint) frames', 'f/s', lpRates.sluice!, 'it-length-prefixed', lpRates.itlp!, 4));
-  rows.push(row('lengthPrefixed(varint) frames, batches()', 'f/s', lpRates.batched!, 'it-length-prefixed', lpRates.itlp!, 8));
+  rows.push(
+    row('lengthPrefixed(varint) frames, batches()', 'f/s', lpRates.batched!, 'it-length-prefixed', lpRates.itlp!, 8),
+  );
 
   // 3. Lines.
   const lineBlock = blockOf((p) => new Uint8Array([...p, 10]), frames);

@@ -7,11 +7,11 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import * as lp from 'it-length-prefixed';
+import { pipeline } from 'node:stream/promises';
 import { lengthPrefixed } from '@sluice/codec';
 import { connect } from '@sluice/net';
+import * as lp from 'it-length-prefixed';
 import { alternate, type BenchOptions, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
 
 /** A server that counts bytes and resolves `done` per connection once `expected` bytes arrived. */
@@ -23,7 +23,10 @@ async function byteSink() {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 export async function run({ quick }: BenchOptions): Promise<Row[]> {
@@ -52,7 +55,9 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       }),
   });
   await sink.close();
-  return [row('encode + write lengthPrefixed(varint)', 'f/s', rates.sluice!, 'it-length-prefixed encode', rates.itlp!, 2)];
+  return [
+    row('encode + write lengthPrefixed(varint)', 'f/s', rates.sluice!, 'it-length-prefixed encode', rates.itlp!, 2),
+  ];
 }
 
 if (isMain(import.meta.url)) printRows('Encoding and writing 64-byte frames over loopback', await run(quickFromArgv()));

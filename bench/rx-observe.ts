@@ -14,11 +14,20 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { from, type Observable } from 'rxjs';
 import { lengthPrefixed } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import { observe, socket$ } from '@sluice/rx';
-import { alternate, type BenchOptions, drainedOrClosed, isMain, printRows, quickFromArgv, type Row, row } from './support.js';
+import { from, type Observable } from 'rxjs';
+import {
+  alternate,
+  type BenchOptions,
+  drainedOrClosed,
+  isMain,
+  printRows,
+  quickFromArgv,
+  type Row,
+  row,
+} from './support.js';
 
 const PAYLOAD = 64;
 const BLOCK_FRAMES = 1000;
@@ -88,8 +97,16 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
 }
 
 /** The same figures as plain `{ name, sluice, peer, ratio }` records. */
-export async function benchRxObserve(options: BenchOptions): Promise<{ name: string; sluice: number; peer: number; ratio: number }[]> {
-  return (await run(options)).map(({ name, peerName, sluice, peer, ratio }) => ({ name: `${name} vs ${peerName}`, sluice, peer, ratio }));
+export async function benchRxObserve(
+  options: BenchOptions,
+): Promise<{ name: string; sluice: number; peer: number; ratio: number }[]> {
+  return (await run(options)).map(({ name, peerName, sluice, peer, ratio }) => ({
+    name: `${name} vs ${peerName}`,
+    sluice,
+    peer,
+    ratio,
+  }));
 }
 
-if (isMain(import.meta.url)) printRows('RxJS bridge (64-byte length-prefixed frames over loopback)', await run(quickFromArgv()));
+if (isMain(import.meta.url))
+  printRows('RxJS bridge (64-byte length-prefixed frames over loopback)', await run(quickFromArgv()));

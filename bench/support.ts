@@ -30,7 +30,10 @@ export function median(values: number[]): number {
  * Runs each contender `rounds` times, alternating them so that drift of the
  * machine hits both alike, and returns the median rate of each.
  */
-export async function alternate(rounds: number, contenders: Record<string, () => Promise<number>>): Promise<Record<string, number>> {
+export async function alternate(
+  rounds: number,
+  contenders: Record<string, () => Promise<number>>,
+): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of Object.entries(contenders)) samples[name]!.push(await fn());
@@ -43,12 +46,23 @@ export function row(name: string, unit: string, sluice: number, peerName: string
 }
 
 const fmt = (value: number) =>
-  value >= 1e9 ? `${(value / 2 ** 30).toFixed(2)} Gi` : value >= 1e6 ? `${(value / 1e6).toFixed(2)} M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)} k` : value.toFixed(1);
+  value >= 1e9
+    ? `${(value / 2 ** 30).toFixed(2)} Gi`
+    : value >= 1e6
+      ? `${(value / 1e6).toFixed(2)} M`
+      : value >= 1e3
+        ? `${(value / 1e3).toFixed(1)} k`
+        : value.toFixed(1);
 
 export function printRows(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
   for (const r of rows) {
-    const verdict = r.target === undefined ? '' : r.ratio >= r.target ? `  (target ≥ ${r.target.toFixed(2)}x: met)` : `  (target ≥ ${r.target.toFixed(2)}x: MISSED)`;
+    const verdict =
+      r.target === undefined
+        ? ''
+        : r.ratio >= r.target
+          ? `  (target ≥ ${r.target.toFixed(2)}x: met)`
+          : `  (target ≥ ${r.target.toFixed(2)}x: MISSED)`;
     console.log(
       `  ${r.name.padEnd(44)} sluice ${fmt(r.sluice).padStart(9)}${r.unit}  ${r.peerName.padEnd(26)} ${fmt(r.peer).padStart(9)}${r.unit}  ratio ${r.ratio.toFixed(2)}x${verdict}`,
     );

@@ -17,7 +17,7 @@
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, lets three bots talk,
  * checks that each heard the other two, and exits.
  */
-import { channel, connect, lines, listen, type Channel, type Connection } from 'sluice';
+import { type Channel, type Connection, channel, connect, lines, listen } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
 const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7001));
@@ -37,7 +37,8 @@ function broadcast(line: string, from?: Member): void {
   for (const member of members) {
     if (member === from) continue;
     // offer() returns false when the outbox is full: this member reads too slowly.
-    if (!member.outbox.offer(line)) member.conn.destroy(new Error(`${member.name} is too slow: ${OUTBOX_SIZE} lines waiting`));
+    if (!member.outbox.offer(line))
+      member.conn.destroy(new Error(`${member.name} is too slow: ${OUTBOX_SIZE} lines waiting`));
   }
 }
 
@@ -63,7 +64,10 @@ const served = listener.serve(
       outbox.end();
       // Once that is sent, close: the read loop below ends when the peer does
       // (or after the connection's closeTimeout).
-      void writing.then(() => io.close(), () => {});
+      void writing.then(
+        () => io.close(),
+        () => {},
+      );
     };
     signal.addEventListener('abort', onShutdown, { once: true });
     try {
@@ -89,7 +93,11 @@ const served = listener.serve(
     }
     // Returning closes the connection gracefully (FIN after the last line).
   },
-  { signal: shutdown.signal, shutdownTimeout: 5000, onError: (error) => console.log('member dropped:', (error as Error).message) },
+  {
+    signal: shutdown.signal,
+    shutdownTimeout: 5000,
+    onError: (error) => console.log('member dropped:', (error as Error).message),
+  },
 );
 
 if (ONCE) {

@@ -9,8 +9,8 @@
  *
  * Run: pnpm start   (or: pnpm exec tsx examples/demo.ts)
  */
-import { json, lengthPrefixed, lines, type Codec } from '@sluice/codec';
-import { connect, listen, type Connection } from '@sluice/net';
+import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
+import { type Connection, connect, listen } from '@sluice/net';
 import { listen$, socket$ } from '@sluice/rx';
 import { firstValueFrom, from, toArray } from 'rxjs';
 
@@ -69,14 +69,22 @@ async function run<T>(scenario: Scenario<T>): Promise<Row> {
     ]);
     bytes += conn.counters.bytesOut + conn.counters.bytesIn;
     done++;
-    if (done % Math.max(1, Math.floor(CLIENTS / 4)) === 0) process.stdout.write(`  ${scenario.name}: ${done}/${CLIENTS} clients done\n`);
+    if (done % Math.max(1, Math.floor(CLIENTS / 4)) === 0)
+      process.stdout.write(`  ${scenario.name}: ${done}/${CLIENTS} clients done\n`);
     return JSON.stringify(received.map(normalise)) === JSON.stringify(sent.map(normalise));
   };
   const results = await Promise.all(Array.from({ length: CLIENTS }, (_, id) => client(id)));
   const ms = performance.now() - started;
   await listener.close();
   await served;
-  return { codec: scenario.name, connections: CLIENTS, frames: CLIENTS * FRAMES * 2, bytes, ms, verified: results.every(Boolean) };
+  return {
+    codec: scenario.name,
+    connections: CLIENTS,
+    frames: CLIENTS * FRAMES * 2,
+    bytes,
+    ms,
+    verified: results.every(Boolean),
+  };
 }
 
 /** The same echo test, observables only: `listen$` echoes, `socket$` clients send and collect. */
@@ -84,7 +92,12 @@ async function runRx(): Promise<Row> {
   const codec = lines();
   let server: { unsubscribe(): void } | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    server = listen$({ host: '127.0.0.1', port: 0, codec, onListening: (a) => resolve('port' in a ? a.port : 0) }).subscribe({
+    server = listen$({
+      host: '127.0.0.1',
+      port: 0,
+      codec,
+      onListening: (a) => resolve('port' in a ? a.port : 0),
+    }).subscribe({
       next: (sock) => sock.subscribe(sock), // echo: the subject's frames go back into it
       error: reject,
     });
@@ -97,25 +110,41 @@ async function runRx(): Promise<Row> {
     let conn: Connection | undefined;
     // next() never waits: frames sent in one synchronous burst wait in the
     // subject's bounded buffer (256 frames by default), so size it for the burst.
-    const sock = socket$({ host: '127.0.0.1', port, codec, bufferSize: FRAMES, openObserver: { next: (c) => (conn = c) } });
+    const sock = socket$({
+      host: '127.0.0.1',
+      port,
+      codec,
+      bufferSize: FRAMES,
+      openObserver: { next: (c) => (conn = c) },
+    });
     const sent = Array.from({ length: FRAMES }, (_, i) => `rx client ${id} frame ${i}`);
     const received = firstValueFrom(sock.pipe(toArray()));
     from(sent).subscribe(sock); // sends every frame, then complete() half-closes
     const echoed = await received;
     if (conn !== undefined) bytes += conn.counters.bytesOut + conn.counters.bytesIn;
     done++;
-    if (done % Math.max(1, Math.floor(CLIENTS / 4)) === 0) process.stdout.write(`  rxjs (lines): ${done}/${CLIENTS} clients done\n`);
+    if (done % Math.max(1, Math.floor(CLIENTS / 4)) === 0)
+      process.stdout.write(`  rxjs (lines): ${done}/${CLIENTS} clients done\n`);
     return echoed.join('\n') === sent.join('\n');
   };
   const results = await Promise.all(Array.from({ length: CLIENTS }, (_, id) => client(id)));
   const ms = performance.now() - started;
   server?.unsubscribe();
-  return { codec: 'rxjs listen$/socket$ (lines)', connections: CLIENTS, frames: CLIENTS * FRAMES * 2, bytes, ms, verified: results.every(Boolean) };
+  return {
+    codec: 'rxjs listen$/socket$ (lines)',
+    connections: CLIENTS,
+    frames: CLIENTS * FRAMES * 2,
+    bytes,
+    ms,
+    verified: results.every(Boolean),
+  };
 }
 
 const normalise = (frame: unknown) => (frame instanceof Uint8Array ? Array.from(frame) : frame);
 
-console.log(`Sluice demo: ${CLIENTS} concurrent clients per codec, ${FRAMES} frames each way per client, loopback only\n`);
+console.log(
+  `Sluice demo: ${CLIENTS} concurrent clients per codec, ${FRAMES} frames each way per client, loopback only\n`,
+);
 const rows: Row[] = [];
 for (const scenario of scenarios) rows.push(await run(scenario));
 rows.push(await runRx());
@@ -124,7 +153,11 @@ console.log('\n codec                        | conns | frames (both ways) |     
 console.log('------------------------------+-------+--------------------+----------+-------+-----------+---------');
 for (const row of rows) {
   console.log(
-    ` ${row.codec.padEnd(28)} | ${String(row.connections).padStart(5)} | ${String(row.frames).padStart(18)} | ${(row.bytes / 2 ** 20).toFixed(2).padStart(8)} | ${row.ms.toFixed(0).padStart(5)} | ${Math.round(row.frames / (row.ms / 1000)).toLocaleString('en').padStart(9)} | ${row.verified ? 'yes' : 'NO'}`,
+    ` ${row.codec.padEnd(28)} | ${String(row.connections).padStart(5)} | ${String(row.frames).padStart(18)} | ${(row.bytes / 2 ** 20).toFixed(2).padStart(8)} | ${row.ms.toFixed(0).padStart(5)} | ${Math.round(
+      row.frames / (row.ms / 1000),
+    )
+      .toLocaleString('en')
+      .padStart(9)} | ${row.verified ? 'yes' : 'NO'}`,
   );
 }
 if (!rows.every((row) => row.verified)) {

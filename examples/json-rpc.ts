@@ -15,14 +15,24 @@
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, makes its calls, and exits.
  */
-import { connect, filter, json, lengthPrefixed, listen, map, pipe, type Connection } from 'sluice';
+import { type Connection, connect, filter, json, lengthPrefixed, listen, map, pipe } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
 const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
 
 type Id = string | number | null;
-interface Request { jsonrpc: '2.0'; id?: Id; method: string; params?: unknown[] | Record<string, unknown> }
-interface Response { jsonrpc: '2.0'; id: Id; result?: unknown; error?: { code: number; message: string } }
+interface Request {
+  jsonrpc: '2.0';
+  id?: Id;
+  method: string;
+  params?: unknown[] | Record<string, unknown>;
+}
+interface Response {
+  jsonrpc: '2.0';
+  id: Id;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
 
 // One codec value serves every connection, both ways. Frames above 1 MiB are
 // refused by the reader (before buffering them) and by the writer.
@@ -57,9 +67,14 @@ async function dispatch(message: Request | Response): Promise<Response | undefin
   const fail = (code: number, text: string): Response => ({ jsonrpc: '2.0', id, error: { code, message: text } });
   if (request.jsonrpc !== '2.0' || typeof request.method !== 'string') return fail(-32600, 'Invalid Request');
   const method = methods[request.method];
-  if (method === undefined) return request.id === undefined ? undefined : fail(-32601, `Method not found: ${request.method}`);
+  if (method === undefined)
+    return request.id === undefined ? undefined : fail(-32601, `Method not found: ${request.method}`);
   try {
-    const params = Array.isArray(request.params) ? request.params : request.params === undefined ? [] : [request.params];
+    const params = Array.isArray(request.params)
+      ? request.params
+      : request.params === undefined
+        ? []
+        : [request.params];
     const result = await method(params);
     return request.id === undefined ? undefined : { jsonrpc: '2.0', id, result: result ?? null };
   } catch (error) {

@@ -40,4 +40,6 @@ const elapsed = performance.now() - started;
 await listener.close();
 await served;
 const total = counts.reduce((a, b) => a + b, 0);
-console.log(`${CLIENTS} clients each got their ${LINES_PER_CLIENT} lines back (${total} lines) in ${elapsed.toFixed(0)} ms`);
+console.log(
+  `${CLIENTS} clients each got their ${LINES_PER_CLIENT} lines back (${total} lines) in ${elapsed.toFixed(0)} ms`,
+);

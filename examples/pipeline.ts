@@ -45,7 +45,9 @@ const served = listener.serve(
     const io = conn.framed(json<Reading>());
     // The client sends nothing: its end of stream means "stop sending".
     const clientLeft = new AbortController();
-    pipe(io, drain()).finally(() => clientLeft.abort()).catch(() => {});
+    pipe(io, drain())
+      .finally(() => clientLeft.abort())
+      .catch(() => {});
     const stop = AbortSignal.any([signal, clientLeft.signal]);
     try {
       // `await io.write()` waits whenever the client is behind, so this loop
@@ -58,7 +60,9 @@ const served = listener.serve(
     } catch (error) {
       if (!stop.aborted) throw error; // a write stopped by the signal is the normal way out
     }
-    console.log(`server: client left; ${conn.counters.framesOut} readings were written, most of them still in socket buffers`);
+    console.log(
+      `server: client left; ${conn.counters.framesOut} readings were written, most of them still in socket buffers`,
+    );
   },
   { signal: shutdown.signal, shutdownTimeout: 5000 },
 );

@@ -15,13 +15,14 @@
  * It always ends by itself (SLUICE_EXAMPLE_ONCE=1 changes nothing here).
  */
 import { connect, type Framed } from 'sluice';
-import { resp, RespError, type RespValue } from './resp-codec.js';
+import { RespError, type RespValue, resp } from './resp-codec.js';
 
 const host = process.env.REDIS_HOST ?? '127.0.0.1';
 const port = Number(process.env.REDIS_PORT ?? 6379);
 
 await using conn = await connect({ host, port, timeout: 5000 }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'ECONNREFUSED') console.error(`No Redis at ${host}:${port}: start one with  redis-server --port ${port} --save ''`);
+  if (error.code === 'ECONNREFUSED')
+    console.error(`No Redis at ${host}:${port}: start one with  redis-server --port ${port} --save ''`);
   throw error;
 });
 const redis: Framed<RespValue> = conn.framed(resp());
@@ -63,7 +64,9 @@ if (args.length > 0) {
     }
   })();
   await Promise.all([writing, reading]);
-  console.log(`${count} pipelined INCRs in ${(performance.now() - started).toFixed(1)} ms, counter now ${String(last)}`);
+  console.log(
+    `${count} pipelined INCRs in ${(performance.now() - started).toFixed(1)} ms, counter now ${String(last)}`,
+  );
 
   // A command Redis refuses comes back as an error value, not a broken connection.
   console.log('WRONGTYPE check ->', await command('LPUSH', key, 'x').catch((error: Error) => error.message));

@@ -29,7 +29,15 @@
  * Not a program: imported by redis-resp.ts, tested by
  * packages/sluice/test/resp-codec.test.ts.
  */
-import { type Codec, DecodeError, type Decoder, type Encoder, EncodeError, FrameTooLongError, TruncatedFrameError } from 'sluice';
+import {
+  type Codec,
+  DecodeError,
+  type Decoder,
+  EncodeError,
+  type Encoder,
+  FrameTooLongError,
+  TruncatedFrameError,
+} from 'sluice';
 
 /** An error reply (`-ERR …`): a value the server sent, not an exception of the codec. */
 export class RespError {
@@ -60,7 +68,11 @@ export interface RespOptions {
  * command is an array of strings: `io.write(['SET', 'key', 'value'])`.
  */
 export function resp(options: RespOptions = {}): Codec<RespValue> {
-  const limits: Limits = { bulk: options.bulk ?? 'utf8', maxLength: options.maxLength ?? 16 * 1024 * 1024, maxDepth: options.maxDepth ?? 32 };
+  const limits: Limits = {
+    bulk: options.bulk ?? 'utf8',
+    maxLength: options.maxLength ?? 16 * 1024 * 1024,
+    maxDepth: options.maxDepth ?? 32,
+  };
   return { name: 'resp', decoder: () => new RespDecoder(limits), encoder: () => new RespEncoder(limits) };
 }
 
@@ -165,7 +177,8 @@ class RespDecoder implements Decoder<RespValue> {
       } else if (type === 0x2a /* * */) {
         const count = parseLength(line);
         if (count > 0) {
-          if (this.#stack.length >= this.limits.maxDepth) throw new DecodeError(`RESP: arrays nested deeper than ${this.limits.maxDepth}`);
+          if (this.#stack.length >= this.limits.maxDepth)
+            throw new DecodeError(`RESP: arrays nested deeper than ${this.limits.maxDepth}`);
           this.#stack.push({ items: [], remaining: count });
           this.#consume(next - at);
           at = next;
@@ -215,7 +228,8 @@ function parseInteger(line: string): number | bigint {
 
 function parseLength(line: string): number {
   const value = Number(line);
-  if (!/^-?\d+$/.test(line) || !Number.isSafeInteger(value) || value < -1) throw new DecodeError(`RESP: bad length "${line}"`);
+  if (!/^-?\d+$/.test(line) || !Number.isSafeInteger(value) || value < -1)
+    throw new DecodeError(`RESP: bad length "${line}"`);
   return value;
 }
 
@@ -236,13 +250,16 @@ class RespEncoder implements Encoder<RespValue> {
       const bytes = typeof value === 'string' ? utf8Encoder.encode(value) : value;
       parts.push(utf8Encoder.encode(`$${bytes.length}\r\n`), bytes, utf8Encoder.encode('\r\n'));
     } else if (typeof value === 'number' || typeof value === 'bigint') {
-      if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new EncodeError(`RESP: cannot encode ${value}: not a safe integer`);
+      if (typeof value === 'number' && !Number.isSafeInteger(value))
+        throw new EncodeError(`RESP: cannot encode ${value}: not a safe integer`);
       parts.push(utf8Encoder.encode(`:${value}\r\n`));
     } else if (value instanceof RespError) {
-      if (/[\r\n]/.test(value.message)) throw new EncodeError('RESP: cannot encode an error message containing CR or LF');
+      if (/[\r\n]/.test(value.message))
+        throw new EncodeError('RESP: cannot encode an error message containing CR or LF');
       parts.push(utf8Encoder.encode(`-${value.message}\r\n`));
     } else {
-      if (value.length > 0 && depth >= this.limits.maxDepth) throw new EncodeError(`RESP: cannot encode arrays nested deeper than ${this.limits.maxDepth}`);
+      if (value.length > 0 && depth >= this.limits.maxDepth)
+        throw new EncodeError(`RESP: cannot encode arrays nested deeper than ${this.limits.maxDepth}`);
       parts.push(utf8Encoder.encode(`*${value.length}\r\n`));
       for (const item of value) this.#write(item, parts, depth + 1);
     }

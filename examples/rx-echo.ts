@@ -32,7 +32,12 @@ const client = socket$({
 });
 
 const words = ['observables', 'all', 'the', 'way', 'down'];
-const replies = firstValueFrom(client.pipe(map((line) => line.toUpperCase()), toArray()));
+const replies = firstValueFrom(
+  client.pipe(
+    map((line) => line.toUpperCase()),
+    toArray(),
+  ),
+);
 from(words).subscribe(client); // sends each word, then complete() half-closes
 console.log('sent    ', words);
 console.log('received', await replies);

@@ -13,7 +13,7 @@
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, pings, and exits.
  */
-import { bind, pipe, take, collect } from 'sluice';
+import { bind, collect, pipe, take } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
 const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7004));
@@ -41,7 +41,8 @@ const serving = (async () => {
   const deadline = setTimeout(() => void client.close(), 5000);
   const replies = await pipe(client, take(pings.length), collect());
   clearTimeout(deadline);
-  for (const reply of replies) console.log(`reply from ${reply.address}:${reply.port}: ${new TextDecoder().decode(reply.data)}`);
+  for (const reply of replies)
+    console.log(`reply from ${reply.address}:${reply.port}: ${new TextDecoder().decode(reply.data)}`);
   console.log(`${replies.length} of ${pings.length} pings answered`);
   if (replies.length !== pings.length) process.exitCode = 1;
 }

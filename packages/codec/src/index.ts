@@ -41,11 +41,11 @@
  * @module
  */
 export type * from './codec.js';
-export { DecodeError, EncodeError, FrameTooLongError, TruncatedFrameError } from './errors.js';
-export { type LengthPrefixedOptions, lengthPrefixed } from './length-prefixed.js';
-export { type LinesOptions, lines } from './lines.js';
-export { type TextOptions, text } from './text.js';
-export { type JsonOptions, json } from './json.js';
 export { decode } from './decode.js';
 export { decodeBatched } from './decode-batched.js';
 export { encode } from './encode.js';
+export { DecodeError, EncodeError, FrameTooLongError, TruncatedFrameError } from './errors.js';
+export { type JsonOptions, json } from './json.js';
+export { type LengthPrefixedOptions, lengthPrefixed } from './length-prefixed.js';
+export { type LinesOptions, lines } from './lines.js';
+export { type TextOptions, text } from './text.js';

@@ -77,7 +77,9 @@ export interface JsonOptions {
 export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   const { framing, reviver, replacer } = options;
   if (framing !== undefined && options.maxLength !== undefined) {
-    throw new InvalidArgumentError('json: maxLength applies to the default framing; set the limit on your framing codec');
+    throw new InvalidArgumentError(
+      'json: maxLength applies to the default framing; set the limit on your framing codec',
+    );
   }
   const inner = (framing ?? lines({ maxLength: options.maxLength ?? 1024 * 1024 })) as Codec<string | Uint8Array>;
   const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';

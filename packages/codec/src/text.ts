@@ -1,7 +1,7 @@
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
-import { withFrameKind } from './internal/frame-kind.js';
 import { canonicalEncoding } from './internal/encoding-label.js';
+import { withFrameKind } from './internal/frame-kind.js';
 
 /**
  * Options of {@link text}: the encoding and how strict to be.

@@ -1,6 +1,6 @@
+import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { arbitraryCuts, concatBytes, rechunk, runs, tryDecodeAll } from './support/chunking.js';
 import { netstring } from './support/netstring.js';
 

@@ -1,6 +1,6 @@
+import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { arbitraryCuts, concatBytes, decodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
 import { netstring } from './support/netstring.js';
 
@@ -31,7 +31,9 @@ describe('json', () => {
   }
 
   it('encodes one value per line, with no raw newline inside', () => {
-    const bytes = json().encoder().encode({ text: 'two\nlines', list: [1, 2] });
+    const bytes = json()
+      .encoder()
+      .encode({ text: 'two\nlines', list: [1, 2] });
     expect(new TextDecoder().decode(bytes)).toBe('{"text":"two\\nlines","list":[1,2]}\n');
   });
 
@@ -68,7 +70,9 @@ describe('json', () => {
   it('limits NDJSON lines with maxLength, which only the default framing takes', () => {
     const outcome = tryDecodeAll(json({ maxLength: 8 }), [utf8.encode('"123456789"\n')]);
     expect(outcome.error).toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
-    expect(() => json({ framing: lengthPrefixed(), maxLength: 8 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => json({ framing: lengthPrefixed(), maxLength: 8 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
   });
 
   it('hands a custom string framing strings when told frames: "string"', () => {

@@ -1,7 +1,15 @@
+import { type LengthPrefixedOptions, lengthPrefixed } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LengthPrefixedOptions, lengthPrefixed } from '@sluice/codec';
-import { arbitraryCuts, concatBytes, decodeAll, rechunk, runs, STANDARD_CUTS, tryDecodeAll } from './support/chunking.js';
+import {
+  arbitraryCuts,
+  concatBytes,
+  decodeAll,
+  rechunk,
+  runs,
+  STANDARD_CUTS,
+  tryDecodeAll,
+} from './support/chunking.js';
 
 type Width = 1 | 2 | 4 | 8 | 'varint';
 interface Layout {
@@ -123,7 +131,9 @@ describe('lengthPrefixed', () => {
         const header = naiveField(size, layout);
         const encode = () => lengthPrefixed(layout).encoder().encode(frame);
         if (header === undefined) {
-          expect(encode).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_(FRAME_TOO_LONG|ENCODE)$/) }));
+          expect(encode).toThrow(
+            expect.objectContaining({ code: expect.stringMatching(/^ERR_(FRAME_TOO_LONG|ENCODE)$/) }),
+          );
         } else {
           expect(encode()).toEqual(concatBytes([Uint8Array.from(header), frame]));
         }
@@ -135,7 +145,12 @@ describe('lengthPrefixed', () => {
   it('agrees with a naive whole-input parser on any bytes and any chunking (frames, then the same error)', () => {
     const segment = (layout: Layout) =>
       fc.oneof(
-        framesArb.map((frames) => naiveEncode(frames.filter((f) => naiveField(f.length, layout)), layout)),
+        framesArb.map((frames) =>
+          naiveEncode(
+            frames.filter((f) => naiveField(f.length, layout)),
+            layout,
+          ),
+        ),
         fc.uint8Array({ maxLength: 12 }),
       );
     const input = layoutArb.chain((layout) =>
@@ -190,13 +205,17 @@ describe('lengthPrefixed', () => {
 
   it('refuses a huge length from the header alone, before any payload arrives', () => {
     const tooLong = { code: 'ERR_FRAME_TOO_LONG', size: 0xffff_ffff, limit: 16 * 1024 * 1024 };
-    expect(() => lengthPrefixed().decoder().decode(bytes(0xff, 0xff, 0xff, 0xff))).toThrow(
-      expect.objectContaining(tooLong),
-    );
+    expect(() =>
+      lengthPrefixed()
+        .decoder()
+        .decode(bytes(0xff, 0xff, 0xff, 0xff)),
+    ).toThrow(expect.objectContaining(tooLong));
     const le = lengthPrefixed({ width: 4, endian: 'le', maxFrameLength: 1000 }).decoder();
     expect(() => le.decode(bytes(0xe9, 0x03, 0, 0))).toThrow(expect.objectContaining({ size: 1001, limit: 1000 }));
     const wide = lengthPrefixed({ width: 8 }).decoder();
-    expect(() => wide.decode(new Uint8Array(8).fill(0xff))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
+    expect(() => wide.decode(new Uint8Array(8).fill(0xff))).toThrow(
+      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
+    );
     // Also when the header itself arrives byte by byte.
     const split = lengthPrefixed({ maxFrameLength: 10 }).decoder();
     for (const byte of [0, 0, 0]) expect(split.decode(bytes(byte))).toEqual([]);
@@ -234,7 +253,9 @@ describe('lengthPrefixed', () => {
 
   it('applies lengthIncludesHeader and lengthAdjustment as Netty does', () => {
     const hi = bytes(0x68, 0x69);
-    expect(lengthPrefixed({ width: 2, lengthIncludesHeader: true }).encoder().encode(hi)).toEqual(bytes(0, 4, 0x68, 0x69));
+    expect(lengthPrefixed({ width: 2, lengthIncludesHeader: true }).encoder().encode(hi)).toEqual(
+      bytes(0, 4, 0x68, 0x69),
+    );
     // A length field that also counts a 2-byte trailer: adjust by -2.
     const trailer = lengthPrefixed({ width: 1, lengthAdjustment: -2 });
     expect(trailer.encoder().encode(hi)).toEqual(bytes(4, 0x68, 0x69));
@@ -257,9 +278,9 @@ describe('lengthPrefixed', () => {
     expect(() => lengthPrefixed({ maxFrameLength: 10 }).encoder().encode(new Uint8Array(11))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', size: 11, limit: 10 }),
     );
-    expect(() => lengthPrefixed({ width: 2, lengthIncludesHeader: true }).encoder().encode(new Uint8Array(65534))).toThrow(
-      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', limit: 65533 }),
-    );
+    expect(() =>
+      lengthPrefixed({ width: 2, lengthIncludesHeader: true }).encoder().encode(new Uint8Array(65534)),
+    ).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', limit: 65533 }));
     expect(() => lengthPrefixed({ lengthAdjustment: 5 }).encoder().encode(new Uint8Array(3))).toThrow(
       expect.objectContaining({ code: 'ERR_ENCODE', name: 'EncodeError' }),
     );
@@ -279,6 +300,7 @@ describe('lengthPrefixed', () => {
       { maxFrameLength: Infinity },
       { lengthAdjustment: 0.5 },
     ];
-    for (const options of bad) expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    for (const options of bad)
+      expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
   });
 });

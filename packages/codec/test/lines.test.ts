@@ -1,7 +1,15 @@
+import { type LinesOptions, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LinesOptions, lines } from '@sluice/codec';
-import { arbitraryCuts, concatBytes, decodeAll, rechunk, runs, STANDARD_CUTS, tryDecodeAll } from './support/chunking.js';
+import {
+  arbitraryCuts,
+  concatBytes,
+  decodeAll,
+  rechunk,
+  runs,
+  STANDARD_CUTS,
+  tryDecodeAll,
+} from './support/chunking.js';
 
 const utf8 = new TextEncoder();
 const CR = 0x0d;
@@ -97,7 +105,12 @@ describe('lines', () => {
     const decoder = lines({ maxLength: 5 }).decoder();
     expect(decoder.decode(utf8.encode('abcde'))).toEqual([]);
     expect(() => decoder.decode(utf8.encode('f'))).toThrow(
-      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', size: 6, limit: 5, message: 'Line too long: 6 bytes, limit 5' }),
+      expect.objectContaining({
+        code: 'ERR_FRAME_TOO_LONG',
+        size: 6,
+        limit: 5,
+        message: 'Line too long: 6 bytes, limit 5',
+      }),
     );
     // A CR that may be part of CRLF does not count until the next byte shows it is not.
     const crlf = lines({ maxLength: 5 }).decoder();
@@ -113,7 +126,9 @@ describe('lines', () => {
       frames: ['ok'],
       error: { code: 'ERR_FRAME_TOO_LONG', size: 6 },
     });
-    expect(() => lines({ maxLength: 5 }).decoder().decode(utf8.encode('ééé\n'))).toThrow(expect.objectContaining({ size: 6 }));
+    expect(() => lines({ maxLength: 5 }).decoder().decode(utf8.encode('ééé\n'))).toThrow(
+      expect.objectContaining({ size: 6 }),
+    );
   });
 
   it('scans an 8 MiB line arriving in 1 KiB pieces in linear time', () => {
@@ -134,13 +149,23 @@ describe('lines', () => {
       work += source.length;
       return set.call(this, source, offset);
     };
-    TextDecoder.prototype.decode = function (this: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) {
+    TextDecoder.prototype.decode = function (
+      this: TextDecoder,
+      input?: AllowSharedBufferSource,
+      options?: TextDecodeOptions,
+    ) {
       work += input?.byteLength ?? 0;
       return decode.call(this, input, options);
     };
     let out: string[];
     try {
-      out = decodeAll(lines({ maxLength: size }), rechunk(wire, Array.from({ length: size / 1024 }, (_, i) => i * 1024)));
+      out = decodeAll(
+        lines({ maxLength: size }),
+        rechunk(
+          wire,
+          Array.from({ length: size / 1024 }, (_, i) => i * 1024),
+        ),
+      );
     } finally {
       Object.assign(typed, { indexOf, set });
       TextDecoder.prototype.decode = decode;
@@ -158,11 +183,9 @@ describe('lines', () => {
     expect(outcome.frames).toEqual([]);
     expect(outcome.error).toMatchObject({ code: 'ERR_DECODE', name: 'DecodeError' });
     expect((outcome.error as Error).cause).toBeInstanceOf(TypeError);
-    expect(decodeAll(lines({ fatal: true }), [utf8.encode('é\n€\n'), Uint8Array.of(0xe2, 0x82), Uint8Array.of(0xac)])).toEqual([
-      'é',
-      '€',
-      '€',
-    ]);
+    expect(
+      decodeAll(lines({ fatal: true }), [utf8.encode('é\n€\n'), Uint8Array.of(0xe2, 0x82), Uint8Array.of(0xac)]),
+    ).toEqual(['é', '€', '€']);
   });
 
   it('keeps a byte-order mark and decodes other encodings', () => {
@@ -172,7 +195,11 @@ describe('lines', () => {
 
   it('encodes a line with its delimiter and refuses lines it could not give back', () => {
     expect(lines().encoder().encode('héllo')).toEqual(utf8.encode('héllo\n'));
-    expect(lines({ delimiter: Uint8Array.of(0xff, 0) }).encoder().encode('a')).toEqual(Uint8Array.of(0x61, 0xff, 0));
+    expect(
+      lines({ delimiter: Uint8Array.of(0xff, 0) })
+        .encoder()
+        .encode('a'),
+    ).toEqual(Uint8Array.of(0x61, 0xff, 0));
     const refuse = (options: LinesOptions, text: string, code: string) =>
       expect(() => lines(options).encoder().encode(text)).toThrow(expect.objectContaining({ code }));
     refuse({}, 'two\nlines', 'ERR_ENCODE');

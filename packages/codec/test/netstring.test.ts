@@ -31,6 +31,8 @@ describe('netstring (the README example codec)', () => {
     expect(code('05:hello,')).toBe('ERR_DECODE');
     expect(code('99999999999999', 100)).toBe('ERR_FRAME_TOO_LONG');
     expect(code('5:hel')).toBe('ERR_TRUNCATED_FRAME');
-    expect(() => netstring(3).encoder().encode(new Uint8Array(4))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
+    expect(() => netstring(3).encoder().encode(new Uint8Array(4))).toThrow(
+      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
+    );
   });
 });

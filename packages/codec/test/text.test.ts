@@ -1,6 +1,6 @@
+import { text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { text } from '@sluice/codec';
 import { arbitraryCuts, decodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
 
 const utf8 = new TextEncoder();

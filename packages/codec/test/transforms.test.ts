@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { decode, decodeBatched, encode, json, lengthPrefixed, lines } from '@sluice/codec';
+import { describe, expect, it } from 'vitest';
 
 const utf8 = new TextEncoder();
 const chunks = () => [utf8.encode('a\nb'), utf8.encode(''), utf8.encode('\nc\nd')];

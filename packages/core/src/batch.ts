@@ -50,7 +50,9 @@ export function batch(options: BatchOptions): <T>(source: AsyncIterable<T>) => A
     throw new InvalidArgumentError(`batch: size must be a positive integer: got ${describeValue(size)}`);
   }
   if (!(typeof maxWait === 'number' && maxWait >= 0)) {
-    throw new InvalidArgumentError(`batch: maxWait must be a non-negative number of milliseconds: got ${describeValue(maxWait)}`);
+    throw new InvalidArgumentError(
+      `batch: maxWait must be a non-negative number of milliseconds: got ${describeValue(maxWait)}`,
+    );
   }
   if (size === Infinity && maxWait === Infinity) {
     throw new InvalidArgumentError('batch: set a size, a maxWait or both: a batch without either would be unbounded');

@@ -46,7 +46,8 @@ class FilterIterator<T> extends Operator<T, T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.finished && this.inFlight === 0) return Promise.resolve(done());
-    const next = this.inFlight++ === 0 ? this.pull() : (this.tail as Promise<IteratorResult<T>>).then(this.pull, this.pull);
+    const next =
+      this.inFlight++ === 0 ? this.pull() : (this.tail as Promise<IteratorResult<T>>).then(this.pull, this.pull);
     this.tail = next;
     return next;
   }

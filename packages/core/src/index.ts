@@ -31,16 +31,17 @@
  *
  * @module
  */
-export * from './errors.js';
-export type { Sink, Source, Step } from './types.js';
-export { pipe, type PipeSource } from './pipe.js';
-export { map, type MapOptions } from './map.js';
-export { filter } from './filter.js';
-export { take } from './take.js';
-export { tap } from './tap.js';
-export { batch, type BatchOptions } from './batch.js';
-export { merge } from './merge.js';
+
+export { type BatchOptions, batch } from './batch.js';
+export { type Channel, type ChannelOptions, channel, type OverflowPolicy, type PushOptions } from './channel.js';
 export { collect } from './collect.js';
 export { drain } from './drain.js';
+export * from './errors.js';
+export { filter } from './filter.js';
 export { forEach } from './forEach.js';
-export { channel, type Channel, type ChannelOptions, type OverflowPolicy, type PushOptions } from './channel.js';
+export { type MapOptions, map } from './map.js';
+export { merge } from './merge.js';
+export { type PipeSource, pipe } from './pipe.js';
+export { take } from './take.js';
+export { tap } from './tap.js';
+export type { Sink, Source, Step } from './types.js';

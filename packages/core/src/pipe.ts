@@ -45,10 +45,7 @@ type Output = AsyncIterable<unknown> | Promise<unknown>;
  * ```
  */
 export function pipe<A>(source: PipeSource<A>): AsyncIterable<A>;
-export function pipe<A, O extends Output>(
-  source: PipeSource<A>,
-  s1: (source: AsyncIterable<A>) => O,
-): O;
+export function pipe<A, O extends Output>(source: PipeSource<A>, s1: (source: AsyncIterable<A>) => O): O;
 export function pipe<A, B, O extends Output>(
   source: PipeSource<A>,
   s1: Step<A, B>,

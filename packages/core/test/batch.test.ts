@@ -1,7 +1,7 @@
+import { batch, channel, collect, pipe } from '@sluice/core';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { batch, channel, collect, pipe } from '@sluice/core';
-import { fcOptions, flush, orHung, stuckGenerator, takeThenBreak, TestSource } from './helpers.js';
+import { fcOptions, flush, orHung, stuckGenerator, TestSource, takeThenBreak } from './helpers.js';
 
 describe('batch by size', () => {
   it('emits full batches and a last partial one', async () => {
@@ -16,7 +16,8 @@ describe('batch by size', () => {
     const oops = new Error('oops');
     const seen: number[][] = [];
     const run = async () => {
-      for await (const b of pipe(new TestSource([1, 2, 3], { failAt: 3, error: oops }), batch({ size: 2 }))) seen.push(b);
+      for await (const b of pipe(new TestSource([1, 2, 3], { failAt: 3, error: oops }), batch({ size: 2 })))
+        seen.push(b);
     };
     await expect(run()).rejects.toBe(oops);
     expect(seen).toEqual([[1, 2], [3]]);

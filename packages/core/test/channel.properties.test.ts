@@ -1,6 +1,6 @@
+import { channel, isSluiceError, type OverflowPolicy } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { channel, isSluiceError, type OverflowPolicy } from '@sluice/core';
 import { fcOptions, settle } from './helpers.js';
 
 describe('channel properties', () => {

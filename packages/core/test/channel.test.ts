@@ -1,5 +1,5 @@
+import { AbortError, ClosedError, channel, collect, isSluiceError, OverflowError, pipe, take } from '@sluice/core';
 import { describe, expect, it, vi } from 'vitest';
-import { AbortError, channel, ClosedError, collect, isSluiceError, OverflowError, pipe, take } from '@sluice/core';
 import { flush } from './helpers.js';
 
 describe('channel', () => {
@@ -254,7 +254,9 @@ describe('channel', () => {
     for (const capacity of [-1, 1.5, Infinity, Number.NaN]) {
       expect(() => channel({ capacity })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
     }
-    expect(() => channel({ overflow: 'sometimes' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => channel({ overflow: 'sometimes' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
   });
 
   it('reports its capacity', () => {

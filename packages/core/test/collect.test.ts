@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { collect, pipe } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 import { TestSource } from './helpers.js';
 
 describe('collect', () => {

@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
 import { drain, pipe, tap } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 import { TestSource } from './helpers.js';
 
 describe('drain', () => {
   it('reads the source to its end so the steps run', async () => {
     const seen: number[] = [];
     const source = new TestSource([1, 2, 3]);
-    await expect(pipe(source, tap((n: number) => seen.push(n)), drain())).resolves.toBeUndefined();
+    await expect(
+      pipe(
+        source,
+        tap((n: number) => seen.push(n)),
+        drain(),
+      ),
+    ).resolves.toBeUndefined();
     expect(seen).toEqual([1, 2, 3]);
     expect(source.ended).toBe(true);
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { AbortError, AlreadyConsumedError, InvalidArgumentError, isSluiceError, SluiceError } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 
 describe('SluiceError', () => {
   it('carries a stable code that isSluiceError recognises', () => {

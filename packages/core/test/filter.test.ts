@@ -1,7 +1,7 @@
+import { collect, filter, pipe } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collect, filter, pipe } from '@sluice/core';
-import { fcOptions, settle, takeThenBreak, TestSource } from './helpers.js';
+import { fcOptions, settle, TestSource, takeThenBreak } from './helpers.js';
 
 describe('filter', () => {
   it('keeps the values the predicate accepts, with their index', async () => {
@@ -19,7 +19,13 @@ describe('filter', () => {
   });
 
   it('awaits an async predicate', async () => {
-    expect(await pipe([1, 2, 3], filter(async (n: number) => n !== 2), collect())).toEqual([1, 3]);
+    expect(
+      await pipe(
+        [1, 2, 3],
+        filter(async (n: number) => n !== 2),
+        collect(),
+      ),
+    ).toEqual([1, 3]);
   });
 
   it('returns the source and rejects with the real error when the predicate fails', async () => {
@@ -39,12 +45,23 @@ describe('filter', () => {
 
   it('returns the source when the consumer breaks', async () => {
     const source = new TestSource([1, 2, 3, 4], { hang: true });
-    expect(await takeThenBreak(pipe(source, filter((n: number) => n > 1)), 1)).toEqual([2]);
+    expect(
+      await takeThenBreak(
+        pipe(
+          source,
+          filter((n: number) => n > 1),
+        ),
+        1,
+      ),
+    ).toEqual([2]);
     expect(source.returns).toBe(1);
   });
 
   it('serves overlapping next() calls in order', async () => {
-    const iterator = pipe([1, 2, 3, 4, 5, 6], filter(async (n: number) => n % 2 === 0))[Symbol.asyncIterator]();
+    const iterator = pipe(
+      [1, 2, 3, 4, 5, 6],
+      filter(async (n: number) => n % 2 === 0),
+    )[Symbol.asyncIterator]();
     const results = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
     expect(results).toEqual([
       { done: false, value: 2 },

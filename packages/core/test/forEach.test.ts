@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { forEach, pipe } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 import { TestSource } from './helpers.js';
 
 describe('forEach', () => {

@@ -1,64 +1,97 @@
+import { collect, isSluiceError, map, pipe } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collect, isSluiceError, map, pipe } from '@sluice/core';
-import { fcOptions, flush, orHung, settle, stuckGenerator, takeThenBreak, TestSource } from './helpers.js';
+import { fcOptions, flush, orHung, settle, stuckGenerator, TestSource, takeThenBreak } from './helpers.js';
 
 describe('map', () => {
   it('transforms each value with its index, in order', async () => {
-    expect(await pipe(['a', 'b', 'c'], map((s: string, i) => `${i}${s}`), collect())).toEqual(['0a', '1b', '2c']);
+    expect(
+      await pipe(
+        ['a', 'b', 'c'],
+        map((s: string, i) => `${i}${s}`),
+        collect(),
+      ),
+    ).toEqual(['0a', '1b', '2c']);
   });
 
   it('awaits an async fn', async () => {
-    expect(await pipe([1, 2], map(async (n: number) => n * 3), collect())).toEqual([3, 6]);
+    expect(
+      await pipe(
+        [1, 2],
+        map(async (n: number) => n * 3),
+        collect(),
+      ),
+    ).toEqual([3, 6]);
   });
 
   it('pulls one value per next() when concurrency is 1', async () => {
     const source = new TestSource([1, 2, 3]);
-    const iterator = pipe(source, map((n: number) => n))[Symbol.asyncIterator]();
+    const iterator = pipe(
+      source,
+      map((n: number) => n),
+    )[Symbol.asyncIterator]();
     expect(source.pulls).toBe(0);
     await iterator.next();
     expect(source.pulls).toBe(1);
   });
 
-  it.each([1, 3])('returns the source and rejects with the real error when fn fails (concurrency %i)', async (concurrency) => {
-    const source = new TestSource([1, 2, 3, 4, 5, 6], { hang: true });
-    const boom = new Error('bad value');
-    const seen: number[] = [];
-    const mapped = pipe(
-      source,
-      map(
-        async (n: number) => {
-          if (n === 2) throw boom;
-          return n;
-        },
-        { concurrency },
-      ),
-    );
-    await expect(
-      (async () => {
-        for await (const n of mapped) seen.push(n);
-      })(),
-    ).rejects.toBe(boom);
-    expect(seen).toEqual([1]);
-    expect(source.returns).toBe(1);
-  });
+  it.each([1, 3])(
+    'returns the source and rejects with the real error when fn fails (concurrency %i)',
+    async (concurrency) => {
+      const source = new TestSource([1, 2, 3, 4, 5, 6], { hang: true });
+      const boom = new Error('bad value');
+      const seen: number[] = [];
+      const mapped = pipe(
+        source,
+        map(
+          async (n: number) => {
+            if (n === 2) throw boom;
+            return n;
+          },
+          { concurrency },
+        ),
+      );
+      await expect(
+        (async () => {
+          for await (const n of mapped) seen.push(n);
+        })(),
+      ).rejects.toBe(boom);
+      expect(seen).toEqual([1]);
+      expect(source.returns).toBe(1);
+    },
+  );
 
   it.each([1, 4])('returns the source when the consumer breaks (concurrency %i)', async (concurrency) => {
     const source = new TestSource([1, 2, 3, 4, 5, 6], { hang: true });
-    expect(await takeThenBreak(pipe(source, map((n: number) => n, { concurrency })), 2)).toEqual([1, 2]);
+    expect(
+      await takeThenBreak(
+        pipe(
+          source,
+          map((n: number) => n, { concurrency }),
+        ),
+        2,
+      ),
+    ).toEqual([1, 2]);
     expect(source.returns).toBe(1);
   });
 
   it('does not wait for a source stuck in next() when the consumer breaks', async () => {
     // With concurrency 2 the second read is outstanding (and never answered) when we break.
-    const stuck = pipe(stuckGenerator([1]), map((n: number) => n, { concurrency: 2 }), map((n) => n));
+    const stuck = pipe(
+      stuckGenerator([1]),
+      map((n: number) => n, { concurrency: 2 }),
+      map((n) => n),
+    );
     expect(await orHung(takeThenBreak(stuck, 1))).toEqual([1]);
   });
 
   it('rejects a pending next() with AbortError when its signal aborts, and returns the source', async () => {
     const source = new TestSource<number>([], { hang: true });
     const controller = new AbortController();
-    const iterator = pipe(source, map((n: number) => n, { signal: controller.signal }))[Symbol.asyncIterator]();
+    const iterator = pipe(
+      source,
+      map((n: number) => n, { signal: controller.signal }),
+    )[Symbol.asyncIterator]();
     const pending = iterator.next();
     controller.abort('stop');
     const err: unknown = await pending.catch((e: unknown) => e);
@@ -70,7 +103,11 @@ describe('map', () => {
 
   it('rejects at once with AbortError when the signal was already aborted', async () => {
     const source = new TestSource([1]);
-    const result = pipe(source, map((n: number) => n, { concurrency: 2, signal: AbortSignal.abort() }), collect());
+    const result = pipe(
+      source,
+      map((n: number) => n, { concurrency: 2, signal: AbortSignal.abort() }),
+      collect(),
+    );
     await expect(result).rejects.toMatchObject({ code: 'ABORT_ERR' });
     expect(source.returns).toBe(1);
   });
@@ -97,29 +134,36 @@ describe('map', () => {
 
   it('refuses a concurrency that is not a positive integer', () => {
     for (const concurrency of [0, -1, 1.5, Number.NaN, Infinity]) {
-      expect(() => map((n: number) => n, { concurrency })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+      expect(() => map((n: number) => n, { concurrency })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+      );
     }
   });
 
   it('property: with concurrency N, output is in source order and at most N calls run at once', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(fc.integer(), { maxLength: 20 }), fc.integer({ min: 1, max: 6 }), async (s, values, n) => {
-        let running = 0;
-        let peak = 0;
-        const fn = async (value: number, index: number) => {
-          running++;
-          peak = Math.max(peak, running);
-          await s.schedule(Promise.resolve(), `fn(${index})`);
-          running--;
-          return value * 2 + index;
-        };
-        const source = new TestSource(values, { delay: (p) => s.schedule(p) });
-        const outcome = await settle(s, pipe(source, map(fn, { concurrency: n }), collect()));
-        expect(outcome).toEqual({ status: 'fulfilled', value: values.map((v, i) => v * 2 + i) });
-        expect(peak).toBeLessThanOrEqual(n);
-        expect(running).toBe(0);
-        expect(source.released).toBe(1);
-      }),
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.integer(), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (s, values, n) => {
+          let running = 0;
+          let peak = 0;
+          const fn = async (value: number, index: number) => {
+            running++;
+            peak = Math.max(peak, running);
+            await s.schedule(Promise.resolve(), `fn(${index})`);
+            running--;
+            return value * 2 + index;
+          };
+          const source = new TestSource(values, { delay: (p) => s.schedule(p) });
+          const outcome = await settle(s, pipe(source, map(fn, { concurrency: n }), collect()));
+          expect(outcome).toEqual({ status: 'fulfilled', value: values.map((v, i) => v * 2 + i) });
+          expect(peak).toBeLessThanOrEqual(n);
+          expect(running).toBe(0);
+          expect(source.released).toBe(1);
+        },
+      ),
       fcOptions,
     );
   });
@@ -156,13 +200,19 @@ describe('map', () => {
 
   it('property: breaking out after k values yields the first k results and returns the source once', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(fc.integer(), { maxLength: 15 }), fc.integer({ min: 1, max: 5 }), fc.nat(16), async (s, values, n, k) => {
-        const fn = (value: number) => s.schedule(Promise.resolve(value));
-        const source = new TestSource(values, { delay: (p) => s.schedule(p) });
-        const outcome = await settle(s, takeThenBreak(pipe(source, map(fn, { concurrency: n })), k));
-        expect(outcome).toEqual({ status: 'fulfilled', value: values.slice(0, k) });
-        if (k > 0) expect(source.released).toBe(1);
-      }),
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.integer(), { maxLength: 15 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.nat(16),
+        async (s, values, n, k) => {
+          const fn = (value: number) => s.schedule(Promise.resolve(value));
+          const source = new TestSource(values, { delay: (p) => s.schedule(p) });
+          const outcome = await settle(s, takeThenBreak(pipe(source, map(fn, { concurrency: n })), k));
+          expect(outcome).toEqual({ status: 'fulfilled', value: values.slice(0, k) });
+          if (k > 0) expect(source.released).toBe(1);
+        },
+      ),
       fcOptions,
     );
   });

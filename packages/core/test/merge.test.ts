@@ -1,7 +1,7 @@
+import { channel, collect, merge, pipe } from '@sluice/core';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { channel, collect, merge, pipe } from '@sluice/core';
-import { fcOptions, flush, settle, takeThenBreak, TestSource } from './helpers.js';
+import { fcOptions, flush, settle, TestSource, takeThenBreak } from './helpers.js';
 
 describe('merge', () => {
   it('yields values in the order they arrive across sources', async () => {
@@ -69,18 +69,26 @@ describe('merge', () => {
 
   it('property: every value of every source comes out exactly once, each source in its own order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(fc.array(fc.nat(99), { maxLength: 8 }), { maxLength: 4 }), async (s, lists) => {
-        const sources = lists.map(
-          (list, i) => new TestSource(list.map((v) => ({ source: i, v })), { delay: (p) => s.schedule(p, `source ${i}`) }),
-        );
-        const outcome = await settle(s, pipe(merge(...sources), collect()));
-        if (outcome.status !== 'fulfilled') throw outcome.reason;
-        lists.forEach((list, i) => {
-          expect(outcome.value.filter((item) => item.source === i).map((item) => item.v)).toEqual(list);
-        });
-        expect(outcome.value).toHaveLength(lists.flat().length);
-        for (const source of sources) expect(source.released).toBe(1);
-      }),
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.array(fc.nat(99), { maxLength: 8 }), { maxLength: 4 }),
+        async (s, lists) => {
+          const sources = lists.map(
+            (list, i) =>
+              new TestSource(
+                list.map((v) => ({ source: i, v })),
+                { delay: (p) => s.schedule(p, `source ${i}`) },
+              ),
+          );
+          const outcome = await settle(s, pipe(merge(...sources), collect()));
+          if (outcome.status !== 'fulfilled') throw outcome.reason;
+          lists.forEach((list, i) => {
+            expect(outcome.value.filter((item) => item.source === i).map((item) => item.v)).toEqual(list);
+          });
+          expect(outcome.value).toHaveLength(lists.flat().length);
+          for (const source of sources) expect(source.released).toBe(1);
+        },
+      ),
       fcOptions,
     );
   });

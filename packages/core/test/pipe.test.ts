@@ -1,5 +1,5 @@
+import { batch, collect, drain, filter, forEach, map, pipe, type Step, take, tap } from '@sluice/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { batch, collect, drain, filter, forEach, map, pipe, take, tap, type Step } from '@sluice/core';
 import { TestSource } from './helpers.js';
 
 describe('pipe', () => {
@@ -15,7 +15,10 @@ describe('pipe', () => {
   });
 
   it('returns an async iterable when the last step is not a sink', async () => {
-    const stream = pipe([1, 2], map((n: number) => n * 10));
+    const stream = pipe(
+      [1, 2],
+      map((n: number) => n * 10),
+    );
     expect(typeof stream[Symbol.asyncIterator]).toBe('function');
     const seen: number[] = [];
     for await (const n of stream) seen.push(n);
@@ -50,7 +53,9 @@ describe('pipe', () => {
   });
 
   it('is only composition: the steps see exactly what the previous one returned', () => {
-    const marker: AsyncIterable<number> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
+    const marker: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
+    };
     const seen: unknown[] = [];
     const spy: Step<number, number> = (source) => {
       seen.push(source);
@@ -63,7 +68,13 @@ describe('pipe', () => {
 
   it('calls return() through every step down to the source when the consumer breaks', async () => {
     const source = new TestSource([1, 2, 3, 4, 5], { hang: true });
-    const stream = pipe(source, map((n: number) => n * 2), filter(() => true), tap(() => {}), batch({ size: 1 }));
+    const stream = pipe(
+      source,
+      map((n: number) => n * 2),
+      filter(() => true),
+      tap(() => {}),
+      batch({ size: 1 }),
+    );
     for await (const value of stream) {
       expect(value).toEqual([2]);
       break;
@@ -91,7 +102,13 @@ describe('pipe', () => {
   it('propagates a source failure to the sink without calling return()', async () => {
     const oops = new Error('source broke');
     const source = new TestSource([1, 2], { failAt: 1, error: oops });
-    await expect(pipe(source, map((n: number) => n), drain())).rejects.toBe(oops);
+    await expect(
+      pipe(
+        source,
+        map((n: number) => n),
+        drain(),
+      ),
+    ).rejects.toBe(oops);
     expect(source.returns).toBe(0);
     expect(source.ended).toBe(true);
   });
@@ -103,14 +120,40 @@ describe('pipe', () => {
   });
 
   it('infers element types through steps and sinks', () => {
-    expectTypeOf(pipe([1, 2], map((n) => String(n)))).toEqualTypeOf<AsyncIterable<string>>();
-    expectTypeOf(pipe([1, 2], map(async (n) => n > 1))).toEqualTypeOf<AsyncIterable<boolean>>();
+    expectTypeOf(
+      pipe(
+        [1, 2],
+        map((n) => String(n)),
+      ),
+    ).toEqualTypeOf<AsyncIterable<string>>();
+    expectTypeOf(
+      pipe(
+        [1, 2],
+        map(async (n) => n > 1),
+      ),
+    ).toEqualTypeOf<AsyncIterable<boolean>>();
     expectTypeOf(pipe(['a'], take(1), batch({ size: 2 }), collect())).toEqualTypeOf<Promise<string[][]>>();
-    expectTypeOf(pipe([1, 'a'], filter((x): x is string => typeof x === 'string'))).toEqualTypeOf<AsyncIterable<string>>();
-    expectTypeOf(pipe([1, 'a'], filter((x) => x !== 1))).toEqualTypeOf<AsyncIterable<string | number>>();
-    expectTypeOf(pipe([1], forEach((n) => n.toFixed()))).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(
+      pipe(
+        [1, 'a'],
+        filter((x): x is string => typeof x === 'string'),
+      ),
+    ).toEqualTypeOf<AsyncIterable<string>>();
+    expectTypeOf(
+      pipe(
+        [1, 'a'],
+        filter((x) => x !== 1),
+      ),
+    ).toEqualTypeOf<AsyncIterable<string | number>>();
+    expectTypeOf(
+      pipe(
+        [1],
+        forEach((n) => n.toFixed()),
+      ),
+    ).toEqualTypeOf<Promise<void>>();
     expectTypeOf(pipe([1], drain())).toEqualTypeOf<Promise<void>>();
+    const numberStep = map((n: number) => n);
     // @ts-expect-error: a number step cannot follow a string source
-    pipe(['a'], map((n: number) => n));
+    pipe(['a'], numberStep);
   });
 });

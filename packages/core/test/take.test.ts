@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { collect, pipe, take } from '@sluice/core';
-import { takeThenBreak, TestSource } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { TestSource, takeThenBreak } from './helpers.js';
 
 describe('take', () => {
   it('yields the first n values then returns the source', async () => {

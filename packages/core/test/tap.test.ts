@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { collect, pipe, tap } from '@sluice/core';
-import { takeThenBreak, TestSource } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { TestSource, takeThenBreak } from './helpers.js';
 
 describe('tap', () => {
   it('sees each value and index and passes values on unchanged', async () => {
     const seen: Array<[string, number]> = [];
-    const out = await pipe(['a', 'b'], tap((s: string, i) => seen.push([s, i])), collect());
+    const out = await pipe(
+      ['a', 'b'],
+      tap((s: string, i) => seen.push([s, i])),
+      collect(),
+    );
     expect(out).toEqual(['a', 'b']);
     expect(seen).toEqual([
       ['a', 0],
@@ -44,7 +48,15 @@ describe('tap', () => {
 
   it('returns the source when the consumer breaks', async () => {
     const source = new TestSource([1, 2, 3], { hang: true });
-    expect(await takeThenBreak(pipe(source, tap(() => {})), 2)).toEqual([1, 2]);
+    expect(
+      await takeThenBreak(
+        pipe(
+          source,
+          tap(() => {}),
+        ),
+        2,
+      ),
+    ).toEqual([1, 2]);
     expect(source.returns).toBe(1);
   });
 });

@@ -39,7 +39,11 @@ export function localAddressOf(socket: Socket, path: string | undefined): Socket
 }
 
 /** @internal Formats an address for messages: `127.0.0.1:80`, `[::1]:80` or a path. */
-export function formatAddress(address: { host?: string | undefined; port?: number | undefined; path?: string | undefined }): string {
+export function formatAddress(address: {
+  host?: string | undefined;
+  port?: number | undefined;
+  path?: string | undefined;
+}): string {
   if (address.path !== undefined) return address.path;
   const host = address.host ?? 'localhost';
   return `${host.includes(':') ? `[${host}]` : host}:${address.port ?? '?'}`;

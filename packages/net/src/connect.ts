@@ -44,15 +44,18 @@ export interface ConnectOptions extends ConnectionOptions {
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const { signal, timeout, path } = options;
-  if (path === undefined && options.port === undefined) throw new InvalidArgumentError('connect() needs a port or a path');
-  if (path !== undefined && options.port !== undefined) throw new InvalidArgumentError('connect() takes a port or a path, not both');
+  if (path === undefined && options.port === undefined)
+    throw new InvalidArgumentError('connect() needs a port or a path');
+  if (path !== undefined && options.port !== undefined)
+    throw new InvalidArgumentError('connect() takes a port or a path, not both');
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const socket = openSocket(options);
   const target = formatAddress(options);
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = timeout === undefined ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
+      const timer =
+        timeout === undefined ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
       const onAbort = () => fail(new AbortError(signal?.reason));
       const cleanup = () => {
         clearTimeout(timer);

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import { ReadableStream, WritableStream } from 'node:stream/web';
-import { AbortError, ClosedError } from '@sluice/core';
 import type { Codec } from '@sluice/codec';
+import { AbortError, ClosedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
 import { IdleTimeoutError } from './errors.js';
 import { Framed, type FramedOptions } from './framed.js';
-import { type Deferred, deferred, raceSignal, RESOLVED } from './internal/settle.js';
+import { type Deferred, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import { SocketSource } from './internal/socket-source.js';
 
 /** Options shared by every connection, accepted or dialled. */

@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { AbortError, channel, type Channel, InvalidArgumentError } from '@sluice/core';
+import { AbortError, type Channel, channel, InvalidArgumentError } from '@sluice/core';
 
 /** One received datagram. */
 export interface Datagram {
@@ -55,7 +55,11 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     this.#socket = socket;
     const bound = socket.address();
     this.address = { host: bound.address, port: bound.port, family: bound.family };
-    this.#received = channel<Datagram>({ capacity: queueSize, overflow: 'drop-newest', onReturn: () => void this.close() });
+    this.#received = channel<Datagram>({
+      capacity: queueSize,
+      overflow: 'drop-newest',
+      onReturn: () => void this.close(),
+    });
     socket.on('message', (data, remote) => {
       this.#received.offer({ data, address: remote.address, port: remote.port });
     });
@@ -118,7 +122,8 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   const { type = 'udp4', port = 0, signal, queueSize = 1024 } = options;
-  if (!Number.isInteger(queueSize) || queueSize < 1) throw new InvalidArgumentError(`queueSize must be a positive integer, got ${queueSize}`);
+  if (!Number.isInteger(queueSize) || queueSize < 1)
+    throw new InvalidArgumentError(`queueSize must be a positive integer, got ${queueSize}`);
   if (signal?.aborted) throw new AbortError(signal.reason);
   const host = options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1');
   const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });

@@ -25,12 +25,12 @@
  * @module
  */
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
-export { connect, type ConnectOptions } from './connect.js';
+export { type ConnectOptions, connect } from './connect.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions, type SignalOptions } from './connection.js';
-export { bind, DatagramSocket, type BindOptions, type Datagram } from './datagram.js';
+export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagram.js';
 export { ConnectTimeoutError, IdleTimeoutError } from './errors.js';
 export { Framed, type FramedOptions } from './framed.js';
 export { fromNodeSocket } from './from-node-socket.js';
-export { listen, type ListenOptions } from './listen.js';
+export { type ListenOptions, listen } from './listen.js';
 export { Listener, type ListenerCounters } from './listener.js';
 export type { ConnectionHandler, HandlerContext, ServeOptions } from './serve.js';

@@ -50,8 +50,10 @@ export interface ListenOptions extends ConnectionOptions {
  */
 export async function listen(options: ListenOptions): Promise<Listener> {
   const { path, signal } = options;
-  if (path === undefined && options.port === undefined) throw new InvalidArgumentError('listen() needs a port or a path');
-  if (path !== undefined && options.port !== undefined) throw new InvalidArgumentError('listen() takes a port or a path, not both');
+  if (path === undefined && options.port === undefined)
+    throw new InvalidArgumentError('listen() needs a port or a path');
+  if (path !== undefined && options.port !== undefined)
+    throw new InvalidArgumentError('listen() takes a port or a path, not both');
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const secure = options.tls !== undefined;
@@ -85,11 +87,16 @@ export async function listen(options: ListenOptions): Promise<Listener> {
     else server.listen({ host: options.host ?? '127.0.0.1', port: options.port, backlog });
   });
 
-  const listener = new Listener(server, boundAddress(server, path), {
-    connection: { ...options, path },
-    acceptQueue: options.acceptQueue ?? 1024,
-    onClientError: options.onClientError,
-  }, secure);
+  const listener = new Listener(
+    server,
+    boundAddress(server, path),
+    {
+      connection: { ...options, path },
+      acceptQueue: options.acceptQueue ?? 1024,
+      onClientError: options.onClientError,
+    },
+    secure,
+  );
   signal?.addEventListener('abort', () => void listener.close(), { once: true });
   return listener;
 }

@@ -2,7 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { AbortError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
-import { serveConnections, type ServeOptions, type ConnectionHandler } from './serve.js';
+import { type ConnectionHandler, type ServeOptions, serveConnections } from './serve.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 

@@ -30,7 +30,11 @@ export interface ServeOptions {
 }
 
 /** @internal The accept loop behind `listener.serve()`. */
-export async function serveConnections(listener: Listener, handler: ConnectionHandler, options: ServeOptions): Promise<void> {
+export async function serveConnections(
+  listener: Listener,
+  handler: ConnectionHandler,
+  options: ServeOptions,
+): Promise<void> {
   const { concurrency = Number.POSITIVE_INFINITY, signal, shutdownTimeout = Number.POSITIVE_INFINITY } = options;
   const onError = options.onError ?? reportHandlerError;
   const shutdown = new AbortController();

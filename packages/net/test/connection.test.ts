@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { once } from 'node:events';
+import net from 'node:net';
+import { type Connection, connect } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { connect, listen, type Connection } from '@sluice/net';
 import { concat, readAll } from './support/resources.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

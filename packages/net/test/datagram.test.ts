@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { bind } from '@sluice/net';
+import { describe, expect, it } from 'vitest';
 import { handlesSettleTo, socketHandles } from './support/resources.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -1,9 +1,9 @@
+import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { json, lengthPrefixed, lines, text, type Codec } from '@sluice/codec';
-import { connect, listen, type Connection } from '@sluice/net';
 import { concat } from './support/resources.js';
-import { ipc, numRuns, secure, tcp, type Transport } from './support/transports.js';
+import { ipc, numRuns, secure, type Transport, tcp } from './support/transports.js';
 
 interface CodecCase<T> {
   name: string;
@@ -19,8 +19,15 @@ const line = fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !s.inc
 /** Frames arrive as views of Node's Buffers; compare their bytes. */
 const plainBytes = (frames: Uint8Array[]) => frames.map((frame) => Array.from(frame));
 
+// Each case has its own frame type; the list holds them side by side.
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of generic cases
 const codecs: CodecCase<any>[] = [
-  { name: 'lengthPrefixed (4 bytes)', codec: lengthPrefixed(), frames: fc.array(bytes, { maxLength: 20 }), normalise: plainBytes },
+  {
+    name: 'lengthPrefixed (4 bytes)',
+    codec: lengthPrefixed(),
+    frames: fc.array(bytes, { maxLength: 20 }),
+    normalise: plainBytes,
+  },
   {
     name: 'lengthPrefixed (varint)',
     codec: lengthPrefixed({ width: 'varint' }),
@@ -50,7 +57,13 @@ const plan = <T>(frames: fc.Arbitrary<T[]>) =>
   fc.record({ frames, cuts: fc.array(fc.nat(), { maxLength: 12 }), pauses: fc.array(fc.boolean(), { maxLength: 12 }) });
 
 /** Encodes `frames`, writes the bytes in arbitrary slices with arbitrary pauses, half-closes, and reads frames back. */
-async function runClient<T>(conn: Connection, codec: Codec<T>, frames: T[], cuts: number[], pauses: boolean[]): Promise<T[]> {
+async function runClient<T>(
+  conn: Connection,
+  codec: Codec<T>,
+  frames: T[],
+  cuts: number[],
+  pauses: boolean[],
+): Promise<T[]> {
   const encoder = codec.encoder();
   const wire = concat(frames.map((frame) => encoder.encode(frame)));
   const points = [...new Set(cuts.map((cut) => cut % (wire.byteLength + 1)))].sort((a, b) => a - b);
@@ -72,7 +85,11 @@ async function runClient<T>(conn: Connection, codec: Codec<T>, frames: T[], cuts
   return frames_;
 }
 
-async function checkEcho<T>(transport: Transport, testCase: CodecCase<T>, clients: { frames: T[]; cuts: number[]; pauses: boolean[] }[]) {
+async function checkEcho<T>(
+  transport: Transport,
+  testCase: CodecCase<T>,
+  clients: { frames: T[]; cuts: number[]; pauses: boolean[] }[],
+) {
   const listener = await listen(transport.listenOptions());
   const served = listener.serve(async (conn) => {
     const io = conn.framed(testCase.codec);
@@ -85,7 +102,7 @@ async function checkEcho<T>(transport: Transport, testCase: CodecCase<T>, client
       ),
     );
     const normalise = testCase.normalise ?? ((frames: T[]) => frames);
-    results.forEach((received, i) => expect(normalise(received)).toEqual(normalise(clients[i]!.frames)));
+    for (const [i, received] of results.entries()) expect(normalise(received)).toEqual(normalise(clients[i]!.frames));
   } finally {
     await listener.close();
     await served;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { describe, expect, it } from 'vitest';
 import { connect, fromNodeSocket, listen } from '@sluice/net';
+import { describe, expect, it } from 'vitest';
 import { readAll } from './support/resources.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -42,7 +42,10 @@ describe('unwrap with a write in flight', () => {
     for (let i = 0; i < 1000; i++) {
       waiting = conn.write(new Uint8Array(1024 * 1024));
       let settled = false;
-      void waiting.then(() => (settled = true), () => (settled = true));
+      void waiting.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
       await new Promise((resolve) => setImmediate(resolve));
       if (!settled) break;
     }

@@ -1,11 +1,30 @@
+import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { connect, listen, type Connection } from '@sluice/net';
 import { handlesSettleTo, socketHandles, socketResources } from './support/resources.js';
 import { numRuns } from './support/transports.js';
 
-type Operation = 'write' | 'bigWrite' | 'closeWrite' | 'close' | 'destroy' | 'destroyWithError' | 'abortRead' | 'break' | 'reset';
-const operations: Operation[] = ['write', 'bigWrite', 'closeWrite', 'close', 'destroy', 'destroyWithError', 'abortRead', 'break', 'reset'];
+type Operation =
+  | 'write'
+  | 'bigWrite'
+  | 'closeWrite'
+  | 'close'
+  | 'destroy'
+  | 'destroyWithError'
+  | 'abortRead'
+  | 'break'
+  | 'reset';
+const operations: Operation[] = [
+  'write',
+  'bigWrite',
+  'closeWrite',
+  'close',
+  'destroy',
+  'destroyWithError',
+  'abortRead',
+  'break',
+  'reset',
+];
 
 /** Fails if `promise` has not settled within `ms`: "nothing hangs", with a generous bound. */
 async function settlesWithin(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
@@ -14,7 +33,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number, what: string
     timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
   });
   try {
-    await Promise.race([promise.then(() => undefined, () => undefined), hung]);
+    await Promise.race([
+      promise.then(
+        () => undefined,
+        () => undefined,
+      ),
+      hung,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -101,4 +126,3 @@ describe('connection lifecycle', () => {
     );
   }, 120_000);
 });
-

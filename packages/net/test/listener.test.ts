@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { connect, listen, type Connection } from '@sluice/net';
 import { handlesSettleTo, readAll, socketHandles } from './support/resources.js';
 import * as certs from './support/tls.js';
 
@@ -191,7 +191,7 @@ describe('resources', () => {
     const served = listener.serve(echo);
     await Promise.all(Array.from({ length: 20 }, (_, i) => roundTrip(listener.address, `n${i}`)));
     const plain = new net.Socket();
-    plain.connect(('port' in listener.address ? listener.address.port : 0), '127.0.0.1');
+    plain.connect('port' in listener.address ? listener.address.port : 0, '127.0.0.1');
     await once(plain, 'connect');
     plain.destroy();
     await listener.close();

@@ -1,8 +1,8 @@
-import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { Connection } from '@sluice/net';
+import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { enders } from './internal/enders.js';
-import { checkBound, checkPolicy } from './internal/options.js';
 import { Outbox } from './internal/Outbox.js';
+import { checkBound, checkPolicy } from './internal/options.js';
 import { Session, type SessionOwner } from './internal/Session.js';
 import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
 import type { SocketSubjectConfig } from './SocketSubjectConfig.js';

@@ -1,6 +1,6 @@
-import type { Observer } from 'rxjs';
 import type { Codec } from '@sluice/codec';
 import type { Connection } from '@sluice/net';
+import type { Observer } from 'rxjs';
 import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
 import type { SocketCloseEvent } from './SocketCloseEvent.js';
 

@@ -1,5 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
 import type { Codec } from '@sluice/codec';
+import { Observable, type OperatorFunction } from 'rxjs';
 
 /**
  * Decodes a stream of byte chunks into frames with a codec: the same codec

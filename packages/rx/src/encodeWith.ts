@@ -1,5 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
 import type { Codec } from '@sluice/codec';
+import { Observable, type OperatorFunction } from 'rxjs';
 
 /**
  * Encodes frames into the bytes that carry them, one `Uint8Array` per frame,

@@ -44,13 +44,14 @@
  *
  * @module
  */
-export { observe } from './observe.js';
-export { toAsyncIterable, type ToAsyncIterableOptions } from './toAsyncIterable.js';
+
 export { decodeWith } from './decodeWith.js';
 export { encodeWith } from './encodeWith.js';
-export { socket$, type SocketOptions } from './socket$.js';
-export { listen$, type ListenSubjectOptions } from './listen$.js';
+export { type ListenSubjectOptions, listen$ } from './listen$.js';
+export { observe } from './observe.js';
+export type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+export type { SocketCloseEvent } from './SocketCloseEvent.js';
 export { SocketSubject } from './SocketSubject.js';
 export type { SocketSubjectConfig } from './SocketSubjectConfig.js';
-export type { SocketCloseEvent } from './SocketCloseEvent.js';
-export type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+export { type SocketOptions, socket$ } from './socket$.js';
+export { type ToAsyncIterableOptions, toAsyncIterable } from './toAsyncIterable.js';

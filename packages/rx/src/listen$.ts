@@ -1,6 +1,6 @@
-import { Observable } from 'rxjs';
 import { ClosedError } from '@sluice/core';
-import { listen, type Connection, type ListenOptions, type SocketAddress } from '@sluice/net';
+import { type Connection, type ListenOptions, listen, type SocketAddress } from '@sluice/net';
+import { Observable } from 'rxjs';
 import { enders } from './internal/enders.js';
 import { checkBound, checkPolicy } from './internal/options.js';
 import { observe } from './observe.js';
@@ -67,7 +67,9 @@ export type ListenSubjectOptions<TIn, TOut = TIn> = Omit<ListenOptions, 'signal'
  * @returns A cold Observable: each subscription runs its own listener.
  * @see {@link socket$} for the client side.
  */
-export function listen$<TIn, TOut = TIn>(options: ListenSubjectOptions<TIn, TOut>): Observable<SocketSubject<TIn, TOut>> {
+export function listen$<TIn, TOut = TIn>(
+  options: ListenSubjectOptions<TIn, TOut>,
+): Observable<SocketSubject<TIn, TOut>> {
   const { codec, bufferSize, overflow, closeObserver, onListening, ...listenOptions } = options;
   const config = {
     codec,
@@ -116,7 +118,9 @@ function handOver(conn: Connection): () => Connection {
     const handed = left;
     left = undefined;
     if (handed === undefined) {
-      throw new ClosedError('Cannot subscribe: this accepted connection has ended, and a server-side subject cannot reconnect');
+      throw new ClosedError(
+        'Cannot subscribe: this accepted connection has ended, and a server-side subject cannot reconnect',
+      );
     }
     return handed;
   };

@@ -1,4 +1,4 @@
-import { connect, type ConnectOptions } from '@sluice/net';
+import { type ConnectOptions, connect } from '@sluice/net';
 import { SocketSubject } from './SocketSubject.js';
 import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
 

@@ -1,5 +1,5 @@
-import type { Observable, Subscription } from 'rxjs';
 import { channel } from '@sluice/core';
+import type { Observable, Subscription } from 'rxjs';
 import { checkBound, checkPolicy } from './internal/options.js';
 import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
 

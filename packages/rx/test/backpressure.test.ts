@@ -1,7 +1,7 @@
 import type net from 'node:net';
-import { describe, expect, it } from 'vitest';
 import { decode, lengthPrefixed } from '@sluice/codec';
 import { type PushOverflowPolicy, socket$ } from '@sluice/rx';
+import { describe, expect, it } from 'vitest';
 import { until } from './support/resources.js';
 import { nodeServer, sawHangUp } from './support/servers.js';
 
@@ -10,7 +10,8 @@ const BIG = 8 * 1024 * 1024; // far past any socket buffer: the socket is full a
 /** Reads every frame a peer socket receives until its end of stream (resuming it). */
 async function framesOf(socket: net.Socket): Promise<Uint8Array[]> {
   const frames: Uint8Array[] = [];
-  for await (const frame of decode(lengthPrefixed({ maxFrameLength: BIG }))(socket as AsyncIterable<Uint8Array>)) frames.push(frame);
+  for await (const frame of decode(lengthPrefixed({ maxFrameLength: BIG }))(socket as AsyncIterable<Uint8Array>))
+    frames.push(frame);
   return frames;
 }
 
@@ -94,7 +95,13 @@ describe('socket$ backpressure', () => {
 
   it("applies the policy to frames sent before the connection is up too: 'drop-oldest' keeps the last bufferSize", async () => {
     const server = await nodeServer();
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lengthPrefixed(), bufferSize: 2, overflow: 'drop-oldest' });
+    const sock = socket$({
+      host: '127.0.0.1',
+      port: server.port,
+      codec: lengthPrefixed(),
+      bufferSize: 2,
+      overflow: 'drop-oldest',
+    });
     for (let i = 1; i <= 5; i++) sock.next(Uint8Array.of(i));
     const subscription = sock.subscribe();
     sock.complete();

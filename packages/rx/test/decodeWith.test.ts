@@ -1,7 +1,7 @@
-import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
 import { type Codec, FrameTooLongError, lengthPrefixed, lines, TruncatedFrameError } from '@sluice/codec';
 import { decodeWith } from '@sluice/rx';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

@@ -1,8 +1,8 @@
+import { type Codec, lengthPrefixed, lines } from '@sluice/codec';
+import { socket$ } from '@sluice/rx';
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { type Codec, lengthPrefixed, lines } from '@sluice/codec';
-import { socket$ } from '@sluice/rx';
 import { handlesSettleTo, numRuns } from './support/resources.js';
 import { rxServer } from './support/servers.js';
 
@@ -36,7 +36,7 @@ async function checkEcho<T>(codec: Codec<T>, clients: Plan<T>[]): Promise<void> 
   const server = await rxServer(codec); // listen$ with the one-line echo
   try {
     const results = await Promise.all(clients.map((client) => runClient(server.port, codec, client)));
-    results.forEach((received, i) => expect(received).toEqual(clients[i]!.frames));
+    for (const [i, received] of results.entries()) expect(received).toEqual(clients[i]!.frames);
   } finally {
     server.subscription.unsubscribe();
   }

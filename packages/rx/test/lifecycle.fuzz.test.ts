@@ -1,8 +1,8 @@
+import { lines } from '@sluice/codec';
+import { socket$ } from '@sluice/rx';
 import fc from 'fast-check';
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { lines } from '@sluice/codec';
-import { socket$ } from '@sluice/rx';
 import { handlesSettleTo, numRuns } from './support/resources.js';
 import { rxServer } from './support/servers.js';
 
@@ -29,7 +29,12 @@ describe('socket$ lifecycle', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const server = await rxServer(lines()); // echo
-        const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), openObserver: { next: () => opened++ } });
+        const sock = socket$({
+          host: '127.0.0.1',
+          port: server.port,
+          codec: lines(),
+          openObserver: { next: () => opened++ },
+        });
         const subscriptions: Subscription[] = [];
         const failures: unknown[] = [];
         for (const step of ops) {

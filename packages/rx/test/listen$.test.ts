@@ -1,16 +1,20 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
 import { lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
-import { listen$, socket$, type SocketSubject } from '@sluice/rx';
-import { socketHandles, settle, until } from './support/resources.js';
-import { nodeServer, rxServer, sawHangUp } from './support/servers.js';
+import { listen$, type SocketSubject, socket$ } from '@sluice/rx';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { settle, socketHandles, until } from './support/resources.js';
+import { nodeServer, rxServer } from './support/servers.js';
 
 describe('listen$', () => {
   it('serves an echo in one line, on the port it reports through onListening', async () => {
     let port = 0;
-    const server = listen$({ host: '127.0.0.1', port: 0, codec: lines(), onListening: (a) => (port = 'port' in a ? a.port : 0) })
-      .subscribe((sock) => sock.subscribe(sock));
+    const server = listen$({
+      host: '127.0.0.1',
+      port: 0,
+      codec: lines(),
+      onListening: (a) => (port = 'port' in a ? a.port : 0),
+    }).subscribe((sock) => sock.subscribe(sock));
     await until(() => port !== 0);
     const client = socket$({ host: '127.0.0.1', port, codec: lines() });
     const replies = lastValueFrom(client.pipe(toArray()));
@@ -84,7 +88,9 @@ describe('listen$', () => {
 
   it('errors with EADDRINUSE when the port is taken', async () => {
     const taken = await nodeServer();
-    const failure = new Promise((resolve) => listen$({ host: '127.0.0.1', port: taken.port, codec: lines() }).subscribe({ error: resolve }));
+    const failure = new Promise((resolve) =>
+      listen$({ host: '127.0.0.1', port: taken.port, codec: lines() }).subscribe({ error: resolve }),
+    );
     await expect(failure).resolves.toMatchObject({ code: 'EADDRINUSE' });
     await taken.close();
   });
@@ -105,7 +111,9 @@ describe('listen$', () => {
   });
 
   it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG at once', () => {
-    expect(() => listen$({ port: 0, codec: lines(), bufferSize: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => listen$({ port: 0, codec: lines(), bufferSize: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
     expect(() => listen$({ port: 0, codec: lines(), overflow: 'wait' as never })).toThrow(/overflow must be/);
   });
 });

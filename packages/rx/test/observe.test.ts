@@ -1,8 +1,8 @@
-import { config, firstValueFrom, from, take, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
 import { lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import { observe } from '@sluice/rx';
+import { config, firstValueFrom, from, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { until } from './support/resources.js';
 import { nodeServer, seen } from './support/servers.js';
 
@@ -45,7 +45,9 @@ describe('observe', () => {
       throw new Error('boom');
     })();
     const seenValues: number[] = [];
-    const error = await new Promise((resolve) => observe(failing).subscribe({ next: (v) => seenValues.push(v), error: resolve }));
+    const error = await new Promise((resolve) =>
+      observe(failing).subscribe({ next: (v) => seenValues.push(v), error: resolve }),
+    );
     expect(seenValues).toEqual([1]);
     expect(error).toMatchObject({ message: 'boom' });
   });

@@ -1,9 +1,9 @@
-import net from 'node:net';
 import { once } from 'node:events';
+import net from 'node:net';
+import { lines } from '@sluice/codec';
+import { type SocketSubject, socket$ } from '@sluice/rx';
 import { lastValueFrom, repeat, retry, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { lines } from '@sluice/codec';
-import { socket$, type SocketSubject } from '@sluice/rx';
 import { nodeServer, rxServer } from './support/servers.js';
 
 describe('socket$ reconnecting', () => {
@@ -38,7 +38,11 @@ describe('socket$ reconnecting', () => {
         },
       },
     });
-    await expect(lastValueFrom(client.pipe(repeat(3), toArray()))).resolves.toEqual(['request 1', 'request 2', 'request 3']);
+    await expect(lastValueFrom(client.pipe(repeat(3), toArray()))).resolves.toEqual([
+      'request 1',
+      'request 2',
+      'request 3',
+    ]);
     server.subscription.unsubscribe();
   });
 

@@ -1,8 +1,8 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
 import { lengthPrefixed, lines } from '@sluice/codec';
 import type { Connection } from '@sluice/net';
-import { socket$, type SocketCloseEvent } from '@sluice/rx';
+import { type SocketCloseEvent, socket$ } from '@sluice/rx';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { until } from './support/resources.js';
 import { nodeServer, sawHangUp, seen } from './support/servers.js';
 
@@ -60,7 +60,12 @@ describe('socket$', () => {
   it('completes its subscribers when the peer ends, and closes the connection', async () => {
     const server = await nodeServer((socket) => socket.end('bye\n'));
     const closed: SocketCloseEvent[] = [];
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), closeObserver: { next: (e) => closed.push(e) } });
+    const sock = socket$({
+      host: '127.0.0.1',
+      port: server.port,
+      codec: lines(),
+      closeObserver: { next: (e) => closed.push(e) },
+    });
     await expect(lastValueFrom(sock.pipe(toArray()))).resolves.toEqual(['bye']);
     await until(() => closed.length === 1);
     expect(closed[0]).toMatchObject({ wasClean: true });
@@ -168,7 +173,9 @@ describe('socket$', () => {
   });
 
   it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG', () => {
-    expect(() => socket$({ port: 1, codec: lines(), bufferSize: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => socket$({ port: 1, codec: lines(), bufferSize: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
     expect(() => socket$({ port: 1, codec: lines(), overflow: 'block' as never })).toThrow(/overflow must be/);
   });
 
@@ -183,7 +190,10 @@ describe('socket$', () => {
     });
     await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
     await until(() => closed.length === 1);
-    expect(closed[0]).toMatchObject({ wasClean: false, error: expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }) });
+    expect(closed[0]).toMatchObject({
+      wasClean: false,
+      error: expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
+    });
     await server.close();
   });
 });

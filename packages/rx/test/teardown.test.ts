@@ -1,9 +1,9 @@
-import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import { observe, socket$, toAsyncIterable } from '@sluice/rx';
-import { handlesSettleTo, socketHandles, settle, tcpHandles, until } from './support/resources.js';
+import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handlesSettleTo, settle, socketHandles, tcpHandles, until } from './support/resources.js';
 import { nodeServer, rxServer, sawHangUp } from './support/servers.js';
 
 /**
@@ -76,7 +76,12 @@ describe('teardown releases sockets and listeners', () => {
     const server = await nodeServer();
     const opened: unknown[] = [];
     const errors: unknown[] = [];
-    const client = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), openObserver: { next: (c) => opened.push(c) } });
+    const client = socket$({
+      host: '127.0.0.1',
+      port: server.port,
+      codec: lines(),
+      openObserver: { next: (c) => opened.push(c) },
+    });
     client.subscribe({ error: (e) => errors.push(e) }).unsubscribe();
     await server.close(); // afterEach proves that no socket is left on either side
     expect(await handlesSettleTo(0)).toBe(0);

@@ -1,7 +1,7 @@
+import { type PushOverflowPolicy, toAsyncIterable } from '@sluice/rx';
 import fc from 'fast-check';
 import { finalize, interval, Observable, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { type PushOverflowPolicy, toAsyncIterable } from '@sluice/rx';
 import { numRuns } from './support/resources.js';
 
 /** Iterates `iterable` to the end, collecting the values. */
@@ -10,8 +10,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const value of iterable) values.push(value);
   return values;
 }
-
-type Op = { kind: 'emit'; value: number } | { kind: 'pull' };
 
 /**
  * The reference model of a bounded buffer between a pushing source and a
@@ -113,7 +111,9 @@ describe('toAsyncIterable', () => {
 
   it('refuses a negative highWaterMark or an unknown policy with ERR_INVALID_ARG', () => {
     const subject = new Subject<number>();
-    expect(() => toAsyncIterable(subject, { highWaterMark: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => toAsyncIterable(subject, { highWaterMark: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
     expect(() => toAsyncIterable(subject, { overflow: 'wait' as PushOverflowPolicy })).toThrow(/overflow must be/);
   });
 
@@ -123,7 +123,9 @@ describe('toAsyncIterable', () => {
         fc.asyncProperty(fc.nat({ max: 5 }), ops, async (capacity, script) => {
           const model = new Model(capacity, policy);
           const subject = new Subject<number>();
-          const iterator = toAsyncIterable(subject, { highWaterMark: capacity, overflow: policy })[Symbol.asyncIterator]();
+          const iterator = toAsyncIterable(subject, { highWaterMark: capacity, overflow: policy })[
+            Symbol.asyncIterator
+          ]();
           const waiting: { promise: Promise<IteratorResult<number>>; expected: number }[] = [];
           for (const op of script) {
             if (op.kind === 'emit') {
@@ -149,7 +151,9 @@ describe('toAsyncIterable', () => {
           if (waiting.length === 0) {
             const rest: number[] = [];
             for (;;) {
-              const result = await iterator.next().catch((error: { code?: string }) => ({ done: true as const, error }));
+              const result = await iterator
+                .next()
+                .catch((error: { code?: string }) => ({ done: true as const, error }));
               if (result.done === true) break;
               rest.push(result.value);
             }

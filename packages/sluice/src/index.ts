@@ -22,7 +22,8 @@
  *
  * @module
  */
-export * from '@sluice/core';
+
 export * from '@sluice/codec';
+export * from '@sluice/core';
 export * from '@sluice/net';
 export * from '@sluice/rx';

@@ -100,7 +100,11 @@ describe('sluice CLI', () => {
       expect(run.output()).toMatch(/Usage/);
     }
     const root = fileURLToPath(new URL('../../..', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/sluice/src/cli.ts', 'connect', '--help'], { cwd: root });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'packages/sluice/src/cli.ts', 'connect', '--help'],
+      { cwd: root },
+    );
     expect(stdout).toContain('Usage: sluice connect HOST:PORT');
   }, 30_000);
 });

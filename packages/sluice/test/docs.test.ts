@@ -15,12 +15,16 @@ const PACKAGES = ['core', 'codec', 'net', 'rx'] as const;
 
 /** Each package's exports, with the repository-relative file declaring each. */
 function readExports(): Record<string, Map<string, string>> {
-  const config = ts.getParsedCommandLineOfConfigFile(resolve(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve(ROOT, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   const entries = [...PACKAGES, 'sluice'].map((name) => resolve(ROOT, `packages/${name}/src/index.ts`));
   const program = ts.createProgram(entries, { ...config?.options, noEmit: true });
   const checker = program.getTypeChecker();
@@ -44,22 +48,37 @@ function listed(api: string, heading: string): Map<string, string> {
   expect(start, `docs/api.md has a "## ${heading}" section`).toBeGreaterThan(-1);
   const end = api.indexOf('\n## ', start + 1);
   const section = api.slice(start, end < 0 ? undefined : end);
-  return new Map([...section.matchAll(/^- \[`([^`]+)`\]\(\.\.\/([^)]+)\)/gm)].map((m) => [m[1] as string, m[2] as string]));
+  return new Map(
+    [...section.matchAll(/^- \[`([^`]+)`\]\(\.\.\/([^)]+)\)/gm)].map((m) => [m[1] as string, m[2] as string]),
+  );
 }
 
 /** GitHub's anchor for a heading. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 
 describe('docs', () => {
   const api = readFileSync(resolve(ROOT, 'docs/api.md'), 'utf8');
 
-  it('docs/api.md lists every public export of every package, linked to the file that declares it', { timeout: 60_000 }, () => {
+  it('docs/api.md lists every public export of every package, linked to the file that declares it', {
+    timeout: 60_000,
+  }, () => {
     const exports = readExports();
     for (const name of PACKAGES) {
       const actual = exports[name] as Map<string, string>;
       const documented = listed(api, `@sluice/${name}`);
-      expect([...actual.keys()].filter((key) => !documented.has(key)), `exports of @sluice/${name} missing from docs/api.md`).toEqual([]);
-      expect([...documented.keys()].filter((key) => !actual.has(key)), `docs/api.md lists names @sluice/${name} does not export`).toEqual([]);
+      expect(
+        [...actual.keys()].filter((key) => !documented.has(key)),
+        `exports of @sluice/${name} missing from docs/api.md`,
+      ).toEqual([]);
+      expect(
+        [...documented.keys()].filter((key) => !actual.has(key)),
+        `docs/api.md lists names @sluice/${name} does not export`,
+      ).toEqual([]);
       for (const [key, file] of actual) expect(documented.get(key), `the link of ${key}`).toBe(file);
     }
     // `sluice` adds nothing of its own: the list above covers it.
@@ -71,7 +90,9 @@ describe('docs', () => {
     const documents = [
       'README.md',
       ...['core', 'net', 'rx', 'sluice'].map((name) => `packages/${name}/README.md`),
-      ...readdirSync(resolve(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+      ...readdirSync(resolve(ROOT, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => `docs/${name}`),
     ];
     const broken: string[] = [];
     for (const document of documents) {

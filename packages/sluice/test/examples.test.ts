@@ -25,12 +25,34 @@ interface Expectation {
 const standalone: Record<string, Expectation> = {
   'demo.ts': {
     env: { DEMO_CLIENTS: '10', DEMO_FRAMES: '50' },
-    stdout: [/lines .*\| yes/, /length-prefixed .*\| yes/, /json .*\| yes/, /rxjs .*\| yes/, /Every frame came back intact/],
+    stdout: [
+      /lines .*\| yes/,
+      /length-prefixed .*\| yes/,
+      /json .*\| yes/,
+      /rxjs .*\| yes/,
+      /Every frame came back intact/,
+    ],
   },
   'multi-client.ts': { stdout: [/50 clients each got their 20 lines back/] },
-  'chat.ts': { stdout: [/alice heard: \[\s*'<bob> hi from bob'/, /every member heard every other member/, /chat server stopped/] },
-  'json-rpc.ts': { stdout: [/add\(2, 3\) = 5/, /slowSquare\(12\) = 144/, /server log: a notification/, /nope\(\) failed: Method not found/, /add\('two', 2\) failed: Invalid params/] },
-  'pipeline.ts': { stdout: [/(readings \d+\.\.\d+: 100 good, mean [\d.]+ °F\n){5}/, /client: read \d+ readings, dropped \d+ broken ones/, /sensor server stopped/] },
+  'chat.ts': {
+    stdout: [/alice heard: \[\s*'<bob> hi from bob'/, /every member heard every other member/, /chat server stopped/],
+  },
+  'json-rpc.ts': {
+    stdout: [
+      /add\(2, 3\) = 5/,
+      /slowSquare\(12\) = 144/,
+      /server log: a notification/,
+      /nope\(\) failed: Method not found/,
+      /add\('two', 2\) failed: Invalid params/,
+    ],
+  },
+  'pipeline.ts': {
+    stdout: [
+      /(readings \d+\.\.\d+: 100 good, mean [\d.]+ °F\n){5}/,
+      /client: read \d+ readings, dropped \d+ broken ones/,
+      /sensor server stopped/,
+    ],
+  },
   'udp.ts': { stdout: [/reply from 127\.0\.0\.1:\d+: PING 1/, /3 of 3 pings answered/] },
   'tls.ts': { stdout: [/secure echo: hello\nsecure echo: over TLS/, /a client without our CA: refused as expected/] },
   'rx-echo.ts': { stdout: [/OBSERVABLES/, /server stopped/] },
@@ -55,8 +77,14 @@ describe('examples/', () => {
     // Scratch files (a name containing "tmp") are not examples.
     const files = readdirSync(`${ROOT}/examples`).filter((name) => name.endsWith('.ts') && !name.includes('tmp'));
     const covered = new Set([...Object.keys(standalone), ...Object.keys(special)]);
-    expect(files.filter((name) => !covered.has(name)), 'examples without a test in examples.test.ts').toEqual([]);
-    expect([...covered].filter((name) => !files.includes(name)), 'tests of examples that no longer exist').toEqual([]);
+    expect(
+      files.filter((name) => !covered.has(name)),
+      'examples without a test in examples.test.ts',
+    ).toEqual([]);
+    expect(
+      [...covered].filter((name) => !files.includes(name)),
+      'tests of examples that no longer exist',
+    ).toEqual([]);
   });
 
   for (const [file, expected] of Object.entries(standalone)) {
@@ -80,7 +108,8 @@ describe('examples/', () => {
   it('echo-client.ts sends its arguments when given some', { timeout: TIMEOUT }, async () => {
     const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
     const [, port] = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
-    const client = await runTs('examples/echo-client.ts', { args: ['one', 'two words'], env: { PORT: port as string } }).exited;
+    const client = await runTs('examples/echo-client.ts', { args: ['one', 'two words'], env: { PORT: port as string } })
+      .exited;
     expect(client.code, describeExit('echo-client.ts', client)).toBe(0);
     expect(client.stdout).toMatch(/echo: one\necho: two words\n2 lines echoed/);
     expect((await server.exited).code).toBe(0);

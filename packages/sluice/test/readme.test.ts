@@ -16,10 +16,18 @@ const TMP = 'packages/sluice/test/.readme-tmp';
 
 /** The ```lang blocks of a markdown file, in order. */
 function blocks(markdown: string, lang: string): string[] {
-  return [...markdown.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((match) => match[1] as string);
+  return [...markdown.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map(
+    (match) => match[1] as string,
+  );
 }
 
-const documents = ['README.md', 'packages/core/README.md', 'packages/net/README.md', 'packages/rx/README.md', 'packages/sluice/README.md'];
+const documents = [
+  'README.md',
+  'packages/core/README.md',
+  'packages/net/README.md',
+  'packages/rx/README.md',
+  'packages/sluice/README.md',
+];
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
 
 describe('README code blocks', () => {
@@ -38,7 +46,9 @@ describe('README code blocks', () => {
     snippets.forEach((code, index) => {
       const name = `${document.replace(/\/?README\.md$/, '').replace(/^packages\//, '') || 'README'}-${index + 1}.ts`;
       const firstLine = code.split('\n').find((line) => !line.startsWith('import') && line.trim() !== '') ?? '';
-      it(`${document} block ${index + 1} runs to completion (${firstLine.trim().slice(0, 60)}…)`, { timeout: TIMEOUT }, async () => {
+      it(`${document} block ${index + 1} runs to completion (${firstLine.trim().slice(0, 60)}…)`, {
+        timeout: TIMEOUT,
+      }, async () => {
         const file = `${TMP}/${name}`;
         writeFileSync(`${ROOT}/${file}`, code);
         const exit = await runTs(file, { timeout: TIMEOUT - 5000 }).exited;
@@ -58,17 +68,28 @@ describe('README code blocks', () => {
     expect(connectLine).toMatch(new RegExp(`^${cli}connect 127\\.0\\.0\\.1:9000 `));
     const args = (line: string) => line.slice(cli.length).split(/\s+/);
     // The same commands, on a free port, with --once so the server ends after the client.
-    const listen = runNode(['--import', 'tsx', 'packages/sluice/src/cli.ts', ...args(listenLine as string).map((a) => (a === '9000' ? '0' : a)), '--once']);
+    const listen = runNode([
+      '--import',
+      'tsx',
+      'packages/sluice/src/cli.ts',
+      ...args(listenLine as string).map((a) => (a === '9000' ? '0' : a)),
+      '--once',
+    ]);
     const [, port] = await listen.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 'stderr');
     const connectArgs = args(connectLine as string).map((a) => a.replace(':9000', `:${port}`));
-    const connect = await runNode(['--import', 'tsx', 'packages/sluice/src/cli.ts', ...connectArgs], { input: 'hello\nsluice\n' }).exited;
+    const connect = await runNode(['--import', 'tsx', 'packages/sluice/src/cli.ts', ...connectArgs], {
+      input: 'hello\nsluice\n',
+    }).exited;
     expect(connect.code, describeExit('sluice connect', connect)).toBe(0);
     expect(connect.stdout).toBe('hello\nsluice\n');
     expect((await listen.exited).code).toBe(0);
   });
 
   it('Quick start is exactly the two commands .ci/run runs', () => {
-    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+    const quickStart = readme.slice(
+      readme.indexOf('## Quick start'),
+      readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
+    );
     const commands = (blocks(quickStart, 'sh')[0] ?? '').trim().split('\n');
     expect(commands).toHaveLength(2);
     expect(quickStart.trim()).toBe(`## Quick start\n\n\`\`\`sh\n${commands.join('\n')}\n\`\`\``);

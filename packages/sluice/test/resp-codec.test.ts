@@ -7,8 +7,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resp, RespError, type RespValue } from '../../../examples/resp-codec.js';
-import { arbitraryCuts, concatBytes, decodeAll, rechunk, runs, STANDARD_CUTS, tryDecodeAll } from '../../codec/test/support/chunking.js';
+import { RespError, type RespValue, resp } from '../../../examples/resp-codec.js';
+import {
+  arbitraryCuts,
+  concatBytes,
+  decodeAll,
+  rechunk,
+  runs,
+  STANDARD_CUTS,
+  tryDecodeAll,
+} from '../../codec/test/support/chunking.js';
 
 const ascii = new TextEncoder();
 const wire = (text: string) => ascii.encode(text);
@@ -21,7 +29,10 @@ const value: fc.Arbitrary<RespValue> = fc.letrec<{ value: RespValue }>((tie) => 
     fc.string({ unit: 'grapheme' }),
     fc.maxSafeInteger(),
     fc.constant(null),
-    fc.string().filter((s) => !/[\r\n]/.test(s)).map((message) => new RespError(message)),
+    fc
+      .string()
+      .filter((s) => !/[\r\n]/.test(s))
+      .map((message) => new RespError(message)),
     fc.array(tie('value'), { maxLength: 4 }),
   ),
 })).value;
@@ -39,13 +50,27 @@ describe('resp (examples/resp-codec.ts)', () => {
   });
 
   it('reads every RESP2 reply type, cut in every standard way', () => {
-    const replies = '+OK\r\n-ERR no such key\r\n:-42\r\n$5\r\nhello\r\n$0\r\n\r\n$-1\r\n*-1\r\n*0\r\n*2\r\n*1\r\n:1\r\n$2\r\nhi\r\n:9007199254740993\r\n';
-    const expected = ['OK', new RespError('ERR no such key'), -42, 'hello', '', null, null, [], [[1], 'hi'], 9007199254740993n];
+    const replies =
+      '+OK\r\n-ERR no such key\r\n:-42\r\n$5\r\nhello\r\n$0\r\n\r\n$-1\r\n*-1\r\n*0\r\n*2\r\n*1\r\n:1\r\n$2\r\nhi\r\n:9007199254740993\r\n';
+    const expected = [
+      'OK',
+      new RespError('ERR no such key'),
+      -42,
+      'hello',
+      '',
+      null,
+      null,
+      [],
+      [[1], 'hi'],
+      9007199254740993n,
+    ];
     for (const cuts of STANDARD_CUTS) expect(decodeAll(resp(), rechunk(wire(replies), cuts))).toEqual(expected);
   });
 
   it('encodes a command as an array of bulk strings, as Redis expects', () => {
-    expect(new TextDecoder().decode(resp().encoder().encode(['SET', 'k', 'v']))).toBe('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n');
+    expect(new TextDecoder().decode(resp().encoder().encode(['SET', 'k', 'v']))).toBe(
+      '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n',
+    );
   });
 
   it("with bulk: 'bytes', hands out views of the received chunk, not copies", () => {
@@ -57,7 +82,9 @@ describe('resp (examples/resp-codec.ts)', () => {
 
   it('refuses an oversized bulk string from its header alone, before the payload arrives', () => {
     const decoder = resp({ maxLength: 1024 }).decoder();
-    expect(() => decoder.decode(wire('$2000000000\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
+    expect(() => decoder.decode(wire('$2000000000\r\n'))).toThrow(
+      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
+    );
   });
 
   it('refuses a value that grows past maxLength while it arrives, and an unterminated line past it', () => {
@@ -98,7 +125,8 @@ describe('resp (examples/resp-codec.ts)', () => {
   });
 
   it('decodes an 8 MiB bulk string and a 100,000-item array arriving in 1 KiB pieces in linear time', () => {
-    const pieces = (bytes: Uint8Array) => Array.from({ length: Math.ceil(bytes.length / 1024) }, (_, i) => bytes.subarray(i * 1024, (i + 1) * 1024));
+    const pieces = (bytes: Uint8Array) =>
+      Array.from({ length: Math.ceil(bytes.length / 1024) }, (_, i) => bytes.subarray(i * 1024, (i + 1) * 1024));
     const big = 'x'.repeat(8 * 1024 * 1024);
     const started = performance.now();
     const [bulk] = decodeAll(resp(), pieces(resp().encoder().encode(big)));

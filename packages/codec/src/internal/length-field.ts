@@ -31,7 +31,9 @@ export function resolveLengthField(options: LengthPrefixedOptions): LengthField 
     throw new InvalidArgumentError(`lengthPrefixed: endian must be 'be' or 'le', got ${String(endian)}`);
   }
   if (!Number.isSafeInteger(maxFrameLength) || maxFrameLength < 0) {
-    throw new InvalidArgumentError(`lengthPrefixed: maxFrameLength must be a non-negative safe integer, got ${maxFrameLength}`);
+    throw new InvalidArgumentError(
+      `lengthPrefixed: maxFrameLength must be a non-negative safe integer, got ${maxFrameLength}`,
+    );
   }
   if (!Number.isSafeInteger(lengthAdjustment)) {
     throw new InvalidArgumentError(`lengthPrefixed: lengthAdjustment must be a safe integer, got ${lengthAdjustment}`);
@@ -49,7 +51,13 @@ export function resolveLengthField(options: LengthPrefixedOptions): LengthField 
 }
 
 /** Reads a `width`-byte unsigned field at `bytes[pos]`; throws if above a safe integer. */
-export function readFixed(bytes: Uint8Array, pos: number, width: 1 | 2 | 4 | 8, little: boolean, limit: number): number {
+export function readFixed(
+  bytes: Uint8Array,
+  pos: number,
+  width: 1 | 2 | 4 | 8,
+  little: boolean,
+  limit: number,
+): number {
   switch (width) {
     case 1:
       return bytes[pos]!;

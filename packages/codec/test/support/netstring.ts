@@ -7,7 +7,7 @@
  * header arrives (the length digits), one allocation for a frame spanning
  * chunks, views for frames inside a chunk, and a truncation error at the end.
  */
-import { type Codec, type Decoder, DecodeError, FrameTooLongError, TruncatedFrameError } from '@sluice/codec';
+import { type Codec, DecodeError, type Decoder, FrameTooLongError, TruncatedFrameError } from '@sluice/codec';
 
 const COLON = 0x3a;
 const COMMA = 0x2c;

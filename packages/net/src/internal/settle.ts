@@ -23,7 +23,11 @@ export const RESOLVED: Promise<void> = Promise.resolve();
  * @internal Races `promise` against `signal`: rejects with `onAbort()` if the
  * signal fires first. The listener is removed either way.
  */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort: () => unknown): Promise<T> {
+export function raceSignal<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => unknown,
+): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(onAbort());
   return new Promise<T>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /** The three stream transports every net property test runs over. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectOptions, ListenOptions, Listener } from '@sluice/net';
+import type { ConnectOptions, Listener, ListenOptions } from '@sluice/net';
 import * as certs from './tls.js';
 
 export interface Transport {

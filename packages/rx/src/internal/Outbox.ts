@@ -1,4 +1,4 @@
-import { channel, type Channel } from '@sluice/core';
+import { type Channel, channel } from '@sluice/core';
 import type { Framed } from '@sluice/net';
 import type { PushOverflowPolicy } from '../PushOverflowPolicy.js';
 import type { LastEncode } from './measuringCodec.js';
@@ -52,7 +52,13 @@ export class Outbox<T> {
   offer(frame: T): void {
     if (this.#failure !== undefined) return;
     const channel = this.#channel;
-    if (this.#framed !== undefined && channel.size === 0 && !this.#inTransit && !channel.closed && this.#sent - this.#acked < WINDOW) {
+    if (
+      this.#framed !== undefined &&
+      channel.size === 0 &&
+      !this.#inTransit &&
+      !channel.closed &&
+      this.#sent - this.#acked < WINDOW
+    ) {
       this.#send(frame);
       return;
     }

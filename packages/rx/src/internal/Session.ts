@@ -1,9 +1,9 @@
-import { Subject, type Observer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import type { Codec } from '@sluice/codec';
 import type { Connection } from '@sluice/net';
+import { type Observer, Subject, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { observe } from '../observe.js';
 import type { SocketCloseEvent } from '../SocketCloseEvent.js';
-import { measuringCodec, type LastEncode } from './measuringCodec.js';
+import { type LastEncode, measuringCodec } from './measuringCodec.js';
 import type { Outbox } from './Outbox.js';
 import { reportUnhandledError } from './reportUnhandledError.js';
 

@@ -14,7 +14,9 @@ export function checkBound(where: string, name: string, value: number): number {
 /** @internal Checks an overflow policy name. */
 export function checkPolicy(where: string, value: PushOverflowPolicy): PushOverflowPolicy {
   if (!POLICIES.includes(value)) {
-    throw new InvalidArgumentError(`${where}: overflow must be 'error', 'drop-oldest' or 'drop-newest': got ${show(value)}`);
+    throw new InvalidArgumentError(
+      `${where}: overflow must be 'error', 'drop-oldest' or 'drop-newest': got ${show(value)}`,
+    );
   }
   return value;
 }

@@ -1,9 +1,10 @@
 /** Loopback servers for the tests: an echo server built with listen$, and a plain node:net one. */
-import net from 'node:net';
+
 import { once } from 'node:events';
-import type { Subscription } from 'rxjs';
+import net from 'node:net';
 import type { Codec } from '@sluice/codec';
 import { listen$, type SocketSubject } from '@sluice/rx';
+import type { Subscription } from 'rxjs';
 
 export interface RxServer<TIn, TOut> {
   port: number;

@@ -1,4 +1,4 @@
-import { json, lengthPrefixed, lines, text, type Codec } from '@sluice/codec';
+import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
 
 /** The codec names the CLI knows, with what each takes. */
@@ -26,13 +26,21 @@ export function codecByName(settings: CodecSettings): Codec<unknown> {
   const limit = maxLength === undefined ? {} : { maxLength };
   switch (settings.codec) {
     case 'lines':
-      return lines({ ...limit, ...(settings.delimiter === undefined ? {} : { delimiter: unescape(settings.delimiter) }) }) as Codec<unknown>;
+      return lines({
+        ...limit,
+        ...(settings.delimiter === undefined ? {} : { delimiter: unescapeTyped(settings.delimiter) }),
+      }) as Codec<unknown>;
     case 'lp':
     case 'varint': {
       const width = settings.codec === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
       const endian = settings.endian ?? 'be';
-      if (endian !== 'be' && endian !== 'le') throw new InvalidArgumentError(`--endian must be "be" or "le", got "${endian}"`);
-      return lengthPrefixed({ width, endian, ...(maxLength === undefined ? {} : { maxFrameLength: maxLength }) }) as Codec<unknown>;
+      if (endian !== 'be' && endian !== 'le')
+        throw new InvalidArgumentError(`--endian must be "be" or "le", got "${endian}"`);
+      return lengthPrefixed({
+        width,
+        endian,
+        ...(maxLength === undefined ? {} : { maxFrameLength: maxLength }),
+      }) as Codec<unknown>;
     }
     case 'json':
       return json(limit) as Codec<unknown>;
@@ -49,6 +57,9 @@ function parseWidth(width: string): 1 | 2 | 4 | 8 {
 }
 
 /** Turns `\n`, `\r`, `\t`, `\0` typed on a command line into the characters. */
-function unescape(value: string): string {
-  return value.replace(/\\([nrt0\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' })[c] ?? c);
+function unescapeTyped(value: string): string {
+  return value.replace(
+    /\\([nrt0\\])/g,
+    (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' })[c] ?? c,
+  );
 }

@@ -40,11 +40,17 @@ interface ConnectValues {
 /** `sluice connect HOST:PORT`: stdin frames out, received frames to stdout. */
 export async function connectCommand(positionals: string[], values: ConnectValues, io: CliIo): Promise<number> {
   const target = positionals[0];
-  if (target === undefined || positionals.length > 1) throw new InvalidArgumentError('connect needs one HOST:PORT argument');
+  if (target === undefined || positionals.length > 1)
+    throw new InvalidArgumentError('connect needs one HOST:PORT argument');
   const { host, port } = parseHostPort(target);
   const codec = codecByName({ ...values, maxLength: values['max-length'] });
   const format = parseFormat(values.output);
-  const tls = values.tls ? { ...(values.ca ? { ca: readFileSync(values.ca) } : {}), ...(values.insecure ? { rejectUnauthorized: false } : {}) } : undefined;
+  const tls = values.tls
+    ? {
+        ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
+        ...(values.insecure ? { rejectUnauthorized: false } : {}),
+      }
+    : undefined;
 
   await using conn = await connect({ host, port, timeout: 10_000, ...(tls ? { tls } : {}) });
   const framed = conn.framed(codec);
@@ -58,7 +64,9 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   await sending;
   if (!values.quiet) {
     const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
-    io.stderr.write(`sluice: sent ${framesOut} frames (${bytesOut} bytes), received ${framesIn} frames (${bytesIn} bytes)\n`);
+    io.stderr.write(
+      `sluice: sent ${framesOut} frames (${bytesOut} bytes), received ${framesIn} frames (${bytesIn} bytes)\n`,
+    );
   }
   return 0;
 }

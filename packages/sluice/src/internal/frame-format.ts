@@ -16,7 +16,8 @@ export function parseFormat(value: string | undefined): OutputFormat {
 export function formatFrame(frame: unknown, format: OutputFormat): string {
   if (frame instanceof Uint8Array) {
     if (format === 'hex') return hex(frame);
-    if (format === 'json') return JSON.stringify({ bytes: frame.byteLength, base64: Buffer.from(frame).toString('base64') });
+    if (format === 'json')
+      return JSON.stringify({ bytes: frame.byteLength, base64: Buffer.from(frame).toString('base64') });
     return utf8.decode(frame);
   }
   if (typeof frame === 'string') {

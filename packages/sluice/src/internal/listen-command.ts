@@ -49,7 +49,8 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidArgumentError(`--port must be a number from 0 to 65535, got "${values.port ?? ''}"`);
   }
-  if (values.tls && (values.key === undefined || values.cert === undefined)) throw new InvalidArgumentError('--tls needs --key and --cert');
+  if (values.tls && (values.key === undefined || values.cert === undefined))
+    throw new InvalidArgumentError('--tls needs --key and --cert');
   const codec = codecByName({ ...values, maxLength: values['max-length'] });
   const format = parseFormat(values.output);
   const log = (line: string) => values.quiet || io.stderr.write(`sluice: ${line}\n`);
@@ -58,15 +59,22 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   const stop = () => shutdown.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const tls = values.tls ? { key: readFileSync(values.key as string), cert: readFileSync(values.cert as string) } : undefined;
+  const tls = values.tls
+    ? { key: readFileSync(values.key as string), cert: readFileSync(values.cert as string) }
+    : undefined;
   const listener = await listen({ host: values.host, port, signal: shutdown.signal, ...(tls ? { tls } : {}) });
   const address = listener.address;
-  log(`listening on ${'port' in address ? `${address.host}:${address.port}` : address.path} (codec ${values.codec}${values.echo ? ', echo' : ''})`);
+  log(
+    `listening on ${'port' in address ? `${address.host}:${address.port}` : address.path} (codec ${values.codec}${values.echo ? ', echo' : ''})`,
+  );
 
   try {
     await listener.serve(
       async (conn) => {
-        const peer = conn.remoteAddress && 'port' in conn.remoteAddress ? `${conn.remoteAddress.host}:${conn.remoteAddress.port}` : 'peer';
+        const peer =
+          conn.remoteAddress && 'port' in conn.remoteAddress
+            ? `${conn.remoteAddress.host}:${conn.remoteAddress.port}`
+            : 'peer';
         log(`${peer} connected`);
         const framed = conn.framed(codec);
         try {
@@ -76,11 +84,17 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
           }
         } finally {
           const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
-          log(`${peer} closed: received ${framesIn} frames (${bytesIn} bytes), sent ${framesOut} frames (${bytesOut} bytes)`);
+          log(
+            `${peer} closed: received ${framesIn} frames (${bytesIn} bytes), sent ${framesOut} frames (${bytesOut} bytes)`,
+          );
           if (values.once) shutdown.abort();
         }
       },
-      { signal: shutdown.signal, shutdownTimeout: 5000, onError: (error) => log(`connection failed: ${String(error)}`) },
+      {
+        signal: shutdown.signal,
+        shutdownTimeout: 5000,
+        onError: (error) => log(`connection failed: ${String(error)}`),
+      },
     );
   } finally {
     process.off('SIGINT', stop);

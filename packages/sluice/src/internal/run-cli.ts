@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isSluiceError } from '@sluice/core';
-import { connectCommand, CONNECT_HELP } from './connect-command.js';
-import { listenCommand, LISTEN_HELP } from './listen-command.js';
+import { CONNECT_HELP, connectCommand } from './connect-command.js';
+import { LISTEN_HELP, listenCommand } from './listen-command.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's. */
 export interface CliIo {
@@ -46,7 +46,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     if (command === 'listen') {
       const { values } = parseArgs({
         args: rest,
-        options: { ...COMMON_OPTIONS, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string' }, echo: { type: 'boolean', default: false }, once: { type: 'boolean', default: false }, key: { type: 'string' }, cert: { type: 'string' } },
+        options: {
+          ...COMMON_OPTIONS,
+          host: { type: 'string', default: '127.0.0.1' },
+          port: { type: 'string' },
+          echo: { type: 'boolean', default: false },
+          once: { type: 'boolean', default: false },
+          key: { type: 'string' },
+          cert: { type: 'string' },
+        },
         strict: true,
       });
       if (values.help) return help(io, LISTEN_HELP);
@@ -77,7 +85,12 @@ function help(io: CliIo, text: string): number {
 
 function isUsageError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return code === 'ERR_INVALID_ARG' || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
+  return (
+    code === 'ERR_INVALID_ARG' ||
+    code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+    code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+    code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+  );
 }
 
 /** A friendly one-line description of what went wrong. */

@@ -68,7 +68,12 @@ export function runNode(args: string[], options: RunOptions = {}): Child {
       };
       child[stream].on('data', check);
       exited.then(
-        (exit) => reject(new Error(`${args.join(' ')} exited (${exit.code ?? exit.signal}) before printing ${pattern}:\n${exit.stdout}\n${exit.stderr}`)),
+        (exit) =>
+          reject(
+            new Error(
+              `${args.join(' ')} exited (${exit.code ?? exit.signal}) before printing ${pattern}:\n${exit.stdout}\n${exit.stderr}`,
+            ),
+          ),
         reject,
       );
       check();

@@ -21,15 +21,23 @@ export interface Redis {
 /** Starts redis-server on a free port and resolves once it answers PING; rejects within `timeout` ms otherwise. */
 export async function startRedis(timeout = 15_000): Promise<Redis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
   const failed = new Promise<never>((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING) : error));
-    child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING) : error),
+    );
+    child.once('exit', (code, signal) =>
+      reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)),
+    );
   });
   failed.catch(() => {});
   const stop = async () => {
@@ -41,7 +49,11 @@ export async function startRedis(timeout = 15_000): Promise<Redis> {
 
   const deadline = AbortSignal.timeout(timeout);
   const expired = new Promise<never>((_, reject) =>
-    deadline.addEventListener('abort', () => reject(new Error(`redis-server was not ready within ${timeout} ms:\n${output}`)), { once: true }),
+    deadline.addEventListener(
+      'abort',
+      () => reject(new Error(`redis-server was not ready within ${timeout} ms:\n${output}`)),
+      { once: true },
+    ),
   );
   expired.catch(() => {});
   try {
@@ -85,4 +97,3 @@ function answersPing(port: number): Promise<boolean> {
     socket.once('end', () => done(false));
   });
 }
-
