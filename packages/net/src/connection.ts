@@ -142,15 +142,17 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       this.#flush();
       return socket.write(bytes) ? RESOLVED : this.waitForDrain(options?.signal);
     }
-    // Small writes are gathered and handed to the socket as one buffer: one
-    // syscall for many frames, flushed before this tick ends.
+    if (!this.#flushScheduled) {
+      // The first small write of a tick goes straight out (lowest latency);
+      // those that follow in the same tick are gathered and handed to the
+      // socket as one buffer when the tick ends: one syscall for many frames.
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushAtTickEnd);
+      return socket.write(bytes) ? RESOLVED : this.waitForDrain(options?.signal);
+    }
     this.#batch.push(bytes);
     this.#batchBytes += bytes.byteLength;
     if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.waitForDrain(options?.signal);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushAtTickEnd);
-    }
     return socket.writableNeedDrain ? this.waitForDrain(options?.signal) : RESOLVED;
   }
 

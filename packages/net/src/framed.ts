@@ -16,6 +16,7 @@ export interface FramedOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const DONE_PROMISE = Promise.resolve(DONE);
 const NO_FRAMES: never[] = [];
 
 /**
@@ -142,16 +143,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   async read(): Promise<TDecoded | undefined> {
-    if (this.#index < this.#pending.length) {
-      this.#counts.in++;
-      return this.#pending[this.#index++];
-    }
-    const frames = await this.#read();
-    if (frames === undefined) return undefined;
-    this.#pending = frames;
-    this.#index = 1;
-    this.#counts.in++;
-    return frames[0];
+    const result = await this.#nextFrame();
+    return result.done ? undefined : result.value;
   }
 
   /**
@@ -167,16 +160,15 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   batches(): AsyncIterable<TDecoded[]> {
     return {
       [Symbol.asyncIterator]: () => ({
-        next: async (): Promise<IteratorResult<TDecoded[], undefined>> => {
+        next: (): Promise<IteratorResult<TDecoded[], undefined>> => {
           if (this.#index < this.#pending.length) {
             const rest = this.#pending.slice(this.#index);
-            this.#take(rest.length);
-            return { value: rest, done: false };
+            this.#counts.in += rest.length;
+            this.#pending = NO_FRAMES;
+            this.#index = 0;
+            return Promise.resolve({ value: rest, done: false });
           }
-          const frames = await this.#read();
-          if (frames === undefined) return DONE;
-          this.#take(frames.length);
-          return { value: frames, done: false };
+          return this.#nextBatch();
         },
         return: () => this.#leave(),
       }),
@@ -186,57 +178,60 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** Iterates decoded frames; leaving early closes the connection unless `keepOpen`. */
   [Symbol.asyncIterator](): AsyncIterator<TDecoded, undefined> {
     return {
-      next: () => {
-        if (this.#index < this.#pending.length) {
-          this.#counts.in++;
-          return Promise.resolve({ value: this.#pending[this.#index++] as TDecoded, done: false });
-        }
-        return this.#nextFromSocket();
-      },
+      next: () => this.#nextFrame(),
       return: () => this.#leave(),
     };
   }
 
-  async #nextFromSocket(): Promise<IteratorResult<TDecoded, undefined>> {
-    const frames = await this.#read();
-    if (frames === undefined) return DONE;
+  // The read path chains plain `then` callbacks rather than async functions:
+  // one promise per chunk instead of three, which shows in echo latency.
+
+  #nextFrame(): Promise<IteratorResult<TDecoded, undefined>> {
+    if (this.#index < this.#pending.length) {
+      this.#counts.in++;
+      return Promise.resolve({ value: this.#pending[this.#index++] as TDecoded, done: false });
+    }
+    if (this.#inputEnded) return DONE_PROMISE;
+    return this.#source.next(this.#signal).then(this.#firstFrameOf);
+  }
+
+  #firstFrameOf = (
+    chunk: IteratorResult<Uint8Array, undefined>,
+  ): IteratorResult<TDecoded, undefined> | Promise<IteratorResult<TDecoded, undefined>> => {
+    const frames = this.#decode(chunk);
+    if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
     this.#counts.in++;
     return { value: frames[0] as TDecoded, done: false };
+  };
+
+  #nextBatch(): Promise<IteratorResult<TDecoded[], undefined>> {
+    if (this.#inputEnded) return DONE_PROMISE;
+    return this.#source.next(this.#signal).then(this.#batchOf);
   }
 
-  /** Reads chunks until they complete at least one frame; undefined at the end. */
-  async #read(): Promise<TDecoded[] | undefined> {
+  #batchOf = (
+    chunk: IteratorResult<Uint8Array, undefined>,
+  ): IteratorResult<TDecoded[], undefined> | Promise<IteratorResult<TDecoded[], undefined>> => {
+    const frames = this.#decode(chunk);
+    if (frames.length === 0) return chunk.done ? DONE : this.#nextBatch();
+    this.#counts.in += frames.length;
+    return { value: frames, done: false };
+  };
+
+  /** Feeds one chunk (or the end) to the decoder; a decode error destroys the connection. */
+  #decode(chunk: IteratorResult<Uint8Array, undefined>): TDecoded[] {
     const decoder = (this.#decoder ??= this.#codec.decoder());
-    for (;;) {
-      if (this.#inputEnded) return undefined;
-      const chunk = await this.#source.next(this.#signal);
-      let frames: TDecoded[];
-      try {
-        if (chunk.done) {
-          this.#inputEnded = true;
-          frames = decoder.end();
-        } else {
-          frames = decoder.decode(chunk.value);
-        }
-      } catch (error) {
-        this.#inputEnded = true;
-        this.connection.destroy(error as Error);
-        throw error;
-      }
-      if (frames.length > 0) {
-        this.#pending = NO_FRAMES;
-        this.#index = 0;
-        return frames;
-      }
+    try {
+      if (!chunk.done) return decoder.decode(chunk.value);
+      this.#inputEnded = true;
+      return decoder.end();
+    } catch (error) {
+      this.#inputEnded = true;
+      this.connection.destroy(error as Error);
+      throw error;
     }
-  }
-
-  #take(count: number): void {
-    this.#pending = NO_FRAMES;
-    this.#index = 0;
-    this.#counts.in += count;
   }
 
   async #leave(): Promise<IteratorReturnResult<undefined>> {
