@@ -4,9 +4,10 @@
  * fault must reach the code waiting on that connection as a coded error, close
  * that connection, and leave the listener and every other connection working.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { connect } from '@sluice/net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bytes, echoServer, join, session, unwire, wire } from '../support/echo.js';
 import { rawClient, rawServer, received, writeBytewise } from '../support/peers.js';
 import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
@@ -117,7 +118,7 @@ const dribbled: { name: string; codec: Codec<unknown>; frames: unknown[]; compar
 ];
 
 describe('a peer that sends one byte at a time', () => {
-  for (const { name, codec, frames, compare = (got) => got } of dribbled) {
+  for (const { name, codec, frames, compare = (got: unknown[]): unknown => got } of dribbled) {
     it(`${name}: the server and a client both get the exact frames`, async () => {
       // Into a Sluice server, which echoes each frame.
       const server = await echoServer(codec);
@@ -131,7 +132,9 @@ describe('a peer that sends one byte at a time', () => {
       expect(server.errors.errors).toEqual([]);
       await server.stop();
       // Into a Sluice client.
-      const peer = await rawServer((socket) => void writeBytewise(socket, wire(codec, frames)).then(() => socket.end()));
+      const peer = await rawServer(
+        (socket) => void writeBytewise(socket, wire(codec, frames)).then(() => socket.end()),
+      );
       const io = (await connect(peer.address)).framed(codec);
       const got: unknown[] = [];
       for await (const frame of io) got.push(frame);
@@ -214,10 +217,22 @@ describe('a peer that sends malformed content', () => {
  * when more bytes arrive. A peer that then waits is never refused.
  */
 const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] = [
-  { name: 'an oversized header', codec: lp as Codec<unknown>, data: join([wire(lp, [bytes('ok')]), Uint8Array.of(0x7f, 0xff, 0xff, 0xff)]) },
+  {
+    name: 'an oversized header',
+    codec: lp as Codec<unknown>,
+    data: join([wire(lp, [bytes('ok')]), Uint8Array.of(0x7f, 0xff, 0xff, 0xff)]),
+  },
   { name: 'invalid JSON', codec: json() as Codec<unknown>, data: bytes('{"ok":1}\n{oops}\n') },
-  { name: 'an overlong line', codec: lines({ maxLength: 10 }) as Codec<unknown>, data: bytes(`ok\n${'x'.repeat(20)}\n`) },
-  { name: 'invalid UTF-8 under fatal', codec: lines({ fatal: true }) as Codec<unknown>, data: join([bytes('ok\n'), Uint8Array.of(0xc3, 0x28, 0x0a)]) },
+  {
+    name: 'an overlong line',
+    codec: lines({ maxLength: 10 }) as Codec<unknown>,
+    data: bytes(`ok\n${'x'.repeat(20)}\n`),
+  },
+  {
+    name: 'invalid UTF-8 under fatal',
+    codec: lines({ fatal: true }) as Codec<unknown>,
+    data: join([bytes('ok\n'), Uint8Array.of(0xc3, 0x28, 0x0a)]),
+  },
 ];
 
 describe('a bad frame right behind good ones in the same chunk', () => {

@@ -4,7 +4,7 @@
  * connection harms nothing else.
  */
 import type { Codec } from '@sluice/codec';
-import { connect, type Connection, type Framed, listen, type Listener, type ListenOptions } from '@sluice/net';
+import { type Connection, connect, type Framed, type Listener, type ListenOptions, listen } from '@sluice/net';
 import { ErrorLog } from './peers.js';
 
 export interface EchoServer {

@@ -85,7 +85,9 @@ export function received(socket: net.Socket): Promise<{ bytes: Buffer; outcome: 
 /** Writes `bytes` one byte per write, each flushed before the next. */
 export async function writeBytewise(socket: net.Socket, bytes: Uint8Array): Promise<void> {
   for (const byte of bytes) {
-    await new Promise<void>((resolve, reject) => socket.write(Uint8Array.of(byte), (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      socket.write(Uint8Array.of(byte), (error) => (error ? reject(error) : resolve())),
+    );
   }
 }
 
@@ -104,7 +106,9 @@ export class ErrorLog {
   /** Pass as `onError`. */
   readonly push = (error: unknown): void => {
     this.errors.push(error);
-    this.#waiters = this.#waiters.filter((waiter) => (this.errors.length >= waiter.count ? (waiter.resolve(), false) : true));
+    this.#waiters = this.#waiters.filter((waiter) =>
+      this.errors.length >= waiter.count ? (waiter.resolve(), false) : true,
+    );
   };
 
   /** Resolves once `count` errors have been reported; fails after `limitMs`. */

@@ -1,0 +1,61 @@
+/**
+ * A TLS listener must release every socket whose handshake never completes:
+ * until the handshake is done there is no Connection, so neither
+ * `idleTimeout` nor the application can close it. These three fail today
+ * (BUG, reported): Node emits 'tlsClientError' without destroying the socket,
+ * and with `allowHalfOpen` a client's FIN during the handshake raises nothing
+ * at all, so each such socket stays open for good.
+ */
+
+import { connect, listen } from '@sluice/net';
+import { describe, expect, it } from 'vitest';
+import { ErrorLog, portOf, rawClient, received, within } from '../support/peers.js';
+import { handlesSettleTo, socketHandles } from '../support/resources.js';
+import * as certs from '../support/tls.js';
+
+async function tlsListener(handshakeTimeout?: number) {
+  const failures = new ErrorLog();
+  const tlsOptions = handshakeTimeout === undefined ? certs.server : { ...certs.server, handshakeTimeout };
+  const listener = await listen({ host: '127.0.0.1', port: 0, tls: tlsOptions, onClientError: failures.push });
+  const served = listener.serve(async () => {});
+  return { listener, failures, stop: async () => (await listener.close(), await served) };
+}
+
+describe('a TLS listener releases sockets that never finish a handshake', () => {
+  it.fails('a client that refuses the server certificate leaves no socket behind on the server', async () => {
+    const baseline = socketHandles();
+    const server = await tlsListener();
+    await expect(
+      connect({ host: 'localhost', port: portOf(server.listener), tls: { ca: certs.ca, servername: 'evil.example' } }),
+    ).rejects.toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    await server.stop();
+    expect(await handlesSettleTo(baseline, 1000)).toBe(baseline);
+  });
+
+  it.fails('a TCP client that says nothing is closed after handshakeTimeout, with ERR_TLS_HANDSHAKE_TIMEOUT', async () => {
+    const server = await tlsListener(200);
+    const silent = await rawClient(server.listener);
+    const outcome = received(silent);
+    try {
+      const [failure] = await server.failures.reach(1);
+      expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
+      await within(outcome, 1000, 'the server closing the silent client');
+    } finally {
+      silent.resetAndDestroy();
+      await server.stop();
+    }
+  });
+
+  it.fails('a TCP client that sends FIN before any handshake is closed too', async () => {
+    const server = await tlsListener(200);
+    const quitter = await rawClient(server.listener);
+    const outcome = received(quitter);
+    quitter.end();
+    try {
+      await within(outcome, 1000, 'the server closing its side');
+    } finally {
+      quitter.resetAndDestroy();
+      await server.stop();
+    }
+  });
+});
