@@ -20,8 +20,8 @@ export interface JsonOptions {
   /**
    * How values are delimited on the wire: any codec of `string` or
    * `Uint8Array` frames (byte frames are read as UTF-8). The default is
-   * NDJSON: one value per line, `lines({ maxLength })`.
-   * @default lines({ maxLength })
+   * NDJSON: one value per line, `lines({ maxLength, fatal: true })`.
+   * @default lines({ maxLength, fatal: true })
    */
   readonly framing?: Codec<string> | Codec<Uint8Array>;
   /**
@@ -81,7 +81,10 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
       'json: maxLength applies to the default framing; set the limit on your framing codec',
     );
   }
-  const inner = (framing ?? lines({ maxLength: options.maxLength ?? 1024 * 1024 })) as Codec<string | Uint8Array>;
+  // Strict UTF-8: invalid bytes are ERR_DECODE, never silently replaced by U+FFFD.
+  const inner = (framing ?? lines({ maxLength: options.maxLength ?? 1024 * 1024, fatal: true })) as Codec<
+    string | Uint8Array
+  >;
   const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';
   return {
     name: framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`,

@@ -358,10 +358,9 @@ describe('deep and hostile JSON', () => {
     );
   });
 
-  // BUG (reported): json() documents ERR_DECODE for invalid UTF-8, but its
-  // default framing is lines() without `fatal`, so NDJSON silently turns bad
-  // bytes into U+FFFD: two different byte strings decode to the same value.
-  it.fails('invalid UTF-8 is ERR_DECODE with the default NDJSON framing too', () => {
+  // json() documents ERR_DECODE for invalid UTF-8: its default NDJSON framing
+  // is strict, so two different byte strings never decode to the same value.
+  it('invalid UTF-8 is ERR_DECODE with the default NDJSON framing too', () => {
     const line = Uint8Array.of(0x22, 0xc3, 0x28, 0x22, 0x0a);
     expect(() => json().decoder().decode(line)).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
   });

@@ -3,7 +3,7 @@ import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { Codec } from '@sluice/codec';
 import { AbortError, ClosedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
-import { IdleTimeoutError } from './errors.js';
+import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed, type FramedOptions } from './framed.js';
 import { type Deferred, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import { SocketSource } from './internal/socket-source.js';
@@ -195,7 +195,9 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   /**
    * Ends gracefully: sends FIN after what was written, discards what still
    * arrives, and destroys the socket once the peer has finished too or after
-   * `closeTimeout`. Resolves once the socket is closed.
+   * `closeTimeout`. Resolves once the socket is closed; rejects with
+   * `ERR_CLOSE_TIMEOUT` if the timeout cut off data not yet sent (the peer
+   * then sees a reset, not a clean end).
    *
    * @example
    * ```ts
@@ -209,9 +211,19 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     if (socket.destroyed) return (this.#closing = this.closed);
     this.#source.discard();
     this.closeWrite().catch(() => {});
-    const timer = setTimeout(() => socket.destroy(), this.#closeTimeout);
+    let cutOff: CloseTimeoutError | undefined;
+    const timer = setTimeout(() => {
+      if (socket.writableFinished) return void socket.destroy();
+      // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
+      cutOff = new CloseTimeoutError(this.#closeTimeout, socket.writableLength);
+      this.#error ??= cutOff;
+      resetAndDestroy(socket, cutOff);
+    }, this.#closeTimeout);
     timer.unref?.();
-    this.#closing = this.closed.then(() => clearTimeout(timer));
+    this.#closing = this.closed.then(() => {
+      clearTimeout(timer);
+      if (cutOff !== undefined) throw cutOff;
+    });
     return this.#closing;
   }
 
@@ -409,4 +421,13 @@ function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
     offset += bytes.byteLength;
   }
   return joined;
+}
+
+/** Resets a TCP socket (RST); other transports cannot, and are destroyed with `error`. */
+function resetAndDestroy(socket: Socket, error: Error): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy(error);
+  }
 }

@@ -48,3 +48,32 @@ export class ConnectTimeoutError extends SluiceError {
     this.timeout = timeout;
   }
 }
+
+/**
+ * `close()` gave up waiting for written data to reach the peer: after
+ * `closeTimeout` the connection was reset with bytes still unsent. Code
+ * `ERR_CLOSE_TIMEOUT`; `close()` and the writes whose data was dropped reject
+ * with it, so a cut-off stream is never mistaken for a clean end.
+ *
+ * @example
+ * ```ts
+ * try { await conn.close(); }
+ * catch (err) { if (isSluiceError(err, 'ERR_CLOSE_TIMEOUT')) console.warn(`${err.unsent} bytes never left`); }
+ * ```
+ */
+export class CloseTimeoutError extends SluiceError {
+  override name = 'CloseTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+  /** Bytes still waiting to be sent when the connection was reset. */
+  readonly unsent: number;
+
+  constructor(timeout: number, unsent: number) {
+    super(
+      'ERR_CLOSE_TIMEOUT',
+      `Closing took longer than ${timeout} ms with ${unsent} bytes still unsent: connection reset`,
+    );
+    this.timeout = timeout;
+    this.unsent = unsent;
+  }
+}

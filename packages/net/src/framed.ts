@@ -17,6 +17,8 @@ export interface FramedOptions {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const DONE_PROMISE = Promise.resolve(DONE);
+/** An empty chunk: lets a decoder report an error it found after the frames it returned. */
+const NO_INPUT: IteratorYieldResult<Uint8Array> = Object.freeze({ done: false, value: new Uint8Array(0) });
 const NO_FRAMES: never[] = [];
 
 /**
@@ -53,6 +55,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   #pending: TDecoded[] = NO_FRAMES;
   #index = 0;
   #inputEnded = false;
+  /** The last chunk gave frames: ask the decoder once more before waiting, in case it holds an error. */
+  #probe = false;
 
   /** @internal Use `conn.framed(codec)`. */
   constructor(
@@ -192,6 +196,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       return Promise.resolve({ value: this.#pending[this.#index++] as TDecoded, done: false });
     }
     if (this.#inputEnded) return DONE_PROMISE;
+    if (this.#probe) return settled(this.#firstFrameOf, NO_INPUT);
     return this.#source.next(this.#signal).then(this.#firstFrameOf);
   }
 
@@ -208,6 +213,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
 
   #nextBatch(): Promise<IteratorResult<TDecoded[], undefined>> {
     if (this.#inputEnded) return DONE_PROMISE;
+    if (this.#probe) return settled(this.#batchOf, NO_INPUT);
     return this.#source.next(this.#signal).then(this.#batchOf);
   }
 
@@ -224,9 +230,15 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   #decode(chunk: IteratorResult<Uint8Array, undefined>): TDecoded[] {
     const decoder = (this.#decoder ??= this.#codec.decoder());
     try {
-      if (!chunk.done) return decoder.decode(chunk.value);
-      this.#inputEnded = true;
-      return decoder.end();
+      if (chunk.done) {
+        this.#inputEnded = true;
+        return decoder.end();
+      }
+      // A decoder that finds an error after good frames returns the frames and
+      // throws on its next call: make that call now, not when more bytes come.
+      const frames = decoder.decode(chunk.value);
+      this.#probe = frames.length > 0;
+      return frames;
     } catch (error) {
       this.#inputEnded = true;
       this.connection.destroy(error as Error);
@@ -237,5 +249,14 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   async #leave(): Promise<IteratorReturnResult<undefined>> {
     if (!this.#keepOpen) await this.connection.close();
     return DONE;
+  }
+}
+
+/** Calls `step(input)` now, as a promise: its result, or its throw as a rejection. */
+function settled<I, O>(step: (input: I) => O | Promise<O>, input: I): Promise<O> {
+  try {
+    return Promise.resolve(step(input));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

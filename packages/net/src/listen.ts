@@ -59,7 +59,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   const secure = options.tls !== undefined;
   const serverOptions = { allowHalfOpen: true, noDelay: options.noDelay ?? true };
   const server = secure
-    ? tls.createServer({ minVersion: 'TLSv1.2', ...options.tls, ...serverOptions })
+    ? tls.createServer({ minVersion: 'TLSv1.2', ...options.tls, ...serverOptions, allowHalfOpen: false })
     : net.createServer({ ...serverOptions, pauseOnConnect: true });
   if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
 

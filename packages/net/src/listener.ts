@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'node:net';
-import { AbortError } from '@sluice/core';
+import type { TLSSocket } from 'node:tls';
+import { AbortError, SluiceError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
 import { type ConnectionHandler, type ServeOptions, serveConnections } from './serve.js';
@@ -60,14 +61,18 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     this.#init = init;
     server.on(secure ? 'secureConnection' : 'connection', this.#onConnection);
     server.on('drop', () => this.#counters.refused++);
-    server.on('tlsClientError', (error: Error) => {
+    server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+      // Node leaves the socket open after a failed handshake: release it here.
+      socket.destroy();
       this.#counters.handshakeFailures++;
-      this.#init.onClientError?.(error);
+      this.#init.onClientError?.(handshakeError(error, socket));
     });
     server.on('error', (error: Error) => {
       this.#error ??= error;
       this.#wake(undefined);
     });
+    // Closed underneath (a cluster primary disconnecting this worker): stop as if close() was called.
+    server.on('close', () => void this.close());
   }
 
   /** The bound TCP port, or `undefined` for a path (IPC) listener. */
@@ -168,6 +173,9 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   }
 
   #onConnection = (socket: Socket): void => {
+    // TLS servers run with allowHalfOpen off so that a FIN during the handshake
+    // closes the socket; established connections get half-close back.
+    socket.allowHalfOpen = true;
     if (this.#closing !== undefined || (this.#waiter === undefined && this.#queue.length >= this.#init.acceptQueue)) {
       this.#counters.refused++;
       socket.destroy();
@@ -184,4 +192,16 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     this.#waiter = undefined;
     waiter?.(conn);
   }
+}
+
+/**
+ * The error to report for a failed handshake. When a client certificate was
+ * refused, Node only says "socket hang up"; the reason is on the socket.
+ */
+function handshakeError(error: Error, socket: TLSSocket): Error {
+  const reason: unknown = socket.authorizationError;
+  if (reason === undefined || reason === null) return error;
+  const code = typeof reason === 'string' ? reason : String((reason as { code?: unknown }).code ?? reason);
+  const message = reason instanceof Error ? reason.message : code;
+  return new SluiceError(code, `TLS client refused: ${message}`, { cause: error });
 }

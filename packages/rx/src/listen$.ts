@@ -3,6 +3,7 @@ import { type Connection, type ListenOptions, listen, type SocketAddress } from 
 import { Observable } from 'rxjs';
 import { enders } from './internal/enders.js';
 import { checkBound, checkPolicy } from './internal/options.js';
+import { reportUnhandledError } from './internal/reportUnhandledError.js';
 import { observe } from './observe.js';
 import { SocketSubject } from './SocketSubject.js';
 import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
@@ -106,7 +107,8 @@ export function listen$<TIn, TOut = TIn>(
     return () => {
       stop.abort();
       // A subject in use completes its subscribers, flushes and closes; the others are closed here.
-      for (const [conn, subject] of open) if (enders.get(subject)?.() !== true) void conn.close();
+      for (const [conn, subject] of open)
+        if (enders.get(subject)?.() !== true) conn.close().catch(reportUnhandledError);
     };
   });
 }

@@ -56,6 +56,7 @@ const standalone: Record<string, Expectation> = {
   'udp.ts': { stdout: [/reply from 127\.0\.0\.1:\d+: PING 1/, /3 of 3 pings answered/] },
   'tls.ts': { stdout: [/secure echo: hello\nsecure echo: over TLS/, /a client without our CA: refused as expected/] },
   'rx-echo.ts': { stdout: [/OBSERVABLES/, /server stopped/] },
+  'cluster.ts': { stdout: [/"event":"restarted"/, /"event":"summary","ok":true/] },
 };
 
 /** Examples that need a peer, tested below one by one. */

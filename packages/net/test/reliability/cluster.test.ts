@@ -103,11 +103,10 @@ describe('node:cluster workers sharing one port through listen()', () => {
     expect(summary['echoed']).toBe(summary['frames']);
   }, 60_000);
 
-  // BUG (reported): the Listener ignores its server's 'close', so when the
-  // cluster primary disconnects a worker (closing its server underneath),
-  // serve() never resolves and the worker ends with exit code 13 (unsettled
-  // top-level await) instead of finishing its shutdown.
-  it.fails('a worker the primary disconnects sees serve() resolve once its connections are done', async () => {
+  // When the cluster primary disconnects a worker it closes the worker's server
+  // underneath the Listener; serve() must still resolve (otherwise the worker
+  // ends with exit code 13, an unsettled top-level await).
+  it('a worker the primary disconnects sees serve() resolve once its connections are done', async () => {
     const child = startTs('packages/net/test/support/cluster-disconnect.ts');
     const [line] = await child.waitFor(/^\{.*\}$/m, 30_000);
     expect(await child.exited).toBe(0);

@@ -158,10 +158,10 @@ describe('mutual TLS', () => {
     await server.stop();
   });
 
-  // BUG (reported): Node destroys the socket without an error when a client
-  // certificate fails verification, so onClientError only hears
-  // "ECONNRESET: socket hang up"; the reason is on socket.authorizationError.
-  it.fails('tells onClientError why a client certificate was refused (its verification error)', async () => {
+  // Node destroys the socket without an error when a client certificate fails
+  // verification, so the listener reports socket.authorizationError instead
+  // of "ECONNRESET: socket hang up".
+  it('tells onClientError why a client certificate was refused (its verification error)', async () => {
     const server = await upperServer(mutual);
     await ask({ host: 'localhost', port: server.port, tls: { ca: certs.ca, ...certs.rogue } });
     const [failure] = await server.failures.reach(1);

@@ -108,12 +108,15 @@ export class Session<TIn, TOut> {
     this.#reading?.unsubscribe();
     const { connection, outbox } = this;
     if (connection === undefined || outbox === undefined) return;
-    void outbox.finish().then(() => connection.close());
+    outbox
+      .finish()
+      .then(() => connection.close())
+      .catch(reportUnhandledError);
   }
 
   #open(conn: Connection): void {
     if (this.shutDown || this.#failure !== undefined) {
-      void conn.close();
+      conn.close().catch(reportUnhandledError);
       return;
     }
     this.connection = conn;
