@@ -62,10 +62,11 @@ export interface LengthPrefixedOptions {
  * `LengthDelimitedCodec`, libp2p's `it-length-prefixed`).
  *
  * Decoded frames are `Uint8Array` **views** of the input chunk when a frame
- * lies inside one chunk; see `copy`. A frame spanning chunks is assembled
- * into one buffer of exactly its size, allocated once its header is complete
- * and checked against `maxFrameLength`, so a hostile header such as
- * `ff ff ff ff` fails at once and allocates nothing.
+ * lies inside one chunk; see `copy`. A frame spanning chunks is gathered as
+ * its bytes arrive and copied once into a buffer of exactly its size when it
+ * is complete, so memory follows what the peer sent, never what its header
+ * announced; a header over `maxFrameLength` (such as `ff ff ff ff`) fails at
+ * once and allocates nothing.
  *
  * Errors: `ERR_FRAME_TOO_LONG` (header over the limit, or a frame the encoder
  * cannot express), `ERR_DECODE` (over-long varint, or a length field giving a

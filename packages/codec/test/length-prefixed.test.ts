@@ -304,3 +304,18 @@ describe('lengthPrefixed', () => {
       expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
   });
 });
+
+describe('lengthPrefixed memory', () => {
+  it('reserves nothing on the word of a header: 100 stalled peers announcing 16 MiB hold only what they sent', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const header = Uint8Array.of(0x00, 0xff, 0xff, 0xff); // 16 MiB - 1, within the default limit
+    const decoders = Array.from({ length: 100 }, () => {
+      const decoder = lengthPrefixed().decoder();
+      expect(decoder.decode(concatBytes([header, new Uint8Array(5)]))).toEqual([]);
+      return decoder;
+    });
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(grown).toBeLessThan(16 * 1024 * 1024); // one announced frame's worth for all 100
+    expect(decoders).toHaveLength(100);
+  });
+});

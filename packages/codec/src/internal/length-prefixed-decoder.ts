@@ -1,7 +1,9 @@
 /**
  * The `lengthPrefixed()` decoder. Frames wholly inside a chunk are returned as
- * views of it; a frame spanning chunks gets one allocation of exactly its size,
- * made once its header is complete and checked, and filled as chunks arrive.
+ * views of it. A frame spanning chunks is gathered as the chunks arrive and
+ * copied once into a buffer of exactly its size when its last byte is in:
+ * memory follows the bytes the peer actually sent, never the size its header
+ * announces (a peer that announces 16 MiB and stalls holds only what it sent).
  * A header split across chunks collects in a 10-byte accumulator.
  *
  * If a chunk completes some frames and then hits an error, those frames are
@@ -17,9 +19,10 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   /** Header bytes of the next frame received so far (only when split). */
   readonly #header = new Uint8Array(MAX_VARINT_BYTES);
   #headerFilled = 0;
-  /** The frame being assembled across chunks, its fill level and header size. */
-  #frame: Uint8Array | null = null;
+  /** The frame being gathered across chunks: its parts so far, their length, its size and header size. */
+  #parts: Uint8Array[] | null = null;
   #frameFilled = 0;
+  #frameSize = 0;
   #frameHeader = 0;
   /** An error found after frames that were still returned; thrown next. */
   #error: unknown = undefined;
@@ -42,16 +45,16 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
 
   end(): Uint8Array[] {
     if (this.#error !== undefined) throw this.#error;
-    const buffered = this.#headerFilled + (this.#frame === null ? 0 : this.#frameHeader + this.#frameFilled);
+    const buffered = this.#headerFilled + (this.#parts === null ? 0 : this.#frameHeader + this.#frameFilled);
     if (buffered > 0) throw new TruncatedFrameError(buffered);
     return [];
   }
 
   #decode(chunk: Uint8Array, frames: Uint8Array[]): void {
     let pos = 0;
-    if (this.#frame !== null) {
+    if (this.#parts !== null) {
       pos = this.#fill(chunk, frames);
-      if (this.#frame !== null) return;
+      if (this.#parts !== null) return;
     }
     if (this.#headerFilled > 0) {
       pos = this.#continueHeader(chunk, pos);
@@ -60,7 +63,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       const headerLength = this.#field.width || varintRead.length;
       const size = this.#sizeOf(value, headerLength);
       pos = this.#take(chunk, pos, size, headerLength, frames);
-      if (this.#frame !== null) return;
+      if (this.#parts !== null) return;
     }
     this.#scan(chunk, pos, frames);
   }
@@ -99,26 +102,31 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       frames.push(this.#field.copy ? copy(chunk, start, size) : view(chunk, start, size));
       return end;
     }
-    const frame = new Uint8Array(size);
-    frame.set(chunk.subarray(start));
-    this.#frame = frame;
+    this.#parts = [chunk.subarray(start)];
     this.#frameFilled = chunk.length - start;
+    this.#frameSize = size;
     this.#frameHeader = headerLength;
     return chunk.length;
   }
 
-  /** Copies the next bytes of `chunk` into the frame being assembled. */
+  /** Adds the next bytes of `chunk` to the frame being gathered; emits it once complete. */
   #fill(chunk: Uint8Array, frames: Uint8Array[]): number {
-    const frame = this.#frame!;
-    const needed = frame.length - this.#frameFilled;
+    const parts = this.#parts!;
+    const needed = this.#frameSize - this.#frameFilled;
     if (chunk.length < needed) {
-      frame.set(chunk, this.#frameFilled);
+      parts.push(chunk);
       this.#frameFilled += chunk.length;
       return chunk.length;
     }
-    frame.set(needed === chunk.length ? chunk : chunk.subarray(0, needed), this.#frameFilled);
+    parts.push(needed === chunk.length ? chunk : chunk.subarray(0, needed));
+    const frame = new Uint8Array(this.#frameSize);
+    let offset = 0;
+    for (const part of parts) {
+      frame.set(part, offset);
+      offset += part.length;
+    }
     frames.push(frame);
-    this.#frame = null;
+    this.#parts = null;
     this.#frameFilled = 0;
     return needed;
   }
