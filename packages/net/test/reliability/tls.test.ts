@@ -138,8 +138,9 @@ describe('mutual TLS', () => {
     const server = await upperServer(mutual);
     const target = { host: 'localhost', port: server.port };
     expect(await ask({ ...target, tls: { ca: certs.ca } })).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
-    expect(await ask({ ...target, tls: { ca: certs.ca, maxVersion: 'TLSv1.2' } })).toBe(
-      'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+    // OpenSSL 3.0 (Node 20) says SSLV3, later ones (Node 22, 24) say SSL/TLS.
+    expect(await ask({ ...target, tls: { ca: certs.ca, maxVersion: 'TLSv1.2' } })).toMatch(
+      /^ERR_SSL_SSL(V3|\/TLS)_ALERT_HANDSHAKE_FAILURE$/,
     );
     await server.failures.reach(2);
     expect(server.failures.codes()).toEqual([
