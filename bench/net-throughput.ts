@@ -14,27 +14,15 @@ import * as lp from 'it-length-prefixed';
 import {
   alternate,
   type BenchOptions,
-  drainedOrClosed,
   isMain,
   printRows,
   quickFromArgv,
   type Row,
+  repeatingSender,
   row,
 } from './support.js';
 
 const PAYLOAD = 64;
-
-/** A server that sends `bytes` `repeat` times to every client, then ends. */
-async function sender(bytes: Uint8Array, repeat: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server = net.createServer(async (socket) => {
-    socket.on('error', () => {});
-    for (let i = 0; i < repeat && !socket.destroyed; i++) if (!socket.write(bytes)) await drainedOrClosed(socket);
-    socket.end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 async function timed(fn: () => Promise<number>): Promise<number> {
   const start = performance.now();
@@ -62,7 +50,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   // 1. Raw bytes.
   const rawBlock = new Uint8Array(1 << 20);
   const rawRepeat = quick ? 256 : 1024;
-  const raw = await sender(rawBlock, rawRepeat);
+  const raw = await repeatingSender(rawBlock, rawRepeat);
   const rawRates = await alternate(rounds, {
     data: () =>
       timed(async () => {
@@ -108,7 +96,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   const encoder = varint.encoder();
   const lpBlock = blockOf((p) => encoder.encode(p), frames);
   const lpRepeat = quick ? 10 : 20;
-  const lpServer = await sender(lpBlock, lpRepeat);
+  const lpServer = await repeatingSender(lpBlock, lpRepeat);
   const framed = (batched: boolean) => async () => {
     const conn: Connection = await connect({ host: '127.0.0.1', port: lpServer.port });
     let count = 0;
@@ -137,7 +125,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
 
   // 3. Lines.
   const lineBlock = blockOf((p) => new Uint8Array([...p, 10]), frames);
-  const lineServer = await sender(lineBlock, lpRepeat);
+  const lineServer = await repeatingSender(lineBlock, lpRepeat);
   const lineRates = await alternate(rounds, {
     readline: () =>
       timed(async () => {

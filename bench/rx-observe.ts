@@ -1,19 +1,3 @@
-/**
- * The RxJS bridge's per-frame cost over a real loopback connection: the same
- * frames read through `observe(conn.framed(codec))`, through the plain async
- * iterator (`for await`), and through RxJS's own `from(asyncIterable)`.
- *
- * The sender is a plain `node:net` server writing pre-encoded 4-byte
- * length-prefixed frames with 64-byte payloads; only the receiving side
- * differs. A third row reads the same frames through a `socket$` subject
- * (connect included), for reference. Contenders alternate within each round and the medians of the
- * rounds are reported as frames per second, with ratios. Target: `observe`
- * at 0.8x or better of the raw iterator.
- *
- * Run: pnpm exec tsx bench/rx-observe.ts [--quick]
- */
-import { once } from 'node:events';
-import net from 'node:net';
 import { lengthPrefixed } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import { observe, socket$ } from '@sluice/rx';
@@ -21,11 +5,11 @@ import { from, type Observable } from 'rxjs';
 import {
   alternate,
   type BenchOptions,
-  drainedOrClosed,
   isMain,
   printRows,
   quickFromArgv,
   type Row,
+  repeatingSender,
   row,
 } from './support.js';
 
@@ -37,16 +21,7 @@ async function sender(frames: number): Promise<{ port: number; close(): Promise<
   const one = lengthPrefixed().encoder().encode(new Uint8Array(PAYLOAD).fill(97));
   const block = new Uint8Array(one.byteLength * BLOCK_FRAMES);
   for (let i = 0; i < BLOCK_FRAMES; i++) block.set(one, i * one.byteLength);
-  const server = net.createServer(async (socket) => {
-    socket.on('error', () => {});
-    for (let sent = 0; sent < frames && !socket.destroyed; sent += BLOCK_FRAMES) {
-      if (!socket.write(block)) await drainedOrClosed(socket);
-    }
-    socket.end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+  return repeatingSender(block, Math.ceil(frames / BLOCK_FRAMES));
 }
 
 /** Frames per second of one read of everything the sender sends. */

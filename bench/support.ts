@@ -3,6 +3,9 @@
  * Sluice against its peers. Benchmarks are plain scripts; each exports a
  * `run(options)` that returns its rows so `bench/index.ts` can collect them.
  */
+import { once } from 'node:events';
+import net, { type AddressInfo, type Socket } from 'node:net';
+
 export interface BenchOptions {
   /** Fewer rounds and less data: the whole suite in under a minute. */
   quick: boolean;
@@ -75,7 +78,7 @@ export function isMain(url: string): boolean {
 }
 
 /** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
-export function drainedOrClosed(socket: import('node:net').Socket): Promise<void> {
+export function drainedOrClosed(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       socket.off('drain', done);
@@ -85,4 +88,23 @@ export function drainedOrClosed(socket: import('node:net').Socket): Promise<void
     socket.on('drain', done);
     socket.on('close', done);
   });
+}
+
+/**
+ * The peer every receive benchmark uses: a plain `node:net` server that
+ * writes `block` `repeat` times to each client (waiting for 'drain'), then ends.
+ */
+export async function repeatingSender(
+  block: Uint8Array,
+  repeat: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer(async (socket) => {
+    socket.on('error', () => {});
+    for (let i = 0; i < repeat && !socket.destroyed; i++) if (!socket.write(block)) await drainedOrClosed(socket);
+    socket.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

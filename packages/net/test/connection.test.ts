@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { type Connection, connect } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { concat, readAll } from './support/resources.js';
+import { concatBytes as concat } from '../../codec/test/support/chunking.js';
+import { readAll } from './support/resources.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -2,6 +2,8 @@
  * Helpers to prove that sockets are released: Node lists live handles in
  * `process.getActiveResourcesInfo()`.
  */
+import { concatBytes } from '../../../codec/test/support/chunking.js';
+
 const SOCKET_RESOURCE = /^(TCP|Pipe|UDP|TLS)/;
 
 /** Names of live socket and server handles (TCPSocketWrap, TCPServerWrap, PipeWrap, UDPWrap, …). */
@@ -28,22 +30,9 @@ export async function handlesSettleTo(target: number, limitMs = 5000): Promise<n
   return socketHandles();
 }
 
-/** Concatenates byte chunks. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /** Reads an async iterable of chunks to the end. */
 export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of source) chunks.push(chunk);
-  return concat(chunks);
+  return concatBytes(chunks);
 }
