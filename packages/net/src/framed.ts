@@ -167,7 +167,6 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
         next: (): Promise<IteratorResult<TDecoded[], undefined>> => {
           if (this.#index < this.#pending.length) {
             const rest = this.#pending.slice(this.#index);
-            this.#counts.in += rest.length;
             this.#pending = NO_FRAMES;
             this.#index = 0;
             return Promise.resolve({ value: rest, done: false });
@@ -191,9 +190,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   // one promise per chunk instead of three, which shows in echo latency.
 
   #nextFrame(): Promise<IteratorResult<TDecoded, undefined>> {
-    if (this.#index < this.#pending.length) {
-      this.#counts.in++;
-      return Promise.resolve({ value: this.#pending[this.#index++] as TDecoded, done: false });
+    const pending = this.#pending;
+    if (this.#index < pending.length) {
+      return Promise.resolve({ value: pending[this.#index++] as TDecoded, done: false });
     }
     if (this.#inputEnded) return DONE_PROMISE;
     if (this.#probe) return settled(this.#firstFrameOf, NO_INPUT);
@@ -207,7 +206,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
-    this.#counts.in++;
+    this.#counts.in += frames.length; // counted as received, whether read one by one or in batches
     return { value: frames[0] as TDecoded, done: false };
   };
 
