@@ -1,32 +1,15 @@
 import { once } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
 import { type Connection, connect } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { concatBytes as concat } from '../../codec/test/support/chunking.js';
+import { rawServer } from './support/peers.js';
 import { readAll } from './support/resources.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** A plain node:net server whose connections are handed to `onSocket`. */
-async function nodeServer(onSocket: (socket: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    onSocket(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
-}
+/** A plain node:net server (half-close allowed) whose connections are handed to `onSocket`. */
+const nodeServer = (onSocket: (socket: net.Socket) => void) => rawServer(onSocket, { allowHalfOpen: true });
 
 describe('Connection', () => {
   it('reads what a plain node:net peer writes, then ends at its FIN', async () => {
