@@ -11,21 +11,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { type BenchOptions, printRows, quickFromArgv, type Row } from './support.js';
 
 const options = quickFromArgv();
-const suites: [string, string, (o: BenchOptions) => Promise<Row[]>][] = [
-  ['In-memory decoding', './codec-decode.js', async (o) => (await import('./codec-decode.js')).run(o)],
-  [
-    'Loopback receive throughput (64-byte payloads)',
-    './net-throughput.js',
-    async (o) => (await import('./net-throughput.js')).run(o),
-  ],
-  ['Encoding and writing frames', './net-write.js', async (o) => (await import('./net-write.js')).run(o)],
-  ['Echo round trip', './echo-latency.js', async (o) => (await import('./echo-latency.js')).run(o)],
-  ['RxJS bridge', './rx-observe.js', async (o) => (await import('./rx-observe.js')).run(o)],
-  ['Memory', './memory.js', async (o) => (await import('./memory.js')).run(o)],
+const suites: [string, (o: BenchOptions) => Promise<Row[]>][] = [
+  ['In-memory decoding', async (o) => (await import('./codec-decode.js')).run(o)],
+  ['Loopback receive throughput (64-byte payloads)', async (o) => (await import('./net-throughput.js')).run(o)],
+  ['Encoding and writing frames', async (o) => (await import('./net-write.js')).run(o)],
+  ['Echo round trip', async (o) => (await import('./echo-latency.js')).run(o)],
+  ['RxJS bridge', async (o) => (await import('./rx-observe.js')).run(o)],
+  ['Memory', async (o) => (await import('./memory.js')).run(o)],
 ];
 
 const results: Record<string, Row[]> = {};
-for (const [title, , runSuite] of suites) {
+for (const [title, runSuite] of suites) {
   const rows = await runSuite(options);
   results[title] = rows;
   printRows(title, rows);

@@ -1,7 +1,7 @@
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, concatBytes, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, encodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 // Text pieces follow the chunking, so text is compared joined.
@@ -19,10 +19,7 @@ const codecs: [string, Codec<unknown>, fc.Arbitrary<unknown>, (frames: unknown[]
 describe('one codec value shared by two interleaved streams', () => {
   for (const [name, codec, frame, normalize] of codecs) {
     it(`${name}: each stream decodes exactly as it would alone`, () => {
-      const wire = fc.array(frame, { maxLength: 8 }).map((frames) => {
-        const encoder = codec.encoder();
-        return concatBytes(frames.map((f) => encoder.encode(f as never)));
-      });
+      const wire = fc.array(frame, { maxLength: 8 }).map((frames) => encodeAll(codec, frames as never[]));
       fc.assert(
         fc.property(wire, wire, arbitraryCuts(), arbitraryCuts(), (a, b, cutsA, cutsB) => {
           const chunksA = rechunk(a, cutsA);

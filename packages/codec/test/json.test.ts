@@ -1,7 +1,7 @@
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, concatBytes, decodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 const utf8 = new TextEncoder();
@@ -21,8 +21,7 @@ describe('json', () => {
       fc.assert(
         fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 10 }), arbitraryCuts(), (values, cuts) => {
           const codec = make();
-          const encoder = codec.encoder();
-          const wire = concatBytes(values.map((value) => encoder.encode(value)));
+          const wire = encodeAll(codec, values);
           expect(decodeAll(codec, rechunk(wire, cuts))).toEqual(values.map(roundTrip));
         }),
         runs(100),

@@ -5,6 +5,7 @@ import {
   arbitraryCuts,
   concatBytes,
   decodeAll,
+  encodeAll,
   rechunk,
   runs,
   STANDARD_CUTS,
@@ -116,8 +117,7 @@ describe('lengthPrefixed', () => {
       fc.property(layoutArb, framesArb, arbitraryCuts(), (layout, frames, cuts) => {
         fc.pre(expressible(frames, layout));
         const codec = lengthPrefixed(layout);
-        const encoder = codec.encoder();
-        const wire = concatBytes(frames.map((frame) => encoder.encode(frame)));
+        const wire = encodeAll(codec, frames);
         expect(decodeAll(codec, rechunk(wire, cuts))).toEqual(frames);
       }),
       runs(300),

@@ -1,15 +1,7 @@
 import { type LinesOptions, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  arbitraryCuts,
-  concatBytes,
-  decodeAll,
-  rechunk,
-  runs,
-  STANDARD_CUTS,
-  tryDecodeAll,
-} from './support/chunking.js';
+import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, STANDARD_CUTS, tryDecodeAll } from './support/chunking.js';
 
 const utf8 = new TextEncoder();
 const CR = 0x0d;
@@ -50,8 +42,7 @@ describe('lines', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 30 }), arbitraryCuts(), (input, cuts) => {
         const codec = lines();
-        const encoder = codec.encoder();
-        const wire = concatBytes(input.map((l) => encoder.encode(l)));
+        const wire = encodeAll(codec, input);
         expect(decodeAll(codec, rechunk(wire, cuts))).toEqual(input);
       }),
       runs(200),

@@ -2,7 +2,7 @@ import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concatBytes as concat } from '../../codec/test/support/chunking.js';
+import { encodeAll } from '../../codec/test/support/chunking.js';
 import { ipc, numRuns, secure, type Transport, tcp } from './support/transports.js';
 
 interface CodecCase<T> {
@@ -64,8 +64,7 @@ async function runClient<T>(
   cuts: number[],
   pauses: boolean[],
 ): Promise<T[]> {
-  const encoder = codec.encoder();
-  const wire = concat(frames.map((frame) => encoder.encode(frame)));
+  const wire = encodeAll(codec, frames);
   const points = [...new Set(cuts.map((cut) => cut % (wire.byteLength + 1)))].sort((a, b) => a - b);
   const io = conn.framed(codec);
   const received = (async () => {

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { RespError, type RespValue, resp } from '../../../examples/resp-codec.js';
 import {
   arbitraryCuts,
-  concatBytes,
   decodeAll,
+  encodeAll,
   rechunk,
   runs,
   STANDARD_CUTS,
@@ -41,8 +41,7 @@ describe('resp (examples/resp-codec.ts)', () => {
   it('decoding encoded values under any chunking gives the values back', () => {
     fc.assert(
       fc.property(fc.array(value, { maxLength: 8 }), arbitraryCuts(), (values, cuts) => {
-        const encoder = resp().encoder();
-        const bytes = concatBytes(values.map((v) => encoder.encode(v)));
+        const bytes = encodeAll(resp(), values);
         expect(decodeAll(resp(), rechunk(bytes, cuts))).toEqual(values);
       }),
       runs(200),

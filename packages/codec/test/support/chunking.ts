@@ -32,6 +32,12 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The wire bytes of `frames`, encoded in order by one encoder of `codec`. */
+export function encodeAll<T>(codec: { encoder(): { encode(frame: T): Uint8Array } }, frames: readonly T[]): Uint8Array {
+  const encoder = codec.encoder();
+  return concatBytes(frames.map((frame) => encoder.encode(frame)));
+}
+
 /** Cuts `bytes` into chunks as `cuts` says. Chunks are copies, so decoders cannot rely on shared memory. */
 export function rechunk(bytes: Uint8Array, cuts: Cuts): Uint8Array[] {
   if (cuts === 'whole') return [bytes.slice()];

@@ -46,16 +46,6 @@ export class SocketSource {
     this.#paused = true;
   }
 
-  /** Bytes received but not yet read. */
-  get queuedBytes(): number {
-    return this.#queuedBytes;
-  }
-
-  /** True once the peer's end of stream (or an error) has been read. */
-  get finished(): boolean {
-    return (this.#ended || this.#error !== undefined) && this.#head === this.#queue.length;
-  }
-
   /** Records the error that ends reading; the waiting reader gets it after queued data. */
   fail(error: unknown): void {
     if (this.#error !== undefined || this.#ended) return;

@@ -174,6 +174,16 @@ describe('mutual TLS', () => {
   });
 });
 
+/** Arguments for `openssl s_client` to a local Sluice server on `port`, asking for `localhost`. */
+const sClient = (port: number, ...extra: string[]) => [
+  's_client',
+  '-connect',
+  `127.0.0.1:${port}`,
+  '-servername',
+  'localhost',
+  ...extra,
+];
+
 describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
   it('a Sluice client talks to openssl s_server (TLS 1.3 and 1.2)', async () => {
     for (const version of ['-tls1_3', '-tls1_2']) {
@@ -207,32 +217,16 @@ describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
 
   it('openssl s_client talks to a Sluice server, and is refused when it offers only TLS 1.1', async () => {
     const server = await upperServer();
-    const client = start('openssl', [
-      's_client',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-servername',
-      'localhost',
-      '-CAfile',
-      fixture('ca.crt'),
-      '-verify_return_error',
-      '-quiet',
-    ]);
+    const client = start(
+      'openssl',
+      sClient(server.port, '-CAfile', fixture('ca.crt'), '-verify_return_error', '-quiet'),
+    );
     children.push(client);
     client.process.stdin!.write('hello from openssl\n');
     await client.waitFor(/HELLO FROM OPENSSL/);
     client.process.kill();
     await client.exited;
-    const legacy = start('openssl', [
-      's_client',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-servername',
-      'localhost',
-      '-tls1_1',
-      '-cipher',
-      'DEFAULT@SECLEVEL=0',
-    ]);
+    const legacy = start('openssl', sClient(server.port, '-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'));
     children.push(legacy);
     legacy.process.stdin!.end();
     expect(await legacy.exited).not.toBe(0);
@@ -243,16 +237,7 @@ describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
 
   it('openssl s_client is served under mutual TLS with a client certificate, and refused without one', async () => {
     const server = await upperServer({ ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: true });
-    const args = [
-      's_client',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-servername',
-      'localhost',
-      '-CAfile',
-      fixture('ca.crt'),
-      '-quiet',
-    ];
+    const args = sClient(server.port, '-CAfile', fixture('ca.crt'), '-quiet');
     const trusted = start('openssl', [...args, '-cert', fixture('client.crt'), '-key', fixture('client.key')]);
     children.push(trusted);
     trusted.process.stdin!.write('with a certificate\n');
