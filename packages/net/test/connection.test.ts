@@ -178,6 +178,27 @@ describe('Connection', () => {
     await server.close();
   });
 
+  it('a write waiting for a slow peer rejects with an AbortError when its signal aborts', async () => {
+    const server = await nodeServer((socket) => socket.pause());
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    const controller = new AbortController();
+    let waiting: Promise<void> | undefined;
+    for (let i = 0; i < 1000 && waiting === undefined; i++) {
+      const write = conn.write(new Uint8Array(1024 * 1024), { signal: controller.signal });
+      let settled = false;
+      void write.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!settled) waiting = write;
+    }
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    conn.destroy();
+    await server.close();
+  });
+
   it('reports byte counters', async () => {
     const server = await nodeServer((socket) => socket.end('12345'));
     const conn: Connection = await connect({ host: '127.0.0.1', port: server.port });

@@ -53,6 +53,22 @@ describe('listen', () => {
   });
 });
 
+describe('listener.accept', () => {
+  it('rejects with an AbortError when its signal aborts, and the listener keeps accepting', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const controller = new AbortController();
+    const waiting = listener.accept({ signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    const next = listener.accept();
+    await using client = await connect(listener.address);
+    await using conn = (await next)!;
+    expect(conn.remoteAddress).toMatchObject({
+      port: client.localAddress && 'port' in client.localAddress ? client.localAddress.port : -1,
+    });
+  });
+});
+
 describe('listener.serve', () => {
   it('serves many clients at once, each getting its own bytes back', async () => {
     const listener = await listen({ host: '127.0.0.1', port: 0 });
