@@ -73,12 +73,28 @@
  *   `ERR_DECODE`, …); after a throw the decoder is not used again.
  * - A decoder must never allocate a buffer sized by an untrusted header
  *   beyond its configured limit.
+ * - `remaining()` (optional, but implement it) hands back the bytes the
+ *   decoder holds that are not part of any frame it returned, in order. It is
+ *   called when the decoder's reader is done and another takes over the same
+ *   stream (switching protocols after a greeting, as tokio's `FramedParts`
+ *   and Netty's handler replacement do), and the decoder is not used again.
+ *   A decoder without it cannot hand its bytes back: they are lost.
  */
 export interface Decoder<T> {
   /** Feeds the next chunk; returns the frames it completes, in order. */
   decode(chunk: Uint8Array): T[];
   /** Signals the end of input; returns final frames or throws on a partial frame. */
   end(): T[];
+  /**
+   * The bytes held but not yet returned as frames, in order (often none).
+   * Throws the error the decoder holds, if any.
+   *
+   * @example A decoder that keeps its partial input in `pending`
+   * ```ts
+   * remaining: () => (pending.length > 0 ? [pending] : []),
+   * ```
+   */
+  remaining?(): Uint8Array[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@sluice/core';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
+import { checkCodecOptions, kindOf } from './internal/check.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
 import { lines } from './lines.js';
 
@@ -75,7 +76,13 @@ export interface JsonOptions {
  * ```
  */
 export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
+  checkCodecOptions('json', options);
   const { framing, reviver, replacer } = options;
+  if (framing !== undefined && (typeof framing?.decoder !== 'function' || typeof framing.encoder !== 'function')) {
+    throw new InvalidArgumentError(
+      `json: framing must be a codec (with decoder() and encoder()), got ${kindOf(framing)}`,
+    );
+  }
   if (framing !== undefined && options.maxLength !== undefined) {
     throw new InvalidArgumentError(
       'json: maxLength applies to the default framing; set the limit on your framing codec',
@@ -121,10 +128,13 @@ function jsonDecoder<T>(inner: Decoder<string | Uint8Array>, reviver: JsonOption
   const check = (): void => {
     if (failed !== undefined) throw failed;
   };
-  return {
+  const decoder: Decoder<T> = {
     decode: (chunk) => (check(), parseAll(inner.decode(chunk))),
     end: () => (check(), parseAll(inner.end())),
   };
+  // Hands back what the framing holds, if the framing can.
+  if (inner.remaining !== undefined) decoder.remaining = () => (check(), inner.remaining!());
+  return decoder;
 }
 
 function toText(utf8: TextDecoder, frame: Uint8Array): string {

@@ -1,5 +1,6 @@
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
+import { checkChunk, checkCodecOptions, checkStringFrame } from './internal/check.js';
 import { canonicalEncoding } from './internal/encoding-label.js';
 import { withFrameKind } from './internal/frame-kind.js';
 
@@ -56,6 +57,7 @@ export interface TextOptions {
  * ```
  */
 export function text(options: TextOptions = {}): Codec<string> {
+  checkCodecOptions('text', options);
   const { encoding = 'utf-8', fatal = false } = options;
   const canonical = canonicalEncoding(encoding);
   return withFrameKind(
@@ -83,6 +85,7 @@ function textDecoder(encoding: string, fatal: boolean): Decoder<string> {
   };
   return {
     decode(chunk) {
+      checkChunk('text', chunk);
       seen += chunk.length;
       return run(chunk);
     },
@@ -94,6 +97,7 @@ function textEncoder(encoding: string): Encoder<string> {
   const encoder = new TextEncoder();
   return {
     encode(value) {
+      checkStringFrame('text', value);
       if (encoding !== 'utf-8') {
         throw new EncodeError(`Cannot encode text as ${encoding}: only utf-8 can be encoded (TextEncoder)`);
       }

@@ -134,8 +134,9 @@ export class InvalidArgumentError extends SluiceError {
 }
 
 /**
- * A single-consumer iterable (such as a `channel`) was iterated a
- * second time.
+ * Something with a single consumer was consumed twice at once: a `channel`
+ * iterated a second time, a connection read from two places at once, a
+ * listener accepted from while `serve()` runs on it.
  *
  * @example
  * ```ts
@@ -147,7 +148,10 @@ export class InvalidArgumentError extends SluiceError {
 export class AlreadyConsumedError extends SluiceError {
   override name = 'AlreadyConsumedError';
 
-  constructor(what = 'iterable') {
-    super('ERR_ALREADY_CONSUMED', `Cannot iterate: this ${what} has a single consumer and is already being consumed`);
+  constructor(what = 'iterable', message?: string) {
+    super(
+      'ERR_ALREADY_CONSUMED',
+      message ?? `Cannot iterate: this ${what} has a single consumer and is already being consumed`,
+    );
   }
 }

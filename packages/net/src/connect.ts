@@ -1,9 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError, InvalidArgumentError } from '@sluice/core';
+import { AbortError } from '@sluice/core';
 import { formatAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ConnectTimeoutError } from './errors.js';
+import { checkConnectionOptions, checkCount, checkEndpoint, checkOptions, checkSignal } from './internal/check.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
 export interface ConnectOptions extends ConnectionOptions {
@@ -21,7 +22,10 @@ export interface ConnectOptions extends ConnectionOptions {
   tls?: boolean | tls.ConnectionOptions;
   /** Aborts connecting: the promise rejects with an `AbortError`. */
   signal?: AbortSignal;
-  /** Milliseconds allowed for connecting (and the TLS handshake); then `ERR_CONNECT_TIMEOUT`. */
+  /**
+   * Milliseconds allowed for connecting (and the TLS handshake); then
+   * `ERR_CONNECT_TIMEOUT`. `0` or absent: no timeout, as in Node.
+   */
   timeout?: number;
   /** Disable Nagle's algorithm, for low latency. @default true */
   noDelay?: boolean;
@@ -43,11 +47,12 @@ export interface ConnectOptions extends ConnectionOptions {
  * ```
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  const { signal, timeout, path } = options;
-  if (path === undefined && options.port === undefined)
-    throw new InvalidArgumentError('connect() needs a port or a path');
-  if (path !== undefined && options.port !== undefined)
-    throw new InvalidArgumentError('connect() takes a port or a path, not both');
+  checkOptions('connect()', options);
+  const { signal, timeout = 0, path } = options;
+  checkEndpoint('connect()', options, 1);
+  checkConnectionOptions('connect()', options);
+  checkCount('connect()', 'timeout', timeout, 0);
+  checkSignal('connect()', signal);
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const socket = openSocket(options);
@@ -55,7 +60,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     await new Promise<void>((resolve, reject) => {
       const timer =
-        timeout === undefined ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
+        timeout === 0 ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
       const onAbort = () => fail(new AbortError(signal?.reason));
       const cleanup = () => {
         clearTimeout(timer);

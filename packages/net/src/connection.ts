@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { Codec } from '@sluice/codec';
-import { AbortError, ClosedError } from '@sluice/core';
+import { AbortError, ClosedError, InvalidArgumentError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed, type FramedOptions } from './framed.js';
+import { checkOptions, checkSignal, describe } from './internal/check.js';
 import { type Deferred, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import { SocketSource } from './internal/socket-source.js';
 
@@ -126,8 +127,11 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * write buffer is below its high-water mark, otherwise when it drains.
    * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`.
    *
-   * If `signal` aborts while waiting, the promise rejects with an
+   * A `signal` already aborted rejects with an `AbortError` and sends
+   * nothing. If it aborts while waiting, the promise rejects with an
    * `AbortError`; the data itself is already queued and will still be sent.
+   * Anything but bytes or a string rejects with `ERR_INVALID_ARG`, and the
+   * connection carries on.
    *
    * @example
    * ```ts
@@ -137,10 +141,14 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   write(data: Uint8Array | string, options?: SignalOptions): Promise<void> {
     const socket = this.#socket;
     if (socket.writableEnded || socket.destroyed || this.#unwrapped) return Promise.reject(this.#writeClosedError());
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const bytes = toBytes(data);
+    if (bytes === undefined) return Promise.reject(notBytes(data));
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (bytes.byteLength >= COALESCE_LIMIT) {
       this.#flush();
-      return socket.write(bytes) ? RESOLVED : this.waitForDrain(options?.signal);
+      return socket.write(bytes) ? RESOLVED : this.waitForDrain(signal);
     }
     if (!this.#flushScheduled) {
       // The first small write of a tick goes straight out (lowest latency);
@@ -148,12 +156,12 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       // socket as one buffer when the tick ends: one syscall for many frames.
       this.#flushScheduled = true;
       process.nextTick(this.#flushAtTickEnd);
-      return socket.write(bytes) ? RESOLVED : this.waitForDrain(options?.signal);
+      return socket.write(bytes) ? RESOLVED : this.waitForDrain(signal);
     }
     this.#batch.push(bytes);
     this.#batchBytes += bytes.byteLength;
-    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.waitForDrain(options?.signal);
-    return socket.writableNeedDrain ? this.waitForDrain(options?.signal) : RESOLVED;
+    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.waitForDrain(signal);
+    return socket.writableNeedDrain ? this.waitForDrain(signal) : RESOLVED;
   }
 
   /**
@@ -256,6 +264,13 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     codec: Codec<TDecoded, TEncoded>,
     options?: FramedOptions,
   ): Framed<TDecoded, TEncoded> {
+    if (typeof codec?.decoder !== 'function' || typeof codec.encoder !== 'function') {
+      throw new InvalidArgumentError(
+        `framed(): expected a codec (with decoder() and encoder()), got ${describe(codec)}`,
+      );
+    }
+    checkOptions('framed()', options, true);
+    checkSignal('framed()', options?.signal);
     return new Framed(this, codec, this.#source, this.#frames, options);
   }
 
@@ -270,6 +285,8 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * ```
    */
   reader(options?: SignalOptions): AsyncIterable<Uint8Array> {
+    checkOptions('reader()', options, true);
+    checkSignal('reader()', options?.signal);
     const source = this.#source;
     const signal = options?.signal;
     return {
@@ -411,6 +428,22 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       drain.reject(this.#writeClosedError());
     }
   };
+}
+
+/** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+function notASignal(signal: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`write(): signal must be an AbortSignal, got ${describe(signal)}`);
+}
+
+function notBytes(data: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`write(): data must be a Uint8Array or a string, got ${describe(data)}`);
 }
 
 function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {

@@ -1,5 +1,14 @@
 import dgram from 'node:dgram';
-import { AbortError, type Channel, channel, InvalidArgumentError } from '@sluice/core';
+import { AbortError, type Channel, ClosedError, channel, InvalidArgumentError } from '@sluice/core';
+import {
+  checkBytes,
+  checkCount,
+  checkOptions,
+  checkPort,
+  checkSignal,
+  checkString,
+  describe,
+} from './internal/check.js';
 
 /** One received datagram. */
 export interface Datagram {
@@ -81,8 +90,16 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
    * ```
    */
   send(data: Uint8Array | string, port: number, host: string, options?: { signal?: AbortSignal }): Promise<void> {
+    try {
+      checkBytes('send()', data);
+      checkPort('send()', port, 1);
+      checkString('send()', 'host', host);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (this.#closing !== undefined) return Promise.reject(new ClosedError('Cannot send: the socket is closed'));
     return new Promise((resolve, reject) => {
       this.#socket.send(data, port, host, (error) => (error ? reject(error) : resolve()));
     });
@@ -121,9 +138,15 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  * ```
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
+  checkOptions('bind()', options);
   const { type = 'udp4', port = 0, signal, queueSize = 1024 } = options;
-  if (!Number.isInteger(queueSize) || queueSize < 1)
-    throw new InvalidArgumentError(`queueSize must be a positive integer, got ${queueSize}`);
+  checkPort('bind()', port);
+  checkString('bind()', 'host', options.host);
+  checkCount('bind()', 'queueSize', queueSize, 1);
+  checkSignal('bind()', signal);
+  if (type !== 'udp4' && type !== 'udp6') {
+    throw new InvalidArgumentError(`bind(): type must be 'udp4' or 'udp6', got ${describe(type)}`);
+  }
   if (signal?.aborted) throw new AbortError(signal.reason);
   const host = options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1');
   const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });

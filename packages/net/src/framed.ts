@@ -1,7 +1,9 @@
 import type { Codec, Decoder, Encoder } from '@sluice/codec';
+import { AbortError, InvalidArgumentError } from '@sluice/core';
 import type { Connection, SignalOptions } from './connection.js';
-import { RESOLVED } from './internal/settle.js';
-import type { SocketSource } from './internal/socket-source.js';
+import { describe } from './internal/check.js';
+import { RESOLVED, raceSignal } from './internal/settle.js';
+import type { SocketSource, SourceOwner } from './internal/socket-source.js';
 
 /** Options of {@link Connection.framed}. */
 export interface FramedOptions {
@@ -20,6 +22,7 @@ const DONE_PROMISE = Promise.resolve(DONE);
 /** An empty chunk: lets a decoder report an error it found after the frames it returned. */
 const NO_INPUT: IteratorYieldResult<Uint8Array> = Object.freeze({ done: false, value: new Uint8Array(0) });
 const NO_FRAMES: never[] = [];
+const NO_BYTES: Uint8Array[] = [];
 
 /**
  * A connection seen through a codec: an async iterable of decoded frames,
@@ -51,6 +54,12 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   readonly #keepOpen: boolean;
   readonly #signal: AbortSignal | undefined;
   #decoder: Decoder<TDecoded> | undefined;
+  /** Bytes the decoder held after its last call (when it can say: `remaining()`). */
+  #held: Uint8Array[] = NO_BYTES;
+  /** The input that produced `#pending`, from a frame boundary on: replayed to hand back unread frames. */
+  #pendingInput: Uint8Array[] | null = null;
+  /** How the source asks this reader to hand back its bytes when another reader takes over. */
+  readonly #owner: SourceOwner = { handBack: () => this.#handBack() };
   #encoder: Encoder<TEncoded> | undefined;
   #pending: TDecoded[] = NO_FRAMES;
   #index = 0;
@@ -85,6 +94,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   write(frame: TEncoded, options?: SignalOptions): Promise<void> {
+    const signal = options?.signal;
+    if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason));
     let bytes: Uint8Array;
     try {
       bytes = (this.#encoder ??= this.#codec.encoder()).encode(frame);
@@ -106,6 +117,15 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: SignalOptions): Promise<void> {
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw new AbortError(signal.reason);
+    if (
+      typeof source !== 'object' ||
+      source === null ||
+      !(Symbol.iterator in source || Symbol.asyncIterator in source)
+    ) {
+      throw new InvalidArgumentError(`writeAll(): source must be iterable, got ${describe(source)}`);
+    }
     if (Symbol.iterator in source) {
       // A synchronous source: only wait when the socket asks for it.
       for (const frame of source) {
@@ -114,9 +134,18 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       }
       return;
     }
-    for await (const frame of source) {
-      const accepted = this.write(frame, options);
-      if (accepted !== RESOLVED) await accepted;
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        // An abort also ends a wait for the source's next frame.
+        const next = await raceSignal(iterator.next(), signal, () => new AbortError(signal?.reason));
+        if (next.done === true) return;
+        const accepted = this.write(next.value, options);
+        if (accepted !== RESOLVED) await accepted;
+      }
+    } catch (error) {
+      void Promise.resolve(iterator.return?.()).catch(() => {});
+      throw error;
     }
   }
 
@@ -196,7 +225,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     }
     if (this.#inputEnded) return DONE_PROMISE;
     if (this.#probe) return settled(this.#firstFrameOf, NO_INPUT);
-    return this.#source.next(this.#signal).then(this.#firstFrameOf);
+    return this.#source.next(this.#signal, this.#owner).then(this.#firstFrameOf);
   }
 
   #firstFrameOf = (
@@ -206,6 +235,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
+    if (frames.length === 1) this.#pendingInput = null; // nothing left to replay
     this.#counts.in += frames.length; // counted as received, whether read one by one or in batches
     return { value: frames[0] as TDecoded, done: false };
   };
@@ -213,7 +243,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   #nextBatch(): Promise<IteratorResult<TDecoded[], undefined>> {
     if (this.#inputEnded) return DONE_PROMISE;
     if (this.#probe) return settled(this.#batchOf, NO_INPUT);
-    return this.#source.next(this.#signal).then(this.#batchOf);
+    return this.#source.next(this.#signal, this.#owner).then(this.#batchOf);
   }
 
   #batchOf = (
@@ -222,13 +252,17 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     const frames = this.#decode(chunk);
     if (frames.length === 0) return chunk.done ? DONE : this.#nextBatch();
     this.#counts.in += frames.length;
+    this.#pendingInput = null; // every frame is handed out
     return { value: frames, done: false };
   };
 
-  /** Feeds one chunk (or the end) to the decoder; a decode error destroys the connection. */
+  /**
+   * Feeds one chunk (or the end) to the decoder; a decode error (or a
+   * `decoder()` factory that throws) destroys the connection.
+   */
   #decode(chunk: IteratorResult<Uint8Array, undefined>): TDecoded[] {
-    const decoder = (this.#decoder ??= this.#codec.decoder());
     try {
+      const decoder = (this.#decoder ??= this.#codec.decoder());
       if (chunk.done) {
         this.#inputEnded = true;
         return decoder.end();
@@ -237,6 +271,12 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       // throws on its next call: make that call now, not when more bytes come.
       const frames = decoder.decode(chunk.value);
       this.#probe = frames.length > 0;
+      if (decoder.remaining !== undefined && chunk.value.length > 0) {
+        // Kept so that unread frames can be handed back (see #handBack).
+        if (frames.length > 1)
+          this.#pendingInput = this.#held.length === 0 ? [chunk.value] : [...this.#held, chunk.value];
+        this.#held = heldBy(decoder);
+      }
       return frames;
     } catch (error) {
       this.#inputEnded = true;
@@ -245,10 +285,64 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     }
   }
 
+  /**
+   * Another reader is taking over the connection: give back, in order, the
+   * bytes of frames decoded but not read and the bytes the decoder holds, and
+   * start afresh if this reader is used again.
+   */
+  #handBack(): Uint8Array[] {
+    const decoder = this.#decoder;
+    const unread = this.#index < this.#pending.length;
+    let bytes: Uint8Array[] = NO_BYTES;
+    if (decoder !== undefined && !this.#inputEnded) {
+      try {
+        if (unread && this.#pendingInput !== null) bytes = replayPast(this.#codec, this.#pendingInput, this.#index);
+        else bytes = decoder.remaining?.() ?? NO_BYTES;
+      } catch {
+        // The decoder held an error: those bytes are not frames of this codec either way.
+      }
+    }
+    this.#decoder = undefined;
+    this.#pending = NO_FRAMES;
+    this.#index = 0;
+    this.#held = NO_BYTES;
+    this.#pendingInput = null;
+    this.#probe = false;
+    return bytes;
+  }
+
   async #leave(): Promise<IteratorReturnResult<undefined>> {
     if (!this.#keepOpen) await this.connection.close();
     return DONE;
   }
+}
+
+/** What `decoder` holds; nothing if it holds an error instead (thrown by its next call). */
+function heldBy(decoder: Decoder<unknown>): Uint8Array[] {
+  try {
+    return decoder.remaining?.() ?? NO_BYTES;
+  } catch {
+    return NO_BYTES;
+  }
+}
+
+/**
+ * The bytes of `input` after its first `frames` frames, found by decoding it
+ * again with a fresh decoder one byte at a time (decoders are deterministic,
+ * and `input` starts on a frame boundary). Used only when a reader hands over
+ * with frames decoded but unread, so its cost is paid once, on the switch.
+ */
+function replayPast(codec: Codec<unknown, unknown>, input: Uint8Array[], frames: number): Uint8Array[] {
+  const decoder = codec.decoder();
+  let seen = 0;
+  for (let piece = 0; piece < input.length; piece++) {
+    const bytes = input[piece] as Uint8Array;
+    for (let at = 0; at < bytes.length; at++) {
+      seen += decoder.decode(bytes.subarray(at, at + 1)).length;
+      if (seen >= frames) return [...(decoder.remaining?.() ?? []), bytes.subarray(at + 1), ...input.slice(piece + 1)];
+    }
+  }
+  return input;
 }
 
 /** Calls `step(input)` now, as a promise: its result, or its throw as a rejection. */

@@ -1,5 +1,7 @@
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import { InvalidArgumentError } from '@sluice/core';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { checkConnectionOptions, checkOptions, describe } from './internal/check.js';
 
 /**
  * Adopts an existing, connected `net.Socket` or `tls.TLSSocket` (from an HTTP
@@ -16,5 +18,10 @@ import { Connection, type ConnectionOptions } from './connection.js';
  * ```
  */
 export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Connection {
+  if (!(socket instanceof net.Socket)) {
+    throw new InvalidArgumentError(`fromNodeSocket(): expected a net.Socket, got ${describe(socket)}`);
+  }
+  checkOptions('fromNodeSocket()', options, true);
+  if (options !== undefined) checkConnectionOptions('fromNodeSocket()', options);
   return new Connection(socket, options);
 }

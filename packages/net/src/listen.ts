@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { AbortError, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionOptions } from './connection.js';
+import { checkConnectionOptions, checkCount, checkEndpoint, checkOptions, checkSignal } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
@@ -49,11 +50,17 @@ export interface ListenOptions extends ConnectionOptions {
  * ```
  */
 export async function listen(options: ListenOptions): Promise<Listener> {
+  checkOptions('listen()', options);
   const { path, signal } = options;
-  if (path === undefined && options.port === undefined)
-    throw new InvalidArgumentError('listen() needs a port or a path');
-  if (path !== undefined && options.port !== undefined)
-    throw new InvalidArgumentError('listen() takes a port or a path, not both');
+  checkEndpoint('listen()', options, 0);
+  checkConnectionOptions('listen()', options);
+  checkCount('listen()', 'maxConnections', options.maxConnections, 1, true);
+  checkCount('listen()', 'backlog', options.backlog, 1);
+  checkCount('listen()', 'acceptQueue', options.acceptQueue, 1);
+  checkSignal('listen()', signal);
+  if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
+    throw new InvalidArgumentError('listen(): onClientError must be a function');
+  }
   if (signal?.aborted) throw new AbortError(signal.reason);
 
   const secure = options.tls !== undefined;
@@ -61,7 +68,8 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   const server = secure
     ? tls.createServer({ minVersion: 'TLSv1.2', ...options.tls, ...serverOptions, allowHalfOpen: false })
     : net.createServer({ ...serverOptions, pauseOnConnect: true });
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  if (options.maxConnections !== undefined && Number.isFinite(options.maxConnections))
+    server.maxConnections = options.maxConnections;
 
   await new Promise<void>((resolve, reject) => {
     const onAbort = () => {

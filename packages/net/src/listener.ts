@@ -1,9 +1,13 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { AbortError, SluiceError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError, InvalidArgumentError, SluiceError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
-import { type ConnectionHandler, type ServeOptions, serveConnections } from './serve.js';
+import { checkOptions, checkSignal, describe } from './internal/check.js';
+import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
+
+const SERVING = "Cannot accept: serve() is taking this listener's connections";
+const ACCEPTING = 'Cannot accept: another accept() on this listener is still waiting';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -51,6 +55,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   readonly #queue: Connection[] = [];
   readonly #counters: ListenerCounters = { accepted: 0, refused: 0, handshakeFailures: 0 };
   #waiter: ((conn: Connection | undefined) => void) | undefined;
+  #serving = false;
   #error: unknown;
   #closing: Promise<void> | undefined;
 
@@ -100,12 +105,22 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * ```
    */
   accept(options?: SignalOptions): Promise<Connection | undefined> {
+    if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
+    try {
+      checkOptions('accept()', options, true);
+      checkSignal('accept()', options?.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#accept(options?.signal);
+  }
+
+  #accept(signal: AbortSignal | undefined): Promise<Connection | undefined> {
     const next = this.#queue.shift();
     if (next !== undefined) return Promise.resolve(next);
     if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.#closing !== undefined) return Promise.resolve(undefined);
-    if (this.#waiter !== undefined) return Promise.reject(new Error('Listener: accept() is already waiting'));
-    const signal = options?.signal;
+    if (this.#waiter !== undefined) return Promise.reject(new AlreadyConsumedError('listener', ACCEPTING));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -130,8 +145,24 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * await listener.serve(handle, { signal: shutdown.signal, shutdownTimeout: 10_000, onError: console.error });
    * ```
    */
-  serve(handler: ConnectionHandler, options: ServeOptions = {}): Promise<void> {
-    return serveConnections(this, handler, options);
+  serve(handler: ConnectionHandler, options?: ServeOptions): Promise<void> {
+    if (typeof handler !== 'function') {
+      return Promise.reject(new InvalidArgumentError(`serve(): handler must be a function, got ${describe(handler)}`));
+    }
+    try {
+      checkServeOptions(options ?? {});
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#serving || this.#waiter !== undefined) {
+      return Promise.reject(new AlreadyConsumedError('listener', this.#serving ? SERVING : ACCEPTING));
+    }
+    this.#serving = true;
+    return serveConnections(
+      { accept: () => this.#accept(undefined), close: () => this.close() },
+      handler,
+      options ?? {},
+    );
   }
 
   /**

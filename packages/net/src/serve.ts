@@ -1,4 +1,6 @@
+import { InvalidArgumentError } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { checkCount, checkOptions, checkSignal, describe } from './internal/check.js';
 import type { Listener } from './listener.js';
 
 /** Handles one connection. The connection is closed when the returned promise settles. */
@@ -29,9 +31,20 @@ export interface ServeOptions {
   shutdownTimeout?: number;
 }
 
+/** @internal Throws `ERR_INVALID_ARG` on options `serve()` cannot work with. */
+export function checkServeOptions(options: ServeOptions): void {
+  checkOptions('serve()', options, true);
+  checkCount('serve()', 'concurrency', options.concurrency, 1, true);
+  checkCount('serve()', 'shutdownTimeout', options.shutdownTimeout, 0, true);
+  checkSignal('serve()', options.signal);
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new InvalidArgumentError(`serve(): onError must be a function, got ${describe(options.onError)}`);
+  }
+}
+
 /** @internal The accept loop behind `listener.serve()`. */
 export async function serveConnections(
-  listener: Listener,
+  listener: Pick<Listener, 'accept' | 'close'>,
   handler: ConnectionHandler,
   options: ServeOptions,
 ): Promise<void> {

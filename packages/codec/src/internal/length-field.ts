@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '@sluice/core';
  */
 import { FrameTooLongError } from '../errors.js';
 import type { LengthPrefixedOptions } from '../length-prefixed.js';
+import { checkCodecOptions } from './check.js';
 
 /** Validated `lengthPrefixed()` options. `width` 0 means varint. */
 export interface LengthField {
@@ -22,6 +23,7 @@ const FIELD_MAX = { 0: Number.MAX_SAFE_INTEGER, 1: 0xff, 2: 0xffff, 4: 0xffff_ff
 
 /** Checks `options` and fills in defaults; throws `InvalidArgumentError` (`ERR_INVALID_ARG`) on a bad option. */
 export function resolveLengthField(options: LengthPrefixedOptions): LengthField {
+  checkCodecOptions('lengthPrefixed', options);
   const { width = 4, endian = 'be', maxFrameLength = 16 * 1024 * 1024 } = options;
   const { lengthIncludesHeader = false, lengthAdjustment = 0, copy = false } = options;
   if (width !== 'varint' && width !== 1 && width !== 2 && width !== 4 && width !== 8) {

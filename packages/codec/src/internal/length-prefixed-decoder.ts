@@ -11,6 +11,7 @@
  */
 import type { Decoder } from '../codec.js';
 import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
+import { checkChunk } from './check.js';
 import { type LengthField, readFixed } from './length-field.js';
 import { MAX_VARINT_BYTES, readVarint, varintRead } from './varint.js';
 
@@ -24,6 +25,8 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   #frameFilled = 0;
   #frameSize = 0;
   #frameHeader = 0;
+  /** The header of the frame being gathered, kept only to hand it back in `remaining()`. */
+  #frameHeaderBytes: Uint8Array | null = null;
   /** An error found after frames that were still returned; thrown next. */
   #error: unknown = undefined;
 
@@ -33,6 +36,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
 
   decode(chunk: Uint8Array): Uint8Array[] {
     if (this.#error !== undefined) throw this.#error;
+    checkChunk('lengthPrefixed', chunk);
     const frames: Uint8Array[] = [];
     try {
       this.#decode(chunk, frames);
@@ -50,6 +54,12 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
     return [];
   }
 
+  remaining(): Uint8Array[] {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#headerFilled > 0) return [this.#header.slice(0, this.#headerFilled)];
+    return this.#parts === null ? [] : [this.#frameHeaderBytes!, ...this.#parts];
+  }
+
   #decode(chunk: Uint8Array, frames: Uint8Array[]): void {
     let pos = 0;
     if (this.#parts !== null) {
@@ -62,7 +72,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       const value = this.#headerValue();
       const headerLength = this.#field.width || varintRead.length;
       const size = this.#sizeOf(value, headerLength);
-      pos = this.#take(chunk, pos, size, headerLength, frames);
+      pos = this.#take(chunk, pos, size, headerLength, frames, this.#header);
       if (this.#parts !== null) return;
     }
     this.#scan(chunk, pos, frames);
@@ -96,7 +106,14 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   }
 
   /** Emits the payload at `chunk[start]` if complete, else starts assembling it. */
-  #take(chunk: Uint8Array, start: number, size: number, headerLength: number, frames: Uint8Array[]): number {
+  #take(
+    chunk: Uint8Array,
+    start: number,
+    size: number,
+    headerLength: number,
+    frames: Uint8Array[],
+    header?: Uint8Array,
+  ): number {
     const end = start + size;
     if (end <= chunk.length) {
       frames.push(this.#field.copy ? copy(chunk, start, size) : view(chunk, start, size));
@@ -106,6 +123,8 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
     this.#frameFilled = chunk.length - start;
     this.#frameSize = size;
     this.#frameHeader = headerLength;
+    this.#frameHeaderBytes =
+      header === undefined ? chunk.subarray(start - headerLength, start) : header.slice(0, headerLength);
     return chunk.length;
   }
 
@@ -127,6 +146,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
     }
     frames.push(frame);
     this.#parts = null;
+    this.#frameHeaderBytes = null;
     this.#frameFilled = 0;
     return needed;
   }

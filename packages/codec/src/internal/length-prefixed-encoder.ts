@@ -4,6 +4,7 @@
  */
 import type { Encoder } from '../codec.js';
 import { EncodeError, FrameTooLongError } from '../errors.js';
+import { checkBytesFrame } from './check.js';
 import { type LengthField, writeFixed } from './length-field.js';
 import { varintLength, writeVarint } from './varint.js';
 
@@ -15,6 +16,7 @@ export class LengthPrefixedEncoder implements Encoder<Uint8Array> {
   }
 
   encode(frame: Uint8Array): Uint8Array {
+    checkBytesFrame('lengthPrefixed', frame);
     const { width, littleEndian, maxFrameLength, includesHeader, adjustment, fieldMax } = this.#field;
     const size = frame.length;
     if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength);

@@ -10,6 +10,7 @@
  */
 import type { Decoder } from '../codec.js';
 import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
+import { checkChunk } from './check.js';
 import type { LinesConfig } from './lines-config.js';
 
 const CR = 0x0d;
@@ -40,6 +41,7 @@ export class LinesDecoder implements Decoder<string> {
 
   decode(chunk: Uint8Array): string[] {
     if (this.#error !== undefined) throw this.#error;
+    checkChunk('lines', chunk);
     this.#out = [];
     try {
       this.#decode(chunk);
@@ -57,6 +59,11 @@ export class LinesDecoder implements Decoder<string> {
     if (this.#pending === 0) return [];
     if (!this.#config.allowUnterminated) throw new TruncatedFrameError(this.#pending);
     return [this.#finish(NO_BYTES, 0)];
+  }
+
+  remaining(): Uint8Array[] {
+    if (this.#error !== undefined) throw this.#error;
+    return this.#pieces.slice();
   }
 
   #decode(chunk: Uint8Array): void {

@@ -4,6 +4,7 @@
  */
 import type { Encoder } from '../codec.js';
 import { EncodeError, FrameTooLongError } from '../errors.js';
+import { checkStringFrame } from './check.js';
 import type { LinesConfig } from './lines-config.js';
 
 const CR = 0x0d;
@@ -17,6 +18,7 @@ export class LinesEncoder implements Encoder<string> {
   }
 
   encode(line: string): Uint8Array {
+    checkStringFrame('lines', line);
     const { delimiter, maxLength, stripCR, utf8, encoding } = this.#config;
     if (!utf8) {
       throw new EncodeError(`Cannot encode lines as ${encoding}: only utf-8 can be encoded (TextEncoder)`);

@@ -1,8 +1,18 @@
 import type { Socket } from 'node:net';
-import { AbortError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError } from '@sluice/core';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
+const CONCURRENT_READ = 'Cannot read: another read of this connection is still waiting (read from one place at a time)';
+
+/**
+ * A reader that may hold bytes it took from the source but has not used (a
+ * `Framed` whose decoder holds a partial frame). When another reader takes
+ * over, the source asks it to hand them back.
+ */
+export interface SourceOwner {
+  handBack(): Uint8Array[];
+}
 
 interface Waiter {
   resolve(result: IteratorResult<Uint8Array, undefined>): void;
@@ -34,6 +44,7 @@ export class SocketSource {
   #paused = false;
   #detached = false;
   #discarding = false;
+  #owner: SourceOwner | null = null;
 
   constructor(socket: Socket, highWaterMark: number) {
     this.#socket = socket;
@@ -53,12 +64,17 @@ export class SocketSource {
     this.#settleWaiter();
   }
 
-  /** Resolves with the next chunk, or done at the end of the stream. */
-  next(signal?: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
+  /**
+   * Resolves with the next chunk, or done at the end of the stream. `owner`
+   * is the reader asking (`null` for raw readers); when it changes, the
+   * previous owner hands back what it holds, and that is read first.
+   */
+  next(signal?: AbortSignal, owner: SourceOwner | null = null): Promise<IteratorResult<Uint8Array, undefined>> {
+    if (owner !== this.#owner) this.#takeOver(owner);
     if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#shift(), done: false });
     if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.#ended) return DONE_PROMISE;
-    if (this.#waiter !== undefined) return Promise.reject(new Error('SocketSource: concurrent next() calls'));
+    if (this.#waiter !== undefined) return Promise.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
     if (this.#paused) this.#resume();
     if (signal === undefined) {
       return new Promise((resolve, reject) => {
@@ -70,6 +86,7 @@ export class SocketSource {
 
   /** Stops reading and hands back what was queued but not read (used by `unwrap`). */
   detach(): Uint8Array[] {
+    this.#takeOver(null);
     this.#detached = true;
     this.#ended = true; // reading through this source is over
     const socket = this.#socket;
@@ -97,6 +114,19 @@ export class SocketSource {
     this.#queuedBytes = 0;
     if (this.#paused) this.#resume();
     this.#settleWaiter();
+  }
+
+  /** Makes `owner` the reader, putting back in front what the previous one held. */
+  #takeOver(owner: SourceOwner | null): void {
+    const previous = this.#owner;
+    this.#owner = owner;
+    if (previous === null || this.#discarding) return;
+    const held = previous.handBack().filter((bytes) => bytes.length > 0);
+    if (held.length === 0) return;
+    const queued = this.#queue.slice(this.#head);
+    this.#queue = [...held, ...queued];
+    this.#head = 0;
+    for (const bytes of held) this.#queuedBytes += bytes.byteLength;
   }
 
   #nextWithSignal(signal: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
