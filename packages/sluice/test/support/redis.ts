@@ -11,7 +11,7 @@ import net from 'node:net';
 
 export const REDIS_MISSING =
   'redis-server is not installed, so examples/redis-resp.ts cannot be tested. Install it ' +
-  '(bash scripts/setup.sh does, as the README's Quick start says; or apt-get install redis-server) or set SLUICE_SKIP_REDIS=1 to skip this test.';
+  '(bash scripts/setup.sh does, as the README Quick start says; or apt-get install redis-server) or set SLUICE_SKIP_REDIS=1 to skip this test.';
 
 export interface Redis {
   port: number;
