@@ -1,5 +1,6 @@
+import type { Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator, NONE, type Source } from './internal/flat-map-iterator.js';
+import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 
 /**
  * Like {@link decode}, but yields the frames of each chunk together as one

@@ -1,5 +1,6 @@
+import type { Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator, type Source } from './internal/flat-map-iterator.js';
+import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
  * A transform from byte chunks to decoded frames, for `pipe()` or direct use:

@@ -1,5 +1,6 @@
+import type { Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator, NONE, type Source } from './internal/flat-map-iterator.js';
+import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 
 /**
  * A transform from frames to byte chunks, the reverse of {@link decode}:

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
-import { ChannelImpl } from './internal/ChannelImpl.js';
+import { ChannelImpl } from './internal/channel-impl.js';
 import { describeValue } from './internal/util.js';
 
 /**

@@ -6,9 +6,14 @@
  * @module
  */
 
+/** Marks every error Sluice raises, whichever built-in error it extends. */
+const BRAND: unique symbol = Symbol.for('sluice.error') as never;
+
 /**
  * Base class of every error Sluice raises: a `name`, a stable `code` and an
- * optional `cause`.
+ * optional `cause`. `err instanceof SluiceError` holds for every one of them,
+ * including those that extend `TypeError` or `RangeError` (such as
+ * {@link InvalidArgumentError}) and those from a duplicate install.
  *
  * @example Branching on a code
  * ```ts
@@ -29,6 +34,18 @@ export class SluiceError extends Error {
     super(message, options);
     this.code = code;
   }
+
+  /** Recognises every Sluice error by its brand; subclasses keep the usual `instanceof`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== SluiceError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+}
+brand(SluiceError);
+
+/** Marks the instances of `error` as Sluice errors. */
+function brand(error: abstract new (...args: never[]) => Error): void {
+  Object.defineProperty(error.prototype, BRAND, { value: true });
 }
 
 /**
@@ -117,21 +134,39 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * An option or argument had a value the function cannot work with. The
- * message names the argument, the value received and what was expected.
+ * An option or argument was of the wrong kind: a string where a number goes,
+ * an object that is not a codec, a missing handler. A `TypeError`, and a
+ * {@link SluiceError} with code `ERR_INVALID_ARG`. The message names the
+ * argument, the value received and what was expected.
  *
  * @example
  * ```ts
- * map(fetchUser, { concurrency: 0 }); // throws InvalidArgumentError, code 'ERR_INVALID_ARG'
+ * lines({ delimiter: 5 }); // throws InvalidArgumentError, code 'ERR_INVALID_ARG'
  * ```
  */
-export class InvalidArgumentError extends SluiceError {
+export class InvalidArgumentError extends TypeError {
   override name = 'InvalidArgumentError';
-
-  constructor(message: string) {
-    super('ERR_INVALID_ARG', message);
-  }
+  /** Always `'ERR_INVALID_ARG'`. */
+  readonly code = 'ERR_INVALID_ARG';
 }
+brand(InvalidArgumentError);
+
+/**
+ * A number was outside the range an option or argument allows (a port of
+ * 70000, a negative capacity, a fraction where a count goes). A `RangeError`,
+ * and a {@link SluiceError} with code `ERR_OUT_OF_RANGE`.
+ *
+ * @example
+ * ```ts
+ * map(fetchUser, { concurrency: 0 }); // throws OutOfRangeError, code 'ERR_OUT_OF_RANGE'
+ * ```
+ */
+export class OutOfRangeError extends RangeError {
+  override name = 'OutOfRangeError';
+  /** Always `'ERR_OUT_OF_RANGE'`. */
+  readonly code = 'ERR_OUT_OF_RANGE';
+}
+brand(OutOfRangeError);
 
 /**
  * Something with a single consumer was consumed twice at once: a `channel`

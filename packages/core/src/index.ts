@@ -34,11 +34,12 @@
 
 export { type BatchOptions, batch } from './batch.js';
 export { type Channel, type ChannelOptions, channel, type OverflowPolicy, type PushOptions } from './channel.js';
+export { checkOption, type OptionKind } from './check-option.js';
 export { collect } from './collect.js';
 export { drain } from './drain.js';
 export * from './errors.js';
 export { filter } from './filter.js';
-export { forEach } from './forEach.js';
+export { forEach } from './for-each.js';
 export { type MapOptions, map } from './map.js';
 export { merge } from './merge.js';
 export { type PipeSource, pipe } from './pipe.js';

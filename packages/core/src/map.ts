@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from './errors.js';
 import { abortable } from './internal/abortable.js';
-import { Operator } from './internal/Operator.js';
-import { ParallelMap } from './internal/ParallelMap.js';
+import { Operator } from './internal/operator.js';
+import { ParallelMap } from './internal/parallel-map.js';
 import { describeValue, done, isPromiseLike } from './internal/util.js';
 import type { Step } from './types.js';
 

@@ -1,4 +1,4 @@
-import { toAsyncIterable } from './internal/toAsyncIterable.js';
+import { asAsyncIterable } from './internal/as-async-iterable.js';
 import { done, noop } from './internal/util.js';
 import type { Source } from './types.js';
 
@@ -31,7 +31,7 @@ type ElementOf<S> = S extends AsyncIterable<infer T> ? T : S extends Iterable<in
  * ```
  */
 export function merge<S extends ReadonlyArray<Source<unknown>>>(...sources: S): AsyncIterable<ElementOf<S[number]>> {
-  const iterables = sources.map((source) => toAsyncIterable(source));
+  const iterables = sources.map((source) => asAsyncIterable(source));
   return {
     [Symbol.asyncIterator]: () => new MergeIterator(iterables) as AsyncIterator<ElementOf<S[number]>>,
   };

@@ -1,4 +1,4 @@
-import { toAsyncIterable } from './internal/toAsyncIterable.js';
+import { asAsyncIterable } from './internal/as-async-iterable.js';
 import type { Source, Step } from './types.js';
 
 /**
@@ -131,7 +131,7 @@ export function pipe(
   source: PipeSource<unknown>,
   ...steps: Array<(source: AsyncIterable<unknown>) => unknown>
 ): unknown {
-  let current: unknown = toAsyncIterable(typeof source === 'function' ? source() : source);
+  let current: unknown = asAsyncIterable(typeof source === 'function' ? source() : source);
   for (const step of steps) current = step(current as AsyncIterable<unknown>);
   return current;
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
-import { Operator } from './internal/Operator.js';
+import { Operator } from './internal/operator.js';
 import { describeValue, done } from './internal/util.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Operator } from './internal/Operator.js';
+import { Operator } from './internal/operator.js';
 import { done, isPromiseLike } from './internal/util.js';
 import type { Step } from './types.js';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError } from '@sluice/core';
+import { AbortError, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ConnectTimeoutError } from './errors.js';
@@ -53,7 +53,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   checkConnectionOptions('connect()', options);
   checkCount('connect()', 'timeout', timeout, 0);
   checkSignal('connect()', signal);
-  if (signal?.aborted) throw new AbortError(signal.reason);
+  throwIfAborted(signal);
 
   const socket = openSocket(options);
   const target = formatAddress(options);

@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { AbortError, type Channel, ClosedError, channel, InvalidArgumentError } from '@sluice/core';
+import { AbortError, type Channel, ClosedError, channel, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import {
   checkBytes,
   checkCount,
@@ -147,7 +147,7 @@ export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   if (type !== 'udp4' && type !== 'udp6') {
     throw new InvalidArgumentError(`bind(): type must be 'udp4' or 'udp6', got ${describe(type)}`);
   }
-  if (signal?.aborted) throw new AbortError(signal.reason);
+  throwIfAborted(signal);
   const host = options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1');
   const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });
   await new Promise<void>((resolve, reject) => {

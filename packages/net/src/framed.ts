@@ -2,7 +2,7 @@ import type { Codec, Decoder, Encoder } from '@sluice/codec';
 import { AbortError, InvalidArgumentError } from '@sluice/core';
 import type { Connection, SignalOptions } from './connection.js';
 import { describe } from './internal/check.js';
-import { RESOLVED, raceSignal } from './internal/settle.js';
+import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { SocketSource, SourceOwner } from './internal/socket-source.js';
 
 /** Options of {@link Connection.framed}. */
@@ -17,8 +17,6 @@ export interface FramedOptions {
   signal?: AbortSignal | undefined;
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-const DONE_PROMISE = Promise.resolve(DONE);
 /** An empty chunk: lets a decoder report an error it found after the frames it returned. */
 const NO_INPUT: IteratorYieldResult<Uint8Array> = Object.freeze({ done: false, value: new Uint8Array(0) });
 const NO_FRAMES: never[] = [];

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError, InvalidArgumentError } from '@sluice/core';
+import { AbortError, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionOptions } from './connection.js';
 import { checkConnectionOptions, checkCount, checkEndpoint, checkOptions, checkSignal } from './internal/check.js';
@@ -61,7 +61,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
     throw new InvalidArgumentError('listen(): onClientError must be a function');
   }
-  if (signal?.aborted) throw new AbortError(signal.reason);
+  throwIfAborted(signal);
 
   const secure = options.tls !== undefined;
   const serverOptions = { allowHalfOpen: true, noDelay: options.noDelay ?? true };

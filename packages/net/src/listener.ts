@@ -4,12 +4,11 @@ import { AbortError, AlreadyConsumedError, InvalidArgumentError, SluiceError } f
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
 import { checkOptions, checkSignal, describe } from './internal/check.js';
+import { DONE } from './internal/settle.js';
 import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
 const ACCEPTING = 'Cannot accept: another accept() on this listener is still waiting';
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /** What a listener has seen so far. */
 export interface ListenerCounters {

@@ -45,13 +45,13 @@
  * @module
  */
 
-export { decodeWith } from './decodeWith.js';
-export { encodeWith } from './encodeWith.js';
-export { type ListenSubjectOptions, listen$ } from './listen$.js';
+export { decodeWith } from './decode-with.js';
+export { encodeWith } from './encode-with.js';
+export { type ListenSubjectOptions, listen$ } from './listen.js';
 export { observe } from './observe.js';
-export type { PushOverflowPolicy } from './PushOverflowPolicy.js';
-export type { SocketCloseEvent } from './SocketCloseEvent.js';
-export { SocketSubject } from './SocketSubject.js';
-export type { SocketSubjectConfig } from './SocketSubjectConfig.js';
-export { type SocketOptions, socket$ } from './socket$.js';
-export { type ToAsyncIterableOptions, toAsyncIterable } from './toAsyncIterable.js';
+export type { PushOverflowPolicy } from './push-overflow-policy.js';
+export { type SocketOptions, socket$ } from './socket.js';
+export type { SocketCloseEvent } from './socket-close-event.js';
+export { SocketSubject } from './socket-subject.js';
+export type { SocketSubjectConfig } from './socket-subject-config.js';
+export { type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';

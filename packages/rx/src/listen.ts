@@ -3,10 +3,10 @@ import { type Connection, type ListenOptions, listen, type SocketAddress } from 
 import { Observable } from 'rxjs';
 import { enders } from './internal/enders.js';
 import { checkBound, checkPolicy } from './internal/options.js';
-import { reportUnhandledError } from './internal/reportUnhandledError.js';
+import { reportUnhandledError } from './internal/report-unhandled-error.js';
 import { observe } from './observe.js';
-import { SocketSubject } from './SocketSubject.js';
-import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
+import { SocketSubject } from './socket-subject.js';
+import type { SocketSubjectConfig } from './socket-subject-config.js';
 
 /**
  * Options of {@link listen$}: where to listen (every `listen()` option but

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { reportUnhandledError } from './internal/reportUnhandledError.js';
+import { reportUnhandledError } from './internal/report-unhandled-error.js';
 
 /**
  * Turns an async iterable (a connection, a `framed()` stream, a listener, a

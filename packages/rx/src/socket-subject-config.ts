@@ -1,8 +1,8 @@
 import type { Codec } from '@sluice/codec';
 import type { Connection } from '@sluice/net';
 import type { Observer } from 'rxjs';
-import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
-import type { SocketCloseEvent } from './SocketCloseEvent.js';
+import type { PushOverflowPolicy } from './push-overflow-policy.js';
+import type { SocketCloseEvent } from './socket-close-event.js';
 
 /**
  * Options every socket subject takes: its codec, its outgoing buffer, and

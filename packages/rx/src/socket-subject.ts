@@ -1,11 +1,11 @@
 import type { Connection } from '@sluice/net';
 import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { enders } from './internal/enders.js';
-import { Outbox } from './internal/Outbox.js';
 import { checkBound, checkPolicy } from './internal/options.js';
-import { Session, type SessionOwner } from './internal/Session.js';
-import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
-import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
+import { Outbox } from './internal/outbox.js';
+import { Session, type SessionOwner } from './internal/session.js';
+import type { PushOverflowPolicy } from './push-overflow-policy.js';
+import type { SocketSubjectConfig } from './socket-subject-config.js';
 
 /**
  * A connection as an RxJS subject: an Observable of incoming frames and an

@@ -1,6 +1,6 @@
 import { type ConnectOptions, connect } from '@sluice/net';
-import { SocketSubject } from './SocketSubject.js';
-import type { SocketSubjectConfig } from './SocketSubjectConfig.js';
+import { SocketSubject } from './socket-subject.js';
+import type { SocketSubjectConfig } from './socket-subject-config.js';
 
 /**
  * Options of {@link socket$}: where to connect (every `connect()` option but

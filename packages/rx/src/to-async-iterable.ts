@@ -1,7 +1,7 @@
 import { channel } from '@sluice/core';
 import type { Observable, Subscription } from 'rxjs';
 import { checkBound, checkPolicy } from './internal/options.js';
-import type { PushOverflowPolicy } from './PushOverflowPolicy.js';
+import type { PushOverflowPolicy } from './push-overflow-policy.js';
 
 /**
  * Options of {@link toAsyncIterable}.

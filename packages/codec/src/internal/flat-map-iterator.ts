@@ -10,30 +10,30 @@
  * `return()` is called; if the source itself throws, it is finished already
  * and is left alone. Concurrent `next()` calls are served in order.
  *
- * Fields are TS-private rather than `#private`: on Node 20 that is measurably
- * cheaper per item.
+ * Fields are TS `private` rather than `#private`: on Node 20 that is
+ * measurably cheaper per item (see docs/conventions.md).
  */
+import type { Source } from '@sluice/core';
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const NONE: never[] = [];
 
-export type Source<T> = Iterable<T> | AsyncIterable<T>;
-
 export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, undefined> {
-  private readonly _source: Source<In>;
-  private readonly _step: (item: In) => Out[];
-  private readonly _flush: () => Out[];
-  private _iterator: Iterator<In> | AsyncIterator<In> | null = null;
-  private _sync = false;
-  private _buffer: Out[] = NONE;
-  private _index = 0;
-  private _done = false;
-  private _busy: Promise<IteratorResult<Out, undefined>> | null = null;
-  private _pulling = false;
+  private readonly source: Source<In>;
+  private readonly step: (item: In) => Out[];
+  private readonly flush: () => Out[];
+  private iterator: Iterator<In> | AsyncIterator<In> | null = null;
+  private sync = false;
+  private buffer: Out[] = NONE;
+  private index = 0;
+  private done = false;
+  private busy: Promise<IteratorResult<Out, undefined>> | null = null;
+  private pulling = false;
 
   constructor(source: Source<In>, step: (item: In) => Out[], flush: () => Out[]) {
-    this._source = source;
-    this._step = step;
-    this._flush = flush;
+    this.source = source;
+    this.step = step;
+    this.flush = flush;
   }
 
   [Symbol.asyncIterator](): this {
@@ -41,80 +41,80 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   }
 
   next(): Promise<IteratorResult<Out, undefined>> {
-    const buffer = this._buffer;
-    const index = this._index;
+    const buffer = this.buffer;
+    const index = this.index;
     if (index < buffer.length) {
-      this._index = index + 1;
+      this.index = index + 1;
       return Promise.resolve({ value: buffer[index] as Out, done: false });
     }
-    if (this._busy !== null) {
+    if (this.busy !== null) {
       const again = (): Promise<IteratorResult<Out, undefined>> => this.next();
-      return this._busy.then(again, again);
+      return this.busy.then(again, again);
     }
-    if (this._done) return Promise.resolve(DONE);
+    if (this.done) return Promise.resolve(DONE);
     const pull = this.#pull();
     // A sync source may have finished the pull already; only a pending one blocks.
-    if (this._pulling) this._busy = pull;
+    if (this.pulling) this.busy = pull;
     return pull;
   }
 
   async return(): Promise<IteratorResult<Out, undefined>> {
-    if (this._busy !== null) await this._busy.catch(() => undefined);
-    const iterator = this._done ? null : this._iterator;
+    if (this.busy !== null) await this.busy.catch(() => undefined);
+    const iterator = this.done ? null : this.iterator;
     this.#finish();
     await iterator?.return?.();
     return DONE;
   }
 
   async #pull(): Promise<IteratorResult<Out, undefined>> {
-    this._pulling = true;
+    this.pulling = true;
     try {
-      const iterator = (this._iterator ??= this.#open());
+      const iterator = (this.iterator ??= this.#open());
       for (;;) {
-        const result: IteratorResult<In> = this._sync
+        const result: IteratorResult<In> = this.sync
           ? (iterator as Iterator<In>).next()
           : await (iterator as AsyncIterator<In>).next();
         let out: Out[];
         try {
-          out = result.done === true ? this.#end() : this._step(result.value);
+          out = result.done === true ? this.#end() : this.step(result.value);
         } catch (error) {
-          const open = !this._done;
+          const open = !this.done;
           this.#finish();
           if (open) await Promise.resolve(iterator.return?.()).catch(() => undefined);
           throw error;
         }
         if (out.length > 0) {
-          this._buffer = out;
-          this._index = 1;
+          this.buffer = out;
+          this.index = 1;
           return { value: out[0] as Out, done: false };
         }
-        if (this._done) return DONE;
+        if (this.done) return DONE;
       }
     } catch (error) {
       this.#finish();
       throw error;
     } finally {
-      this._pulling = false;
-      this._busy = null;
+      this.pulling = false;
+      this.busy = null;
     }
   }
 
   #open(): Iterator<In> | AsyncIterator<In> {
-    const source = this._source;
+    const source = this.source;
     if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
-    this._sync = true;
+    this.sync = true;
     return source[Symbol.iterator]();
   }
 
   #end(): Out[] {
-    this._done = true;
-    return this._flush();
+    this.done = true;
+    return this.flush();
   }
 
   #finish(): void {
-    this._done = true;
-    this._buffer = NONE;
-    this._index = 0;
+    this.done = true;
+    this.buffer = NONE;
+    this.index = 0;
   }
 }
 

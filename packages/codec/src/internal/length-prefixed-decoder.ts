@@ -13,13 +13,15 @@ import type { Decoder } from '../codec.js';
 import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
 import { checkChunk } from './check.js';
 import { type LengthField, readFixed } from './length-field.js';
-import { MAX_VARINT_BYTES, readVarint, varintRead } from './varint.js';
+import { MAX_VARINT_BYTES, readVarint, type VarintRead } from './varint.js';
 
 export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   readonly #field: LengthField;
   /** Header bytes of the next frame received so far (only when split). */
   readonly #header = new Uint8Array(MAX_VARINT_BYTES);
   #headerFilled = 0;
+  /** How many bytes the last varint header took (set by `readVarint`). */
+  readonly #varint: VarintRead = { length: 0 };
   /** The frame being gathered across chunks: its parts so far, their length, its size and header size. */
   #parts: Uint8Array[] | null = null;
   #frameFilled = 0;
@@ -70,7 +72,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       pos = this.#continueHeader(chunk, pos);
       if (this.#headerFilled > 0) return;
       const value = this.#headerValue();
-      const headerLength = this.#field.width || varintRead.length;
+      const headerLength = this.#field.width || this.#varint.length;
       const size = this.#sizeOf(value, headerLength);
       pos = this.#take(chunk, pos, size, headerLength, frames, this.#header);
       if (this.#parts !== null) return;
@@ -91,9 +93,9 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
           value = first;
           headerLength = 1;
         } else {
-          value = readVarint(chunk, pos, length, maxFrameLength);
+          value = readVarint(chunk, pos, length, maxFrameLength, this.#varint);
           if (value < 0) return this.#stashHeader(chunk, pos);
-          headerLength = varintRead.length;
+          headerLength = this.#varint.length;
         }
       } else if (pos + width <= length) {
         value = readFixed(chunk, pos, width, littleEndian, maxFrameLength);
@@ -180,7 +182,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
     }
     while (pos < chunk.length) {
       header[this.#headerFilled++] = chunk[pos++]!;
-      if (readVarint(header, 0, this.#headerFilled, maxFrameLength) >= 0) {
+      if (readVarint(header, 0, this.#headerFilled, maxFrameLength, this.#varint) >= 0) {
         this.#headerFilled = 0;
         break;
       }
@@ -192,7 +194,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   #headerValue(): number {
     const { width, littleEndian, maxFrameLength } = this.#field;
     if (width !== 0) return readFixed(this.#header, 0, width, littleEndian, maxFrameLength);
-    return readVarint(this.#header, 0, MAX_VARINT_BYTES, maxFrameLength);
+    return readVarint(this.#header, 0, MAX_VARINT_BYTES, maxFrameLength, this.#varint);
   }
 }
 

@@ -8,18 +8,20 @@ import { DecodeError, FrameTooLongError } from '../errors.js';
 /** The longest varint accepted, in bytes (enough for 64 bits). */
 export const MAX_VARINT_BYTES = 10;
 
-/** Set by {@link readVarint}: how many bytes the last complete varint used. */
-export const varintRead = { length: 0 };
+/** Where {@link readVarint} says how many bytes the varint it read used. */
+export interface VarintRead {
+  length: number;
+}
 
 /**
  * Reads a varint from `bytes[pos..end)`. Returns its value (and sets
- * `varintRead.length`), or -1 if the bytes end before the varint does.
+ * `read.length`), or -1 if the bytes end before the varint does.
  * Throws as soon as the bytes seen prove it invalid, so a peer cannot make
  * the caller buffer an endless varint.
  *
  * @param limit Reported as the limit when the value exceeds a safe integer.
  */
-export function readVarint(bytes: Uint8Array, pos: number, end: number, limit: number): number {
+export function readVarint(bytes: Uint8Array, pos: number, end: number, limit: number, read: VarintRead): number {
   let value = 0;
   let scale = 1;
   for (let i = pos; i < end; i++) {
@@ -28,7 +30,7 @@ export function readVarint(bytes: Uint8Array, pos: number, end: number, limit: n
     value += (byte & 0x7f) * scale;
     if (value > Number.MAX_SAFE_INTEGER) throw new FrameTooLongError(value, limit);
     if (byte < 0x80) {
-      varintRead.length = i - pos + 1;
+      read.length = i - pos + 1;
       return value;
     }
     if (i - pos === MAX_VARINT_BYTES - 1) {

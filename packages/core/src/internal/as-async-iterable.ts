@@ -8,7 +8,7 @@ import { describeValue, done } from './util.js';
  * generator, no per-item closure) that forwards `return()` to the sync
  * iterator. Values are not awaited: an `Iterable<Promise<X>>` yields promises.
  */
-export function toAsyncIterable<T>(source: Source<T>): AsyncIterable<T> {
+export function asAsyncIterable<T>(source: Source<T>): AsyncIterable<T> {
   if (source != null) {
     if (typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
       return source as AsyncIterable<T>;

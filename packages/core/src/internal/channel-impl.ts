@@ -1,6 +1,6 @@
 import type { Channel, ChannelOptions, OverflowPolicy, PushOptions } from '../channel.js';
 import { AbortError, AlreadyConsumedError, ClosedError, OverflowError } from '../errors.js';
-import { Ring } from './Ring.js';
+import { Ring } from './ring.js';
 import { done, RESOLVED } from './util.js';
 
 interface Reader<T> {

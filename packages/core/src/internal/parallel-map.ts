@@ -1,4 +1,4 @@
-import { Operator } from './Operator.js';
+import { Operator } from './operator.js';
 import { done, isPromiseLike, noop } from './util.js';
 
 /** One value's result, kept in source order until the consumer takes it. */

@@ -23,10 +23,16 @@ export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLik
   );
 }
 
-/** Describes a value for an error message: short, quoted when a string. */
+/**
+ * A value as an error message shows it: strings quoted, numbers as they are,
+ * objects by their kind (`a Uint8ArrayList`). Never throws, whatever the value.
+ */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
   if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
+  if (Array.isArray(value)) return 'an array';
+  const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
+  return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
 }

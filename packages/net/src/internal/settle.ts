@@ -16,6 +16,12 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+/** @internal The result of a finished iterator, shared (frozen) to avoid allocations. */
+export const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** @internal {@link DONE}, already resolved. */
+export const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
+
 /** @internal A promise that is already resolved, shared to avoid allocations on hot paths. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 

@@ -1,8 +1,7 @@
 import type { Socket } from 'node:net';
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
+import { DONE, DONE_PROMISE } from './settle.js';
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
 const CONCURRENT_READ = 'Cannot read: another read of this connection is still waiting (read from one place at a time)';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@sluice/core';
-import type { PushOverflowPolicy } from '../PushOverflowPolicy.js';
+import type { PushOverflowPolicy } from '../push-overflow-policy.js';
 
 const POLICIES: readonly string[] = ['error', 'drop-oldest', 'drop-newest'];
 

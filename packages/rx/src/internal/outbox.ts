@@ -1,7 +1,7 @@
 import { type Channel, channel } from '@sluice/core';
 import type { Framed } from '@sluice/net';
-import type { PushOverflowPolicy } from '../PushOverflowPolicy.js';
-import type { LastEncode } from './measuringCodec.js';
+import type { PushOverflowPolicy } from '../push-overflow-policy.js';
+import type { LastEncode } from './measuring-codec.js';
 
 /**
  * Bytes handed to the socket whose acceptance is not yet confirmed, past

@@ -2,10 +2,10 @@ import type { Codec } from '@sluice/codec';
 import type { Connection } from '@sluice/net';
 import { type Observer, Subject, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { observe } from '../observe.js';
-import type { SocketCloseEvent } from '../SocketCloseEvent.js';
-import { type LastEncode, measuringCodec } from './measuringCodec.js';
-import type { Outbox } from './Outbox.js';
-import { reportUnhandledError } from './reportUnhandledError.js';
+import type { SocketCloseEvent } from '../socket-close-event.js';
+import { type LastEncode, measuringCodec } from './measuring-codec.js';
+import type { Outbox } from './outbox.js';
+import { reportUnhandledError } from './report-unhandled-error.js';
 
 /** @internal What a session needs from its subject. */
 export interface SessionOwner<TIn, TOut> {
