@@ -24,8 +24,16 @@ const input: Iterable<string> | AsyncIterable<string> =
   args.length > 0 ? args : ONCE ? ['hello', 'from', 'sluice'] : readline.createInterface({ input: process.stdin });
 
 // `await using` closes the connection when this module's top level ends,
-// whatever happens in between.
-await using conn = await connect({ host, port, timeout: 5000 });
+// whatever happens in between. Nothing listening is the common first
+// mistake: say so in one line rather than with a stack trace.
+await using conn = await connect({ host, port, timeout: 5000 }).catch((error: NodeJS.ErrnoException) => {
+  const reason =
+    error.code === 'ECONNREFUSED'
+      ? 'nothing is listening there: start examples/echo-server.ts first, or set PORT to its port'
+      : error.message;
+  console.error(`echo-client: cannot connect to ${host}:${port}: ${reason}`);
+  process.exit(1);
+});
 const io = conn.framed(lines());
 
 // Writing and reading run side by side: the server may answer before we are

@@ -1,4 +1,4 @@
-import type { Source } from '@sluice/core';
+import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 
@@ -27,7 +27,9 @@ import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 export function decodeBatched<T>(
   codec: Codec<T, unknown>,
 ): (source: Source<Uint8Array>) => AsyncIterableIterator<T[], undefined> {
+  checkOption('decodeBatched(): codec', codec, 'codec', { required: true });
   return (source) => {
+    checkOption('decodeBatched(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
     const batch = (frames: T[]): T[][] => (frames.length > 0 ? [frames] : NONE);
     return new FlatMapIterator<Uint8Array, T[]>(

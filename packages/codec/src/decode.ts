@@ -1,4 +1,4 @@
-import type { Source } from '@sluice/core';
+import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
@@ -31,7 +31,9 @@ import { FlatMapIterator } from './internal/flat-map-iterator.js';
 export function decode<T>(
   codec: Codec<T, unknown>,
 ): (source: Source<Uint8Array>) => AsyncIterableIterator<T, undefined> {
+  checkOption('decode(): codec', codec, 'codec', { required: true });
   return (source) => {
+    checkOption('decode(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
     return new FlatMapIterator<Uint8Array, T>(
       source,

@@ -1,4 +1,4 @@
-import type { Source } from '@sluice/core';
+import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 
@@ -28,7 +28,9 @@ import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 export function encode<T>(
   codec: Codec<unknown, T>,
 ): (source: Source<T>) => AsyncIterableIterator<Uint8Array, undefined> {
+  checkOption('encode(): codec', codec, 'codec', { required: true });
   return (source) => {
+    checkOption('encode(): source', source, 'iterable', { required: true });
     const encoder = codec.encoder();
     return new FlatMapIterator<T, Uint8Array>(
       source,

@@ -1,7 +1,6 @@
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
-import { checkCodecOptions, kindOf } from './internal/check.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
 import { lines } from './lines.js';
 
@@ -76,16 +75,16 @@ export interface JsonOptions {
  * ```
  */
 export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
-  checkCodecOptions('json', options);
+  checkOption('json(): options', options, 'object');
   const { framing, reviver, replacer } = options;
-  if (framing !== undefined && (typeof framing?.decoder !== 'function' || typeof framing.encoder !== 'function')) {
-    throw new InvalidArgumentError(
-      `json: framing must be a codec (with decoder() and encoder()), got ${kindOf(framing)}`,
-    );
-  }
+  checkOption('json(): framing', framing, 'codec');
+  checkOption('json(): frames', options.frames, { oneOf: ['string', 'bytes'] });
+  checkOption('json(): reviver', reviver, 'function');
+  checkOption('json(): replacer', replacer, 'function');
+  checkOption('json(): maxLength', options.maxLength, { integer: [0] });
   if (framing !== undefined && options.maxLength !== undefined) {
     throw new InvalidArgumentError(
-      'json: maxLength applies to the default framing; set the limit on your framing codec',
+      'json(): maxLength applies to the default framing; set the limit on your framing codec',
     );
   }
   // Strict UTF-8: invalid bytes are ERR_DECODE, never silently replaced by U+FFFD.

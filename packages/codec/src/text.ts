@@ -1,6 +1,7 @@
+import { checkOption } from '@sluice/core';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
-import { checkChunk, checkCodecOptions, checkStringFrame } from './internal/check.js';
+import { checkChunk, checkStringFrame } from './internal/check.js';
 import { canonicalEncoding } from './internal/encoding-label.js';
 import { withFrameKind } from './internal/frame-kind.js';
 
@@ -57,8 +58,10 @@ export interface TextOptions {
  * ```
  */
 export function text(options: TextOptions = {}): Codec<string> {
-  checkCodecOptions('text', options);
+  checkOption('text(): options', options, 'object');
   const { encoding = 'utf-8', fatal = false } = options;
+  checkOption('text(): encoding', encoding, 'string');
+  checkOption('text(): fatal', fatal, 'boolean');
   const canonical = canonicalEncoding(encoding);
   return withFrameKind(
     {

@@ -292,16 +292,21 @@ describe('lengthPrefixed', () => {
     expect(() => decoder.end()).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', size: 9 }));
   });
 
-  it('rejects invalid options with a coded ERR_INVALID_ARG error', () => {
-    const bad: LengthPrefixedOptions[] = [
+  it('rejects options of the wrong kind with ERR_INVALID_ARG, numbers out of range with ERR_OUT_OF_RANGE', () => {
+    const wrongKind: LengthPrefixedOptions[] = [
       { width: 3 as never },
       { endian: 'middle' as never },
+      { copy: 1 as never },
+    ];
+    for (const options of wrongKind)
+      expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    const outOfRange: LengthPrefixedOptions[] = [
       { maxFrameLength: -1 },
       { maxFrameLength: Infinity },
       { lengthAdjustment: 0.5 },
     ];
-    for (const options of bad)
-      expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    for (const options of outOfRange)
+      expect(() => lengthPrefixed(options)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 });
 

@@ -202,9 +202,14 @@ describe('lines', () => {
     expect(lines({ stripCR: false }).encoder().encode('a\r')).toEqual(utf8.encode('a\r\n'));
   });
 
-  it('rejects invalid options with a coded ERR_INVALID_ARG error', () => {
-    for (const options of [{ delimiter: '' }, { maxLength: -1 }, { maxLength: 1.5 }, { encoding: 'klingon' }]) {
+  it('rejects options of the wrong kind with ERR_INVALID_ARG (a TypeError), numbers out of range with ERR_OUT_OF_RANGE (a RangeError)', () => {
+    for (const options of [{ delimiter: '' }, { encoding: 'klingon' }, { fatal: 'yes' as never }]) {
       expect(() => lines(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+      expect(() => lines(options)).toThrow(TypeError);
+    }
+    for (const options of [{ maxLength: -1 }, { maxLength: 1.5 }]) {
+      expect(() => lines(options)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+      expect(() => lines(options)).toThrow(RangeError);
     }
   });
 });

@@ -1,10 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ConnectTimeoutError } from './errors.js';
-import { checkConnectionOptions, checkCount, checkEndpoint, checkOptions, checkSignal } from './internal/check.js';
+import { checkConnectionOptions, checkEndpoint, TIMEOUT } from './internal/check.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
 export interface ConnectOptions extends ConnectionOptions {
@@ -47,12 +47,13 @@ export interface ConnectOptions extends ConnectionOptions {
  * ```
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  checkOptions('connect()', options);
+  checkOption('connect(): options', options, 'object', { required: true });
   const { signal, timeout = 0, path } = options;
   checkEndpoint('connect()', options, 1);
   checkConnectionOptions('connect()', options);
-  checkCount('connect()', 'timeout', timeout, 0);
-  checkSignal('connect()', signal);
+  checkOption('connect(): timeout', timeout, TIMEOUT);
+  checkOption('connect(): signal', signal, 'signal');
+  checkOption('connect(): noDelay', options.noDelay, 'boolean');
   throwIfAborted(signal);
 
   const socket = openSocket(options);

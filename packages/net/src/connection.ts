@@ -1,11 +1,10 @@
 import type { Socket } from 'node:net';
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { Codec } from '@sluice/codec';
-import { AbortError, ClosedError, InvalidArgumentError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed, type FramedOptions } from './framed.js';
-import { checkOptions, checkSignal, describe } from './internal/check.js';
 import { type Deferred, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import { SocketSource } from './internal/socket-source.js';
 
@@ -91,12 +90,18 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   /** @internal Use `connect()`, `listen()` or `fromNodeSocket()`. */
   constructor(socket: Socket, options: ConnectionOptions & { path?: string | undefined } = {}) {
+    if (adopted.has(socket))
+      throw new AlreadyConsumedError(
+        'socket',
+        'Cannot adopt: this socket already belongs to a Connection (unwrap() it first)',
+      );
+    adopted.add(socket);
     this.#socket = socket;
     this.#source = new SocketSource(socket, options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.remoteAddress = remoteAddressOf(socket, options.path);
     this.localAddress = localAddressOf(socket, options.path);
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.closed = socket.closed ? RESOLVED : new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', this.#onError);
     socket.on('drain', this.#onDrain);
     socket.once('close', this.#onClose);
@@ -264,13 +269,10 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     codec: Codec<TDecoded, TEncoded>,
     options?: FramedOptions,
   ): Framed<TDecoded, TEncoded> {
-    if (typeof codec?.decoder !== 'function' || typeof codec.encoder !== 'function') {
-      throw new InvalidArgumentError(
-        `framed(): expected a codec (with decoder() and encoder()), got ${describe(codec)}`,
-      );
-    }
-    checkOptions('framed()', options, true);
-    checkSignal('framed()', options?.signal);
+    checkOption('framed(): codec', codec, 'codec', { required: true });
+    checkOption('framed(): options', options, 'object');
+    checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
+    checkOption('framed(): signal', options?.signal, 'signal');
     return new Framed(this, codec, this.#source, this.#frames, options);
   }
 
@@ -285,8 +287,8 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * ```
    */
   reader(options?: SignalOptions): AsyncIterable<Uint8Array> {
-    checkOptions('reader()', options, true);
-    checkSignal('reader()', options?.signal);
+    checkOption('reader(): options', options, 'object');
+    checkOption('reader(): signal', options?.signal, 'signal');
     const source = this.#source;
     const signal = options?.signal;
     return {
@@ -373,6 +375,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.#flush();
     this.#unwrapped = true;
     const unread = this.#source.detach();
+    adopted.delete(socket);
     socket.off('error', this.#onError);
     socket.off('drain', this.#onDrain);
     socket.off('close', this.#onClose);
@@ -430,6 +433,9 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   };
 }
 
+/** The sockets a `Connection` owns: a socket has one owner at a time. */
+const adopted = new WeakSet<Socket>();
+
 /** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
@@ -439,11 +445,19 @@ function toBytes(data: unknown): Uint8Array | undefined {
 }
 
 function notASignal(signal: unknown): InvalidArgumentError {
-  return new InvalidArgumentError(`write(): signal must be an AbortSignal, got ${describe(signal)}`);
+  return new InvalidArgumentError(`write(): signal must be an AbortSignal, got ${kindOf(signal)}`);
 }
 
 function notBytes(data: unknown): InvalidArgumentError {
-  return new InvalidArgumentError(`write(): data must be a Uint8Array or a string, got ${describe(data)}`);
+  return new InvalidArgumentError(`write(): data must be a Uint8Array or a string, got ${kindOf(data)}`);
+}
+
+function kindOf(value: unknown): string {
+  return value === null
+    ? 'null'
+    : typeof value === 'object'
+      ? `a ${value.constructor?.name ?? 'object'}`
+      : typeof value;
 }
 
 function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {

@@ -1,14 +1,5 @@
 import dgram from 'node:dgram';
-import { AbortError, type Channel, ClosedError, channel, InvalidArgumentError, throwIfAborted } from '@sluice/core';
-import {
-  checkBytes,
-  checkCount,
-  checkOptions,
-  checkPort,
-  checkSignal,
-  checkString,
-  describe,
-} from './internal/check.js';
+import { AbortError, type Channel, ClosedError, channel, checkOption, throwIfAborted } from '@sluice/core';
 
 /** One received datagram. */
 export interface Datagram {
@@ -91,9 +82,9 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
    */
   send(data: Uint8Array | string, port: number, host: string, options?: { signal?: AbortSignal }): Promise<void> {
     try {
-      checkBytes('send()', data);
-      checkPort('send()', port, 1);
-      checkString('send()', 'host', host);
+      if (typeof data !== 'string') checkOption('send(): data', data, 'bytes', { required: true });
+      checkOption('send(): port', port, { integer: [1, 65535] }, { required: true });
+      checkOption('send(): host', host, 'string', { required: true });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -138,15 +129,14 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  * ```
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
-  checkOptions('bind()', options);
+  checkOption('bind(): options', options, 'object', { required: true });
   const { type = 'udp4', port = 0, signal, queueSize = 1024 } = options;
-  checkPort('bind()', port);
-  checkString('bind()', 'host', options.host);
-  checkCount('bind()', 'queueSize', queueSize, 1);
-  checkSignal('bind()', signal);
-  if (type !== 'udp4' && type !== 'udp6') {
-    throw new InvalidArgumentError(`bind(): type must be 'udp4' or 'udp6', got ${describe(type)}`);
-  }
+  checkOption('bind(): port', port, { integer: [0, 65535] });
+  checkOption('bind(): host', options.host, 'string');
+  checkOption('bind(): queueSize', queueSize, { integer: [1] });
+  checkOption('bind(): signal', signal, 'signal');
+  checkOption('bind(): type', type, { oneOf: ['udp4', 'udp6'] });
+  checkOption('bind(): reuseAddr', options.reuseAddr, 'boolean');
   throwIfAborted(signal);
   const host = options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1');
   const socket = dgram.createSocket({ type, reuseAddr: options.reuseAddr ?? false });

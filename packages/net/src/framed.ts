@@ -1,7 +1,6 @@
 import type { Codec, Decoder, Encoder } from '@sluice/codec';
-import { AbortError, InvalidArgumentError } from '@sluice/core';
+import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Connection, SignalOptions } from './connection.js';
-import { describe } from './internal/check.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { SocketSource, SourceOwner } from './internal/socket-source.js';
 
@@ -117,13 +116,13 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: SignalOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError(signal.reason);
-    if (
-      typeof source !== 'object' ||
-      source === null ||
-      !(Symbol.iterator in source || Symbol.asyncIterator in source)
-    ) {
-      throw new InvalidArgumentError(`writeAll(): source must be iterable, got ${describe(source)}`);
+    if (typeof source === 'string') {
+      throw new InvalidArgumentError(
+        'writeAll(): source must be an iterable of frames, got a string (write it with write())',
+      );
     }
+    checkOption('writeAll(): source', source, 'iterable', { required: true });
+    checkOption('writeAll(): signal', signal, 'signal');
     if (Symbol.iterator in source) {
       // A synchronous source: only wait when the socket asks for it.
       for (const frame of source) {

@@ -1,7 +1,7 @@
 import net, { type Socket } from 'node:net';
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption, InvalidArgumentError } from '@sluice/core';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { checkConnectionOptions, checkOptions, describe } from './internal/check.js';
+import { checkConnectionOptions } from './internal/check.js';
 
 /**
  * Adopts an existing, connected `net.Socket` or `tls.TLSSocket` (from an HTTP
@@ -19,9 +19,9 @@ import { checkConnectionOptions, checkOptions, describe } from './internal/check
  */
 export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Connection {
   if (!(socket instanceof net.Socket)) {
-    throw new InvalidArgumentError(`fromNodeSocket(): expected a net.Socket, got ${describe(socket)}`);
+    throw new InvalidArgumentError('fromNodeSocket(): socket must be a net.Socket or a tls.TLSSocket');
   }
-  checkOptions('fromNodeSocket()', options, true);
+  checkOption('fromNodeSocket(): options', options, 'object');
   if (options !== undefined) checkConnectionOptions('fromNodeSocket()', options);
   return new Connection(socket, options);
 }

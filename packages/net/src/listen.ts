@@ -1,9 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError, InvalidArgumentError, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionOptions } from './connection.js';
-import { checkConnectionOptions, checkCount, checkEndpoint, checkOptions, checkSignal } from './internal/check.js';
+import { checkConnectionOptions, checkEndpoint } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
@@ -50,17 +50,17 @@ export interface ListenOptions extends ConnectionOptions {
  * ```
  */
 export async function listen(options: ListenOptions): Promise<Listener> {
-  checkOptions('listen()', options);
+  checkOption('listen(): options', options, 'object', { required: true });
   const { path, signal } = options;
   checkEndpoint('listen()', options, 0);
   checkConnectionOptions('listen()', options);
-  checkCount('listen()', 'maxConnections', options.maxConnections, 1, true);
-  checkCount('listen()', 'backlog', options.backlog, 1);
-  checkCount('listen()', 'acceptQueue', options.acceptQueue, 1);
-  checkSignal('listen()', signal);
-  if (options.onClientError !== undefined && typeof options.onClientError !== 'function') {
-    throw new InvalidArgumentError('listen(): onClientError must be a function');
-  }
+  checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
+  checkOption('listen(): backlog', options.backlog, { integer: [1] });
+  checkOption('listen(): acceptQueue', options.acceptQueue, { integer: [1] });
+  checkOption('listen(): signal', signal, 'signal');
+  checkOption('listen(): tls', options.tls, 'object');
+  checkOption('listen(): noDelay', options.noDelay, 'boolean');
+  checkOption('listen(): onClientError', options.onClientError, 'function');
   throwIfAborted(signal);
 
   const secure = options.tls !== undefined;

@@ -1,9 +1,8 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { AbortError, AlreadyConsumedError, InvalidArgumentError, SluiceError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError, checkOption, SluiceError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
-import { checkOptions, checkSignal, describe } from './internal/check.js';
 import { DONE } from './internal/settle.js';
 import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
 
@@ -106,8 +105,8 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   accept(options?: SignalOptions): Promise<Connection | undefined> {
     if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
     try {
-      checkOptions('accept()', options, true);
-      checkSignal('accept()', options?.signal);
+      checkOption('accept(): options', options, 'object');
+      checkOption('accept(): signal', options?.signal, 'signal');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -145,10 +144,8 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * ```
    */
   serve(handler: ConnectionHandler, options?: ServeOptions): Promise<void> {
-    if (typeof handler !== 'function') {
-      return Promise.reject(new InvalidArgumentError(`serve(): handler must be a function, got ${describe(handler)}`));
-    }
     try {
+      checkOption('serve(): handler', handler, 'function', { required: true });
       checkServeOptions(options ?? {});
     } catch (error) {
       return Promise.reject(error);

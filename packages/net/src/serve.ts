@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
-import { checkCount, checkOptions, checkSignal, describe } from './internal/check.js';
 import type { Listener } from './listener.js';
 
 /** Handles one connection. The connection is closed when the returned promise settles. */
@@ -33,13 +32,11 @@ export interface ServeOptions {
 
 /** @internal Throws `ERR_INVALID_ARG` on options `serve()` cannot work with. */
 export function checkServeOptions(options: ServeOptions): void {
-  checkOptions('serve()', options, true);
-  checkCount('serve()', 'concurrency', options.concurrency, 1, true);
-  checkCount('serve()', 'shutdownTimeout', options.shutdownTimeout, 0, true);
-  checkSignal('serve()', options.signal);
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new InvalidArgumentError(`serve(): onError must be a function, got ${describe(options.onError)}`);
-  }
+  checkOption('serve(): options', options, 'object');
+  checkOption('serve(): concurrency', options.concurrency, { integer: [1, Number.POSITIVE_INFINITY] });
+  checkOption('serve(): shutdownTimeout', options.shutdownTimeout, { integer: [0, Number.POSITIVE_INFINITY] });
+  checkOption('serve(): signal', options.signal, 'signal');
+  checkOption('serve(): onError', options.onError, 'function');
 }
 
 /** @internal The accept loop behind `listener.serve()`. */

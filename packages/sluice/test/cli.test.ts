@@ -90,7 +90,7 @@ describe('sluice CLI', () => {
 
     const codec = cli(['listen', '--port', '0', '--codec', 'morse']);
     expect(await codec.code).toBe(2);
-    expect(codec.errors()).toContain('Unknown codec "morse"');
+    expect(codec.errors()).toContain('unknown codec "morse"');
   });
 
   it('has --help for every command, also when run as a program', async () => {

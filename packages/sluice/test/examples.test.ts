@@ -5,7 +5,9 @@
  * print what shows it worked. A new example without an entry here fails the
  * first test, so none can go untested.
  */
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { describeExit, ROOT, runTs } from './support/child.js';
 import { startRedis } from './support/redis.js';
@@ -114,6 +116,19 @@ describe('examples/', () => {
     expect(client.code, describeExit('echo-client.ts', client)).toBe(0);
     expect(client.stdout).toMatch(/echo: one\necho: two words\n2 lines echoed/);
     expect((await server.exited).code).toBe(0);
+  });
+
+  it('echo-client.ts says in one line that nothing listens, when nothing does', { timeout: TIMEOUT }, async () => {
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve)); // a port where nothing listens
+    const client = await runTs('examples/echo-client.ts', { env: { ...ONCE, PORT: String(port) } }).exited;
+    expect(client.code, describeExit('echo-client.ts', client)).toBe(1);
+    expect(client.stderr.trimEnd()).toMatch(
+      new RegExp(`^echo-client: cannot connect to 127\\.0\\.0\\.1:${port}: nothing is listening there`),
+    );
+    expect(client.stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
   });
 
   it.skipIf(process.env.SLUICE_SKIP_REDIS === '1')(

@@ -63,7 +63,11 @@ describe('README code blocks', () => {
   it('the CLI lines work against each other', { timeout: TIMEOUT }, async () => {
     const section = readme.slice(readme.indexOf('## The CLI'));
     const [listenLine, connectLine] = (blocks(section, 'sh')[0] ?? '').trim().split('\n');
-    const cli = 'pnpm exec tsx packages/sluice/src/cli.ts ';
+    // `pnpm sluice` is the root package.json's script; its command runs here without pnpm around it.
+    const cli = 'pnpm sluice ';
+    const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts['sluice']).toBe('tsx packages/sluice/src/cli.ts');
     expect(listenLine).toMatch(new RegExp(`^${cli}listen .*--port 9000`));
     expect(connectLine).toMatch(new RegExp(`^${cli}connect 127\\.0\\.0\\.1:9000 `));
     const args = (line: string) => line.slice(cli.length).split(/\s+/);

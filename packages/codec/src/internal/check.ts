@@ -1,6 +1,7 @@
 /**
- * Checks at the edges of the built-in codecs: their options, the chunks fed
- * to their decoders and the frames given to their encoders. A wrong type is
+ * Checks at the edges of the built-in codecs: the chunks fed to their
+ * decoders and the frames given to their encoders (options are checked with
+ * core's `checkOption`). A wrong type is
  * refused with a coded error, never turned into wrong bytes (a string handed
  * to a byte encoder would otherwise go out as zeros).
  *
@@ -14,12 +15,6 @@ export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'object') return `a ${value.constructor?.name ?? 'Object'}`;
   return `a ${typeof value}`;
-}
-
-/** Throws `ERR_INVALID_ARG` unless `options` is an object (or undefined). */
-export function checkCodecOptions(codec: string, options: unknown): void {
-  if (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) return;
-  throw new InvalidArgumentError(`${codec}: options must be an object, got ${kindOf(options)}`);
 }
 
 /** Throws `ERR_INVALID_ARG` unless `chunk` is a `Uint8Array` (a `Uint8ArrayList` is joined with `.subarray()`). */

@@ -1,11 +1,10 @@
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption } from '@sluice/core';
 /**
  * The resolved, validated shape of a length-prefixed header, and reading and
  * writing its fixed-width forms.
  */
 import { FrameTooLongError } from '../errors.js';
 import type { LengthPrefixedOptions } from '../length-prefixed.js';
-import { checkCodecOptions } from './check.js';
 
 /** Validated `lengthPrefixed()` options. `width` 0 means varint. */
 export interface LengthField {
@@ -23,23 +22,15 @@ const FIELD_MAX = { 0: Number.MAX_SAFE_INTEGER, 1: 0xff, 2: 0xffff, 4: 0xffff_ff
 
 /** Checks `options` and fills in defaults; throws `InvalidArgumentError` (`ERR_INVALID_ARG`) on a bad option. */
 export function resolveLengthField(options: LengthPrefixedOptions): LengthField {
-  checkCodecOptions('lengthPrefixed', options);
+  checkOption('lengthPrefixed(): options', options, 'object');
   const { width = 4, endian = 'be', maxFrameLength = 16 * 1024 * 1024 } = options;
   const { lengthIncludesHeader = false, lengthAdjustment = 0, copy = false } = options;
-  if (width !== 'varint' && width !== 1 && width !== 2 && width !== 4 && width !== 8) {
-    throw new InvalidArgumentError(`lengthPrefixed: width must be 1, 2, 4, 8 or 'varint', got ${String(width)}`);
-  }
-  if (endian !== 'be' && endian !== 'le') {
-    throw new InvalidArgumentError(`lengthPrefixed: endian must be 'be' or 'le', got ${String(endian)}`);
-  }
-  if (!Number.isSafeInteger(maxFrameLength) || maxFrameLength < 0) {
-    throw new InvalidArgumentError(
-      `lengthPrefixed: maxFrameLength must be a non-negative safe integer, got ${maxFrameLength}`,
-    );
-  }
-  if (!Number.isSafeInteger(lengthAdjustment)) {
-    throw new InvalidArgumentError(`lengthPrefixed: lengthAdjustment must be a safe integer, got ${lengthAdjustment}`);
-  }
+  checkOption('lengthPrefixed(): width', width, { oneOf: [1, 2, 4, 8, 'varint'] });
+  checkOption('lengthPrefixed(): endian', endian, { oneOf: ['be', 'le'] });
+  checkOption('lengthPrefixed(): maxFrameLength', maxFrameLength, { integer: [0] });
+  checkOption('lengthPrefixed(): lengthAdjustment', lengthAdjustment, { integer: [Number.MIN_SAFE_INTEGER] });
+  checkOption('lengthPrefixed(): lengthIncludesHeader', lengthIncludesHeader, 'boolean');
+  checkOption('lengthPrefixed(): copy', copy, 'boolean');
   const code = width === 'varint' ? 0 : width;
   return {
     width: code,

@@ -1,9 +1,8 @@
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption, InvalidArgumentError } from '@sluice/core';
 /**
  * The resolved, validated `lines()` options shared by its decoder and encoder.
  */
 import type { LinesOptions } from '../lines.js';
-import { checkCodecOptions, kindOf } from './check.js';
 import { Delimiter } from './delimiter.js';
 import { canonicalEncoding } from './encoding-label.js';
 
@@ -22,17 +21,17 @@ const encoder = new TextEncoder();
 
 /** Checks `options` and fills in defaults; throws `InvalidArgumentError` (`ERR_INVALID_ARG`) on a bad option. */
 export function resolveLines(options: LinesOptions): LinesConfig {
-  checkCodecOptions('lines', options);
+  checkOption('lines(): options', options, 'object');
   const { delimiter = '\n', maxLength = 65536, encoding = 'utf-8', fatal = false } = options;
   const { allowUnterminated = true } = options;
-  if (typeof delimiter !== 'string' && !(delimiter instanceof Uint8Array)) {
-    throw new InvalidArgumentError(`lines: delimiter must be a string or a Uint8Array, got ${kindOf(delimiter)}`);
-  }
+  if (typeof delimiter !== 'string') checkOption('lines(): delimiter', delimiter, 'bytes');
   const bytes = typeof delimiter === 'string' ? encoder.encode(delimiter) : delimiter.slice();
-  if (bytes.length === 0) throw new InvalidArgumentError('lines: delimiter must not be empty');
-  if (!Number.isSafeInteger(maxLength) || maxLength < 0) {
-    throw new InvalidArgumentError(`lines: maxLength must be a non-negative safe integer, got ${maxLength}`);
-  }
+  if (bytes.length === 0) throw new InvalidArgumentError('lines(): delimiter must not be empty');
+  checkOption('lines(): maxLength', maxLength, { integer: [0] });
+  checkOption('lines(): encoding', encoding, 'string');
+  checkOption('lines(): fatal', fatal, 'boolean');
+  checkOption('lines(): stripCR', options.stripCR, 'boolean');
+  checkOption('lines(): allowUnterminated', allowUnterminated, 'boolean');
   const canonical = canonicalEncoding(encoding);
   const newline = bytes.length === 1 && bytes[0] === 0x0a;
   return {

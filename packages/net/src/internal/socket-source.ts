@@ -54,6 +54,8 @@ export class SocketSource {
     // Nothing is read until a consumer pulls: reading is demand-driven.
     socket.pause();
     this.#paused = true;
+    // Adopted after its end: no 'end' or 'close' will come.
+    if (socket.readableEnded || socket.destroyed) this.#ended = true;
   }
 
   /** Records the error that ends reading; the waiting reader gets it after queued data. */

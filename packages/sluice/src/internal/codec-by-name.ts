@@ -1,5 +1,6 @@
-import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Codec, DecodeError, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
+import { onlyWith } from './options.js';
 
 /** The codec names the CLI knows, with what each takes. */
 export const CODEC_HELP = `Codecs (--codec):
@@ -9,45 +10,69 @@ export const CODEC_HELP = `Codecs (--codec):
   json       NDJSON: one JSON value per line               --max-length
   text       a raw UTF-8 text stream (no framing)`;
 
+const CODECS = ['lines', 'lp', 'varint', 'json', 'text'];
+
 export interface CodecSettings {
   codec: string;
   width?: string | undefined;
   endian?: string | undefined;
   delimiter?: string | undefined;
-  maxLength?: string | undefined;
+  'max-length'?: string | undefined;
 }
 
-/** Builds the codec a command line names. */
-export function codecByName(settings: CodecSettings): Codec<unknown> {
-  const maxLength = settings.maxLength === undefined ? undefined : Number(settings.maxLength);
-  if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) {
-    throw new InvalidArgumentError(`--max-length must be a positive integer, got "${settings.maxLength}"`);
+/** What frames a codec yields: text, bytes, or JSON values (with the text they arrived as). */
+export type FrameKind = 'text' | 'bytes' | 'json';
+
+/** A JSON value received, with its line: `-o hex` shows the bytes that arrived. */
+export interface JsonFrame {
+  text: string;
+  value: unknown;
+}
+
+/** A codec chosen on the command line, and the kind of frames it yields. */
+export interface CliCodec {
+  name: string;
+  kind: FrameKind;
+  codec: Codec<unknown, unknown>;
+}
+
+/** Builds the codec a command line names; refuses flags that codec would ignore. */
+export function codecByName(settings: CodecSettings): CliCodec {
+  const name = settings.codec;
+  if (!CODECS.includes(name))
+    throw new InvalidArgumentError(`unknown codec "${name}" (choose ${CODECS.join(', ')}; see --help)`);
+  const given = settings as unknown as Record<string, unknown>;
+  onlyWith(given, ['width', 'endian'], name === 'lp', 'to --codec lp');
+  onlyWith(given, ['delimiter'], name === 'lines', 'to --codec lines');
+  onlyWith(given, ['max-length'], name !== 'text', 'to framed codecs, not --codec text');
+  const raw = settings['max-length'];
+  const maxLength = raw === undefined ? undefined : Number(raw);
+  if (maxLength !== undefined && !(/^\d+$/.test(raw as string) && Number.isSafeInteger(maxLength) && maxLength > 0)) {
+    throw new InvalidArgumentError(`--max-length must be a positive whole number of bytes, got "${raw}"`);
   }
   const limit = maxLength === undefined ? {} : { maxLength };
-  switch (settings.codec) {
-    case 'lines':
-      return lines({
-        ...limit,
-        ...(settings.delimiter === undefined ? {} : { delimiter: unescapeTyped(settings.delimiter) }),
-      }) as Codec<unknown>;
+  const build = <D, E>(kind: FrameKind, codec: Codec<D, E>): CliCodec => ({
+    name,
+    kind,
+    codec: codec as unknown as Codec<unknown, unknown>,
+  });
+  switch (name) {
+    case 'lines': {
+      const delimiter = settings.delimiter === undefined ? {} : { delimiter: unescapeTyped(settings.delimiter) };
+      return build('text', lines({ ...limit, ...delimiter }));
+    }
     case 'lp':
     case 'varint': {
-      const width = settings.codec === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
+      const width = name === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
       const endian = settings.endian ?? 'be';
       if (endian !== 'be' && endian !== 'le')
         throw new InvalidArgumentError(`--endian must be "be" or "le", got "${endian}"`);
-      return lengthPrefixed({
-        width,
-        endian,
-        ...(maxLength === undefined ? {} : { maxFrameLength: maxLength }),
-      }) as Codec<unknown>;
+      return build('bytes', lengthPrefixed({ width, endian, ...(maxLength ? { maxFrameLength: maxLength } : {}) }));
     }
     case 'json':
-      return json(limit) as Codec<unknown>;
-    case 'text':
-      return text() as Codec<unknown>;
+      return build('json', ndjsonKeepingText(maxLength ?? 1024 * 1024));
     default:
-      throw new InvalidArgumentError(`Unknown codec "${settings.codec}"\n${CODEC_HELP}`);
+      return build('text', text());
   }
 }
 
@@ -62,4 +87,38 @@ function unescapeTyped(value: string): string {
     /\\([nrt0\\])/g,
     (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' })[c] ?? c,
   );
+}
+
+/**
+ * NDJSON as `json()` reads it (blank lines skipped, strict UTF-8), but each
+ * value keeps the line it came in, so `-o hex` can show the bytes received.
+ */
+function ndjsonKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
+  const framing = lines({ maxLength, fatal: true });
+  return {
+    name: 'ndjson',
+    decoder() {
+      const inner = framing.decoder();
+      let failed: unknown;
+      // Values before a bad line are returned; the error is thrown by the next call.
+      const parse = (texts: string[]): JsonFrame[] => {
+        if (failed !== undefined) throw failed;
+        const frames: JsonFrame[] = [];
+        for (const line of texts) {
+          if (line.trim() === '') continue;
+          try {
+            frames.push({ text: line, value: JSON.parse(line) });
+          } catch (error) {
+            const bad = new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
+            if (frames.length === 0) throw bad;
+            failed = bad;
+            break;
+          }
+        }
+        return frames;
+      };
+      return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
+    },
+    encoder: () => json({ maxLength }).encoder(),
+  };
 }

@@ -1,10 +1,13 @@
+import { DecodeError } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
+import type { FrameKind, JsonFrame } from './codec-by-name.js';
 
 /** How frames are shown on stdout. */
 export type OutputFormat = 'text' | 'hex' | 'json';
 
 const utf8 = new TextDecoder();
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const toUtf8 = new TextEncoder();
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 export function parseFormat(value: string | undefined): OutputFormat {
   const format = value ?? 'text';
@@ -12,26 +15,42 @@ export function parseFormat(value: string | undefined): OutputFormat {
   throw new InvalidArgumentError(`--output must be text, hex or json, got "${format}"`);
 }
 
-/** Renders one received frame as one line of output. */
-export function formatFrame(frame: unknown, format: OutputFormat): string {
-  if (frame instanceof Uint8Array) {
-    if (format === 'hex') return hex(frame);
+/**
+ * Renders one received frame as one line of output. `hex` shows the bytes
+ * received: a byte frame's bytes, a text frame's UTF-8, a JSON value's line.
+ */
+export function formatFrame(frame: unknown, kind: FrameKind, format: OutputFormat): string {
+  if (kind === 'json') {
+    const { text, value } = frame as JsonFrame;
+    return format === 'hex' ? hex(toUtf8.encode(text)) : JSON.stringify(value);
+  }
+  if (kind === 'bytes') {
+    const bytes = frame as Uint8Array;
+    if (format === 'hex') return hex(bytes);
     if (format === 'json')
-      return JSON.stringify({ bytes: frame.byteLength, base64: Buffer.from(frame).toString('base64') });
-    return utf8.decode(frame);
+      return JSON.stringify({ bytes: bytes.byteLength, base64: Buffer.from(bytes).toString('base64') });
+    return utf8.decode(bytes);
   }
-  if (typeof frame === 'string') {
-    if (format === 'hex') return hex(new TextEncoder().encode(frame));
-    if (format === 'json') return JSON.stringify(frame);
-    return frame;
-  }
-  return format === 'hex' ? hex(new TextEncoder().encode(JSON.stringify(frame))) : JSON.stringify(frame);
+  const line = frame as string;
+  if (format === 'hex') return hex(toUtf8.encode(line));
+  return format === 'json' ? JSON.stringify(line) : line;
 }
 
-/** Turns one line typed on stdin into the frame the codec expects. */
+/** What to send back when echoing a received frame: a JSON frame's value, any other frame as is. */
+export function echoOf(frame: unknown, kind: FrameKind): unknown {
+  return kind === 'json' ? (frame as JsonFrame).value : frame;
+}
+
+/** Turns one line typed on stdin into the frame the codec expects; throws `ERR_DECODE` for bad JSON. */
 export function frameFromLine(line: string, codec: string): unknown {
-  if (codec === 'json') return JSON.parse(line) as unknown;
-  if (codec === 'lp' || codec === 'varint') return new TextEncoder().encode(line);
+  if (codec === 'json') {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch (error) {
+      throw new DecodeError(`not JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (codec === 'lp' || codec === 'varint') return toUtf8.encode(line);
   if (codec === 'text') return `${line}\n`;
   return line;
 }

@@ -1,19 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from '@sluice/core';
-import { listen } from '@sluice/net';
-import { CODEC_HELP, codecByName } from './codec-by-name.js';
-import { formatFrame, parseFormat } from './frame-format.js';
+import { InvalidArgumentError, isSluiceError } from '@sluice/core';
+import { type Connection, listen } from '@sluice/net';
+import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
+import { describe, hostPort, isBadFrame } from './describe-error.js';
+import { echoOf, formatFrame, parseFormat } from './frame-format.js';
+import { isOutputClosed, LineOutput } from './line-output.js';
+import { count, onlyWith, parseMilliseconds, parsePort, readFileOption } from './options.js';
 import type { CliIo } from './run-cli.js';
 
 export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [options]
 
 Accepts connections and prints every received frame on its own line, or
-echoes frames back with --echo. Runs until interrupted (Ctrl-C), or until the
-first connection ends with --once.
+echoes frames back with --echo. Runs until interrupted (Ctrl-C or SIGTERM:
+open connections get a second to finish), or until the first connection ends
+with --once.
 
 Options:
-  --host H           address to bind (default 127.0.0.1)
-  --port P           port to bind (0 picks a free one; the address is printed on stderr)
+  --host H           address to bind (default 127.0.0.1; :: or ::1 for IPv6)
+  --port P           port to bind (0 picks a free one; the address is printed on stderr, even with -q)
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
   --delimiter D      for --codec lines
@@ -21,20 +24,17 @@ Options:
   --echo             send every frame back to its sender
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json
+  --idle-timeout MS  close a connection after MS milliseconds with no traffic
   --tls --key FILE --cert FILE   serve TLS
-  -q, --quiet        no connection logs and counts on stderr
+  -q, --quiet        no connection logs and counts on stderr (errors still show)
 
 ${CODEC_HELP}`;
 
-interface ListenValues {
+interface ListenValues extends CodecSettings {
   host: string;
   port?: string | undefined;
-  codec: string;
-  width?: string | undefined;
-  endian?: string | undefined;
-  delimiter?: string | undefined;
-  'max-length'?: string | undefined;
   output?: string | undefined;
+  'idle-timeout'?: string | undefined;
   echo: boolean;
   once: boolean;
   tls: boolean;
@@ -43,62 +43,92 @@ interface ListenValues {
   quiet: boolean;
 }
 
-/** `sluice listen`: a framed server for debugging clients. */
+/** After shutdown starts, how long a connection may take to finish before it is cut. */
+const CLOSE_TIMEOUT = 1000;
+
+/** `sluice listen`: a framed server for debugging clients. Resolves to the exit code. */
 export async function listenCommand(values: ListenValues, io: CliIo): Promise<number> {
-  const port = Number(values.port);
-  if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError(`--port must be a number from 0 to 65535, got "${values.port ?? ''}"`);
-  }
+  const port = parsePort(values.port, '--port');
+  onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
-  const codec = codecByName({ ...values, maxLength: values['max-length'] });
+  const codec = codecByName(values);
   const format = parseFormat(values.output);
-  const log = (line: string) => values.quiet || io.stderr.write(`sluice: ${line}\n`);
+  const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
+  const tls = values.tls
+    ? { key: readFileOption(values.key as string, '--key'), cert: readFileOption(values.cert as string, '--cert') }
+    : undefined;
+  const warn = (line: string) => io.stderr.write(`sluice: ${line}\n`);
+  const log = (line: string) => values.quiet || warn(line);
 
+  const output = new LineOutput(io.stdout);
   const shutdown = new AbortController();
-  const stop = () => shutdown.abort();
+  const stop = (signal: NodeJS.Signals) => {
+    log(`${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`);
+    shutdown.abort();
+  };
+  const onGone = () => shutdown.abort(); // stdout's reader has gone: end quietly
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const tls = values.tls
-    ? { key: readFileSync(values.key as string), cert: readFileSync(values.cert as string) }
-    : undefined;
-  const listener = await listen({ host: values.host, port, signal: shutdown.signal, ...(tls ? { tls } : {}) });
-  const address = listener.address;
-  log(
-    `listening on ${'port' in address ? `${address.host}:${address.port}` : address.path} (codec ${values.codec}${values.echo ? ', echo' : ''})`,
-  );
-
+  output.closed.addEventListener('abort', onGone);
   try {
+    const listener = await listen({
+      host: values.host,
+      port,
+      signal: shutdown.signal,
+      closeTimeout: CLOSE_TIMEOUT,
+      ...(idleTimeout === undefined ? {} : { idleTimeout }),
+      ...(tls ? { tls, onClientError: (error: Error) => warn(`TLS handshake failed: ${describe(error)}`) } : {}),
+    }).catch((error: unknown) => {
+      if (shutdown.signal.aborted && isSluiceError(error, 'ABORT_ERR')) return undefined; // stopped while binding
+      throw error;
+    });
+    if (listener === undefined) return 0;
+    const address = listener.address;
+    const where = 'port' in address ? hostPort(address.host, address.port) : address.path;
+    // With --port 0 the address is news even to a quiet listener.
+    (port === 0 ? warn : log)(`listening on ${where} (codec ${codec.name}${values.echo ? ', echo' : ''})`);
+
     await listener.serve(
-      async (conn) => {
-        const peer =
-          conn.remoteAddress && 'port' in conn.remoteAddress
-            ? `${conn.remoteAddress.host}:${conn.remoteAddress.port}`
-            : 'peer';
+      async (conn, { signal }) => {
+        const peer = peerOf(conn);
         log(`${peer} connected`);
-        const framed = conn.framed(codec);
+        const framed = conn.framed(codec.codec, { signal });
         try {
           for await (const frame of framed) {
-            if (values.echo) await framed.write(frame);
-            else io.stdout.write(`${formatFrame(frame, format)}\n`);
+            if (values.echo) await framed.write(echoOf(frame, codec.kind), { signal });
+            else await output.write(formatFrame(frame, codec.kind, format), signal);
           }
+        } catch (error) {
+          if (!(signal.aborted && isSluiceError(error, 'ABORT_ERR'))) throw error;
+          // Shutting down: returning closes the connection gracefully, within CLOSE_TIMEOUT.
         } finally {
           const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
           log(
-            `${peer} closed: received ${framesIn} frames (${bytesIn} bytes), sent ${framesOut} frames (${bytesOut} bytes)`,
+            `${peer} closed: received ${count(framesIn, 'frame')} (${count(bytesIn, 'byte')}), sent ${count(framesOut, 'frame')} (${count(bytesOut, 'byte')})`,
           );
           if (values.once) shutdown.abort();
         }
       },
       {
         signal: shutdown.signal,
-        shutdownTimeout: 5000,
-        onError: (error) => log(`connection failed: ${String(error)}`),
+        shutdownTimeout: 2 * CLOSE_TIMEOUT,
+        onError: (error, conn) => {
+          if (isOutputClosed(error) || output.closed.aborted) return;
+          warn(`${peerOf(conn)}: ${isBadFrame(error) ? `sent a bad frame: ${describe(error)}` : describe(error)}`);
+        },
       },
     );
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    output.closed.removeEventListener('abort', onGone);
+    output.dispose();
   }
   return 0;
+}
+
+function peerOf(conn: Connection): string {
+  const remote = conn.remoteAddress;
+  return remote && 'port' in remote ? hostPort(remote.host, remote.port) : 'peer';
 }

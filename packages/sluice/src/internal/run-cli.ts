@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isSluiceError } from '@sluice/core';
 import { CONNECT_HELP, connectCommand } from './connect-command.js';
+import { codeOf, describe } from './describe-error.js';
+import { isOutputClosed } from './line-output.js';
 import { LISTEN_HELP, listenCommand } from './listen-command.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's. */
@@ -8,6 +9,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** What `--version` prints. */
+  version?: string | undefined;
 }
 
 export const HELP = `sluice: netcat for framed protocols
@@ -15,6 +18,7 @@ export const HELP = `sluice: netcat for framed protocols
 Usage:
   sluice listen  [--host H] --port P --codec C [--echo] [--once] [options]
   sluice connect HOST:PORT --codec C [options]
+  sluice --version
 
 Commands:
   listen    accept connections, print received frames (or echo them with --echo)
@@ -30,18 +34,31 @@ export const COMMON_OPTIONS = {
   delimiter: { type: 'string' },
   'max-length': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  'idle-timeout': { type: 'string' },
   tls: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   quiet: { type: 'boolean', short: 'q', default: false },
 } as const;
 
-/** Runs the CLI with `args`; resolves to the exit code. */
+/** Codes of mistakes on the command line: exit code 2. */
+const USAGE_CODES = new Set([
+  'ERR_INVALID_ARG',
+  'ERR_PARSE_ARGS_UNKNOWN_OPTION',
+  'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
+  'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+]);
+
+/** Runs the CLI with `args`; resolves to the exit code, having said on stderr (in one line) what went wrong. */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(`${HELP}\n`);
       return command === undefined ? 1 : 0;
+    }
+    if (command === '--version' || command === '-V') {
+      io.stdout.write(`${io.version ?? 'unknown'}\n`);
+      return 0;
     }
     if (command === 'listen') {
       const { values } = parseArgs({
@@ -63,54 +80,30 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     if (command === 'connect') {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { ...COMMON_OPTIONS, ca: { type: 'string' }, insecure: { type: 'boolean', default: false } },
+        options: {
+          ...COMMON_OPTIONS,
+          timeout: { type: 'string' },
+          ca: { type: 'string' },
+          insecure: { type: 'boolean', default: false },
+        },
         allowPositionals: true,
         strict: true,
       });
       if (values.help) return help(io, CONNECT_HELP);
       return await connectCommand(positionals, values, io);
     }
-    io.stderr.write(`sluice: unknown command "${command}"\n\n${HELP}\n`);
+    io.stderr.write(`sluice: unknown command "${command}" (try sluice --help)\n`);
     return 2;
   } catch (error) {
-    io.stderr.write(`sluice: ${describe(error)}\n`);
-    return isUsageError(error) ? 2 : 1;
+    if (isOutputClosed(error)) return 0;
+    const usage = USAGE_CODES.has(codeOf(error) ?? '');
+    // A usage mistake is told without its code, which says nothing a user needs.
+    io.stderr.write(`sluice: ${usage ? String((error as Error).message).split('\n')[0] : describe(error)}\n`);
+    return usage ? 2 : 1;
   }
 }
 
 function help(io: CliIo, text: string): number {
   io.stdout.write(`${text}\n`);
   return 0;
-}
-
-function isUsageError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return (
-    code === 'ERR_INVALID_ARG' ||
-    code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
-    code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
-    code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-  );
-}
-
-/** A friendly one-line description of what went wrong. */
-export function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  const address = (error as { address?: string; port?: number }).address;
-  const port = (error as { port?: number }).port;
-  const where = address === undefined ? '' : ` ${address}${port === undefined ? '' : `:${port}`}`;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `connection refused by${where}: is a server listening there?`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `cannot resolve host "${(error as { hostname?: string }).hostname ?? address}"`;
-    case 'EADDRINUSE':
-      return `address already in use:${where}`;
-    case 'EACCES':
-      return `permission denied for${where} (ports below 1024 need privileges)`;
-    default:
-      if (isSluiceError(error)) return `${error.message} (${error.code})`;
-      return error instanceof Error ? error.message : String(error);
-  }
 }

@@ -1,0 +1,111 @@
+/**
+ * The real `sluice connect` process when the other side fails it: a reset, a
+ * bad frame, a connection gone idle. Each must end the command at once (stdin
+ * still open) with one clear line and exit code 1; and whatever error nobody
+ * expected is still told in one line, never as a stack trace.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliRun, expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
+
+const TIMEOUT = 20_000;
+const servers: net.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+/** A plain node:net server on a free loopback port that treats each client with `onClient`. */
+async function peer(onClient: (socket: net.Socket) => void): Promise<number> {
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('error', () => {}); // resets are the point here
+    onClient(socket);
+  });
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** `sluice connect` with stdin left open, as a user typing would leave it. */
+function connectTyping(port: number, args: string[] = []): CliRun {
+  return sluice(['connect', `127.0.0.1:${port}`, ...args], { keepStdinOpen: true, timeout: 10_000 });
+}
+
+describe('sluice connect when the peer fails', () => {
+  it('exits at once with exit code 1 after a reset, without waiting for stdin to end', {
+    timeout: TIMEOUT,
+  }, async () => {
+    let client: net.Socket | undefined;
+    const port = await peer((socket) => {
+      client = socket;
+      socket.write('hello\n');
+    });
+    const run = connectTyping(port);
+    await run.waitFor(/hello\n/, 'stdout');
+    client?.resetAndDestroy();
+    const exit = await run.exited;
+    expectExit(exit, 1);
+    expect(exit.stderr).toMatch(/^sluice: connection reset by the peer \(ECONNRESET\)$/m);
+  });
+
+  it('exits at once with exit code 1 after a frame over --max-length', { timeout: TIMEOUT }, async () => {
+    const port = await peer((socket) => socket.write(`hello\n${'x'.repeat(100)}\n`));
+    const exit = await connectTyping(port, ['--max-length', '50']).exited;
+    expectExit(exit, 1);
+    expect(exit.stdout).toBe('hello\n');
+    expect(exit.stderr).toMatch(/^sluice: the peer sent a bad frame: .* \(ERR_FRAME_TOO_LONG\)$/m);
+  });
+
+  it('exits at once with exit code 1 after a line that is not JSON', { timeout: TIMEOUT }, async () => {
+    const port = await peer((socket) => socket.write('{"a":1}\nnope\n'));
+    const exit = await connectTyping(port, ['--codec', 'json']).exited;
+    expectExit(exit, 1);
+    expect(exit.stdout).toBe('{"a":1}\n');
+    expect(exit.stderr).toMatch(/^sluice: the peer sent a bad frame: Invalid JSON.* \(ERR_DECODE\)$/m);
+  });
+
+  it('--idle-timeout ends a silent connection, also after the peer has finished sending', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const silent = await peer(() => {});
+    const finished = await peer((socket) => socket.end('bye\n')); // half-closes, then says nothing
+    const [first, second] = await Promise.all([
+      connectTyping(silent, ['--idle-timeout', '300']).exited,
+      connectTyping(finished, ['--idle-timeout', '300']).exited,
+    ]);
+    for (const exit of [first, second]) {
+      expectExit(exit, 1);
+      expect(exit.stderr).toMatch(/^sluice: .*idle.* \(ERR_IDLE_TIMEOUT\)$/im);
+    }
+    expect(second.stdout).toBe('bye\n');
+  });
+});
+
+describe('the top-level guard', () => {
+  /** node's --import of a module that makes the CLI fail unexpectedly once it listens. */
+  const failOnceListening = (failure: string) => [
+    '--import',
+    `data:text/javascript,${encodeURIComponent(`
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = (chunk, ...rest) => {
+        if (String(chunk).includes('listening on')) setImmediate(() => { ${failure} });
+        return write(chunk, ...rest);
+      };`)}`,
+  ];
+
+  it('tells an uncaught exception in one line and exits 1', { timeout: TIMEOUT }, async () => {
+    const run = sluice(['listen', '--port', '0'], { nodeArgs: failOnceListening("throw new Error('boom')") });
+    const exit = await run.exited;
+    expectExit(exit, 1);
+    expect(exit.stderr).toMatch(/^sluice: boom$/m);
+  });
+
+  it('tells an unhandled rejection in one line and exits 1', { timeout: TIMEOUT }, async () => {
+    const failure = "Promise.reject(Object.assign(new Error('lost'), { code: 'ERR_LOST' }))";
+    const { run } = await sluiceListen([], { nodeArgs: failOnceListening(failure) });
+    const exit = await run.exited;
+    expectExit(exit, 1);
+    expect(exit.stderr).toMatch(/^sluice: lost \(ERR_LOST\)$/m);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The real `sluice` process and its command line: flags that would be
+ * ignored are errors (exit code 2, one line), ports are decimal numbers,
+ * IPv6 goes in brackets both ways, `listen --tls` reports failed handshakes
+ * and carries on, `--version` exists, and `pnpm sluice` works from the
+ * repository root.
+ */
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/child.js';
+import { expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
+
+const TIMEOUT = 30_000;
+const FIXTURES = 'packages/net/test/fixtures';
+const VERSION = (JSON.parse(readFileSync(`${ROOT}/packages/sluice/package.json`, 'utf8')) as { version: string })
+  .version;
+
+/** Command lines the CLI must refuse, and the one line it must say. */
+const refused: [string[], RegExp][] = [
+  [['listen', '--port', '0', '--key', 'server.key'], /^sluice: --key only applies with --tls$/],
+  [['listen', '--port', '0', '--cert', 'server.crt'], /^sluice: --cert only applies with --tls$/],
+  [['connect', ':9000', '--ca', 'ca.crt'], /^sluice: --ca only applies with --tls$/],
+  [['connect', ':9000', '--insecure'], /^sluice: --insecure only applies with --tls$/],
+  [['listen', '--port', '0', '--width', '2'], /^sluice: --width only applies to --codec lp$/],
+  [['connect', ':9000', '--codec', 'varint', '--endian', 'le'], /^sluice: --endian only applies to --codec lp$/],
+  [
+    ['listen', '--port', '0', '--codec', 'json', '--delimiter', ';'],
+    /^sluice: --delimiter only applies to --codec lines$/,
+  ],
+  ...['', '1e3', '0x2328', '-1', '70000'].map((port): [string[], RegExp] => [
+    ['listen', `--port=${port}`],
+    new RegExp(`^sluice: --port must be a whole number from 0 to 65535, got "${port}"$`),
+  ]),
+  [['connect', '127.0.0.1:1e3'], /^sluice: the port in "127\.0\.0\.1:1e3" must be a whole number from 1 to 65535/],
+  [['connect', '::1:9000'], /^sluice: "::1:9000" is not a HOST:PORT address .*\[::1\]:9000$/],
+  [['connect', ':9000', '--timeout', 'soon'], /^sluice: --timeout must be milliseconds/],
+  [['listen', '--port', '0', '--idle-timeout', '1.5'], /^sluice: --idle-timeout must be milliseconds/],
+  // Node's "ENOENT: no such file or directory, open … (ENOENT)" said the code twice.
+  [
+    ['connect', ':9000', '--tls', '--ca', 'missing/ca.crt'],
+    /^sluice: cannot read --ca "missing\/ca\.crt": no such file$/,
+  ],
+];
+
+/** Runs `jobs` with at most `limit` at once: a process each, on a machine with few cores. */
+async function inBatches<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < jobs.length; i += limit)
+    results.push(...(await Promise.all(jobs.slice(i, i + limit).map((job) => job()))));
+  return results;
+}
+
+describe('sluice command-line checks', () => {
+  it('refuses flags that would be ignored and numbers that are not ports, in one line with exit code 2', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const exits = await inBatches(
+      refused.map(
+        ([args]) =>
+          () =>
+            sluice(args).exited,
+      ),
+      4,
+    );
+    exits.forEach((exit, i) => {
+      const [args, message] = refused[i] as [string[], RegExp];
+      expectExit(exit, 2);
+      expect(exit.stderr.trimEnd(), args.join(' ')).toMatch(message);
+      expect(exit.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+    });
+  });
+
+  it('--version prints the package version', { timeout: TIMEOUT }, async () => {
+    const exit = await sluice(['--version']).exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('runs as `pnpm sluice` from the repository root', { timeout: TIMEOUT }, async (context) => {
+    const run = promisify(execFile)('pnpm', ['--silent', 'sluice', '--version'], { cwd: ROOT });
+    const { stdout } = await run.catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') context.skip('pnpm is not on PATH');
+      throw error;
+    });
+    expect(stdout).toBe(`${VERSION}\n`);
+  });
+});
+
+describe('sluice addresses and TLS', () => {
+  it('prints and accepts IPv6 addresses as [::1]:port', { timeout: TIMEOUT }, async (context) => {
+    const probe = net.createServer().listen(0, '::1');
+    const [bound] = await Promise.race([
+      once(probe, 'listening').then(() => [true]),
+      once(probe, 'error').then(() => [false]),
+    ]);
+    probe.close();
+    if (!bound) context.skip('no IPv6 loopback here');
+    const { run: server, port } = await sluiceListen(['--host', '::1', '--echo', '--once']);
+    expect(server.stderr()).toMatch(/^sluice: listening on \[::1\]:\d+ /m);
+    const client = await sluice(['connect', `[::1]:${port}`, '--timeout', '5000'], { input: 'over v6\n' }).exited;
+    expectExit(client, 0);
+    expect(client.stdout).toBe('over v6\n');
+    const exit = await server.exited;
+    expectExit(exit, 0);
+    expect(exit.stderr).toMatch(/^sluice: \[::1\]:\d+ connected$/m);
+  });
+
+  it('listen --tls reports a failed handshake in one line and carries on', { timeout: TIMEOUT }, async () => {
+    const tls = ['--tls', '--key', `${FIXTURES}/server.key`, '--cert', `${FIXTURES}/server.crt`];
+    const { run: server, port } = await sluiceListen([...tls, '--echo', '--once']);
+    const plain = net.connect(port, '127.0.0.1');
+    plain.on('error', () => {});
+    plain.end('this is not a TLS ClientHello\n');
+    await server.waitFor(/^sluice: TLS handshake failed: .+$/m);
+    const client = sluice(['connect', `localhost:${port}`, '--tls', '--ca', `${FIXTURES}/ca.crt`], { input: 'safe\n' });
+    const exit = await client.exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('safe\n');
+    expectExit(await server.exited, 0);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The real `sluice` process with input it cannot send as it stands: stdin
+ * lines that are not JSON or are over --max-length are reported in one line
+ * each and skipped, while the lines around them go through; and what `-o hex`
+ * shows of the frames received.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
+
+const TIMEOUT = 20_000;
+
+describe('sluice connect: stdin lines that cannot be frames', () => {
+  it('sends a JSON value followed by a blank line and prints its reply (blank lines are skipped)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run: server, port } = await sluiceListen(['--codec', 'json', '--echo', '--once']);
+    const client = sluice(['connect', `127.0.0.1:${port}`, '--codec', 'json'], { input: '{"a":1}\n\n' });
+    const exit = await client.exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('{"a":1}\n');
+    expect(exit.stderr).toMatch(/sent 1 frame \(8 bytes\), received 1 frame \(8 bytes\)/);
+    expectExit(await server.exited, 0);
+  });
+
+  it('skips a line that is not JSON with one line on stderr, and sends the values around it', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run: server, port } = await sluiceListen(['--codec', 'json', '--echo', '--once']);
+    const input = '{"a":1}\nnot json\n[2,3]\n';
+    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--codec', 'json'], { input }).exited;
+    expectExit(exit, 1); // something was left out: the exit code says so
+    expect(exit.stdout).toBe('{"a":1}\n[2,3]\n');
+    expect(exit.stderr).toMatch(/^sluice: stdin line 2 skipped: not JSON: .* \(ERR_DECODE\)$/m);
+    expect(exit.stderr).toMatch(/^sluice: 1 stdin line skipped$/m);
+    expectExit(await server.exited, 0);
+  });
+
+  it('skips a line over --max-length (ERR_FRAME_TOO_LONG) and goes on', { timeout: TIMEOUT }, async () => {
+    const { run: server, port } = await sluiceListen(['--echo', '--once']);
+    const input = `short\n${'x'.repeat(100)}\nok\n`;
+    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--max-length', '20'], { input }).exited;
+    expectExit(exit, 1);
+    expect(exit.stdout).toBe('short\nok\n');
+    expect(exit.stderr).toMatch(/^sluice: stdin line 2 skipped: .+ \(ERR_FRAME_TOO_LONG\)$/m);
+    expectExit(await server.exited, 0);
+  });
+});
+
+describe('sluice listen -o hex', () => {
+  /** Starts `listen --once -o hex`, sends `bytes` from a plain node:net peer, resolves to what it printed. */
+  async function hexOf(codecArgs: string[], bytes: Buffer): Promise<string> {
+    const { run, port } = await sluiceListen([...codecArgs, '--once', '-o', 'hex']);
+    const peer = net.connect(port, '127.0.0.1');
+    await once(peer, 'connect');
+    peer.end(bytes);
+    const exit = await run.exited;
+    expectExit(exit, 0);
+    return exit.stdout;
+  }
+
+  it('shows the bytes each frame arrived as, for every codec', { timeout: TIMEOUT }, async () => {
+    const [json, lines, lp] = await Promise.all([
+      // The line as sent, spaces and all, not the value encoded again.
+      hexOf(['--codec', 'json'], Buffer.from('{ "a" : 1 }\n"s"\n')),
+      hexOf([], Buffer.from('é\r\nb\n')),
+      hexOf(['--codec', 'lp', '--width', '1'], Buffer.from([2, 0xff, 0x00])),
+    ]);
+    expect(json).toBe(`${Buffer.from('{ "a" : 1 }').toString('hex')}\n${Buffer.from('"s"').toString('hex')}\n`);
+    expect(lines).toBe('c3a9\n62\n'); // UTF-8 of each line, without its delimiter
+    expect(lp).toBe('ff00\n');
+  });
+});
