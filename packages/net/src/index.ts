@@ -28,7 +28,7 @@ export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { type ConnectOptions, connect } from './connect.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions, type SignalOptions } from './connection.js';
 export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagram.js';
-export { CloseTimeoutError, ConnectTimeoutError, IdleTimeoutError } from './errors.js';
+export { CloseTimeoutError, ConnectTimeoutError, HandshakeError, IdleTimeoutError } from './errors.js';
 export { Framed, type FramedOptions } from './framed.js';
 export { fromNodeSocket } from './from-node-socket.js';
 export { type ListenOptions, listen } from './listen.js';

@@ -1,8 +1,9 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { AbortError, AlreadyConsumedError, checkOption, SluiceError } from '@sluice/core';
+import { AbortError, AlreadyConsumedError, checkOption } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
+import { HandshakeError } from './errors.js';
 import { DONE } from './internal/settle.js';
 import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
 
@@ -225,10 +226,13 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
  * The error to report for a failed handshake. When a client certificate was
  * refused, Node only says "socket hang up"; the reason is on the socket.
  */
-function handshakeError(error: Error, socket: TLSSocket): Error {
-  const reason: unknown = socket.authorizationError;
-  if (reason === undefined || reason === null) return error;
-  const code = typeof reason === 'string' ? reason : String((reason as { code?: unknown }).code ?? reason);
-  const message = reason instanceof Error ? reason.message : code;
-  return new SluiceError(code, `TLS client refused: ${message}`, { cause: error });
+function handshakeError(error: Error, socket: TLSSocket): HandshakeError {
+  const refused: unknown = socket.authorizationError;
+  if (refused === undefined || refused === null) {
+    const code = (error as { code?: unknown }).code;
+    return new HandshakeError(typeof code === 'string' ? code : 'UNKNOWN', error.message, { cause: error });
+  }
+  const reason = typeof refused === 'string' ? refused : String((refused as { code?: unknown }).code ?? refused);
+  const message = refused instanceof Error ? refused.message : reason;
+  return new HandshakeError(reason, `client certificate refused: ${message}`, { cause: error });
 }

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { lines } from '@sluice/codec';
-import { connect, type ListenOptions, listen } from '@sluice/net';
+import { connect, type HandshakeError, type ListenOptions, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorLog, portOf } from '../support/peers.js';
 import { available, type Child, start } from '../support/processes.js';
@@ -77,7 +77,7 @@ describe('TLS defaults', () => {
     const target = { host: 'localhost', port: server.port };
     expect(await ask({ ...target, tls: { ca: certs.ca, ...LEGACY } })).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
     const [failure] = await server.failures.reach(1);
-    expect(failure).toMatchObject({ code: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
+    expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE', reason: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
     expect(server.listener.counters.handshakeFailures).toBe(1);
     for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
       expect(await ask({ ...target, tls: { ca: certs.ca, minVersion: version, maxVersion: version } })).toBe('HELLO');
@@ -143,7 +143,7 @@ describe('mutual TLS', () => {
       /^ERR_SSL_SSL(V3|\/TLS)_ALERT_HANDSHAKE_FAILURE$/,
     );
     await server.failures.reach(2);
-    expect(server.failures.codes()).toEqual([
+    expect(server.failures.reasons()).toEqual([
       'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
       'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
     ]);
@@ -167,7 +167,8 @@ describe('mutual TLS', () => {
     await ask({ host: 'localhost', port: server.port, tls: { ca: certs.ca, ...certs.rogue } });
     const [failure] = await server.failures.reach(1);
     try {
-      expect(String((failure as { code?: string }).code)).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
+      expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE' });
+      expect((failure as HandshakeError).reason).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
     } finally {
       await server.stop();
     }
@@ -231,7 +232,7 @@ describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
     legacy.process.stdin!.end();
     expect(await legacy.exited).not.toBe(0);
     const [failure] = await server.failures.reach(1);
-    expect(failure).toMatchObject({ code: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
+    expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE', reason: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
     await server.stop();
   });
 
@@ -248,7 +249,7 @@ describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
     children.push(anonymous);
     anonymous.process.stdin!.write('without one\n');
     const [failure] = await server.failures.reach(1);
-    expect(failure).toMatchObject({ code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' });
+    expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE', reason: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' });
     expect(await anonymous.exited).not.toBe(0);
     expect(anonymous.stdout()).not.toContain('WITHOUT ONE');
     await server.stop();

@@ -124,6 +124,13 @@ export class ErrorLog {
   codes(): string[] {
     return this.errors.map((error) => String((error as { code?: unknown }).code ?? (error as Error).message));
   }
+
+  /** The `reason` of each error (what a `HandshakeError` wraps), else its code. */
+  reasons(): string[] {
+    return this.errors.map((error) =>
+      String((error as { reason?: unknown }).reason ?? (error as { code?: unknown }).code),
+    );
+  }
 }
 
 /** Resolves with `promise`, or fails after `ms` saying what did not happen: a bound on "never hangs". */

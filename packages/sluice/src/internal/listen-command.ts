@@ -78,7 +78,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
       signal: shutdown.signal,
       closeTimeout: CLOSE_TIMEOUT,
       ...(idleTimeout === undefined ? {} : { idleTimeout }),
-      ...(tls ? { tls, onClientError: (error: Error) => warn(`TLS handshake failed: ${describe(error)}`) } : {}),
+      ...(tls ? { tls, onClientError: (error: Error) => warn(describe(error)) } : {}),
     }).catch((error: unknown) => {
       if (shutdown.signal.aborted && isSluiceError(error, 'ABORT_ERR')) return undefined; // stopped while binding
       throw error;
