@@ -1,6 +1,7 @@
+import { checkOption } from './check-option.js';
 import { InvalidArgumentError } from './errors.js';
 import { Operator } from './internal/operator.js';
-import { describeValue, done, noop } from './internal/util.js';
+import { done, MAX_TIMEOUT, noop } from './internal/util.js';
 
 /**
  * Options of {@link batch}; at least one of them must be finite.
@@ -12,13 +13,15 @@ import { describeValue, done, noop } from './internal/util.js';
  */
 export interface BatchOptions {
   /**
-   * Emit a batch as soon as it holds this many values.
+   * Emit a batch as soon as it holds this many values: an integer of at
+   * least 1, or `Infinity`.
    * @default Infinity
    */
   size?: number | undefined;
   /**
    * Emit a batch at the latest this many milliseconds after its first value
-   * arrived, however small it is.
+   * arrived, however small it is: an integer from 0 to 2^31 - 1 (the longest
+   * delay a timer can wait), or `Infinity`.
    * @default Infinity
    */
   maxWait?: number | undefined;
@@ -38,6 +41,10 @@ export interface BatchOptions {
  *
  * @param options `size` and/or `maxWait`, see {@link BatchOptions}.
  * @returns A step for {@link pipe}.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
+ * object, an option is not a number, or neither `size` nor `maxWait` is set.
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `size` or `maxWait` is out
+ * of its range.
  *
  * @example Writing rows 500 at a time, or every 100 ms when traffic is low
  * ```ts
@@ -45,17 +52,14 @@ export interface BatchOptions {
  * ```
  */
 export function batch(options: BatchOptions): <T>(source: AsyncIterable<T>) => AsyncIterable<T[]> {
+  checkOption('batch(): options', options, 'object', { required: true });
   const { size = Infinity, maxWait = Infinity } = options;
-  if (!(size === Infinity || (Number.isSafeInteger(size) && size >= 1))) {
-    throw new InvalidArgumentError(`batch: size must be a positive integer: got ${describeValue(size)}`);
-  }
-  if (!(typeof maxWait === 'number' && maxWait >= 0)) {
-    throw new InvalidArgumentError(
-      `batch: maxWait must be a non-negative number of milliseconds: got ${describeValue(maxWait)}`,
-    );
-  }
+  checkOption('batch(): size', size, { integer: [1, Infinity] });
+  if (maxWait !== Infinity) checkOption('batch(): maxWait', maxWait, { integer: [0, MAX_TIMEOUT] });
   if (size === Infinity && maxWait === Infinity) {
-    throw new InvalidArgumentError('batch: set a size, a maxWait or both: a batch without either would be unbounded');
+    throw new InvalidArgumentError(
+      'batch(): options must set a finite size or maxWait (a batch without either is unbounded), got neither',
+    );
   }
   return (source) => new BatchIterator(source, size, maxWait);
 }

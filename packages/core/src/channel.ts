@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from './errors.js';
+import { checkOption } from './check-option.js';
 import { ChannelImpl } from './internal/channel-impl.js';
-import { describeValue } from './internal/util.js';
 
 /**
  * What a full {@link channel} does with a new value:
@@ -92,7 +91,9 @@ export interface Channel<T> extends AsyncIterable<T> {
    * other policies behave like {@link Channel.offer} and resolve at once).
    * Rejects with a `ClosedError` if the channel is or becomes closed before
    * the value is accepted, and with an `AbortError` if `options.signal` aborts
-   * first. Accepted values are delivered in order.
+   * first. Accepted values are delivered in order. Rejects (never throws)
+   * with an `InvalidArgumentError` (`ERR_INVALID_ARG`) if `options` is not an
+   * object or its `signal` is not an `AbortSignal`.
    */
   push(value: T, options?: PushOptions): Promise<void>;
   /**
@@ -132,6 +133,11 @@ export interface Channel<T> extends AsyncIterable<T> {
  *
  * @param options Capacity, overflow policy and hooks, see {@link ChannelOptions}.
  * @returns A new, open channel.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
+ * object or an option is of the wrong kind (an unknown `overflow`, a `signal`
+ * that is not an `AbortSignal`, an `onReturn` that is not a function).
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `capacity` is not an
+ * integer of at least 0.
  *
  * @example A producer with backpressure and a consumer
  * ```ts
@@ -149,14 +155,13 @@ export interface Channel<T> extends AsyncIterable<T> {
  * ```
  */
 export function channel<T>(options: ChannelOptions = {}): Channel<T> {
+  checkOption('channel(): options', options, 'object');
   const { capacity = 16, overflow = 'wait' } = options;
-  if (!(Number.isSafeInteger(capacity) && capacity >= 0)) {
-    throw new InvalidArgumentError(`channel: capacity must be a non-negative integer: got ${describeValue(capacity)}`);
-  }
-  if (!['wait', 'drop-newest', 'drop-oldest', 'error'].includes(overflow)) {
-    throw new InvalidArgumentError(
-      `channel: overflow must be 'wait', 'drop-newest', 'drop-oldest' or 'error': got ${describeValue(overflow)}`,
-    );
-  }
+  checkOption('channel(): capacity', capacity, { integer: [0] });
+  checkOption('channel(): overflow', overflow, { oneOf: OVERFLOW_POLICIES });
+  checkOption('channel(): signal', options.signal, 'signal');
+  checkOption('channel(): onReturn', options.onReturn, 'function');
   return new ChannelImpl<T>(capacity, options);
 }
+
+const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['wait', 'drop-newest', 'drop-oldest', 'error'];

@@ -37,6 +37,7 @@ export class SluiceError extends Error {
 
   /** Recognises every Sluice error by its brand; subclasses keep the usual `instanceof`. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the left of instanceof, a subclass or this one
     if (this !== SluiceError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }

@@ -1,3 +1,4 @@
+import { checkOption } from './check-option.js';
 import { Operator } from './internal/operator.js';
 import { done, isPromiseLike } from './internal/util.js';
 import type { Step } from './types.js';
@@ -14,6 +15,7 @@ import type { Step } from './types.js';
  *
  * @param predicate Decides whether a value passes.
  * @returns A step for {@link pipe}.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `predicate` is not a function.
  *
  * @example Keeping non-empty lines
  * ```ts
@@ -28,6 +30,7 @@ import type { Step } from './types.js';
 export function filter<T, S extends T>(predicate: (value: T, index: number) => value is S): Step<T, S>;
 export function filter<T>(predicate: (value: T, index: number) => boolean | PromiseLike<boolean>): Step<T, T>;
 export function filter<T>(predicate: (value: T, index: number) => boolean | PromiseLike<boolean>): Step<T, T> {
+  checkOption('filter(): predicate', predicate, 'function', { required: true });
   return (source) => new FilterIterator(source, predicate);
 }
 

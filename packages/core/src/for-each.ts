@@ -1,3 +1,5 @@
+import { checkOption } from './check-option.js';
+import { asAsyncIterable } from './internal/as-async-iterable.js';
 import { isPromiseLike } from './internal/util.js';
 
 /**
@@ -9,7 +11,10 @@ import { isPromiseLike } from './internal/util.js';
  * rejects with that error.
  *
  * @param fn The handler for each value.
- * @returns A sink for {@link pipe}, resolving once every value was handled.
+ * @returns A sink for {@link pipe}, resolving once every value was handled. It
+ * rejects with an `InvalidArgumentError` (`ERR_INVALID_ARG`) if given
+ * something that is not iterable.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `fn` is not a function.
  *
  * @example Replying to each line
  * ```ts
@@ -17,9 +22,10 @@ import { isPromiseLike } from './internal/util.js';
  * ```
  */
 export function forEach<T>(fn: (value: T, index: number) => unknown): (source: AsyncIterable<T>) => Promise<void> {
+  checkOption('forEach(): fn', fn, 'function', { required: true });
   return async (source: AsyncIterable<T>): Promise<void> => {
     let index = 0;
-    for await (const value of source) {
+    for await (const value of asAsyncIterable<T>('forEach(): source', source)) {
       const effect = fn(value, index++);
       if (isPromiseLike(effect)) await effect;
     }

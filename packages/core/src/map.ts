@@ -1,8 +1,8 @@
-import { InvalidArgumentError } from './errors.js';
+import { checkOption } from './check-option.js';
 import { abortable } from './internal/abortable.js';
 import { Operator } from './internal/operator.js';
 import { ParallelMap } from './internal/parallel-map.js';
-import { describeValue, done, isPromiseLike } from './internal/util.js';
+import { done, isPromiseLike } from './internal/util.js';
 import type { Step } from './types.js';
 
 /**
@@ -43,6 +43,10 @@ export interface MapOptions {
  * @param fn The transform; an async `fn` is awaited.
  * @param options Concurrency and cancellation, see {@link MapOptions}.
  * @returns A step for {@link pipe}.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `fn` is not a function,
+ * `options` is not an object, or `signal` is not an `AbortSignal`.
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `concurrency` is not an
+ * integer of at least 1.
  *
  * @example Fetching with four requests in flight, answers in order
  * ```ts
@@ -51,10 +55,11 @@ export interface MapOptions {
  * ```
  */
 export function map<A, B>(fn: (value: A, index: number) => B | PromiseLike<B>, options: MapOptions = {}): Step<A, B> {
+  checkOption('map(): fn', fn, 'function', { required: true });
+  checkOption('map(): options', options, 'object');
   const { concurrency = 1, signal } = options;
-  if (!(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
-    throw new InvalidArgumentError(`map: concurrency must be a positive integer: got ${describeValue(concurrency)}`);
-  }
+  checkOption('map(): concurrency', concurrency, { integer: [1] });
+  checkOption('map(): signal', signal, 'signal');
   return (source) => {
     const mapped = concurrency === 1 ? new MapIterator(source, fn) : new ParallelMap(source, fn, concurrency);
     return signal === undefined ? mapped : abortable(mapped, signal);

@@ -22,6 +22,8 @@ type ElementOf<S> = S extends AsyncIterable<infer T> ? T : S extends Iterable<in
  *
  * @param sources The iterables to read from; sync ones are adapted.
  * @returns One async iterable of all their values.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if a source is not iterable
+ * (the message gives its position, from 1).
  *
  * @example Serving two connections in one loop
  * ```ts
@@ -31,7 +33,7 @@ type ElementOf<S> = S extends AsyncIterable<infer T> ? T : S extends Iterable<in
  * ```
  */
 export function merge<S extends ReadonlyArray<Source<unknown>>>(...sources: S): AsyncIterable<ElementOf<S[number]>> {
-  const iterables = sources.map((source) => asAsyncIterable(source));
+  const iterables = sources.map((source, i) => asAsyncIterable(`merge(): source ${i + 1}`, source));
   return {
     [Symbol.asyncIterator]: () => new MergeIterator(iterables) as AsyncIterator<ElementOf<S[number]>>,
   };

@@ -1,3 +1,4 @@
+import { checkOption } from './check-option.js';
 import { asAsyncIterable } from './internal/as-async-iterable.js';
 import type { Source, Step } from './types.js';
 
@@ -30,9 +31,17 @@ type Output = AsyncIterable<unknown> | Promise<unknown>;
  * Up to ten steps per call, each checked against the previous one's output;
  * for more, pass one `pipe(...)` as the source of another.
  *
+ * Every argument is checked before anything runs: a source that is not
+ * iterable (or a function source returning one that is not), and a step that
+ * is not a function, throw an `InvalidArgumentError` (`ERR_INVALID_ARG`)
+ * naming the source or the step's position (from 1). So does a step before
+ * the last that returns something not iterable, when it is called.
+ *
  * @param source Where values come from.
  * @param steps Transforms, optionally ending with a sink.
  * @returns The last step's result.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` for a source, a step, or a
+ * step's output of the wrong kind, as above.
  *
  * @example A stream
  * ```ts
@@ -131,7 +140,17 @@ export function pipe(
   source: PipeSource<unknown>,
   ...steps: Array<(source: AsyncIterable<unknown>) => unknown>
 ): unknown {
-  let current: unknown = asAsyncIterable(typeof source === 'function' ? source() : source);
-  for (const step of steps) current = step(current as AsyncIterable<unknown>);
+  for (const [i, step] of steps.entries()) {
+    checkOption(`pipe(): step ${i + 1}`, step, 'function', { required: true });
+  }
+  let current: unknown =
+    typeof source === 'function'
+      ? asAsyncIterable('pipe(): what source() returned', source())
+      : asAsyncIterable('pipe(): source', source);
+  for (const [i, step] of steps.entries()) {
+    current = step(current as AsyncIterable<unknown>);
+    // A sink may end the pipeline; the output of every other step feeds the next one.
+    if (i < steps.length - 1) current = asAsyncIterable(`pipe(): what step ${i + 1} returned`, current);
+  }
   return current;
 }

@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from './errors.js';
+import { checkOption } from './check-option.js';
 import { Operator } from './internal/operator.js';
-import { describeValue, done } from './internal/util.js';
+import { done } from './internal/util.js';
 
 /**
  * Yields the first `n` values, then finishes and returns the source, so the
@@ -11,8 +11,12 @@ import { describeValue, done } from './internal/util.js';
  * `take(0)` never reads from the source: its first `next()` returns the
  * source and finishes.
  *
- * @param n How many values to let through: a non-negative integer.
+ * @param n How many values to let through: an integer of at least 0, or
+ * `Infinity`.
  * @returns A step for {@link pipe}.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `n` is not a number.
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `n` is negative, a
+ * fraction or `NaN`.
  *
  * @example The first line a server sends
  * ```ts
@@ -20,9 +24,7 @@ import { describeValue, done } from './internal/util.js';
  * ```
  */
 export function take(n: number): <T>(source: AsyncIterable<T>) => AsyncIterable<T> {
-  if (!(Number.isSafeInteger(n) && n >= 0) && n !== Infinity) {
-    throw new InvalidArgumentError(`take: n must be a non-negative integer: got ${describeValue(n)}`);
-  }
+  checkOption('take(): n', n, { integer: [0, Infinity] }, { required: true });
   return (source) => new TakeIterator(source, n);
 }
 

@@ -1,3 +1,4 @@
+import { checkOption } from './check-option.js';
 import { Operator } from './internal/operator.js';
 import { done, isPromiseLike } from './internal/util.js';
 import type { Step } from './types.js';
@@ -12,6 +13,7 @@ import type { Step } from './types.js';
  *
  * @param fn The side effect.
  * @returns A step for {@link pipe}.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `fn` is not a function.
  *
  * @example Counting bytes as they pass
  * ```ts
@@ -20,6 +22,7 @@ import type { Step } from './types.js';
  * ```
  */
 export function tap<T>(fn: (value: T, index: number) => unknown): Step<T, T> {
+  checkOption('tap(): fn', fn, 'function', { required: true });
   return (source) => new TapIterator(source, fn);
 }
 

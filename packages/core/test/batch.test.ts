@@ -30,9 +30,12 @@ describe('batch by size', () => {
   });
 
   it('refuses options that would make an unbounded batch or make no sense', () => {
-    for (const options of [{}, { size: 0 }, { size: 1.5 }, { maxWait: -1 }]) {
-      expect(() => batch(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => batch({})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => batch({ size: '2' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    for (const options of [{ size: 0 }, { size: 1.5 }, { maxWait: -1 }, { maxWait: 2 ** 31 }]) {
+      expect(() => batch(options)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     }
+    expect(() => batch({ size: 0 })).toThrow('batch(): size must be an integer from 1 to Infinity, got 0');
   });
 
   it('property: concatenated batches give back the source, every batch but the last is full', async () => {

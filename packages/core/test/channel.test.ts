@@ -252,11 +252,28 @@ describe('channel', () => {
 
   it('refuses a bad capacity or overflow policy', () => {
     for (const capacity of [-1, 1.5, Infinity, Number.NaN]) {
-      expect(() => channel({ capacity })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+      expect(() => channel({ capacity })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     }
+    expect(() => channel({ capacity: '4' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    expect(() => channel({ capacity: -1 })).toThrow('channel(): capacity must be an integer at least 0, got -1');
     expect(() => channel({ overflow: 'sometimes' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
     );
+  });
+
+  it('refuses options, a signal or an onReturn of the wrong kind with ERR_INVALID_ARG', () => {
+    for (const options of [null, 16, { signal: {} }, { onReturn: 5 }]) {
+      expect(() => channel(options as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+  });
+
+  it('rejects (never throws) a push whose signal is not an AbortSignal, and enqueues nothing', async () => {
+    const ch = channel<number>({ capacity: 0 });
+    await expect(ch.push(1, { signal: {} as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG',
+      message: 'push(): signal must be an AbortSignal, got an object',
+    });
+    expect(ch.size).toBe(0);
   });
 
   it('reports its capacity', () => {

@@ -132,12 +132,15 @@ describe('map', () => {
     expect(await result).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('refuses a concurrency that is not a positive integer', () => {
+  it('refuses a concurrency out of range (ERR_OUT_OF_RANGE) or not a number (ERR_INVALID_ARG)', () => {
     for (const concurrency of [0, -1, 1.5, Number.NaN, Infinity]) {
       expect(() => map((n: number) => n, { concurrency })).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+        expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
       );
     }
+    expect(() => map((n: number) => n, { concurrency: '2' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
   });
 
   it('property: with concurrency N, output is in source order and at most N calls run at once', async () => {

@@ -119,6 +119,45 @@ describe('pipe', () => {
     expect(out).toEqual([9]);
   });
 
+  it('throws ERR_INVALID_ARG naming the position of a step that is not a function, before calling anything', () => {
+    let called = false;
+    const source = () => {
+      called = true;
+      return [1];
+    };
+    expect(() =>
+      pipe(
+        source,
+        map((n: number) => n),
+        5 as never,
+      ),
+    ).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG', message: 'pipe(): step 2 must be a function, got 5' }),
+    );
+    expect(called).toBe(false);
+  });
+
+  it('throws ERR_INVALID_ARG when a step before the last returns something not iterable', () => {
+    const bad: Step<number, number> = () => 42 as never;
+    expect(() => pipe([1], bad, collect())).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG', message: expect.stringContaining('what step 1 returned') }),
+    );
+  });
+
+  it('map, filter, tap and forEach throw ERR_INVALID_ARG at once for a callback that is not a function', () => {
+    const makers: ((fn: never) => unknown)[] = [map, filter, tap, forEach];
+    for (const make of makers) {
+      expect(() => make(undefined as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+    expect(() => map(null as never)).toThrow('map(): fn must be a function, got null');
+  });
+
+  it('sinks given something not iterable reject (never throw) with ERR_INVALID_ARG', async () => {
+    for (const sink of [collect(), drain(), forEach(() => {})]) {
+      await expect(sink(5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    }
+  });
+
   it('infers element types through steps and sinks', () => {
     expectTypeOf(
       pipe(

@@ -37,8 +37,9 @@ describe('take', () => {
     expect(source.returns).toBe(0);
   });
 
-  it('refuses a negative or fractional n', () => {
-    expect(() => take(-1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
-    expect(() => take(1.5)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+  it('refuses a negative or fractional n (ERR_OUT_OF_RANGE) and a non-number (ERR_INVALID_ARG)', () => {
+    expect(() => take(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => take(1.5)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => take('3' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
   });
 });

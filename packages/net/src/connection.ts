@@ -153,7 +153,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (bytes.byteLength >= COALESCE_LIMIT) {
       this.#flush();
-      return socket.write(bytes) ? RESOLVED : this.waitForDrain(signal);
+      return socket.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
     }
     if (!this.#flushScheduled) {
       // The first small write of a tick goes straight out (lowest latency);
@@ -161,12 +161,12 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       // socket as one buffer when the tick ends: one syscall for many frames.
       this.#flushScheduled = true;
       process.nextTick(this.#flushAtTickEnd);
-      return socket.write(bytes) ? RESOLVED : this.waitForDrain(signal);
+      return socket.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
     }
     this.#batch.push(bytes);
     this.#batchBytes += bytes.byteLength;
-    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.waitForDrain(signal);
-    return socket.writableNeedDrain ? this.waitForDrain(signal) : RESOLVED;
+    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.#waitForDrain(signal);
+    return socket.writableNeedDrain ? this.#waitForDrain(signal) : RESOLVED;
   }
 
   /**
@@ -386,8 +386,8 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     return socket;
   }
 
-  /** @internal Resolves when the socket's write buffer drains; rejects if it closes first. */
-  waitForDrain(signal?: AbortSignal): Promise<void> {
+  /** Resolves when the socket's write buffer drains; rejects if it closes first. */
+  #waitForDrain(signal?: AbortSignal): Promise<void> {
     this.#drain ??= deferred();
     return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
   }

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { AbortError, checkOption, InvalidArgumentError, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionOptions } from './connection.js';
 import { checkConnectionOptions, checkEndpoint } from './internal/check.js';

@@ -1,4 +1,5 @@
 import type { Codec } from '@sluice/codec';
+import { checkOption } from '@sluice/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 
 /**
@@ -26,9 +27,12 @@ import { Observable, type OperatorFunction } from 'rxjs';
  *
  * @param codec The wire format; only its `decoder()` is used.
  * @returns An operator from byte chunks to decoded frames.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `codec` is not a codec
+ * (an object with `decoder()` and `encoder()`; `lines`, not `lines()`, is not).
  * @see {@link encodeWith} for the other direction.
  */
 export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8Array, T> {
+  checkOption('decodeWith(): codec', codec, 'codec', { required: true });
   return (source) =>
     new Observable<T>((subscriber) => {
       const decoder = codec.decoder();

@@ -1,4 +1,5 @@
 import type { Codec } from '@sluice/codec';
+import { checkOption } from '@sluice/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 
 /**
@@ -23,9 +24,12 @@ import { Observable, type OperatorFunction } from 'rxjs';
  *
  * @param codec The wire format; only its `encoder()` is used.
  * @returns An operator from frames to byte chunks.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `codec` is not a codec
+ * (an object with `decoder()` and `encoder()`; `lines`, not `lines()`, is not).
  * @see {@link decodeWith} for the other direction.
  */
 export function encodeWith<T>(codec: Codec<unknown, T>): OperatorFunction<T, Uint8Array> {
+  checkOption('encodeWith(): codec', codec, 'codec', { required: true });
   return (source) =>
     new Observable<Uint8Array>((subscriber) => {
       const encoder = codec.encoder();

@@ -1,8 +1,8 @@
-import { ClosedError } from '@sluice/core';
+import { ClosedError, checkOption } from '@sluice/core';
 import { type Connection, type ListenOptions, listen, type SocketAddress } from '@sluice/net';
 import { Observable } from 'rxjs';
 import { enders } from './internal/enders.js';
-import { checkBound, checkPolicy } from './internal/options.js';
+import { checkSubjectConfig } from './internal/options.js';
 import { reportUnhandledError } from './internal/report-unhandled-error.js';
 import { observe } from './observe.js';
 import { SocketSubject } from './socket-subject.js';
@@ -66,18 +66,23 @@ export type ListenSubjectOptions<TIn, TOut = TIn> = Omit<ListenOptions, 'signal'
  *
  * @param options Where to listen, the codec, and each subject's outgoing buffer.
  * @returns A cold Observable: each subscription runs its own listener.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
+ * object, `codec` is not a codec, or `overflow`, `closeObserver` or
+ * `onListening` is of the wrong kind.
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `bufferSize` is not an
+ * integer of at least 0. The listener's options (`port`, `host`,
+ * `maxConnections`, …) are checked by `listen()` on each subscription: a bad
+ * one becomes the error notification.
  * @see {@link socket$} for the client side.
  */
 export function listen$<TIn, TOut = TIn>(
   options: ListenSubjectOptions<TIn, TOut>,
 ): Observable<SocketSubject<TIn, TOut>> {
+  checkOption('listen$(): options', options, 'object', { required: true });
   const { codec, bufferSize, overflow, closeObserver, onListening, ...listenOptions } = options;
-  const config = {
-    codec,
-    bufferSize: checkBound('listen$', 'bufferSize', bufferSize ?? 256),
-    overflow: checkPolicy('listen$', overflow ?? 'error'),
-    closeObserver,
-  };
+  const config = { codec, bufferSize, overflow, closeObserver };
+  checkSubjectConfig('listen$()', config);
+  checkOption('listen$(): onListening', onListening, 'function');
   return new Observable<SocketSubject<TIn, TOut>>((subscriber) => {
     const stop = new AbortController();
     const open = new Map<Connection, SocketSubject<TIn, TOut>>();

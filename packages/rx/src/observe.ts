@@ -1,3 +1,4 @@
+import { checkOption, pipe } from '@sluice/core';
 import { Observable } from 'rxjs';
 import { reportUnhandledError } from './internal/report-unhandled-error.js';
 
@@ -33,12 +34,19 @@ import { reportUnhandledError } from './internal/report-unhandled-error.js';
  * ```
  *
  * @param source The async iterable to read; iterated once per subscription.
+ * A sync iterable (an array) is read the same way.
  * @returns An Observable of the iterable's values.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `source` is not
+ * iterable (a promise, a plain object, `undefined`).
  * @see {@link toAsyncIterable} for the way back.
  */
 export function observe<T>(source: AsyncIterable<T>): Observable<T> {
+  checkOption('observe(): source', source, 'iterable', { required: true });
+  // A sync iterable (an array) is adapted once, as `pipe()` adapts its source.
+  const iterable: AsyncIterable<T> =
+    typeof source[Symbol.asyncIterator] === 'function' ? source : pipe(() => source as unknown as Iterable<T>);
   return new Observable<T>((subscriber) => {
-    const iterator = source[Symbol.asyncIterator]();
+    const iterator = iterable[Symbol.asyncIterator]();
     let running = true;
 
     const run = async (): Promise<void> => {

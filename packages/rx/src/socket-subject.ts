@@ -1,7 +1,6 @@
 import type { Connection } from '@sluice/net';
 import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { enders } from './internal/enders.js';
-import { checkBound, checkPolicy } from './internal/options.js';
 import { Outbox } from './internal/outbox.js';
 import { Session, type SessionOwner } from './internal/session.js';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
@@ -73,8 +72,9 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
     super(function (this: Observable<TIn>, subscriber: Subscriber<TIn>): TeardownLogic {
       return (this as SocketSubject<TIn, TOut>).#subscribe(subscriber);
     });
-    this.#bufferSize = checkBound('socket subject', 'bufferSize', config.bufferSize ?? 256);
-    this.#overflow = checkPolicy('socket subject', config.overflow ?? 'error');
+    // The config was checked once, by socket$() or listen$().
+    this.#bufferSize = config.bufferSize ?? 256;
+    this.#overflow = config.overflow ?? 'error';
     this.#owner = {
       codec: config.codec,
       openObserver: config.openObserver,

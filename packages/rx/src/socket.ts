@@ -1,4 +1,6 @@
+import { checkOption } from '@sluice/core';
 import { type ConnectOptions, connect } from '@sluice/net';
+import { checkSubjectConfig } from './internal/options.js';
 import { SocketSubject } from './socket-subject.js';
 import type { SocketSubjectConfig } from './socket-subject-config.js';
 
@@ -46,9 +48,18 @@ export type SocketOptions<TIn, TOut = TIn> = Omit<ConnectOptions, 'signal'> & So
  *
  * @param options Where to connect, the codec, and the outgoing buffer.
  * @returns A cold, reconnecting subject.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
+ * object, `codec` is not a codec, or `overflow`, `openObserver` or
+ * `closeObserver` is of the wrong kind.
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `bufferSize` is not an
+ * integer of at least 0. The connection's options (`port`, `host`,
+ * `timeout`, …) are checked by `connect()` on each subscription: a bad one
+ * becomes the error notification.
  * @see {@link listen$} for the server side.
  */
 export function socket$<TIn, TOut = TIn>(options: SocketOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
+  checkOption('socket$(): options', options, 'object', { required: true });
+  checkSubjectConfig('socket$()', options);
   const { codec, bufferSize, overflow, openObserver, closeObserver, ...connectOptions } = options;
   return new SocketSubject<TIn, TOut>((signal) => connect({ ...connectOptions, signal }), {
     codec,

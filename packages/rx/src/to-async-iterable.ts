@@ -1,6 +1,6 @@
-import { channel } from '@sluice/core';
+import { channel, checkOption } from '@sluice/core';
 import type { Observable, Subscription } from 'rxjs';
-import { checkBound, checkPolicy } from './internal/options.js';
+import { BOUND, checkObservable, PUSH_POLICIES } from './internal/options.js';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
 
 /**
@@ -62,11 +62,19 @@ export interface ToAsyncIterableOptions {
  * @param observable The Observable to read; subscribed once per iteration.
  * @param options The buffer's bound and overflow policy.
  * @returns An async iterable of the Observable's values.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `observable` has no
+ * `subscribe()` method, `options` is not an object, or an option is of the
+ * wrong kind (an unknown `overflow`, a `highWaterMark` that is not a number).
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `highWaterMark` is not an
+ * integer of at least 0.
  * @see {@link observe} for the way back.
  */
 export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIterableOptions = {}): AsyncIterable<T> {
-  const highWaterMark = checkBound('toAsyncIterable', 'highWaterMark', options.highWaterMark ?? 16);
-  const overflow = checkPolicy('toAsyncIterable', options.overflow ?? 'error');
+  checkObservable('toAsyncIterable(): observable', observable);
+  checkOption('toAsyncIterable(): options', options, 'object');
+  const { highWaterMark = 16, overflow = 'error' } = options;
+  checkOption('toAsyncIterable(): highWaterMark', highWaterMark, BOUND);
+  checkOption('toAsyncIterable(): overflow', overflow, PUSH_POLICIES);
   return {
     [Symbol.asyncIterator](): AsyncIterableIterator<T> {
       let subscription: Subscription | undefined;

@@ -100,4 +100,10 @@ describe('decodeWith', () => {
     expect(decoders).toBe(2);
     expect(ends).toBe(2);
   });
+
+  it('throws ERR_INVALID_ARG at once for something that is not a codec', () => {
+    for (const codec of [undefined, null, 5, {}, lines]) {
+      expect(() => decodeWith(codec as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+  });
 });

@@ -49,4 +49,10 @@ describe('encodeWith', () => {
       expectObservable(encoded).toBe('-x-y|', { x: utf8('0:x'), y: utf8('1:y') });
     });
   });
+
+  it('throws ERR_INVALID_ARG at once for something that is not a codec', () => {
+    for (const codec of [undefined, null, 5, {}, lines]) {
+      expect(() => encodeWith(codec as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+  });
 });

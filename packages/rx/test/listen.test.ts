@@ -110,10 +110,26 @@ describe('listen$', () => {
     expect((await settle(socketHandles, (h) => h.servers === 0)).servers).toBe(0);
   });
 
-  it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG at once', () => {
+  it('refuses a bad bufferSize (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
     expect(() => listen$({ port: 0, codec: lines(), bufferSize: -1 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(() => listen$({ port: 0, codec: lines(), overflow: 'wait' as never })).toThrow(/overflow must be/);
+  });
+
+  it('refuses options, a codec, a closeObserver or an onListening of the wrong kind with ERR_INVALID_ARG at once', () => {
+    for (const options of [
+      undefined,
+      null,
+      { port: 0, codec: lines },
+      { port: 0 },
+      { port: 0, codec: lines(), closeObserver: 5 },
+      { port: 0, codec: lines(), onListening: 5 },
+    ]) {
+      expect(() => listen$(options as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+    expect(() => listen$({ port: 0, codec: undefined as never })).toThrow(
+      'listen$(): codec must be a codec (an object with decoder() and encoder()), got undefined',
+    );
   });
 });

@@ -146,4 +146,14 @@ describe('observe', () => {
       config.onUnhandledError = previous;
     }
   });
+
+  it('throws ERR_INVALID_ARG at once for something that is not iterable', () => {
+    for (const source of [undefined, null, 5, {}, Promise.resolve(1)]) {
+      expect(() => observe(source as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+  });
+
+  it('reads a sync iterable too', async () => {
+    expect(await firstValueFrom(observe([1, 2] as never).pipe(toArray()))).toEqual([1, 2]);
+  });
 });

@@ -172,11 +172,27 @@ describe('socket$', () => {
     await server.close();
   });
 
-  it('refuses a bad bufferSize or overflow policy with ERR_INVALID_ARG', () => {
+  it('refuses a bad bufferSize (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
     expect(() => socket$({ port: 1, codec: lines(), bufferSize: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(() => socket$({ port: 1, codec: lines(), overflow: 'block' as never })).toThrow(/overflow must be/);
+  });
+
+  it('refuses options, a codec or an observer of the wrong kind with ERR_INVALID_ARG at once', () => {
+    for (const options of [
+      undefined,
+      null,
+      { port: 1, codec: lines },
+      { port: 1, codec: {} },
+      { port: 1, codec: lines(), openObserver: 5 },
+      { port: 1, codec: lines(), closeObserver: { next: 5 } },
+    ]) {
+      expect(() => socket$(options as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+    expect(() => socket$({ port: 1, codec: lines(), openObserver: 5 as never })).toThrow(
+      'socket$(): openObserver must be an object, got 5',
+    );
   });
 
   it('tells closeObserver that a connection which ended in an error was not clean', async () => {

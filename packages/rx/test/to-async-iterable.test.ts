@@ -109,12 +109,27 @@ describe('toAsyncIterable', () => {
     await expect(iterator.next()).rejects.toMatchObject({ code: 'ERR_OVERFLOW', limit: 2 });
   });
 
-  it('refuses a negative highWaterMark or an unknown policy with ERR_INVALID_ARG', () => {
+  it('refuses a negative highWaterMark (ERR_OUT_OF_RANGE) or an unknown policy (ERR_INVALID_ARG)', () => {
     const subject = new Subject<number>();
     expect(() => toAsyncIterable(subject, { highWaterMark: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(() => toAsyncIterable(subject, { highWaterMark: '4' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
     );
     expect(() => toAsyncIterable(subject, { overflow: 'wait' as PushOverflowPolicy })).toThrow(/overflow must be/);
+  });
+
+  it('refuses something that is not an Observable, or options that are not an object, with ERR_INVALID_ARG at once', () => {
+    for (const observable of [undefined, null, 5, {}, [1, 2]]) {
+      expect(() => toAsyncIterable(observable as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    }
+    expect(() => toAsyncIterable({} as never)).toThrow(
+      'toAsyncIterable(): observable.subscribe must be a function, got undefined',
+    );
+    expect(() => toAsyncIterable(new Subject(), null as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
   });
 
   for (const policy of ['error', 'drop-oldest', 'drop-newest'] as const) {

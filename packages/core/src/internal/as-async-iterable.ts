@@ -1,23 +1,20 @@
-import { InvalidArgumentError } from '../errors.js';
-import type { Source } from '../types.js';
-import { describeValue, done } from './util.js';
+import { checkOption } from '../check-option.js';
+import { done } from './util.js';
 
 /**
- * Adapts a source to an `AsyncIterable`. Async iterables are returned as they
- * are; a sync iterable is wrapped once in a thin async iterator (no async
- * generator, no per-item closure) that forwards `return()` to the sync
- * iterator. Values are not awaited: an `Iterable<Promise<X>>` yields promises.
+ * Adapts a source to an `AsyncIterable`, once per pipeline (never per value).
+ * Async iterables are returned as they are; a sync iterable is wrapped once
+ * in a thin async iterator (no async generator, no per-item closure) that
+ * forwards `return()` to the sync iterator. Values are not awaited: an
+ * `Iterable<Promise<X>>` yields promises. Anything else throws an
+ * `InvalidArgumentError` naming `label` (`'pipe(): source'`).
  */
-export function asAsyncIterable<T>(source: Source<T>): AsyncIterable<T> {
-  if (source != null) {
-    if (typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
-      return source as AsyncIterable<T>;
-    }
-    if (typeof (source as Partial<Iterable<T>>)[Symbol.iterator] === 'function') {
-      return new SyncSource(source as Iterable<T>);
-    }
+export function asAsyncIterable<T>(label: string, source: unknown): AsyncIterable<T> {
+  checkOption(label, source, 'iterable', { required: true });
+  if (typeof (source as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function') {
+    return source as AsyncIterable<T>;
   }
-  throw new InvalidArgumentError(`Expected an iterable or async iterable as source: got ${describeValue(source)}`);
+  return new SyncSource(source as Iterable<T>);
 }
 
 /** Re-iterable like the iterable it wraps: each iteration gets its own iterator. */

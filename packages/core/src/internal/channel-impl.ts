@@ -1,4 +1,5 @@
 import type { Channel, ChannelOptions, OverflowPolicy, PushOptions } from '../channel.js';
+import { checkOption } from '../check-option.js';
 import { AbortError, AlreadyConsumedError, ClosedError, OverflowError } from '../errors.js';
 import { Ring } from './ring.js';
 import { done, RESOLVED } from './util.js';
@@ -67,8 +68,13 @@ export class ChannelImpl<T> implements Channel<T> {
   }
 
   push(value: T, options?: PushOptions): Promise<void> {
-    if (this.state !== OPEN) return Promise.reject(new ClosedError(`Cannot push: the channel ${this.closedBecause}`));
+    if (options !== undefined) {
+      // Checked only when given: a plain push pays one comparison.
+      const invalid = invalidPushOptions(options);
+      if (invalid !== undefined) return Promise.reject(invalid);
+    }
     const signal = options?.signal;
+    if (this.state !== OPEN) return Promise.reject(new ClosedError(`Cannot push: the channel ${this.closedBecause}`));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.accept(value)) return RESOLVED;
     if (this.overflow !== 'wait') {
@@ -209,6 +215,17 @@ export class ChannelImpl<T> implements Channel<T> {
   private readonly onAbort = (): void => {
     this.error(new AbortError(this.signal?.reason));
   };
+}
+
+/** Why `push()`'s options are unusable, or `undefined` if they are fine. */
+function invalidPushOptions(options: PushOptions): unknown {
+  try {
+    checkOption('push(): options', options, 'object');
+    checkOption('push(): signal', options.signal, 'signal');
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 /** Resolves a waiting pusher (its value was taken), or rejects it with `err`. */

@@ -6,6 +6,9 @@
 /** A settled promise to hand out when there is nothing to wait for. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 
+/** The longest delay `setTimeout` can wait (about 24.8 days); a longer one fires at once. */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
 /** Does nothing; used to discard a promise's outcome on purpose. */
 export const noop = (): void => {};
 

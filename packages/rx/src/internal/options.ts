@@ -1,26 +1,47 @@
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOption } from '@sluice/core';
 import type { PushOverflowPolicy } from '../push-overflow-policy.js';
 
-const POLICIES: readonly string[] = ['error', 'drop-oldest', 'drop-newest'];
+/** @internal A buffer's bound: an integer of at least 0. */
+export const BOUND = { integer: [0] } as const;
 
-/** @internal Checks a buffer bound: a non-negative safe integer. */
-export function checkBound(where: string, name: string, value: number): number {
-  if (!(Number.isSafeInteger(value) && value >= 0)) {
-    throw new InvalidArgumentError(`${where}: ${name} must be a non-negative integer: got ${show(value)}`);
-  }
-  return value;
+/** @internal The overflow policies of a buffer fed by an Observable (no `'wait'`). */
+export const PUSH_POLICIES: { readonly oneOf: readonly PushOverflowPolicy[] } = {
+  oneOf: ['error', 'drop-oldest', 'drop-newest'],
+};
+
+/**
+ * @internal Checks what an Observable parameter needs to be used: an object
+ * with a `subscribe` method. `label` names it: `'toAsyncIterable(): observable'`.
+ */
+export function checkObservable(label: string, value: unknown): void {
+  checkOption(label, value, 'object', { required: true });
+  checkOption(`${label}.subscribe`, (value as { subscribe?: unknown }).subscribe, 'function', { required: true });
 }
 
-/** @internal Checks an overflow policy name. */
-export function checkPolicy(where: string, value: PushOverflowPolicy): PushOverflowPolicy {
-  if (!POLICIES.includes(value)) {
-    throw new InvalidArgumentError(
-      `${where}: overflow must be 'error', 'drop-oldest' or 'drop-newest': got ${show(value)}`,
-    );
-  }
-  return value;
+/**
+ * @internal Checks the options of a socket subject (`codec`, `bufferSize`,
+ * `overflow`, the observers) once, when `socket$()` or `listen$()` is called;
+ * `where` names the function: `'socket$()'`.
+ */
+export function checkSubjectConfig(
+  where: string,
+  config: {
+    codec?: unknown;
+    bufferSize?: unknown;
+    overflow?: unknown;
+    openObserver?: unknown;
+    closeObserver?: unknown;
+  },
+): void {
+  checkOption(`${where}: codec`, config.codec, 'codec', { required: true });
+  checkOption(`${where}: bufferSize`, config.bufferSize, BOUND);
+  checkOption(`${where}: overflow`, config.overflow, PUSH_POLICIES);
+  checkObserver(`${where}: openObserver`, config.openObserver);
+  checkObserver(`${where}: closeObserver`, config.closeObserver);
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
+/** An optional partial Observer of which only `next` is used. */
+function checkObserver(label: string, observer: unknown): void {
+  checkOption(label, observer, 'object');
+  checkOption(`${label}.next`, (observer as { next?: unknown } | undefined)?.next, 'function');
 }
