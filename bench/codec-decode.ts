@@ -9,7 +9,7 @@
  * - `lines()` vs `node:readline` and `split2` over a `Readable.from` of the
  *   chunks, like for like in two modes: `for await` one line at a time on
  *   both sides; and each peer's fastest mode (`'line'` / `'data'` events)
- *   against Sluice's `decodeBatched` (one array of lines per chunk).
+ *   against Sluice's `decodeByChunk` (one array of lines per chunk).
  *
  * After a warm-up round, contenders alternate within each round; the medians
  * of the rounds are reported as frames per second, with the ratio Sluice /
@@ -24,7 +24,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { decode, decodeBatched, lengthPrefixed, lines } from '@sluice/codec';
+import { decode, decodeByChunk, lengthPrefixed, lines } from '@sluice/codec';
 import * as lp from 'it-length-prefixed';
 import split2 from 'split2';
 import type { Uint8ArrayList } from 'uint8arraylist';
@@ -67,7 +67,7 @@ export async function benchCodecDecode(options: CodecBenchOptions = {}): Promise
   const u32: lp.LengthDecoderFunction = Object.assign((list: Uint8ArrayList) => list.getUint32(0), { bytes: 4 });
 
   const sluiceLines = () => countAsync(decode(lines())(source(textChunks)));
-  const sluiceBatches = () => countBatches(decodeBatched(lines())(source(textChunks)));
+  const sluiceBatches = () => countBatches(decodeByChunk(lines())(source(textChunks)));
   // [row name, Sluice, peer name, peer, target ratio]
   const comparisons: [string, () => Promise<number>, string, () => Promise<number>, number][] = [
     [
@@ -91,7 +91,7 @@ export async function benchCodecDecode(options: CodecBenchOptions = {}): Promise
       () => countAsync(createInterface({ input: Readable.from(textChunks), crlfDelay: Infinity })),
       2,
     ],
-    ['lines(), decodeBatched', sluiceBatches, "readline 'line' events", () => readlineLines(textChunks), 2],
+    ['lines(), decodeByChunk', sluiceBatches, "readline 'line' events", () => readlineLines(textChunks), 2],
     [
       'lines(), for await',
       sluiceLines,
@@ -99,7 +99,7 @@ export async function benchCodecDecode(options: CodecBenchOptions = {}): Promise
       () => countAsync(Readable.from(textChunks).pipe(split2())),
       1,
     ],
-    ['lines(), decodeBatched', sluiceBatches, "split2 'data' events", () => split2Lines(textChunks), 1],
+    ['lines(), decodeByChunk', sluiceBatches, "split2 'data' events", () => split2Lines(textChunks), 1],
   ];
 
   const results: Row[] = [];

@@ -60,7 +60,7 @@ async function holdIdle(count: number, server: 'node' | 'sluice'): Promise<numbe
       await new Promise((r) => s.close(r));
     };
   } else {
-    const listener = await listen({ host: '127.0.0.1', port: 0, acceptQueue: count });
+    const listener = await listen({ host: '127.0.0.1', port: 0, acceptCapacity: count });
     port = 'port' in listener.address ? listener.address.port : 0;
     void (async () => {
       for await (const conn of listener) {

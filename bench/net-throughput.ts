@@ -97,11 +97,11 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   const lpBlock = blockOf((p) => encoder.encode(p), frames);
   const lpRepeat = quick ? 10 : 20;
   const lpServer = await repeatingSender(lpBlock, lpRepeat);
-  const framed = (batched: boolean) => async () => {
+  const framed = (byChunk: boolean) => async () => {
     const conn: Connection = await connect({ host: '127.0.0.1', port: lpServer.port });
     let count = 0;
     const io = conn.framed(varint);
-    if (batched) for await (const batch of io.batches()) count += batch.length;
+    if (byChunk) for await (const frames of io.byChunk()) count += frames.length;
     else for await (const _ of io) count++;
     await conn.close();
     return count;
@@ -115,12 +115,12 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
         return count;
       }),
     sluice: () => timed(framed(false)),
-    batched: () => timed(framed(true)),
+    byChunk: () => timed(framed(true)),
   });
   await lpServer.close();
   rows.push(row('lengthPrefixed(varint) frames', 'f/s', lpRates.sluice!, 'it-length-prefixed', lpRates.itlp!, 4));
   rows.push(
-    row('lengthPrefixed(varint) frames, batches()', 'f/s', lpRates.batched!, 'it-length-prefixed', lpRates.itlp!, 8),
+    row('lengthPrefixed(varint) frames, byChunk()', 'f/s', lpRates.byChunk!, 'it-length-prefixed', lpRates.itlp!, 8),
   );
 
   // 3. Lines.

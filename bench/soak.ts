@@ -167,7 +167,7 @@ async function main(): Promise<number> {
   const servers = [
     await startServer(
       'tcp lines',
-      lines({ maxLength: 4096 }) as Codec<unknown>,
+      lines({ maxFrameLength: 4096 }) as Codec<unknown>,
       text,
       { host: '127.0.0.1', port: 0 },
       (l) => ({ ...l.address }),
@@ -175,7 +175,7 @@ async function main(): Promise<number> {
     await startServer('tcp lengthPrefixed', lp, bytes, { host: '127.0.0.1', port: 0 }, (l) => ({ ...l.address })),
     await startServer(
       'tcp json',
-      json({ maxLength: 4096 }) as Codec<unknown>,
+      json({ maxFrameLength: 4096 }) as Codec<unknown>,
       (i) => ({ i, text: text(i), list: [i, i / 2] }),
       { host: '127.0.0.1', port: 0 },
       (l) => ({ ...l.address }),
@@ -183,7 +183,7 @@ async function main(): Promise<number> {
     await startServer('ipc lengthPrefixed', lp, bytes, { path }, () => ({ path })),
     await startServer(
       'tls lines',
-      lines({ maxLength: 4096 }) as Codec<unknown>,
+      lines({ maxFrameLength: 4096 }) as Codec<unknown>,
       text,
       { host: '127.0.0.1', port: 0, tls: { key: fixture('server.key'), cert: fixture('server.crt') } },
       (l) => ({ host: 'localhost', port: 'port' in l.address ? l.address.port : 0, tls: { ca } }),

@@ -53,7 +53,7 @@ const served = listener.serve(
   async (conn, { signal }) => {
     // keepOpen: leaving the loop below (on /quit) must not close the socket
     // before the writer has sent what is still queued.
-    const io = conn.framed(lines({ maxLength: 4096 }), { keepOpen: true });
+    const io = conn.framed(lines({ maxFrameLength: 4096 }), { keepOpen: true });
     const outbox = channel<string>({ capacity: OUTBOX_SIZE });
     const writing = io.writeAll(outbox); // this member's writer, at this member's pace
     outbox.offer('welcome! your name?');
@@ -80,7 +80,7 @@ const served = listener.serve(
         } else if (text === '/quit') break;
         else if (text === '/who') outbox.offer(`* here: ${[...members].map((m) => m.name).join(', ')}`);
         else broadcast(`<${member.name}> ${text}`, member);
-        if (outbox.closed) break; // shutting down
+        if (!outbox.writable) break; // shutting down
       }
     } finally {
       signal.removeEventListener('abort', onShutdown);

@@ -114,7 +114,7 @@ async function runRx(): Promise<Row> {
       host: '127.0.0.1',
       port,
       codec,
-      bufferSize: FRAMES,
+      capacity: FRAMES,
       openObserver: { next: (c) => (conn = c) },
     });
     const sent = Array.from({ length: FRAMES }, (_, i) => `rx client ${id} frame ${i}`);

@@ -10,7 +10,7 @@
  * - an encoder, turning one value into the bytes that carry it.
  *
  * What makes this one safe to point at an untrusted peer:
- * - one value may take at most `maxLength` bytes, checked on the `$` header
+ * - one value may take at most `maxFrameLength` bytes, checked on the `$` header
  *   before the payload is buffered: `$2000000000` fails at once;
  * - nesting is bounded by `maxDepth` (no stack to blow up: arrays are
  *   filled from an explicit stack, not by recursion);
@@ -57,7 +57,7 @@ export interface RespOptions {
    */
   bulk?: 'utf8' | 'bytes';
   /** The most bytes one value may take on the wire, nested values included. @default 16777216 (16 MiB) */
-  maxLength?: number;
+  maxFrameLength?: number;
   /** The deepest nesting of arrays. @default 32 */
   maxDepth?: number;
 }
@@ -70,7 +70,7 @@ export interface RespOptions {
 export function resp(options: RespOptions = {}): Codec<RespValue> {
   const limits: Limits = {
     bulk: options.bulk ?? 'utf8',
-    maxLength: options.maxLength ?? 16 * 1024 * 1024,
+    maxFrameLength: options.maxFrameLength ?? 16 * 1024 * 1024,
     maxDepth: options.maxDepth ?? 32,
   };
   return { name: 'resp', decoder: () => new RespDecoder(limits), encoder: () => new RespEncoder(limits) };
@@ -162,7 +162,8 @@ class RespDecoder implements Decoder<RespValue> {
         else {
           // The limit is checked on the header, before the payload is buffered.
           const total = this.#valueBytes + (next - at) + length + 2;
-          if (total > this.limits.maxLength) throw new FrameTooLongError(total, this.limits.maxLength, 'RESP value');
+          if (total > this.limits.maxFrameLength)
+            throw new FrameTooLongError(total, this.limits.maxFrameLength, 'RESP value');
           if (buffer.length < next + length + 2) {
             this.#wait = { line: false, bytes: next + length + 2 - at };
             break;
@@ -216,7 +217,8 @@ class RespDecoder implements Decoder<RespValue> {
 
   #checkLength(unparsed: number): void {
     const total = this.#valueBytes + unparsed;
-    if (total > this.limits.maxLength) throw new FrameTooLongError(total, this.limits.maxLength, 'RESP value');
+    if (total > this.limits.maxFrameLength)
+      throw new FrameTooLongError(total, this.limits.maxFrameLength, 'RESP value');
   }
 }
 
@@ -240,7 +242,8 @@ class RespEncoder implements Encoder<RespValue> {
     const parts: Uint8Array[] = [];
     this.#write(value, parts, 0);
     const length = parts.reduce((sum, part) => sum + part.length, 0);
-    if (length > this.limits.maxLength) throw new FrameTooLongError(length, this.limits.maxLength, 'RESP value');
+    if (length > this.limits.maxFrameLength)
+      throw new FrameTooLongError(length, this.limits.maxFrameLength, 'RESP value');
     return concat(parts, length);
   }
 

@@ -3,7 +3,7 @@
  *
  * A `DatagramSocket` is an async iterable of `{ data, address, port }` and has
  * `send()`. Unlike TCP, UDP cannot push back on a fast sender, so received
- * datagrams wait in a bounded queue (`queueSize`); what does not fit is
+ * datagrams wait in a bounded queue (`capacity`); what does not fit is
  * dropped and counted in `socket.dropped`, never buffered without limit.
  * UDP may also lose datagrams on a real network, so the client gives up
  * waiting after a deadline instead of hanging.
@@ -23,11 +23,11 @@ process.once('SIGINT', () => shutdown.abort());
 
 // The server: upper-cases every datagram back to its sender. Aborting the
 // signal closes the socket, which ends the loop.
-const server = await bind({ host: '127.0.0.1', port: PORT, queueSize: 256, signal: shutdown.signal });
+const server = await bind({ host: '127.0.0.1', port: PORT, capacity: 256, signal: shutdown.signal });
 console.log(`UDP echo server on 127.0.0.1:${server.address.port}`);
 const serving = (async () => {
-  for await (const { data, address, port } of server) {
-    await server.send(new TextDecoder().decode(data).toUpperCase(), port, address);
+  for await (const { data, address } of server) {
+    await server.send(new TextDecoder().decode(data).toUpperCase(), address);
   }
 })();
 
@@ -35,14 +35,14 @@ const serving = (async () => {
 {
   await using client = await bind({ host: '127.0.0.1' });
   const pings = ['ping 1', 'ping 2', 'ping 3'];
-  for (const ping of pings) await client.send(ping, server.address.port, '127.0.0.1');
+  for (const ping of pings) await client.send(ping, server.address);
   // take() stops after the three replies and closes the client socket; the
   // deadline closes it instead if some were lost (the loop then just ends).
   const deadline = setTimeout(() => void client.close(), 5000);
   const replies = await pipe(client, take(pings.length), collect());
   clearTimeout(deadline);
   for (const reply of replies)
-    console.log(`reply from ${reply.address}:${reply.port}: ${new TextDecoder().decode(reply.data)}`);
+    console.log(`reply from ${reply.address.host}:${reply.address.port}: ${new TextDecoder().decode(reply.data)}`);
   console.log(`${replies.length} of ${pings.length} pings answered`);
   if (replies.length !== pings.length) process.exitCode = 1;
 }

@@ -71,6 +71,12 @@
  *   throws a `TruncatedFrameError` if input stopped inside a frame.
  * - Either method may throw a coded error (`ERR_FRAME_TOO_LONG`,
  *   `ERR_DECODE`, …); after a throw the decoder is not used again.
+ * - An error found after good frames of the same chunk: return those frames
+ *   and throw the error on the next call, so that no good frame is lost to a
+ *   bad one behind it. Callers (`Framed`, `decode()`) make that next call at
+ *   once, with an empty chunk, so the error arrives right after the frames,
+ *   not when more bytes come. A decoder must therefore accept an empty chunk.
+ *   (Throwing at once, dropping those frames, is also allowed.)
  * - A decoder must never allocate a buffer sized by an untrusted header
  *   beyond its configured limit.
  * - `remaining()` (optional, but implement it) hands back the bytes the
@@ -126,7 +132,7 @@ export interface Encoder<T> {
  */
 export interface Codec<TDecoded, TEncoded = TDecoded> {
   /** A short name for messages and debugging, such as `'lines'`. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Creates the decoding state for one stream. */
   decoder(): Decoder<TDecoded>;
   /** Creates the encoding state for one stream. */

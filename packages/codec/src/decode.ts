@@ -1,6 +1,7 @@
 import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
+import { NO_INPUT } from './internal/no-input.js';
 
 /**
  * A transform from byte chunks to decoded frames, for `pipe()` or direct use:
@@ -26,7 +27,7 @@ import { FlatMapIterator } from './internal/flat-map-iterator.js';
  * for await (const line of decode(lines())(chunks)) console.log(line); // a, b, c
  * ```
  *
- * @see decodeBatched for one array per chunk, cheaper on hot paths.
+ * @see decodeByChunk for one array per chunk, cheaper on hot paths.
  */
 export function decode<T>(
   codec: Codec<T, unknown>,
@@ -39,6 +40,7 @@ export function decode<T>(
       source,
       (chunk) => decoder.decode(chunk),
       () => decoder.end(),
+      NO_INPUT,
     );
   };
 }

@@ -13,7 +13,7 @@
  * - {@link text}: unframed text, never splitting a character.
  * - {@link json}: JSON values, NDJSON by default or over any framing.
  *
- * {@link decode}, {@link decodeBatched} and {@link encode} turn a codec into
+ * {@link decode}, {@link decodeByChunk} and {@link encode} turn a codec into
  * async-iterable transforms for `pipe()`. Every limit is checked before
  * buffering (a hostile length header fails at once) and every encoder refuses
  * what its decoder would refuse. Errors carry stable codes:
@@ -42,7 +42,7 @@
  */
 export type * from './codec.js';
 export { decode } from './decode.js';
-export { decodeBatched } from './decode-batched.js';
+export { decodeByChunk } from './decode-by-chunk.js';
 export { encode } from './encode.js';
 export { DecodeError, EncodeError, FrameTooLongError, TruncatedFrameError } from './errors.js';
 export { type JsonOptions, json } from './json.js';

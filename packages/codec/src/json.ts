@@ -20,26 +20,26 @@ export interface JsonOptions {
   /**
    * How values are delimited on the wire: any codec of `string` or
    * `Uint8Array` frames (byte frames are read as UTF-8). The default is
-   * NDJSON: one value per line, `lines({ maxLength, fatal: true })`.
-   * @default lines({ maxLength, fatal: true })
+   * NDJSON: one value per line, `lines({ maxFrameLength, fatal: true })`.
+   * @default lines({ maxFrameLength, fatal: true })
    */
-  readonly framing?: Codec<string> | Codec<Uint8Array>;
+  readonly framing?: Codec<string> | Codec<Uint8Array> | undefined;
   /**
    * Whether `framing` takes `'string'` or `'bytes'` frames. Sluice's own
    * codecs say so themselves; set it for a custom framing codec of strings.
    * @default detected for built-in codecs, otherwise 'bytes'
    */
-  readonly frames?: 'string' | 'bytes';
+  readonly frames?: 'string' | 'bytes' | undefined;
   /** Passed to `JSON.parse` for every decoded value. */
-  readonly reviver?: (key: string, value: unknown) => unknown;
+  readonly reviver?: ((key: string, value: unknown) => unknown) | undefined;
   /** Passed to `JSON.stringify` for every encoded value. */
-  readonly replacer?: (key: string, value: unknown) => unknown;
+  readonly replacer?: ((key: string, value: unknown) => unknown) | undefined;
   /**
    * The longest NDJSON line, in bytes. Only for the default framing: with
    * `framing`, set the limit on that codec (giving both is an `ERR_INVALID_ARG` error).
    * @default 1048576 (1 MiB)
    */
-  readonly maxLength?: number;
+  readonly maxFrameLength?: number | undefined;
 }
 
 /**
@@ -81,14 +81,14 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   checkOption('json(): frames', options.frames, { oneOf: ['string', 'bytes'] });
   checkOption('json(): reviver', reviver, 'function');
   checkOption('json(): replacer', replacer, 'function');
-  checkOption('json(): maxLength', options.maxLength, { integer: [0] });
-  if (framing !== undefined && options.maxLength !== undefined) {
+  checkOption('json(): maxFrameLength', options.maxFrameLength, { integer: [0] });
+  if (framing !== undefined && options.maxFrameLength !== undefined) {
     throw new InvalidArgumentError(
-      'json(): maxLength applies to the default framing; set the limit on your framing codec',
+      'json(): maxFrameLength applies to the default framing; set the limit on your framing codec',
     );
   }
   // Strict UTF-8: invalid bytes are ERR_DECODE, never silently replaced by U+FFFD.
-  const inner = (framing ?? lines({ maxLength: options.maxLength ?? 1024 * 1024, fatal: true })) as Codec<
+  const inner = (framing ?? lines({ maxFrameLength: options.maxFrameLength ?? 1024 * 1024, fatal: true })) as Codec<
     string | Uint8Array
   >;
   const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';

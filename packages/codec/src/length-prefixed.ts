@@ -20,31 +20,31 @@ export interface LengthPrefixedOptions {
    * `Number.MAX_SAFE_INTEGER`).
    * @default 4
    */
-  readonly width?: 1 | 2 | 4 | 8 | 'varint';
+  readonly width?: 1 | 2 | 4 | 8 | 'varint' | undefined;
   /**
    * Byte order of a fixed-width length field. Ignored for `'varint'`.
    * @default 'be'
    */
-  readonly endian?: 'be' | 'le';
+  readonly endian?: 'be' | 'le' | undefined;
   /**
    * The largest payload accepted, in bytes. The decoder checks it on the
    * header, before buffering anything; the encoder refuses larger frames.
    * @default 16777216 (16 MiB)
    */
-  readonly maxFrameLength?: number;
+  readonly maxFrameLength?: number | undefined;
   /**
    * Whether the length field counts the header itself (Netty's
    * `lengthIncludesHeader`, tokio's negative `length_adjustment`).
    * @default false
    */
-  readonly lengthIncludesHeader?: boolean;
+  readonly lengthIncludesHeader?: boolean | undefined;
   /**
    * Added to the length field to get the payload length (Netty's
    * `lengthAdjustment`), for protocols whose length also counts, say, a
    * trailer. Applied after `lengthIncludesHeader`.
    * @default 0
    */
-  readonly lengthAdjustment?: number;
+  readonly lengthAdjustment?: number | undefined;
   /**
    * Return each frame in its own buffer. By default a frame that arrives
    * within one chunk is a *view* (`subarray`) of that chunk: free to make,
@@ -53,7 +53,7 @@ export interface LengthPrefixedOptions {
    * own buffer.)
    * @default false
    */
-  readonly copy?: boolean;
+  readonly copy?: boolean | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { LinesEncoder } from './internal/lines-encoder.js';
  *
  * @example CRLF-delimited records of at most 1 KiB, strict about the last one
  * ```ts
- * const options: LinesOptions = { delimiter: '\r\n', maxLength: 1024, allowUnterminated: false };
+ * const options: LinesOptions = { delimiter: '\r\n', maxFrameLength: 1024, allowUnterminated: false };
  * const codec = lines(options);
  * ```
  */
@@ -19,7 +19,7 @@ export interface LinesOptions {
    * For encodings other than UTF-8, give the delimiter's bytes.
    * @default '\n'
    */
-  readonly delimiter?: string | Uint8Array;
+  readonly delimiter?: string | Uint8Array | undefined;
   /**
    * The longest line accepted, in bytes, not counting the delimiter (nor a
    * stripped `'\r'`). The decoder throws `ERR_FRAME_TOO_LONG` as soon as the
@@ -27,32 +27,32 @@ export interface LinesOptions {
    * the encoder refuses longer lines.
    * @default 65536
    */
-  readonly maxLength?: number;
+  readonly maxFrameLength?: number | undefined;
   /**
    * The text encoding, any label `TextDecoder` knows. Only UTF-8 can be
    * encoded: with another encoding, `encode()` throws `ERR_ENCODE`.
    * @default 'utf-8'
    */
-  readonly encoding?: string;
+  readonly encoding?: string | undefined;
   /**
    * Throw `ERR_DECODE` on malformed text instead of decoding it to U+FFFD.
    * @default false
    */
-  readonly fatal?: boolean;
+  readonly fatal?: boolean | undefined;
   /**
    * Drop one `'\r'` before each delimiter, so CRLF input reads cleanly (also
    * when the CR and the LF arrive in different chunks). The encoder then
    * refuses lines ending in `'\r'`, which would not survive a round trip.
    * @default true when the delimiter is '\n', otherwise false
    */
-  readonly stripCR?: boolean;
+  readonly stripCR?: boolean | undefined;
   /**
    * What `end()` does with a final line that has no delimiter: yield it
    * (`true`, as Netty and tokio do), or throw `ERR_TRUNCATED_FRAME`. Input
    * ending with a delimiter has no final line, so `'a\n'` gives `['a']`.
    * @default true
    */
-  readonly allowUnterminated?: boolean;
+  readonly allowUnterminated?: boolean | undefined;
 }
 
 /**
@@ -65,7 +65,7 @@ export interface LinesOptions {
  * share memory with the chunk's text, as `String.prototype.split` results do.
  * A byte-order mark is kept, not stripped.
  *
- * Errors: `ERR_FRAME_TOO_LONG` (a line over `maxLength`, found before its
+ * Errors: `ERR_FRAME_TOO_LONG` (a line over `maxFrameLength`, found before its
  * delimiter arrives), `ERR_DECODE` (malformed text under `fatal`),
  * `ERR_TRUNCATED_FRAME` (an unterminated final line with
  * `allowUnterminated: false`), `ERR_ENCODE` (a line containing the
@@ -87,7 +87,7 @@ export interface LinesOptions {
  *
  * @example A custom delimiter and limit
  * ```ts
- * const records = lines({ delimiter: '\0', maxLength: 1024 });
+ * const records = lines({ delimiter: '\0', maxFrameLength: 1024 });
  * records.encoder().encode('a record'); // bytes of 'a record\0'
  * ```
  */

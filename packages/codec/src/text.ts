@@ -21,13 +21,13 @@ export interface TextOptions {
    * encoding, `encode()` throws `ERR_ENCODE`.
    * @default 'utf-8'
    */
-  readonly encoding?: string;
+  readonly encoding?: string | undefined;
   /**
    * Throw `ERR_DECODE` on malformed input, including a character cut off by
    * the end of input, instead of decoding it to U+FFFD.
    * @default false
    */
-  readonly fatal?: boolean;
+  readonly fatal?: boolean | undefined;
 }
 
 /**

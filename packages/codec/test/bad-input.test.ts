@@ -1,7 +1,7 @@
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 const CODES = new Set(['ERR_FRAME_TOO_LONG', 'ERR_TRUNCATED_FRAME', 'ERR_DECODE']);
@@ -14,14 +14,14 @@ const decoders: [string, Codec<unknown>][] = [
     ]),
   ),
   ['lengthPrefixed with Netty knobs', lengthPrefixed({ width: 2, lengthIncludesHeader: true, lengthAdjustment: -3 })],
-  ['lines', lines({ maxLength: 16 })],
+  ['lines', lines({ maxFrameLength: 16 })],
   [
     'lines, fatal, CRLF delimiter, unterminated refused',
     lines({ fatal: true, delimiter: '\r\n', allowUnterminated: false }),
   ],
   ['text', text()],
   ['text, fatal', text({ fatal: true })],
-  ['json (NDJSON)', json({ maxLength: 32 })],
+  ['json (NDJSON)', json({ maxFrameLength: 32 })],
   ['json over lengthPrefixed', json({ framing: lengthPrefixed({ width: 1 }) })],
   ['netstring', netstring(64)],
 ];

@@ -17,7 +17,7 @@ import { runInNewContext } from 'node:vm';
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, concatBytes, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, concatBytes, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 
 const utf8 = new TextEncoder();
 const CODED = ['ERR_FRAME_TOO_LONG', 'ERR_TRUNCATED_FRAME', 'ERR_DECODE'];
@@ -59,13 +59,16 @@ const subjects: Subject[] = [
     codec: lengthPrefixed({ width: 2, lengthIncludesHeader: true, maxFrameLength: 100 }),
   },
   { name: 'lengthPrefixed default limits', codec: lengthPrefixed() },
-  { name: 'lines', codec: lines({ maxLength: 100 }) },
-  { name: 'lines fatal', codec: lines({ maxLength: 100, fatal: true }) },
-  { name: 'lines CRLF, strict end', codec: lines({ delimiter: '\r\n', maxLength: 100, allowUnterminated: false }) },
+  { name: 'lines', codec: lines({ maxFrameLength: 100 }) },
+  { name: 'lines fatal', codec: lines({ maxFrameLength: 100, fatal: true }) },
+  {
+    name: 'lines CRLF, strict end',
+    codec: lines({ delimiter: '\r\n', maxFrameLength: 100, allowUnterminated: false }),
+  },
   { name: 'lines default limits', codec: lines() },
   { name: 'text', codec: text(), normalize: joined },
   { name: 'text fatal', codec: text({ fatal: true }), normalize: joined },
-  { name: 'json (NDJSON)', codec: json({ maxLength: 200 }) },
+  { name: 'json (NDJSON)', codec: json({ maxFrameLength: 200 }) },
   {
     name: 'json over lengthPrefixed varint',
     codec: json({ framing: lengthPrefixed({ width: 'varint', maxFrameLength: 200 }) }),
@@ -206,7 +209,7 @@ describe('bounded memory on endless input', () => {
   const endless: { name: string; codec: Codec<unknown, never>; limit: number }[] = [
     { name: 'lines (default 64 KiB)', codec: lines(), limit: 64 * KiB },
     { name: 'lines fatal, CRLF', codec: lines({ delimiter: '\r\n', fatal: true }), limit: 64 * KiB },
-    { name: 'lines 1 MiB', codec: lines({ maxLength: MiB }), limit: MiB },
+    { name: 'lines 1 MiB', codec: lines({ maxFrameLength: MiB }), limit: MiB },
     { name: 'json (NDJSON, default 1 MiB)', codec: json(), limit: MiB },
     { name: 'lengthPrefixed (default 16 MiB)', codec: lengthPrefixed(), limit: 16 * MiB },
   ];
@@ -234,8 +237,8 @@ describe('bounded memory on endless input', () => {
     });
   }
 
-  it('lines, fed one byte at a time, fails on the first byte past maxLength', () => {
-    const decoder = lines({ maxLength: 1000, stripCR: false }).decoder();
+  it('lines, fed one byte at a time, fails on the first byte past maxFrameLength', () => {
+    const decoder = lines({ maxFrameLength: 1000, stripCR: false }).decoder();
     const byte = Uint8Array.of(0x62);
     let fed = 0;
     expect(() => {
@@ -264,7 +267,7 @@ describe('bounded memory on endless input', () => {
     const cases: { codec: Codec<unknown, never>; limit: number; wire: Uint8Array }[] = [
       // Lines of 200 KiB (limit 256 KiB) that span many 4 KiB chunks.
       {
-        codec: lines({ maxLength: 256 * KiB }),
+        codec: lines({ maxFrameLength: 256 * KiB }),
         limit: 256 * KiB,
         wire: repeatFrame(utf8.encode(`${'x'.repeat(200 * KiB)}\n`), 20),
       },
@@ -373,7 +376,7 @@ describe('no hang: linear time on large frames arriving in small pieces', () => 
     line[size] = 0x0a;
     const frame = concatBytes([headerBytes(size, 4, 'be').subarray(0, 4), new Uint8Array(size)]);
     for (const [codec, wire] of [
-      [lines({ maxLength: size }), line],
+      [lines({ maxFrameLength: size }), line],
       [lengthPrefixed(), frame],
     ] as const) {
       const started = performance.now();

@@ -1,7 +1,7 @@
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, encodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, encodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 // Text pieces follow the chunking, so text is compared joined.

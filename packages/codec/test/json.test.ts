@@ -1,7 +1,7 @@
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 const utf8 = new TextEncoder();
@@ -66,10 +66,10 @@ describe('json', () => {
     expect(codec.decoder().decode(bytes)).toEqual([{ at: new Date('2024-01-01T00:00:00.000Z') }]);
   });
 
-  it('limits NDJSON lines with maxLength, which only the default framing takes', () => {
-    const outcome = tryDecodeAll(json({ maxLength: 8 }), [utf8.encode('"123456789"\n')]);
+  it('limits NDJSON lines with maxFrameLength, which only the default framing takes', () => {
+    const outcome = tryDecodeAll(json({ maxFrameLength: 8 }), [utf8.encode('"123456789"\n')]);
     expect(outcome.error).toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
-    expect(() => json({ framing: lengthPrefixed(), maxLength: 8 })).toThrow(
+    expect(() => json({ framing: lengthPrefixed(), maxFrameLength: 8 })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
     );
   });

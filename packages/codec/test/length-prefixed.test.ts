@@ -10,7 +10,7 @@ import {
   runs,
   STANDARD_CUTS,
   tryDecodeAll,
-} from './support/chunking.js';
+} from '../../../test-support/chunking.js';
 
 type Width = 1 | 2 | 4 | 8 | 'varint';
 interface Layout {

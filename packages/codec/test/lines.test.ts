@@ -1,7 +1,15 @@
 import { type LinesOptions, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, STANDARD_CUTS, tryDecodeAll } from './support/chunking.js';
+import {
+  arbitraryCuts,
+  decodeAll,
+  encodeAll,
+  rechunk,
+  runs,
+  STANDARD_CUTS,
+  tryDecodeAll,
+} from '../../../test-support/chunking.js';
 
 const utf8 = new TextEncoder();
 const CR = 0x0d;
@@ -92,8 +100,8 @@ describe('lines', () => {
     expect(strict).toMatchObject({ frames: ['a'], error: { code: 'ERR_TRUNCATED_FRAME', buffered: 2 } });
   });
 
-  it('throws ERR_FRAME_TOO_LONG as soon as the unfinished line exceeds maxLength', () => {
-    const decoder = lines({ maxLength: 5 }).decoder();
+  it('throws ERR_FRAME_TOO_LONG as soon as the unfinished line exceeds maxFrameLength', () => {
+    const decoder = lines({ maxFrameLength: 5 }).decoder();
     expect(decoder.decode(utf8.encode('abcde'))).toEqual([]);
     expect(() => decoder.decode(utf8.encode('f'))).toThrow(
       expect.objectContaining({
@@ -104,20 +112,20 @@ describe('lines', () => {
       }),
     );
     // A CR that may be part of CRLF does not count until the next byte shows it is not.
-    const crlf = lines({ maxLength: 5 }).decoder();
+    const crlf = lines({ maxFrameLength: 5 }).decoder();
     expect(crlf.decode(utf8.encode('abcde\r'))).toEqual([]);
     expect(crlf.decode(utf8.encode('\n'))).toEqual(['abcde']);
-    expect(() => lines({ maxLength: 5 }).decoder().decode(utf8.encode('abcde\rx'))).toThrow(
+    expect(() => lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('abcde\rx'))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     );
     // Complete lines inside one chunk, ASCII or not, are checked in bytes.
-    expect(lines({ maxLength: 5 }).decoder().decode(utf8.encode('abcde\nxy\n'))).toEqual(['abcde', 'xy']);
+    expect(lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('abcde\nxy\n'))).toEqual(['abcde', 'xy']);
     // Lines before the long one are still delivered; the error comes next.
-    expect(tryDecodeAll(lines({ maxLength: 5 }), [utf8.encode('ok\nabcdef\n')])).toMatchObject({
+    expect(tryDecodeAll(lines({ maxFrameLength: 5 }), [utf8.encode('ok\nabcdef\n')])).toMatchObject({
       frames: ['ok'],
       error: { code: 'ERR_FRAME_TOO_LONG', size: 6 },
     });
-    expect(() => lines({ maxLength: 5 }).decoder().decode(utf8.encode('ééé\n'))).toThrow(
+    expect(() => lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('ééé\n'))).toThrow(
       expect.objectContaining({ size: 6 }),
     );
   });
@@ -151,7 +159,7 @@ describe('lines', () => {
     let out: string[];
     try {
       out = decodeAll(
-        lines({ maxLength: size }),
+        lines({ maxFrameLength: size }),
         rechunk(
           wire,
           Array.from({ length: size / 1024 }, (_, i) => i * 1024),
@@ -196,8 +204,8 @@ describe('lines', () => {
     refuse({}, 'two\nlines', 'ERR_ENCODE');
     refuse({}, 'ends in CR\r', 'ERR_ENCODE');
     refuse({ delimiter: 'aa' }, 'xa', 'ERR_ENCODE'); // 'xa' + 'aa' would split after 'x'
-    refuse({ maxLength: 3 }, 'four', 'ERR_FRAME_TOO_LONG');
-    refuse({ maxLength: 3 }, 'éé', 'ERR_FRAME_TOO_LONG'); // 4 bytes
+    refuse({ maxFrameLength: 3 }, 'four', 'ERR_FRAME_TOO_LONG');
+    refuse({ maxFrameLength: 3 }, 'éé', 'ERR_FRAME_TOO_LONG'); // 4 bytes
     refuse({ encoding: 'utf-16le' }, 'a', 'ERR_ENCODE');
     expect(lines({ stripCR: false }).encoder().encode('a\r')).toEqual(utf8.encode('a\r\n'));
   });
@@ -207,7 +215,7 @@ describe('lines', () => {
       expect(() => lines(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
       expect(() => lines(options)).toThrow(TypeError);
     }
-    for (const options of [{ maxLength: -1 }, { maxLength: 1.5 }]) {
+    for (const options of [{ maxFrameLength: -1 }, { maxFrameLength: 1.5 }]) {
       expect(() => lines(options)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
       expect(() => lines(options)).toThrow(RangeError);
     }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 const ascii = new TextEncoder();

@@ -1,7 +1,7 @@
 import { text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, rechunk, runs, tryDecodeAll } from './support/chunking.js';
+import { arbitraryCuts, decodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
 
 const utf8 = new TextEncoder();
 

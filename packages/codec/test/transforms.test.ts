@@ -1,4 +1,4 @@
-import { decode, decodeBatched, encode, json, lengthPrefixed, lines } from '@sluice/codec';
+import { decode, decodeByChunk, encode, json, lengthPrefixed, lines } from '@sluice/codec';
 import { describe, expect, it } from 'vitest';
 
 const utf8 = new TextEncoder();
@@ -42,7 +42,7 @@ describe('decode', () => {
     const { source, state } = tracked([utf8.encode('ok\n'), utf8.encode('much too long\n'), utf8.encode('x\n')]);
     const seen: string[] = [];
     await expect(async () => {
-      for await (const line of decode(lines({ maxLength: 4 }))(source)) seen.push(line);
+      for await (const line of decode(lines({ maxFrameLength: 4 }))(source)) seen.push(line);
     }).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
     expect(seen).toEqual(['ok']);
     expect(state.closed).toBe(true);
@@ -81,14 +81,14 @@ describe('decode', () => {
   });
 });
 
-describe('decodeBatched', () => {
+describe('decodeByChunk', () => {
   it('yields one array per chunk that completes frames, skipping the others', async () => {
-    expect(await collect(decodeBatched(lines())(chunks()))).toEqual([['a'], ['b', 'c'], ['d']]);
+    expect(await collect(decodeByChunk(lines())(chunks()))).toEqual([['a'], ['b', 'c'], ['d']]);
   });
 
   it('closes the source when the consumer leaves early', async () => {
     const { source, state } = tracked(chunks());
-    for await (const batch of decodeBatched(lines())(source)) if (batch.length > 0) break;
+    for await (const batch of decodeByChunk(lines())(source)) if (batch.length > 0) break;
     expect(state.closed).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { checkOption } from './check-option.js';
 import { ChannelImpl } from './internal/channel-impl.js';
+import type { AbortOptions } from './types.js';
 
 /**
  * What a full {@link channel} does with a new value:
@@ -50,23 +51,6 @@ export interface ChannelOptions {
 }
 
 /**
- * Options of {@link Channel.push}.
- *
- * @example
- * ```ts
- * await ch.push(frame, { signal: AbortSignal.timeout(1_000) }); // give up after a second of backpressure
- * ```
- */
-export interface PushOptions {
-  /**
-   * Aborting it while the push waits for room rejects the push with an
-   * `AbortError`; the value is then not enqueued.
-   * @default undefined
-   */
-  signal?: AbortSignal | undefined;
-}
-
-/**
  * A bounded queue between producers and one consumer. Producers `push`
  * (waiting for room) or `offer` (never waiting); the consumer iterates.
  * Created by {@link channel}.
@@ -95,7 +79,7 @@ export interface Channel<T> extends AsyncIterable<T> {
    * with an `InvalidArgumentError` (`ERR_INVALID_ARG`) if `options` is not an
    * object or its `signal` is not an `AbortSignal`.
    */
-  push(value: T, options?: PushOptions): Promise<void>;
+  push(value: T, options?: AbortOptions): Promise<void>;
   /**
    * Adds `value` without waiting; returns whether it was accepted. A full
    * channel applies its {@link OverflowPolicy}. A closed channel returns false.
@@ -118,8 +102,8 @@ export interface Channel<T> extends AsyncIterable<T> {
   readonly capacity: number;
   /** How many values the `'drop-newest'`/`'drop-oldest'` policies dropped. */
   readonly dropped: number;
-  /** True once no more pushes are accepted (ended, failed, aborted or returned). */
-  readonly closed: boolean;
+  /** True while pushes are accepted; false once ended, failed, aborted or returned. */
+  readonly writable: boolean;
 }
 
 /**

@@ -33,7 +33,7 @@
  */
 
 export { type BatchOptions, batch } from './batch.js';
-export { type Channel, type ChannelOptions, channel, type OverflowPolicy, type PushOptions } from './channel.js';
+export { type Channel, type ChannelOptions, channel, type OverflowPolicy } from './channel.js';
 export { checkOption, type OptionKind } from './check-option.js';
 export { collect } from './collect.js';
 export { drain } from './drain.js';
@@ -45,4 +45,4 @@ export { merge } from './merge.js';
 export { type PipeSource, pipe } from './pipe.js';
 export { take } from './take.js';
 export { tap } from './tap.js';
-export type { Sink, Source, Step } from './types.js';
+export type { AbortOptions, Sink, Source, Step } from './types.js';

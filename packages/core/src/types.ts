@@ -40,3 +40,20 @@ export type Step<A, B> = (source: AsyncIterable<A>) => AsyncIterable<B>;
  * ```
  */
 export type Sink<A, R> = (source: AsyncIterable<A>) => Promise<R>;
+
+/**
+ * The options of one async operation, the same in every package: aborting
+ * `signal` makes the operation reject with an `AbortError` (code
+ * `ABORT_ERR`), and one already aborted makes it reject at once, having done
+ * nothing. Options of functions that take more extend it.
+ *
+ * @example
+ * ```ts
+ * await ch.push(frame, { signal: AbortSignal.timeout(1_000) }); // give up after a second of backpressure
+ * await conn.write(bytes, { signal });
+ * ```
+ */
+export interface AbortOptions {
+  /** Cancels the operation. @default undefined */
+  signal?: AbortSignal | undefined;
+}

@@ -121,7 +121,7 @@ describe('batch by time', () => {
     await iterator.return?.();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(vi.getTimerCount()).toBe(0);
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
   });
 
   it('does not wait for a source stuck in next() when the consumer breaks after a timed batch', async () => {

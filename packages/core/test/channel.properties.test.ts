@@ -102,7 +102,7 @@ describe('channel properties', () => {
             expect(onReturnCalls).toBe(1);
             expect(ch.size).toBe(0);
           }
-          expect(ch.closed).toBe(true);
+          expect(ch.writable).toBe(false);
         },
       ),
       fcOptions,
@@ -149,7 +149,7 @@ describe('channel properties', () => {
             expect(ch.size).toBe(model.buffer.length);
             expect(ch.size).toBeLessThanOrEqual(capacity);
             expect(ch.dropped).toBe(model.dropped);
-            expect(ch.closed).toBe(model.failed);
+            expect(ch.writable).toBe(!model.failed);
           }
         },
       ),

@@ -8,7 +8,7 @@ describe('channel', () => {
     await ch.push(1);
     expect(ch.offer(2)).toBe(true);
     ch.end();
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
     expect(await pipe(ch, collect())).toEqual([1, 2]);
   });
 
@@ -139,7 +139,7 @@ describe('channel', () => {
     }
     expect(onReturn).toHaveBeenCalledTimes(1);
     expect(ch.size).toBe(0);
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
     await expect(accepted).resolves.toBeUndefined();
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_CLOSED' });
     await expect(ch.push(4)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
@@ -194,7 +194,7 @@ describe('channel', () => {
     }
     expect(thrown).toBeInstanceOf(OverflowError);
     expect(thrown).toMatchObject({ code: 'ERR_OVERFLOW', limit: 1 });
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
     const seen: number[] = [];
     const run = async () => {
       for await (const value of ch) seen.push(value);
@@ -237,7 +237,7 @@ describe('channel', () => {
     const ch = channel<number>({ signal: controller.signal });
     ch.offer(1);
     controller.abort();
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
     const iterator = ch[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toBe(1);
     const err: unknown = await iterator.next().catch((e: unknown) => e);
@@ -246,7 +246,7 @@ describe('channel', () => {
 
   it('is closed from the start when its signal was already aborted', async () => {
     const ch = channel<number>({ signal: AbortSignal.abort() });
-    expect(ch.closed).toBe(true);
+    expect(ch.writable).toBe(false);
     await expect(ch.push(1)).rejects.toBeInstanceOf(ClosedError);
   });
 

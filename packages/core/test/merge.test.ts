@@ -52,7 +52,7 @@ describe('merge', () => {
     await flush();
     expect(await iterator.next()).toEqual({ done: false, value: 1 });
     await expect(iterator.next()).rejects.toBe(oops);
-    expect(a.closed).toBe(true);
+    expect(a.writable).toBe(false);
   });
 
   it('returns every source when the consumer breaks, without waiting for stuck ones', async () => {

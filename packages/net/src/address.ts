@@ -16,7 +16,7 @@ export interface IpAddress {
   readonly host: string;
   readonly port: number;
   /** `'IPv4'` or `'IPv6'`. */
-  readonly family?: string;
+  readonly family?: string | undefined;
 }
 
 /** A Unix domain socket or Windows named pipe. */

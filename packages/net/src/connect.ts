@@ -9,28 +9,28 @@ import { checkConnectionOptions, checkEndpoint, TIMEOUT } from './internal/check
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
 export interface ConnectOptions extends ConnectionOptions {
   /** Host name or IP address. @default 'localhost' */
-  host?: string;
+  host?: string | undefined;
   /** TCP port. */
-  port?: number;
+  port?: number | undefined;
   /** Unix socket path or Windows pipe name, instead of `host`/`port`. */
-  path?: string;
+  path?: string | undefined;
   /**
    * Connect with TLS: `true` for the system's trusted CAs and hostname
    * checks, or Node's `tls.ConnectionOptions` (`ca`, `cert`, `key`,
    * `servername`, …). TLS 1.2 is the minimum.
    */
-  tls?: boolean | tls.ConnectionOptions;
+  tls?: boolean | tls.ConnectionOptions | undefined;
   /** Aborts connecting: the promise rejects with an `AbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Milliseconds allowed for connecting (and the TLS handshake); then
    * `ERR_CONNECT_TIMEOUT`. `0` or absent: no timeout, as in Node.
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Disable Nagle's algorithm, for low latency. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
   /** Enable TCP keep-alive probes; a number sets the initial delay in ms. @default false */
-  keepAlive?: boolean | number;
+  keepAlive?: boolean | number | undefined;
 }
 
 /**

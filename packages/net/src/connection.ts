@@ -1,12 +1,20 @@
 import type { Socket } from 'node:net';
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { Codec } from '@sluice/codec';
-import { AbortError, AlreadyConsumedError, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
+import {
+  AbortError,
+  type AbortOptions,
+  AlreadyConsumedError,
+  ClosedError,
+  checkOption,
+  InvalidArgumentError,
+} from '@sluice/core';
 import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
-import { Framed, type FramedOptions } from './framed.js';
-import { type Deferred, deferred, RESOLVED, raceSignal } from './internal/settle.js';
+import { Framed } from './framed.js';
+import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import { SocketSource } from './internal/socket-source.js';
+import type { ReadOptions } from './read-options.js';
 
 /** Options shared by every connection, accepted or dialled. */
 export interface ConnectionOptions {
@@ -14,17 +22,17 @@ export interface ConnectionOptions {
    * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
    * with nothing read or written. `0` or absent: no idle timeout.
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Bytes received but not yet read that pause reading from the socket.
    * @default 65536
    */
-  readHighWaterMark?: number;
+  readCapacity?: number | undefined;
   /**
    * How long `close()` waits for the peer to finish before destroying the socket.
    * @default 2000
    */
-  closeTimeout?: number;
+  closeTimeout?: number | undefined;
 }
 
 /** Counters of what went through a connection. */
@@ -35,13 +43,7 @@ export interface ConnectionCounters {
   framesOut: number;
 }
 
-/** Options of one async operation. */
-export interface SignalOptions {
-  /** Aborts the operation; it then rejects with an `AbortError`. */
-  signal?: AbortSignal | undefined;
-}
-
-const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
+const DEFAULT_READ_CAPACITY = 64 * 1024;
 /** Writes smaller than this are coalesced and flushed together at the end of the tick. */
 const COALESCE_LIMIT = 16 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
@@ -51,7 +53,7 @@ const DEFAULT_CLOSE_TIMEOUT = 2000;
  * chunks, with awaitable writes.
  *
  * - Reading pulls: nothing is read from the socket until you ask, and at most
- *   `readHighWaterMark` bytes wait in memory for a slow reader.
+ *   `readCapacity` bytes wait in memory for a slow reader.
  * - `await write()` resolves once the data is accepted below the socket's
  *   high-water mark, so an awaiting writer cannot outrun a slow peer.
  * - Leaving a `for await` early closes the connection; use {@link reader} to
@@ -97,7 +99,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
       );
     adopted.add(socket);
     this.#socket = socket;
-    this.#source = new SocketSource(socket, options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK);
+    this.#source = new SocketSource(socket, options.readCapacity ?? DEFAULT_READ_CAPACITY);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.remoteAddress = remoteAddressOf(socket, options.path);
     this.localAddress = localAddressOf(socket, options.path);
@@ -143,7 +145,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * for (const frame of frames) await conn.write(frame);
    * ```
    */
-  write(data: Uint8Array | string, options?: SignalOptions): Promise<void> {
+  write(data: Uint8Array | string, options?: AbortOptions): Promise<void> {
     const socket = this.#socket;
     if (socket.writableEnded || socket.destroyed || this.#unwrapped) return Promise.reject(this.#writeClosedError());
     const bytes = toBytes(data);
@@ -257,7 +259,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   /**
    * Reads this connection through `codec`: an async iterable of frames with
-   * `write(frame)`, `writeAll(source)` and a batched iteration.
+   * `write(frame)`, `writeAll(source)` and `byChunk()` (frames in one array per chunk).
    *
    * @example
    * ```ts
@@ -267,7 +269,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   framed<TDecoded, TEncoded = TDecoded>(
     codec: Codec<TDecoded, TEncoded>,
-    options?: FramedOptions,
+    options?: ReadOptions,
   ): Framed<TDecoded, TEncoded> {
     checkOption('framed(): codec', codec, 'codec', { required: true });
     checkOption('framed(): options', options, 'object');
@@ -277,24 +279,31 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
   }
 
   /**
-   * An async iterable over the incoming chunks that leaves the connection open
-   * when the loop ends early: read a greeting, then switch protocols.
+   * The incoming chunks, as iterating the connection gives them, with
+   * options: a `signal` that aborts a waiting read, and `keepOpen` to leave
+   * the connection open when the loop ends early (read a greeting, then
+   * switch protocols).
    *
    * @example
    * ```ts
-   * for await (const chunk of conn.reader()) { if (isEndOfHeader(chunk)) break; }
+   * for await (const chunk of conn.reader({ keepOpen: true })) { if (isEndOfHeader(chunk)) break; }
    * const io = conn.framed(lengthPrefixed()); // same connection, still open
    * ```
    */
-  reader(options?: SignalOptions): AsyncIterable<Uint8Array> {
+  reader(options?: ReadOptions): AsyncIterable<Uint8Array> {
     checkOption('reader(): options', options, 'object');
+    checkOption('reader(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('reader(): signal', options?.signal, 'signal');
     const source = this.#source;
     const signal = options?.signal;
+    const keepOpen = options?.keepOpen ?? false;
     return {
       [Symbol.asyncIterator]: () => ({
         next: () => source.next(signal),
-        return: () => Promise.resolve({ done: true, value: undefined }),
+        return: async () => {
+          if (!keepOpen) await this.close();
+          return DONE;
+        },
       }),
     };
   }

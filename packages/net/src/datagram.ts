@@ -1,67 +1,77 @@
 import dgram from 'node:dgram';
-import { AbortError, type Channel, ClosedError, channel, checkOption, throwIfAborted } from '@sluice/core';
+import {
+  AbortError,
+  type AbortOptions,
+  type Channel,
+  ClosedError,
+  channel,
+  checkOption,
+  throwIfAborted,
+} from '@sluice/core';
+import type { IpAddress } from './address.js';
 
 /** One received datagram. */
 export interface Datagram {
   /** The payload. */
-  data: Uint8Array;
-  /** The sender's address. */
-  address: string;
-  /** The sender's port. */
-  port: number;
+  readonly data: Uint8Array;
+  /** Who sent it: pass it to `send()` to answer. */
+  readonly address: IpAddress;
 }
 
 /** Options of {@link bind}. */
 export interface BindOptions {
   /** Address to bind. @default '127.0.0.1' for udp4, '::1' for udp6 */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; `0` picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** @default 'udp4' */
-  type?: 'udp4' | 'udp6';
+  type?: 'udp4' | 'udp6' | undefined;
   /**
    * Datagrams received but not yet read. When full, new datagrams are dropped
    * (UDP semantics) and counted in `dropped`.
    * @default 1024
    */
-  queueSize?: number;
+  capacity?: number | undefined;
   /** Aborting before binding rejects; afterwards it closes the socket. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Allow several sockets to bind the same address (`SO_REUSEADDR`). @default false */
-  reuseAddr?: boolean;
+  reuseAddr?: boolean | undefined;
 }
 
 /**
  * A bound UDP socket: an async iterable of received datagrams, with `send`.
- * Created by {@link bind}. Receiving is bounded by `queueSize`; what does not
+ * Created by {@link bind}. Receiving is bounded by `capacity`; what does not
  * fit is dropped and counted, never buffered without limit.
  *
  * @example
  * ```ts
  * await using socket = await bind({ host: '127.0.0.1', port: 0 });
- * for await (const { data, address, port } of socket) await socket.send(data, port, address);
+ * for await (const { data, address } of socket) await socket.send(data, address); // echo
  * ```
  */
 export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   /** Where the socket is bound. */
-  readonly address: { host: string; port: number; family: string };
+  readonly address: IpAddress;
+  /** Resolves once the socket is closed (it never rejects). */
+  readonly closed: Promise<void>;
 
   readonly #socket: dgram.Socket;
   readonly #received: Channel<Datagram>;
   #closing: Promise<void> | undefined;
 
   /** @internal Use `bind()`. */
-  constructor(socket: dgram.Socket, queueSize: number) {
+  constructor(socket: dgram.Socket, capacity: number) {
     this.#socket = socket;
     const bound = socket.address();
     this.address = { host: bound.address, port: bound.port, family: bound.family };
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     this.#received = channel<Datagram>({
-      capacity: queueSize,
+      capacity,
       overflow: 'drop-newest',
       onReturn: () => void this.close(),
     });
     socket.on('message', (data, remote) => {
-      this.#received.offer({ data, address: remote.address, port: remote.port });
+      this.#received.offer({ data, address: { host: remote.address, port: remote.port, family: remote.family } });
     });
     socket.on('error', (error) => this.#received.error(error));
     socket.on('close', () => this.#received.end());
@@ -73,18 +83,21 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
   }
 
   /**
-   * Sends one datagram; resolves once it has been handed to the OS.
+   * Sends one datagram to `to` (`{ host, port }`, or a received datagram's
+   * `address`); resolves once it has been handed to the OS.
    *
    * @example
    * ```ts
-   * await socket.send('ping', 9000, '127.0.0.1');
+   * await socket.send('ping', { host: '127.0.0.1', port: 9000 });
    * ```
    */
-  send(data: Uint8Array | string, port: number, host: string, options?: { signal?: AbortSignal }): Promise<void> {
+  send(data: Uint8Array | string, to: IpAddress, options?: AbortOptions): Promise<void> {
     try {
       if (typeof data !== 'string') checkOption('send(): data', data, 'bytes', { required: true });
-      checkOption('send(): port', port, { integer: [1, 65535] }, { required: true });
-      checkOption('send(): host', host, 'string', { required: true });
+      checkOption('send(): to', to, 'object', { required: true });
+      checkOption('send(): to.port', to.port, { integer: [1, 65535] }, { required: true });
+      checkOption('send(): to.host', to.host, 'string', { required: true });
+      checkOption('send(): signal', options?.signal, 'signal');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -92,7 +105,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.#closing !== undefined) return Promise.reject(new ClosedError('Cannot send: the socket is closed'));
     return new Promise((resolve, reject) => {
-      this.#socket.send(data, port, host, (error) => (error ? reject(error) : resolve()));
+      this.#socket.send(data, to.port, to.host, (error) => (error ? reject(error) : resolve()));
     });
   }
 
@@ -130,10 +143,10 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   checkOption('bind(): options', options, 'object', { required: true });
-  const { type = 'udp4', port = 0, signal, queueSize = 1024 } = options;
+  const { type = 'udp4', port = 0, signal, capacity = 1024 } = options;
   checkOption('bind(): port', port, { integer: [0, 65535] });
   checkOption('bind(): host', options.host, 'string');
-  checkOption('bind(): queueSize', queueSize, { integer: [1] });
+  checkOption('bind(): capacity', capacity, { integer: [1] });
   checkOption('bind(): signal', signal, 'signal');
   checkOption('bind(): type', type, { oneOf: ['udp4', 'udp6'] });
   checkOption('bind(): reuseAddr', options.reuseAddr, 'boolean');
@@ -157,7 +170,7 @@ export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
     });
   });
   socket.removeAllListeners('error');
-  const bound = new DatagramSocket(socket, queueSize);
+  const bound = new DatagramSocket(socket, capacity);
   signal?.addEventListener('abort', () => void bound.close(), { once: true });
   return bound;
 }

@@ -1,20 +1,10 @@
 import type { Codec, Decoder, Encoder } from '@sluice/codec';
+import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
-import type { Connection, SignalOptions } from './connection.js';
+import type { Connection } from './connection.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { SocketSource, SourceOwner } from './internal/socket-source.js';
-
-/** Options of {@link Connection.framed}. */
-export interface FramedOptions {
-  /**
-   * Leave the connection open when a loop over the frames ends early
-   * (`break`), so that another reader can take over.
-   * @default false
-   */
-  keepOpen?: boolean;
-  /** Aborts a waiting read: it rejects with an `AbortError`. */
-  signal?: AbortSignal | undefined;
-}
+import type { ReadOptions } from './read-options.js';
 
 /** An empty chunk: lets a decoder report an error it found after the frames it returned. */
 const NO_INPUT: IteratorYieldResult<Uint8Array> = Object.freeze({ done: false, value: new Uint8Array(0) });
@@ -27,7 +17,7 @@ const NO_BYTES: Uint8Array[] = [];
  *
  * Frames decoded from one chunk are handed out before the next chunk is read,
  * so reading stays pull-driven and memory stays bounded by the codec's limits
- * and the connection's high-water mark. A decode error (`ERR_FRAME_TOO_LONG`,
+ * and the connection's `readCapacity`. A decode error (`ERR_FRAME_TOO_LONG`,
  * `ERR_DECODE`, `ERR_TRUNCATED_FRAME`) rejects the waiting read and destroys
  * the connection.
  *
@@ -70,7 +60,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     codec: Codec<TDecoded, TEncoded>,
     source: SocketSource,
     counts: { in: number; out: number },
-    options: FramedOptions = {},
+    options: ReadOptions = {},
   ) {
     this.connection = connection;
     this.#codec = codec;
@@ -90,7 +80,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * await io.write({ id: 1, method: 'ping' });
    * ```
    */
-  write(frame: TEncoded, options?: SignalOptions): Promise<void> {
+  write(frame: TEncoded, options?: AbortOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason));
     let bytes: Uint8Array;
@@ -113,7 +103,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * await io.closeWrite();
    * ```
    */
-  async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: SignalOptions): Promise<void> {
+  async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: AbortOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError(signal.reason);
     if (typeof source === 'string') {
@@ -184,10 +174,10 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    *
    * @example
    * ```ts
-   * for await (const frames of io.batches()) for (const frame of frames) handle(frame);
+   * for await (const frames of io.byChunk()) for (const frame of frames) handle(frame);
    * ```
    */
-  batches(): AsyncIterable<TDecoded[]> {
+  byChunk(): AsyncIterable<TDecoded[]> {
     return {
       [Symbol.asyncIterator]: () => ({
         next: (): Promise<IteratorResult<TDecoded[], undefined>> => {
@@ -233,7 +223,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     this.#pending = frames;
     this.#index = 1;
     if (frames.length === 1) this.#pendingInput = null; // nothing left to replay
-    this.#counts.in += frames.length; // counted as received, whether read one by one or in batches
+    this.#counts.in += frames.length; // counted as received, whether read one by one or by chunk
     return { value: frames[0] as TDecoded, done: false };
   };
 

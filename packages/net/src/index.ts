@@ -26,11 +26,12 @@
  */
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { type ConnectOptions, connect } from './connect.js';
-export { Connection, type ConnectionCounters, type ConnectionOptions, type SignalOptions } from './connection.js';
+export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
 export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagram.js';
 export { CloseTimeoutError, ConnectTimeoutError, HandshakeError, IdleTimeoutError } from './errors.js';
-export { Framed, type FramedOptions } from './framed.js';
+export { Framed } from './framed.js';
 export { fromNodeSocket } from './from-node-socket.js';
 export { type ListenOptions, listen } from './listen.js';
 export { Listener, type ListenerCounters } from './listener.js';
+export type { ReadOptions } from './read-options.js';
 export type { ConnectionHandler, HandlerContext, ServeOptions } from './serve.js';

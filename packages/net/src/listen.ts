@@ -9,33 +9,33 @@ import { Listener } from './listener.js';
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
 export interface ListenOptions extends ConnectionOptions {
   /** Address to bind. @default '127.0.0.1' (loopback only: pass `'0.0.0.0'` or `'::'` to accept remote clients) */
-  host?: string;
+  host?: string | undefined;
   /** TCP port; `0` picks a free one (read it from `listener.address`). */
-  port?: number;
+  port?: number | undefined;
   /** Unix socket path or Windows pipe name, instead of `host`/`port`. */
-  path?: string;
+  path?: string | undefined;
   /** Serve TLS with these options (`key`, `cert`, `ca`, `requestCert`, …). TLS 1.2 is the minimum. */
-  tls?: tls.TlsOptions;
+  tls?: tls.TlsOptions | undefined;
   /** Aborting before the listener is bound rejects; afterwards it closes the listener. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Connections open at once; the excess is refused at once. */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
   /**
    * Length of the kernel's queue of connections not yet accepted. Node's 511
    * overflows under bursts of thousands of connects.
    * @default 4096
    */
-  backlog?: number;
+  backlog?: number | undefined;
   /**
    * Accepted connections that may wait for the consumer to pull them; past
    * this, new connections are refused so a slow accept loop cannot pile up sockets.
    * @default 1024
    */
-  acceptQueue?: number;
+  acceptCapacity?: number | undefined;
   /** Disable Nagle's algorithm on accepted connections. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
   /** Told about TLS handshakes that failed (the listener carries on). */
-  onClientError?: (error: Error) => void;
+  onClientError?: ((error: Error) => void) | undefined;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   checkConnectionOptions('listen()', options);
   checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('listen(): backlog', options.backlog, { integer: [1] });
-  checkOption('listen(): acceptQueue', options.acceptQueue, { integer: [1] });
+  checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): tls', options.tls, 'object');
   checkOption('listen(): noDelay', options.noDelay, 'boolean');
@@ -100,7 +100,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
     boundAddress(server, path),
     {
       connection: { ...options, path },
-      acceptQueue: options.acceptQueue ?? 1024,
+      acceptCapacity: options.acceptCapacity ?? 1024,
       onClientError: options.onClientError,
     },
     secure,

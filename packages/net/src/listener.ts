@@ -1,10 +1,10 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { AbortError, AlreadyConsumedError, checkOption } from '@sluice/core';
+import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
 import type { SocketAddress } from './address.js';
-import { Connection, type ConnectionOptions, type SignalOptions } from './connection.js';
+import { Connection, type ConnectionOptions } from './connection.js';
 import { HandshakeError } from './errors.js';
-import { DONE } from './internal/settle.js';
+import { DONE, deferred } from './internal/settle.js';
 import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
@@ -23,7 +23,7 @@ export interface ListenerCounters {
 /** @internal How a listener wraps its server. */
 export interface ListenerInit {
   connection: ConnectionOptions & { path?: string | undefined };
-  acceptQueue: number;
+  acceptCapacity: number;
   onClientError: ((error: Error) => void) | undefined;
 }
 
@@ -32,7 +32,7 @@ export interface ListenerInit {
  * `listen()`.
  *
  * Connections are handed out as the consumer pulls. Those not yet pulled wait
- * in a bounded queue (`acceptQueue`); past it, and past `maxConnections`, new
+ * in a bounded queue (`acceptCapacity`); past it, and past `maxConnections`, new
  * connections are refused at once. Leaving a `for await` early closes the
  * listener (connections already handed out stay open: they are yours).
  *
@@ -57,6 +57,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   #serving = false;
   #error: unknown;
   #closing: Promise<void> | undefined;
+  readonly #closed = deferred();
 
   /** @internal Use `listen()`. */
   constructor(server: Server, address: SocketAddress, init: ListenerInit, secure: boolean) {
@@ -89,9 +90,14 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     return { ...this.#counters };
   }
 
-  /** True once `close()` was called (or the listener failed). */
-  get closed(): boolean {
-    return this.#closing !== undefined;
+  /** True until `close()` is called (or the server closes underneath). */
+  get listening(): boolean {
+    return this.#closing === undefined;
+  }
+
+  /** Resolves once the listening socket is closed (it never rejects). */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
   }
 
   /**
@@ -103,7 +109,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
    * ```
    */
-  accept(options?: SignalOptions): Promise<Connection | undefined> {
+  accept(options?: AbortOptions): Promise<Connection | undefined> {
     if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
     try {
       checkOption('accept(): options', options, 'object');
@@ -178,6 +184,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     });
     for (const conn of this.#queue.splice(0)) conn.destroy();
     this.#wake(undefined);
+    void this.#closing.then(this.#closed.resolve);
     return this.#closing;
   }
 
@@ -204,7 +211,10 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     // TLS servers run with allowHalfOpen off so that a FIN during the handshake
     // closes the socket; established connections get half-close back.
     socket.allowHalfOpen = true;
-    if (this.#closing !== undefined || (this.#waiter === undefined && this.#queue.length >= this.#init.acceptQueue)) {
+    if (
+      this.#closing !== undefined ||
+      (this.#waiter === undefined && this.#queue.length >= this.#init.acceptCapacity)
+    ) {
       this.#counters.refused++;
       socket.destroy();
       return;

@@ -14,20 +14,20 @@ export interface HandlerContext {
 /** Options of `listener.serve()`. */
 export interface ServeOptions {
   /** Handlers running at once; further connections wait in the accept queue. @default Infinity */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Aborting closes the listener and starts a graceful shutdown. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called with the error of a handler that threw (its connection has been
    * destroyed). Other connections and the server carry on.
    * @default reports the error with `console.error`
    */
-  onError?: (error: unknown, conn: Connection) => void;
+  onError?: ((error: unknown, conn: Connection) => void) | undefined;
   /**
    * After the listener closes, how long to wait for running handlers before
    * destroying their connections. @default Infinity (wait for all)
    */
-  shutdownTimeout?: number;
+  shutdownTimeout?: number | undefined;
 }
 
 /** @internal Throws `ERR_INVALID_ARG` on options `serve()` cannot work with. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type net from 'node:net';
 import { type Connection, connect } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { concatBytes as concat } from '../../codec/test/support/chunking.js';
+import { concatBytes as concat } from '../../../test-support/chunking.js';
 import { rawServer } from './support/peers.js';
 import { readAll } from './support/resources.js';
 
@@ -104,18 +104,27 @@ describe('Connection', () => {
     await server.close();
   });
 
-  it('keeps the connection open when a reader() loop is left early', async () => {
+  it('keeps the connection open when a reader({ keepOpen: true }) loop is left early', async () => {
     const server = await nodeServer((socket) => {
       socket.write('one');
       socket.once('data', () => socket.end('two'));
     });
     const conn = await connect({ host: '127.0.0.1', port: server.port });
-    for await (const chunk of conn.reader()) {
+    for await (const chunk of conn.reader({ keepOpen: true })) {
       expect(text(chunk)).toBe('one');
       break;
     }
     await conn.write('go on');
     expect(text(await readAll(conn))).toBe('two');
+    await server.close();
+  });
+
+  it('closes the connection when a reader() loop without keepOpen is left early, as iterating it does', async () => {
+    const server = await nodeServer((socket) => socket.write('one'));
+    const conn = await connect({ host: '127.0.0.1', port: server.port });
+    for await (const _ of conn.reader()) break;
+    await conn.closed;
+    expect(conn.destroyed).toBe(true);
     await server.close();
   });
 

@@ -9,28 +9,28 @@ describe('bind (UDP)', () => {
     await using server = await bind({ host: '127.0.0.1', port: 0 });
     await using client = await bind({ host: '127.0.0.1', port: 0 });
     const echoed = (async () => {
-      for await (const { data, address, port } of server) {
-        await server.send(new TextEncoder().encode(text(data).toUpperCase()), port, address);
+      for await (const { data, address } of server) {
+        await server.send(new TextEncoder().encode(text(data).toUpperCase()), address);
         if (text(data) === 'last') break;
       }
     })();
     const replies: string[] = [];
     const listening = (async () => {
-      for await (const { data, port } of client) {
-        expect(port).toBe(server.address.port);
+      for await (const { data, address } of client) {
+        expect(address).toMatchObject({ host: '127.0.0.1', port: server.address.port, family: 'IPv4' });
         replies.push(text(data));
         if (replies.length === 3) break;
       }
     })();
-    for (const word of ['one', 'two', 'last']) await client.send(word, server.address.port, '127.0.0.1');
+    for (const word of ['one', 'two', 'last']) await client.send(word, server.address);
     await Promise.all([echoed, listening]);
     expect(replies).toEqual(['ONE', 'TWO', 'LAST']);
   });
 
   it('bounds the receive queue, counting what it drops instead of buffering without limit', async () => {
-    await using receiver = await bind({ host: '127.0.0.1', port: 0, queueSize: 4 });
+    await using receiver = await bind({ host: '127.0.0.1', port: 0, capacity: 4 });
     await using sender = await bind({ host: '127.0.0.1', port: 0 });
-    for (let i = 0; i < 50; i++) await sender.send(`d${i}`, receiver.address.port, '127.0.0.1');
+    for (let i = 0; i < 50; i++) await sender.send(`d${i}`, receiver.address);
     // Wait, turn by turn of the event loop, until every datagram is either queued or dropped.
     const deadline = Date.now() + 5000;
     while (receiver.dropped < 46 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
@@ -48,7 +48,7 @@ describe('bind (UDP)', () => {
     const before = socketHandles();
     const socket = await bind({ host: '127.0.0.1', port: 0 });
     const sender = await bind({ host: '127.0.0.1', port: 0 });
-    await sender.send('x', socket.address.port, '127.0.0.1');
+    await sender.send('x', socket.address);
     for await (const _ of socket) break;
     await sender.close();
     expect(await handlesSettleTo(before)).toBe(before);

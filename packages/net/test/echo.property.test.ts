@@ -2,7 +2,7 @@ import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeAll } from '../../codec/test/support/chunking.js';
+import { encodeAll } from '../../../test-support/chunking.js';
 import { ipc, numRuns, secure, type Transport, tcp } from './support/transports.js';
 
 interface CodecCase<T> {

@@ -7,7 +7,7 @@ import { type Codec, lengthPrefixed, lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, concatBytes, encodeAll, rechunk } from '../../codec/test/support/chunking.js';
+import { arbitraryCuts, concatBytes, encodeAll, rechunk } from '../../../test-support/chunking.js';
 import { rawServer } from './support/peers.js';
 
 const runs = Number(process.env.FC_NUM_RUNS ?? 25);

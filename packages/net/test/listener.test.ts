@@ -47,7 +47,7 @@ describe('listen', () => {
       await conn.close();
       break;
     }
-    expect(listener.closed).toBe(true);
+    expect(listener.listening).toBe(false);
     expect(await client).toBe('welcome');
     await expect(connect(listener.address)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
@@ -145,7 +145,7 @@ describe('listener.serve', () => {
     await handlerStarted;
     controller.abort();
     await served;
-    expect(listener.closed).toBe(true);
+    expect(listener.listening).toBe(false);
     await expect(readAll(client)).resolves.toBeInstanceOf(Uint8Array);
   });
 

@@ -69,7 +69,7 @@ export type ListenSubjectOptions<TIn, TOut = TIn> = Omit<ListenOptions, 'signal'
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
  * object, `codec` is not a codec, or `overflow`, `closeObserver` or
  * `onListening` is of the wrong kind.
- * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `bufferSize` is not an
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `capacity` is not an
  * integer of at least 0. The listener's options (`port`, `host`,
  * `maxConnections`, …) are checked by `listen()` on each subscription: a bad
  * one becomes the error notification.
@@ -79,8 +79,8 @@ export function listen$<TIn, TOut = TIn>(
   options: ListenSubjectOptions<TIn, TOut>,
 ): Observable<SocketSubject<TIn, TOut>> {
   checkOption('listen$(): options', options, 'object', { required: true });
-  const { codec, bufferSize, overflow, closeObserver, onListening, ...listenOptions } = options;
-  const config = { codec, bufferSize, overflow, closeObserver };
+  const { codec, capacity, overflow, closeObserver, onListening, ...listenOptions } = options;
+  const config = { codec, capacity, overflow, closeObserver };
   checkSubjectConfig('listen$()', config);
   checkOption('listen$(): onListening', onListening, 'function');
   return new Observable<SocketSubject<TIn, TOut>>((subscriber) => {

@@ -15,5 +15,5 @@ export interface SocketCloseEvent {
   /** False if it ended with an error (a reset, a decode error, an overflow, `error()`). */
   readonly wasClean: boolean;
   /** The error it ended with, when not clean. */
-  readonly error?: unknown;
+  readonly error?: unknown | undefined;
 }

@@ -10,7 +10,7 @@ import type { SocketCloseEvent } from './socket-close-event.js';
  *
  * @example
  * ```ts
- * const config: SocketSubjectConfig<string> = { codec: lines(), bufferSize: 1024, overflow: 'drop-oldest' };
+ * const config: SocketSubjectConfig<string> = { codec: lines(), capacity: 1024, overflow: 'drop-oldest' };
  * const sock = socket$({ host: '127.0.0.1', port: 7000, ...config });
  * ```
  */
@@ -22,9 +22,9 @@ export interface SocketSubjectConfig<TIn, TOut = TIn> {
    * the socket is full. Never unbounded.
    * @default 256
    */
-  bufferSize?: number | undefined;
+  capacity?: number | undefined;
   /**
-   * What a frame does when `bufferSize` frames already wait; see
+   * What a frame does when `capacity` frames already wait; see
    * {@link PushOverflowPolicy}. With `'error'` the connection is destroyed
    * and subscribers get an `OverflowError` (`ERR_OVERFLOW`).
    * @default 'error'

@@ -30,7 +30,7 @@ import type { SocketSubjectConfig } from './socket-subject-config.js';
  *   accepts data (at most 16 KiB are written ahead of the socket's answer
  *   within one turn of the event loop). Before the connection is up, and
  *   while the socket is full (the peer reads slowly), frames wait in a
- *   buffer of `bufferSize` frames under the `overflow` policy; they are
+ *   buffer of `capacity` frames under the `overflow` policy; they are
  *   written in order as the socket drains. `next()` itself never throws and
  *   never waits. With nobody subscribed, frames wait for the connection the
  *   next subscription opens; an overflow then errors that subscription.
@@ -59,7 +59,7 @@ import type { SocketSubjectConfig } from './socket-subject-config.js';
  */
 export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements Observer<TOut> {
   readonly #owner: SessionOwner<TIn, TOut>;
-  readonly #bufferSize: number;
+  readonly #capacity: number;
   readonly #overflow: PushOverflowPolicy;
   #session: Session<TIn, TOut> | undefined;
   /** Frames for the next connection, while none is up. */
@@ -73,7 +73,7 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
       return (this as SocketSubject<TIn, TOut>).#subscribe(subscriber);
     });
     // The config was checked once, by socket$() or listen$().
-    this.#bufferSize = config.bufferSize ?? 256;
+    this.#capacity = config.capacity ?? 256;
     this.#overflow = config.overflow ?? 'error';
     this.#owner = {
       codec: config.codec,
@@ -81,7 +81,7 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
       closeObserver: config.closeObserver,
       dial,
       takeOutbox: () => {
-        const outbox = this.#pending ?? new Outbox<TOut>(this.#bufferSize, this.#overflow);
+        const outbox = this.#pending ?? new Outbox<TOut>(this.#capacity, this.#overflow);
         this.#pending = undefined;
         return outbox;
       },
@@ -103,9 +103,7 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
 
   /** Sends `frame`, or queues it while the connection is not up or the socket is full. */
   next(frame: TOut): void {
-    const session = this.#session;
-    if (session?.writable === true) (session.outbox as Outbox<TOut>).offer(frame);
-    else this.#pendingOutbox().offer(frame);
+    (this.#session?.openOutbox ?? this.#pendingOutbox()).offer(frame);
   }
 
   /** Destroys the connection with `error`; subscribers get it. Without a connection, drops the waiting frames. */
@@ -119,28 +117,25 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
 
   /** Half-closes the connection once the waiting frames are written (or the next one, if none is up). */
   complete(): void {
-    const session = this.#session;
-    if (session?.writable === true) (session.outbox as Outbox<TOut>).complete();
-    else this.#pendingOutbox().complete();
+    (this.#session?.openOutbox ?? this.#pendingOutbox()).complete();
   }
 
   #subscribe(subscriber: Subscriber<TIn>): TeardownLogic {
-    let session = this.#session;
-    const fresh = session === undefined || session.incomingDone;
-    if (fresh) session = this.#session = new Session(this.#owner);
-    const teardown = (session as Session<TIn, TOut>).subscribe(subscriber);
-    if (fresh) {
-      const latched = this.#latched;
-      this.#latched = undefined;
-      (session as Session<TIn, TOut>).start(latched);
-    }
+    const current = this.#session;
+    if (current !== undefined && !current.incomingDone) return current.subscribe(subscriber);
+    const session = new Session(this.#owner);
+    this.#session = session;
+    const teardown = session.subscribe(subscriber);
+    const latched = this.#latched;
+    this.#latched = undefined;
+    session.start(latched);
     return teardown;
   }
 
   #pendingOutbox(): Outbox<TOut> {
     let outbox = this.#pending;
     if (outbox !== undefined) return outbox;
-    outbox = this.#pending = new Outbox<TOut>(this.#bufferSize, this.#overflow);
+    outbox = this.#pending = new Outbox<TOut>(this.#capacity, this.#overflow);
     outbox.onFail = (error) => {
       if (this.#pending === outbox) this.#pending = undefined;
       const session = this.#session;

@@ -25,7 +25,7 @@ export type SocketOptions<TIn, TOut = TIn> = Omit<ConnectOptions, 'signal'> & So
  * makes `retry()` and `repeat()` work.
  *
  * Frames given to `next()` before the connection is up wait (at most
- * `bufferSize` of them, under the `overflow` policy) and are sent once it is;
+ * `capacity` of them, under the `overflow` policy) and are sent once it is;
  * `complete()` half-closes after sending them.
  *
  * @example A resilient subscription: reconnect with a delay after errors
@@ -51,7 +51,7 @@ export type SocketOptions<TIn, TOut = TIn> = Omit<ConnectOptions, 'signal'> & So
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `options` is not an
  * object, `codec` is not a codec, or `overflow`, `openObserver` or
  * `closeObserver` is of the wrong kind.
- * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `bufferSize` is not an
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `capacity` is not an
  * integer of at least 0. The connection's options (`port`, `host`,
  * `timeout`, …) are checked by `connect()` on each subscription: a bad one
  * becomes the error notification.
@@ -60,10 +60,10 @@ export type SocketOptions<TIn, TOut = TIn> = Omit<ConnectOptions, 'signal'> & So
 export function socket$<TIn, TOut = TIn>(options: SocketOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
   checkOption('socket$(): options', options, 'object', { required: true });
   checkSubjectConfig('socket$()', options);
-  const { codec, bufferSize, overflow, openObserver, closeObserver, ...connectOptions } = options;
+  const { codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
   return new SocketSubject<TIn, TOut>((signal) => connect({ ...connectOptions, signal }), {
     codec,
-    bufferSize,
+    capacity,
     overflow,
     openObserver,
     closeObserver,

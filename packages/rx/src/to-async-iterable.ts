@@ -8,7 +8,7 @@ import type { PushOverflowPolicy } from './push-overflow-policy.js';
  *
  * @example
  * ```ts
- * const keepLatest: ToAsyncIterableOptions = { highWaterMark: 1, overflow: 'drop-oldest' };
+ * const keepLatest: ToAsyncIterableOptions = { capacity: 1, overflow: 'drop-oldest' };
  * ```
  */
 export interface ToAsyncIterableOptions {
@@ -17,7 +17,7 @@ export interface ToAsyncIterableOptions {
    * loop is waiting goes straight to it and takes no room.
    * @default 16
    */
-  highWaterMark?: number | undefined;
+  capacity?: number | undefined;
   /**
    * What happens to a value that finds the buffer full; see
    * {@link PushOverflowPolicy}.
@@ -32,7 +32,7 @@ export interface ToAsyncIterableOptions {
  * unbounded queue.
  *
  * Each iteration subscribes once, when the loop starts. Values wait in a core
- * `channel` of `highWaterMark` places. When it is full:
+ * `channel` of `capacity` places. When it is full:
  * - `'error'` (the default, because nothing is lost silently): the source is
  *   unsubscribed; the loop still gets the values buffered before the
  *   overflow, then throws an `OverflowError` (code `ERR_OVERFLOW`);
@@ -53,7 +53,7 @@ export interface ToAsyncIterableOptions {
  * import { interval } from 'rxjs';
  * import { toAsyncIterable } from '@sluice/rx';
  *
- * for await (const tick of toAsyncIterable(interval(10), { highWaterMark: 4, overflow: 'drop-oldest' })) {
+ * for await (const tick of toAsyncIterable(interval(10), { capacity: 4, overflow: 'drop-oldest' })) {
  *   await slowWork(tick);
  *   if (tick > 100) break; // unsubscribes from interval()
  * }
@@ -64,22 +64,22 @@ export interface ToAsyncIterableOptions {
  * @returns An async iterable of the Observable's values.
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG` if `observable` has no
  * `subscribe()` method, `options` is not an object, or an option is of the
- * wrong kind (an unknown `overflow`, a `highWaterMark` that is not a number).
- * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `highWaterMark` is not an
+ * wrong kind (an unknown `overflow`, a `capacity` that is not a number).
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` if `capacity` is not an
  * integer of at least 0.
  * @see {@link observe} for the way back.
  */
 export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIterableOptions = {}): AsyncIterable<T> {
   checkObservable('toAsyncIterable(): observable', observable);
   checkOption('toAsyncIterable(): options', options, 'object');
-  const { highWaterMark = 16, overflow = 'error' } = options;
-  checkOption('toAsyncIterable(): highWaterMark', highWaterMark, BOUND);
+  const { capacity = 16, overflow = 'error' } = options;
+  checkOption('toAsyncIterable(): capacity', capacity, BOUND);
   checkOption('toAsyncIterable(): overflow', overflow, PUSH_POLICIES);
   return {
     [Symbol.asyncIterator](): AsyncIterableIterator<T> {
       let subscription: Subscription | undefined;
       const buffer = channel<T>({
-        capacity: highWaterMark,
+        capacity: capacity,
         overflow,
         onReturn: () => subscription?.unsubscribe(),
       });
@@ -96,7 +96,7 @@ export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIt
         complete: () => buffer.end(),
       });
       // A synchronous source may have overflowed before `subscription` was set.
-      if (buffer.closed) subscription.unsubscribe();
+      if (!buffer.writable) subscription.unsubscribe();
       return buffer[Symbol.asyncIterator]();
     },
   };

@@ -20,14 +20,14 @@ async function framesOf(socket: net.Socket): Promise<Uint8Array[]> {
  * big frame, then sends `count` one-byte frames numbered 1..count while it is
  * full. Returns the peer socket and the subject.
  */
-async function fillThenSend(policy: PushOverflowPolicy, bufferSize: number, count: number) {
+async function fillThenSend(policy: PushOverflowPolicy, capacity: number, count: number) {
   const server = await nodeServer();
   const errors: unknown[] = [];
   const sock = socket$({
     host: '127.0.0.1',
     port: server.port,
     codec: lengthPrefixed({ maxFrameLength: BIG }),
-    bufferSize,
+    capacity,
     overflow: policy,
   });
   const subscription = sock.subscribe({ error: (e) => errors.push(e) });
@@ -41,7 +41,7 @@ async function fillThenSend(policy: PushOverflowPolicy, bufferSize: number, coun
 const payloads = (frames: Uint8Array[]) => frames.slice(1).map((frame) => frame[0]);
 
 describe('socket$ backpressure', () => {
-  it("'drop-newest' keeps the first bufferSize frames sent while the socket is full", async () => {
+  it("'drop-newest' keeps the first capacity frames sent while the socket is full", async () => {
     const { server, sock, peer, subscription } = await fillThenSend('drop-newest', 4, 20);
     sock.complete(); // half-closes once the kept frames are written
     const frames = await framesOf(peer);
@@ -51,7 +51,7 @@ describe('socket$ backpressure', () => {
     await server.close();
   });
 
-  it("'drop-oldest' keeps the last bufferSize frames sent while the socket is full", async () => {
+  it("'drop-oldest' keeps the last capacity frames sent while the socket is full", async () => {
     const { server, sock, peer, subscription } = await fillThenSend('drop-oldest', 4, 20);
     sock.complete();
     const frames = await framesOf(peer);
@@ -61,7 +61,7 @@ describe('socket$ backpressure', () => {
     await server.close();
   });
 
-  it("'error' destroys the connection on the first frame past bufferSize: subscribers get ERR_OVERFLOW", async () => {
+  it("'error' destroys the connection on the first frame past capacity: subscribers get ERR_OVERFLOW", async () => {
     const { server, peer, errors } = await fillThenSend('error', 4, 5);
     expect(errors).toEqual([expect.objectContaining({ code: 'ERR_OVERFLOW', limit: 4 })]);
     await sawHangUp(peer);
@@ -70,7 +70,7 @@ describe('socket$ backpressure', () => {
 
   it('keeps nothing waiting while the socket accepts data: a burst of small frames goes straight through', async () => {
     const server = await nodeServer();
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lengthPrefixed(), bufferSize: 2 });
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lengthPrefixed(), capacity: 2 });
     const errors: unknown[] = [];
     sock.subscribe({ error: (e) => errors.push(e) });
     const peer = await server.nextSocket();
@@ -93,13 +93,13 @@ describe('socket$ backpressure', () => {
     await server.close();
   });
 
-  it("applies the policy to frames sent before the connection is up too: 'drop-oldest' keeps the last bufferSize", async () => {
+  it("applies the policy to frames sent before the connection is up too: 'drop-oldest' keeps the last capacity", async () => {
     const server = await nodeServer();
     const sock = socket$({
       host: '127.0.0.1',
       port: server.port,
       codec: lengthPrefixed(),
-      bufferSize: 2,
+      capacity: 2,
       overflow: 'drop-oldest',
     });
     for (let i = 1; i <= 5; i++) sock.next(Uint8Array.of(i));

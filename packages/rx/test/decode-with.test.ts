@@ -34,7 +34,7 @@ describe('decodeWith', () => {
   it('errors with the codec error on bad input and unsubscribes from the source', () => {
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-c-|', { a: utf8('ok\n'), b: utf8('much too long'), c: utf8('never\n') });
-      expectObservable(source.pipe(decodeWith(lines({ maxLength: 4 })))).toBe(
+      expectObservable(source.pipe(decodeWith(lines({ maxFrameLength: 4 })))).toBe(
         '-x-#',
         { x: 'ok' },
         new FrameTooLongError(13, 4, 'Line'),

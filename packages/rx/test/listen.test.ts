@@ -110,8 +110,8 @@ describe('listen$', () => {
     expect((await settle(socketHandles, (h) => h.servers === 0)).servers).toBe(0);
   });
 
-  it('refuses a bad bufferSize (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
-    expect(() => listen$({ port: 0, codec: lines(), bufferSize: -1 })).toThrow(
+  it('refuses a bad capacity (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
+    expect(() => listen$({ port: 0, codec: lines(), capacity: -1 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(() => listen$({ port: 0, codec: lines(), overflow: 'wait' as never })).toThrow(/overflow must be/);

@@ -135,7 +135,7 @@ describe('socket$', () => {
 
   it('errors with the codec error when incoming bytes do not decode, and the connection is destroyed', async () => {
     const server = await nodeServer((socket) => socket.write('much too long for the limit\n'));
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines({ maxLength: 8 }) });
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines({ maxFrameLength: 8 }) });
     await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
     await sawHangUp(await server.nextSocket());
     await server.close();
@@ -152,9 +152,9 @@ describe('socket$', () => {
     await server.close();
   });
 
-  it("fails the connecting subscribers with ERR_OVERFLOW when more than bufferSize frames wait under 'error'", async () => {
+  it("fails the connecting subscribers with ERR_OVERFLOW when more than capacity frames wait under 'error'", async () => {
     const server = await nodeServer();
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), bufferSize: 2 });
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), capacity: 2 });
     const failure = firstValueFrom(sock);
     for (const line of ['a', 'b', 'c']) sock.next(line);
     await expect(failure).rejects.toMatchObject({ code: 'ERR_OVERFLOW', limit: 2 });
@@ -163,7 +163,7 @@ describe('socket$', () => {
 
   it('hands an overflow that happened with nobody subscribed to the next subscriber, then starts afresh', async () => {
     const server = await nodeServer((socket) => socket.end('fresh\n'));
-    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), bufferSize: 1 });
+    const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines(), capacity: 1 });
     sock.next('a');
     sock.next('b');
     await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_OVERFLOW' });
@@ -172,8 +172,8 @@ describe('socket$', () => {
     await server.close();
   });
 
-  it('refuses a bad bufferSize (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
-    expect(() => socket$({ port: 1, codec: lines(), bufferSize: 1.5 })).toThrow(
+  it('refuses a bad capacity (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
+    expect(() => socket$({ port: 1, codec: lines(), capacity: 1.5 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(() => socket$({ port: 1, codec: lines(), overflow: 'block' as never })).toThrow(/overflow must be/);
@@ -201,7 +201,7 @@ describe('socket$', () => {
     const sock = socket$({
       host: '127.0.0.1',
       port: server.port,
-      codec: lines({ maxLength: 4 }),
+      codec: lines({ maxFrameLength: 4 }),
       closeObserver: { next: (e) => closed.push(e) },
     });
     await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });

@@ -48,7 +48,7 @@ describe('teardown releases sockets and listeners', () => {
       sock.subscribe();
       sock.next('x'.repeat(100));
     });
-    const client = socket$({ host: '127.0.0.1', port: server.port, codec: lines({ maxLength: 10 }) });
+    const client = socket$({ host: '127.0.0.1', port: server.port, codec: lines({ maxFrameLength: 10 }) });
     await expect(firstValueFrom(client)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
     expect(await onlyTheListener()).toEqual({ sockets: 0, servers: 1 });
     server.subscription.unsubscribe();

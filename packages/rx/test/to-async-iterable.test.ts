@@ -101,7 +101,7 @@ describe('toAsyncIterable', () => {
 
   it("with 'error', unsubscribes on overflow and rejects with ERR_OVERFLOW after the buffered values", async () => {
     const subject = new Subject<number>();
-    const iterator = toAsyncIterable(subject, { highWaterMark: 2 })[Symbol.asyncIterator]();
+    const iterator = toAsyncIterable(subject, { capacity: 2 })[Symbol.asyncIterator]();
     for (let i = 1; i <= 3; i++) subject.next(i);
     expect(subject.observed).toBe(false);
     await expect(iterator.next()).resolves.toEqual({ done: false, value: 1 });
@@ -109,12 +109,12 @@ describe('toAsyncIterable', () => {
     await expect(iterator.next()).rejects.toMatchObject({ code: 'ERR_OVERFLOW', limit: 2 });
   });
 
-  it('refuses a negative highWaterMark (ERR_OUT_OF_RANGE) or an unknown policy (ERR_INVALID_ARG)', () => {
+  it('refuses a negative capacity (ERR_OUT_OF_RANGE) or an unknown policy (ERR_INVALID_ARG)', () => {
     const subject = new Subject<number>();
-    expect(() => toAsyncIterable(subject, { highWaterMark: -1 })).toThrow(
+    expect(() => toAsyncIterable(subject, { capacity: -1 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
-    expect(() => toAsyncIterable(subject, { highWaterMark: '4' as never })).toThrow(
+    expect(() => toAsyncIterable(subject, { capacity: '4' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
     );
     expect(() => toAsyncIterable(subject, { overflow: 'wait' as PushOverflowPolicy })).toThrow(/overflow must be/);
@@ -138,9 +138,7 @@ describe('toAsyncIterable', () => {
         fc.asyncProperty(fc.nat({ max: 5 }), ops, async (capacity, script) => {
           const model = new Model(capacity, policy);
           const subject = new Subject<number>();
-          const iterator = toAsyncIterable(subject, { highWaterMark: capacity, overflow: policy })[
-            Symbol.asyncIterator
-          ]();
+          const iterator = toAsyncIterable(subject, { capacity: capacity, overflow: policy })[Symbol.asyncIterator]();
           const waiting: { promise: Promise<IteratorResult<number>>; expected: number }[] = [];
           for (const op of script) {
             if (op.kind === 'emit') {

@@ -49,9 +49,9 @@ describe('sluice connect when the peer fails', () => {
     expect(exit.stderr).toMatch(/^sluice: connection reset by the peer \(ECONNRESET\)$/m);
   });
 
-  it('exits at once with exit code 1 after a frame over --max-length', { timeout: TIMEOUT }, async () => {
+  it('exits at once with exit code 1 after a frame over --max-frame-length', { timeout: TIMEOUT }, async () => {
     const port = await peer((socket) => socket.write(`hello\n${'x'.repeat(100)}\n`));
-    const exit = await connectTyping(port, ['--max-length', '50']).exited;
+    const exit = await connectTyping(port, ['--max-frame-length', '50']).exited;
     expectExit(exit, 1);
     expect(exit.stdout).toBe('hello\n');
     expect(exit.stderr).toMatch(/^sluice: the peer sent a bad frame: .* \(ERR_FRAME_TOO_LONG\)$/m);

@@ -1,6 +1,6 @@
 /**
  * The real `sluice` process with input it cannot send as it stands: stdin
- * lines that are not JSON or are over --max-length are reported in one line
+ * lines that are not JSON or are over --max-frame-length are reported in one line
  * each and skipped, while the lines around them go through; and what `-o hex`
  * shows of the frames received.
  */
@@ -37,10 +37,10 @@ describe('sluice connect: stdin lines that cannot be frames', () => {
     expectExit(await server.exited, 0);
   });
 
-  it('skips a line over --max-length (ERR_FRAME_TOO_LONG) and goes on', { timeout: TIMEOUT }, async () => {
+  it('skips a line over --max-frame-length (ERR_FRAME_TOO_LONG) and goes on', { timeout: TIMEOUT }, async () => {
     const { run: server, port } = await sluiceListen(['--echo', '--once']);
     const input = `short\n${'x'.repeat(100)}\nok\n`;
-    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--max-length', '20'], { input }).exited;
+    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--max-frame-length', '20'], { input }).exited;
     expectExit(exit, 1);
     expect(exit.stdout).toBe('short\nok\n');
     expect(exit.stderr).toMatch(/^sluice: stdin line 2 skipped: .+ \(ERR_FRAME_TOO_LONG\)$/m);

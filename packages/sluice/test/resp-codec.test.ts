@@ -16,7 +16,7 @@ import {
   runs,
   STANDARD_CUTS,
   tryDecodeAll,
-} from '../../codec/test/support/chunking.js';
+} from '../../../test-support/chunking.js';
 
 const ascii = new TextEncoder();
 const wire = (text: string) => ascii.encode(text);
@@ -80,16 +80,20 @@ describe('resp (examples/resp-codec.ts)', () => {
   });
 
   it('refuses an oversized bulk string from its header alone, before the payload arrives', () => {
-    const decoder = resp({ maxLength: 1024 }).decoder();
+    const decoder = resp({ maxFrameLength: 1024 }).decoder();
     expect(() => decoder.decode(wire('$2000000000\r\n'))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     );
   });
 
-  it('refuses a value that grows past maxLength while it arrives, and an unterminated line past it', () => {
+  it('refuses a value that grows past maxFrameLength while it arrives, and an unterminated line past it', () => {
     const items = wire(`*1000000\r\n${':1\r\n'.repeat(400)}`);
-    expect(codeOf(tryDecodeAll(resp({ maxLength: 1024 }), rechunk(items, [7, 300, 900])))).toBe('ERR_FRAME_TOO_LONG');
-    expect(codeOf(tryDecodeAll(resp({ maxLength: 1024 }), [wire(`+${'x'.repeat(2000)}`)]))).toBe('ERR_FRAME_TOO_LONG');
+    expect(codeOf(tryDecodeAll(resp({ maxFrameLength: 1024 }), rechunk(items, [7, 300, 900])))).toBe(
+      'ERR_FRAME_TOO_LONG',
+    );
+    expect(codeOf(tryDecodeAll(resp({ maxFrameLength: 1024 }), [wire(`+${'x'.repeat(2000)}`)]))).toBe(
+      'ERR_FRAME_TOO_LONG',
+    );
   });
 
   it('bounds the nesting depth', () => {
@@ -116,7 +120,7 @@ describe('resp (examples/resp-codec.ts)', () => {
   });
 
   it('the encoder refuses what the decoder would refuse', () => {
-    const encoder = resp({ maxLength: 64, maxDepth: 2 }).encoder();
+    const encoder = resp({ maxFrameLength: 64, maxDepth: 2 }).encoder();
     expect(() => encoder.encode('x'.repeat(100))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
     expect(() => encoder.encode([[[1]]])).toThrow(expect.objectContaining({ code: 'ERR_ENCODE' }));
     expect(() => encoder.encode(new RespError('two\nlines'))).toThrow(expect.objectContaining({ code: 'ERR_ENCODE' }));

@@ -1,5 +1,5 @@
 /**
- * The async iterator behind `decode`, `decodeBatched` and `encode`: pulls
+ * The async iterator behind `decode`, `decodeByChunk` and `encode`: pulls
  * items from a source, maps each to zero or more outputs, and flushes once at
  * the end. Hand-written rather than an async generator because it is on the
  * per-frame hot path: an output already computed is handed out with one
@@ -29,11 +29,20 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   private done = false;
   private busy: Promise<IteratorResult<Out, undefined>> | null = null;
   private pulling = false;
+  private readonly probe: IteratorYieldResult<In> | null;
+  /** The last step gave outputs: step the probe before reading the source. */
+  private probing = false;
 
-  constructor(source: Source<In>, step: (item: In) => Out[], flush: () => Out[]) {
+  /**
+   * @param probe An input to step once more after every step that gave
+   *   outputs, before the source is read again: an empty chunk, so that a
+   *   decoder holding an error behind good frames throws it at once.
+   */
+  constructor(source: Source<In>, step: (item: In) => Out[], flush: () => Out[], probe?: In) {
     this.source = source;
     this.step = step;
     this.flush = flush;
+    this.probe = probe === undefined ? null : { done: false, value: probe };
   }
 
   [Symbol.asyncIterator](): this {
@@ -71,9 +80,13 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
     try {
       const iterator = (this.iterator ??= this.#open());
       for (;;) {
-        const result: IteratorResult<In> = this.sync
-          ? (iterator as Iterator<In>).next()
-          : await (iterator as AsyncIterator<In>).next();
+        const result: IteratorResult<In> =
+          this.probing && this.probe !== null
+            ? this.probe
+            : this.sync
+              ? (iterator as Iterator<In>).next()
+              : await (iterator as AsyncIterator<In>).next();
+        this.probing = false;
         let out: Out[];
         try {
           out = result.done === true ? this.#end() : this.step(result.value);
@@ -84,6 +97,7 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
           throw error;
         }
         if (out.length > 0) {
+          this.probing = true;
           this.buffer = out;
           this.index = 1;
           return { value: out[0] as Out, done: false };

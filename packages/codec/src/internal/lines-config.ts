@@ -8,7 +8,7 @@ import { canonicalEncoding } from './encoding-label.js';
 
 export interface LinesConfig {
   readonly delimiter: Delimiter;
-  readonly maxLength: number;
+  readonly maxFrameLength: number;
   /** The canonical encoding name, as `TextDecoder` reports it. */
   readonly encoding: string;
   readonly utf8: boolean;
@@ -22,12 +22,12 @@ const encoder = new TextEncoder();
 /** Checks `options` and fills in defaults; throws `InvalidArgumentError` (`ERR_INVALID_ARG`) on a bad option. */
 export function resolveLines(options: LinesOptions): LinesConfig {
   checkOption('lines(): options', options, 'object');
-  const { delimiter = '\n', maxLength = 65536, encoding = 'utf-8', fatal = false } = options;
+  const { delimiter = '\n', maxFrameLength = 65536, encoding = 'utf-8', fatal = false } = options;
   const { allowUnterminated = true } = options;
   if (typeof delimiter !== 'string') checkOption('lines(): delimiter', delimiter, 'bytes');
   const bytes = typeof delimiter === 'string' ? encoder.encode(delimiter) : delimiter.slice();
   if (bytes.length === 0) throw new InvalidArgumentError('lines(): delimiter must not be empty');
-  checkOption('lines(): maxLength', maxLength, { integer: [0] });
+  checkOption('lines(): maxFrameLength', maxFrameLength, { integer: [0] });
   checkOption('lines(): encoding', encoding, 'string');
   checkOption('lines(): fatal', fatal, 'boolean');
   checkOption('lines(): stripCR', options.stripCR, 'boolean');
@@ -36,7 +36,7 @@ export function resolveLines(options: LinesOptions): LinesConfig {
   const newline = bytes.length === 1 && bytes[0] === 0x0a;
   return {
     delimiter: new Delimiter(bytes),
-    maxLength,
+    maxFrameLength,
     encoding: canonical,
     utf8: canonical === 'utf-8',
     fatal,

@@ -118,18 +118,18 @@ export class LinesDecoder implements Decoder<string> {
    * tail starts. `String.prototype.split` does the cutting, natively.
    */
   #splitAscii(text: string): number {
-    const { delimiter, maxLength, stripCR } = this.#config;
+    const { delimiter, maxFrameLength, stripCR } = this.#config;
     const parts = text.split(delimiter.ascii!);
     const tail = parts.pop()!;
     // Skip the per-line pass when no line can be too long and none ends in CR.
-    const check = text.length - tail.length > maxLength || (stripCR && text.includes('\r'));
+    const check = text.length - tail.length > maxFrameLength || (stripCR && text.includes('\r'));
     for (let i = 0; check && i < parts.length; i++) {
       let part = parts[i]!;
       if (stripCR && part.charCodeAt(part.length - 1) === CR) parts[i] = part = part.slice(0, -1);
-      if (part.length > maxLength) {
+      if (part.length > maxFrameLength) {
         parts.length = i;
         this.#emit(parts);
-        throw new FrameTooLongError(part.length, maxLength, 'Line');
+        throw new FrameTooLongError(part.length, maxFrameLength, 'Line');
       }
     }
     this.#emit(parts);
@@ -147,10 +147,10 @@ export class LinesDecoder implements Decoder<string> {
    * ASCII. An ASCII byte always decodes to itself and no other byte decodes to
    * ASCII, so the k-th delimiter in `text` is the k-th in `bytes`, and slicing
    * `text` gives exactly what decoding each line would. Byte offsets are
-   * tracked alongside, for `maxLength` and for where the unfinished tail starts.
+   * tracked alongside, for `maxFrameLength` and for where the unfinished tail starts.
    */
   #scanText(bytes: Uint8Array, text: string, index: number): number {
-    const { delimiter, maxLength, stripCR } = this.#config;
+    const { delimiter, maxFrameLength, stripCR } = this.#config;
     const mark = delimiter.ascii!;
     const out = this.#out;
     let start = 0;
@@ -160,7 +160,7 @@ export class LinesDecoder implements Decoder<string> {
     for (;;) {
       const cr = stripCR && at > start && text.charCodeAt(at - 1) === CR ? 1 : 0;
       const size = byteAt - byteStart - cr;
-      if (size > maxLength) throw new FrameTooLongError(size, maxLength, 'Line');
+      if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength, 'Line');
       out.push(text.slice(start, at - cr));
       start = at + mark.length;
       byteStart = byteAt + mark.length;
@@ -172,7 +172,7 @@ export class LinesDecoder implements Decoder<string> {
 
   /** Keeps `chunk[from..)` as the start or continuation of the unfinished line. */
   #append(chunk: Uint8Array, from: number, stateBefore: number): void {
-    const { delimiter, maxLength, stripCR } = this.#config;
+    const { delimiter, maxFrameLength, stripCR } = this.#config;
     const piece = from === 0 ? chunk : chunk.subarray(from);
     if (piece.length === 0) return;
     this.#pieces.push(piece);
@@ -181,7 +181,7 @@ export class LinesDecoder implements Decoder<string> {
     // Bytes that may yet turn out to be a delimiter (or a stripped CR) do not count.
     let allowance = this.#matched;
     if (stripCR) allowance += delimiter.length > 1 || piece[piece.length - 1] === CR ? 1 : 0;
-    if (this.#pending - allowance > maxLength) throw new FrameTooLongError(this.#pending, maxLength, 'Line');
+    if (this.#pending - allowance > maxFrameLength) throw new FrameTooLongError(this.#pending, maxFrameLength, 'Line');
   }
 
   /** Joins the unfinished line with `chunk[0..end)` (or drops its last `-end` bytes) and decodes it. */
@@ -209,9 +209,9 @@ export class LinesDecoder implements Decoder<string> {
 
   /** Decodes the line `bytes[start..end)`, dropping a trailing CR if configured. */
   #line(bytes: Uint8Array, start: number, end: number): string {
-    const { maxLength, stripCR, encoding } = this.#config;
+    const { maxFrameLength, stripCR, encoding } = this.#config;
     if (stripCR && end > start && bytes[end - 1] === CR) end--;
-    if (end - start > maxLength) throw new FrameTooLongError(end - start, maxLength, 'Line');
+    if (end - start > maxFrameLength) throw new FrameTooLongError(end - start, maxFrameLength, 'Line');
     try {
       return this.#text.decode(bytes.subarray(start, end));
     } catch (error) {

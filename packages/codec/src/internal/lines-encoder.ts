@@ -19,7 +19,7 @@ export class LinesEncoder implements Encoder<string> {
 
   encode(line: string): Uint8Array {
     checkStringFrame('lines', line);
-    const { delimiter, maxLength, stripCR, utf8, encoding } = this.#config;
+    const { delimiter, maxFrameLength, stripCR, utf8, encoding } = this.#config;
     if (!utf8) {
       throw new EncodeError(`Cannot encode lines as ${encoding}: only utf-8 can be encoded (TextEncoder)`);
     }
@@ -33,7 +33,7 @@ export class LinesEncoder implements Encoder<string> {
       bytes.set(delimiter.bytes, text.length);
     }
     const size = bytes.length - delimiter.length;
-    if (size > maxLength) throw new FrameTooLongError(size, maxLength, 'Line');
+    if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength, 'Line');
     // The first delimiter must be the one appended: this also refuses a line
     // whose end and the delimiter together contain an earlier delimiter.
     if (delimiter.indexIn(bytes, 0) !== size) {

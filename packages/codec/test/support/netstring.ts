@@ -13,15 +13,15 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const ZERO = 0x30;
 
-/** Netstrings of at most `maxLength` payload bytes. */
-export function netstring(maxLength = 1 << 20): Codec<Uint8Array> {
+/** Netstrings of at most `maxFrameLength` payload bytes. */
+export function netstring(maxFrameLength = 1 << 20): Codec<Uint8Array> {
   const ascii = new TextEncoder();
   return {
     name: 'netstring',
-    decoder: () => new NetstringDecoder(maxLength),
+    decoder: () => new NetstringDecoder(maxFrameLength),
     encoder: () => ({
       encode(frame: Uint8Array): Uint8Array {
-        if (frame.length > maxLength) throw new FrameTooLongError(frame.length, maxLength);
+        if (frame.length > maxFrameLength) throw new FrameTooLongError(frame.length, maxFrameLength);
         const head = ascii.encode(`${frame.length}:`);
         const out = new Uint8Array(head.length + frame.length + 1);
         out.set(head);

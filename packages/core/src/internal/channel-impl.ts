@@ -1,6 +1,7 @@
-import type { Channel, ChannelOptions, OverflowPolicy, PushOptions } from '../channel.js';
+import type { Channel, ChannelOptions, OverflowPolicy } from '../channel.js';
 import { checkOption } from '../check-option.js';
 import { AbortError, AlreadyConsumedError, ClosedError, OverflowError } from '../errors.js';
+import type { AbortOptions } from '../types.js';
 import { Ring } from './ring.js';
 import { done, RESOLVED } from './util.js';
 
@@ -63,11 +64,11 @@ export class ChannelImpl<T> implements Channel<T> {
     return this.droppedCount;
   }
 
-  get closed(): boolean {
-    return this.state !== OPEN;
+  get writable(): boolean {
+    return this.state === OPEN;
   }
 
-  push(value: T, options?: PushOptions): Promise<void> {
+  push(value: T, options?: AbortOptions): Promise<void> {
     if (options !== undefined) {
       // Checked only when given: a plain push pays one comparison.
       const invalid = invalidPushOptions(options);
@@ -218,7 +219,7 @@ export class ChannelImpl<T> implements Channel<T> {
 }
 
 /** Why `push()`'s options are unusable, or `undefined` if they are fine. */
-function invalidPushOptions(options: PushOptions): unknown {
+function invalidPushOptions(options: AbortOptions): unknown {
   try {
     checkOption('push(): options', options, 'object');
     checkOption('push(): signal', options.signal, 'signal');

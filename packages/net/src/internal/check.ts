@@ -14,13 +14,13 @@ export const MAX_TIMEOUT = 2 ** 31 - 1;
 /** A timeout in milliseconds: `0` (none) up to {@link MAX_TIMEOUT}. */
 export const TIMEOUT = { integer: [0, MAX_TIMEOUT] } as const;
 
-/** The options every connection takes: `idleTimeout`, `readHighWaterMark`, `closeTimeout`. */
+/** The options every connection takes: `idleTimeout`, `readCapacity`, `closeTimeout`. */
 export function checkConnectionOptions(
   where: string,
-  options: { idleTimeout?: unknown; readHighWaterMark?: unknown; closeTimeout?: unknown },
+  options: { idleTimeout?: unknown; readCapacity?: unknown; closeTimeout?: unknown },
 ): void {
   checkOption(`${where}: idleTimeout`, options.idleTimeout, TIMEOUT);
-  checkOption(`${where}: readHighWaterMark`, options.readHighWaterMark, { integer: [1] });
+  checkOption(`${where}: readCapacity`, options.readCapacity, { integer: [1] });
   checkOption(`${where}: closeTimeout`, options.closeTimeout, TIMEOUT);
 }
 

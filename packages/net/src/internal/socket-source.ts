@@ -24,7 +24,7 @@ interface Waiter {
  *
  * The socket runs in flowing mode (the fastest way Node delivers bytes); each
  * `'data'` chunk goes straight to a waiting `next()` or into a queue. When the
- * queue holds `highWaterMark` bytes the socket is paused, so a slow consumer
+ * queue holds `capacity` bytes the socket is paused, so a slow consumer
  * holds at most the queue plus the socket's own readable buffer, whatever the
  * peer sends. Errors are kept as they happened and handed to the waiting
  * reader, never replaced by a generic one.
@@ -33,7 +33,7 @@ interface Waiter {
  */
 export class SocketSource {
   readonly #socket: Socket;
-  readonly #highWaterMark: number;
+  readonly #capacity: number;
   #queue: Uint8Array[] = [];
   #head = 0;
   #queuedBytes = 0;
@@ -45,9 +45,9 @@ export class SocketSource {
   #discarding = false;
   #owner: SourceOwner | null = null;
 
-  constructor(socket: Socket, highWaterMark: number) {
+  constructor(socket: Socket, capacity: number) {
     this.#socket = socket;
-    this.#highWaterMark = highWaterMark;
+    this.#capacity = capacity;
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
@@ -161,7 +161,7 @@ export class SocketSource {
       this.#queue.length = 0;
       this.#head = 0;
     }
-    if (this.#paused && this.#queuedBytes < this.#highWaterMark) this.#resume();
+    if (this.#paused && this.#queuedBytes < this.#capacity) this.#resume();
     return chunk;
   }
 
@@ -180,7 +180,7 @@ export class SocketSource {
     }
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.byteLength;
-    if (this.#queuedBytes >= this.#highWaterMark && !this.#paused) {
+    if (this.#queuedBytes >= this.#capacity && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }

@@ -166,14 +166,14 @@ describe('a peer that announces an oversized frame', () => {
     await server.stop();
   });
 
-  it('an endless line fails as soon as it passes maxLength, having read little more than the limit', async () => {
+  it('an endless line fails as soon as it passes maxFrameLength, having read little more than the limit', async () => {
     const server = await echoServer(lines());
     const raw = await rawClient(server.listener);
     const outcome = received(raw);
     raw.write(new Uint8Array(8 * 1024 * 1024).fill(0x61)); // 8 MiB without a newline
     const [error] = await server.errors.reach(1);
     expect(error).toMatchObject({ code: 'ERR_FRAME_TOO_LONG', limit: 64 * 1024 });
-    // 64 KiB limit, plus at most the readHighWaterMark and one chunk in flight.
+    // 64 KiB limit, plus at most the readCapacity and one chunk in flight.
     expect(server.failed[0]!.counters.bytesIn).toBeLessThanOrEqual(64 * 1024 + 2 * 64 * 1024 + 64 * 1024);
     expect(['ECONNRESET', 'EPIPE', 'end']).toContain((await outcome).outcome);
     await server.stop();
@@ -225,7 +225,7 @@ const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] =
   { name: 'invalid JSON', codec: json() as Codec<unknown>, data: bytes('{"ok":1}\n{oops}\n') },
   {
     name: 'an overlong line',
-    codec: lines({ maxLength: 10 }) as Codec<unknown>,
+    codec: lines({ maxFrameLength: 10 }) as Codec<unknown>,
     data: bytes(`ok\n${'x'.repeat(20)}\n`),
   },
   {

@@ -86,7 +86,7 @@ describe('a peer that floods a slow consumer', () => {
     expect(child.exitCode).toBe(0);
     expect(index * frameSize).toBe(total); // nothing lost, nothing reordered (checked frame by frame)
     expect(waits).toBeGreaterThan(0); // the consumer was the slow side: TCP held the peer back
-    // readHighWaterMark (64 KiB), plus the reads (64 KiB each) the socket takes before it pauses.
+    // readCapacity (64 KiB), plus the reads (64 KiB each) the socket takes before it pauses.
     expect(maxHeld).toBeLessThanOrEqual(512 * KiB);
     expect(memory.arrayBuffers).toBeLessThan(4 * MiB);
     expect(memory.rss).toBeLessThan(64 * MiB); // the allocator keeps some freed pages: a fraction of the 256 MiB

@@ -127,9 +127,9 @@ describe('maxConnections', () => {
   });
 });
 
-describe('acceptQueue', () => {
-  it('a consumer that does not accept holds at most acceptQueue sockets; the excess is refused, the queued still work', async () => {
-    const listener = await listen({ host: '127.0.0.1', port: 0, acceptQueue: 4 });
+describe('acceptCapacity', () => {
+  it('a consumer that does not accept holds at most acceptCapacity sockets; the excess is refused, the queued still work', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, acceptCapacity: 4 });
     const clients = await Promise.all(Array.from({ length: 12 }, () => rawClient(listener)));
     const outcomes = clients.map((client) => received(client));
     let closed = 0;

@@ -206,7 +206,7 @@ describe.skipIf(!hasOpenssl)('interoperability with openssl', () => {
       const conn = await connect({ host: 'localhost', port: Number(port), tls: { ca: certs.ca } });
       await conn.write('hello from sluice\n');
       let answer = '';
-      for await (const chunk of conn.reader()) {
+      for await (const chunk of conn.reader({ keepOpen: true })) {
         answer += Buffer.from(chunk).toString();
         if (answer.includes('eciuls morf olleh')) break; // -rev answers each line reversed
       }

@@ -2,7 +2,7 @@
  * Helpers to prove that sockets are released: Node lists live handles in
  * `process.getActiveResourcesInfo()`.
  */
-import { concatBytes } from '../../../codec/test/support/chunking.js';
+import { concatBytes } from '../../../../test-support/chunking.js';
 
 const SOCKET_RESOURCE = /^(TCP|Pipe|UDP|TLS)/;
 

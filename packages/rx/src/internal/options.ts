@@ -19,7 +19,7 @@ export function checkObservable(label: string, value: unknown): void {
 }
 
 /**
- * @internal Checks the options of a socket subject (`codec`, `bufferSize`,
+ * @internal Checks the options of a socket subject (`codec`, `capacity`,
  * `overflow`, the observers) once, when `socket$()` or `listen$()` is called;
  * `where` names the function: `'socket$()'`.
  */
@@ -27,14 +27,14 @@ export function checkSubjectConfig(
   where: string,
   config: {
     codec?: unknown;
-    bufferSize?: unknown;
+    capacity?: unknown;
     overflow?: unknown;
     openObserver?: unknown;
     closeObserver?: unknown;
   },
 ): void {
   checkOption(`${where}: codec`, config.codec, 'codec', { required: true });
-  checkOption(`${where}: bufferSize`, config.bufferSize, BOUND);
+  checkOption(`${where}: capacity`, config.capacity, BOUND);
   checkOption(`${where}: overflow`, config.overflow, PUSH_POLICIES);
   checkObserver(`${where}: openObserver`, config.openObserver);
   checkObserver(`${where}: closeObserver`, config.closeObserver);

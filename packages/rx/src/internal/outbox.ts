@@ -56,7 +56,7 @@ export class Outbox<T> {
       this.#framed !== undefined &&
       channel.size === 0 &&
       !this.#inTransit &&
-      !channel.closed &&
+      channel.writable &&
       this.#sent - this.#acked < WINDOW
     ) {
       this.#send(frame);
@@ -111,7 +111,7 @@ export class Outbox<T> {
     try {
       for (;;) {
         if (this.#failure !== undefined) return;
-        const idle = channel.size === 0 && !channel.closed;
+        const idle = channel.size === 0 && channel.writable;
         if (idle || (!this.#urgent && this.#sent - this.#acked >= WINDOW)) {
           await new Promise<void>((resolve) => (this.#wake = resolve));
           continue;

@@ -46,9 +46,9 @@ export class Session<TIn, TOut> {
     this.#owner = owner;
   }
 
-  /** Frames given to `next()` go to this session's outbox. */
-  get writable(): boolean {
-    return this.outbox !== undefined && !this.shutDown;
+  /** The outbox frames given to `next()` go to, or `undefined` while this session takes none. */
+  get openOutbox(): Outbox<TOut> | undefined {
+    return this.shutDown ? undefined : this.outbox;
   }
 
   /** Adds a subscriber; the returned teardown removes it and shuts down after the last. */

@@ -20,7 +20,7 @@ export interface RxServer<TIn, TOut> {
 export function rxServer<TIn, TOut = TIn>(
   codec: Codec<TIn, TOut>,
   handle: (sock: SocketSubject<TIn, TOut>) => void = (sock) => void sock.subscribe(sock as never),
-  extra: { bufferSize?: number } = {},
+  extra: { capacity?: number } = {},
 ): Promise<RxServer<TIn, TOut>> {
   return new Promise((resolve, reject) => {
     const accepted: SocketSubject<TIn, TOut>[] = [];

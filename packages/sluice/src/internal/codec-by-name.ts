@@ -4,10 +4,10 @@ import { onlyWith } from './options.js';
 
 /** The codec names the CLI knows, with what each takes. */
 export const CODEC_HELP = `Codecs (--codec):
-  lines      newline-delimited text (CRLF accepted)        --delimiter, --max-length
-  lp         length-prefixed binary frames                 --width 1|2|4|8, --endian be|le, --max-length
-  varint     length-prefixed, unsigned LEB128 length       --max-length
-  json       NDJSON: one JSON value per line               --max-length
+  lines      newline-delimited text (CRLF accepted)        --delimiter, --max-frame-length
+  lp         length-prefixed binary frames                 --width 1|2|4|8, --endian be|le, --max-frame-length
+  varint     length-prefixed, unsigned LEB128 length       --max-frame-length
+  json       NDJSON: one JSON value per line               --max-frame-length
   text       a raw UTF-8 text stream (no framing)`;
 
 const CODECS = ['lines', 'lp', 'varint', 'json', 'text'];
@@ -17,7 +17,7 @@ export interface CodecSettings {
   width?: string | undefined;
   endian?: string | undefined;
   delimiter?: string | undefined;
-  'max-length'?: string | undefined;
+  'max-frame-length'?: string | undefined;
 }
 
 /** What frames a codec yields: text, bytes, or JSON values (with the text they arrived as). */
@@ -44,13 +44,16 @@ export function codecByName(settings: CodecSettings): CliCodec {
   const given = settings as unknown as Record<string, unknown>;
   onlyWith(given, ['width', 'endian'], name === 'lp', 'to --codec lp');
   onlyWith(given, ['delimiter'], name === 'lines', 'to --codec lines');
-  onlyWith(given, ['max-length'], name !== 'text', 'to framed codecs, not --codec text');
-  const raw = settings['max-length'];
-  const maxLength = raw === undefined ? undefined : Number(raw);
-  if (maxLength !== undefined && !(/^\d+$/.test(raw as string) && Number.isSafeInteger(maxLength) && maxLength > 0)) {
-    throw new InvalidArgumentError(`--max-length must be a positive whole number of bytes, got "${raw}"`);
+  onlyWith(given, ['max-frame-length'], name !== 'text', 'to framed codecs, not --codec text');
+  const raw = settings['max-frame-length'];
+  const maxFrameLength = raw === undefined ? undefined : Number(raw);
+  if (
+    maxFrameLength !== undefined &&
+    !(/^\d+$/.test(raw as string) && Number.isSafeInteger(maxFrameLength) && maxFrameLength > 0)
+  ) {
+    throw new InvalidArgumentError(`--max-frame-length must be a positive whole number of bytes, got "${raw}"`);
   }
-  const limit = maxLength === undefined ? {} : { maxLength };
+  const limit = maxFrameLength === undefined ? {} : { maxFrameLength };
   const build = <D, E>(kind: FrameKind, codec: Codec<D, E>): CliCodec => ({
     name,
     kind,
@@ -67,10 +70,13 @@ export function codecByName(settings: CodecSettings): CliCodec {
       const endian = settings.endian ?? 'be';
       if (endian !== 'be' && endian !== 'le')
         throw new InvalidArgumentError(`--endian must be "be" or "le", got "${endian}"`);
-      return build('bytes', lengthPrefixed({ width, endian, ...(maxLength ? { maxFrameLength: maxLength } : {}) }));
+      return build(
+        'bytes',
+        lengthPrefixed({ width, endian, ...(maxFrameLength ? { maxFrameLength: maxFrameLength } : {}) }),
+      );
     }
     case 'json':
-      return build('json', ndjsonKeepingText(maxLength ?? 1024 * 1024));
+      return build('json', ndjsonKeepingText(maxFrameLength ?? 1024 * 1024));
     default:
       return build('text', text());
   }
@@ -93,8 +99,8 @@ function unescapeTyped(value: string): string {
  * NDJSON as `json()` reads it (blank lines skipped, strict UTF-8), but each
  * value keeps the line it came in, so `-o hex` can show the bytes received.
  */
-function ndjsonKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
-  const framing = lines({ maxLength, fatal: true });
+function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
+  const framing = lines({ maxFrameLength, fatal: true });
   return {
     name: 'ndjson',
     decoder() {
@@ -119,6 +125,6 @@ function ndjsonKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
       };
       return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
     },
-    encoder: () => json({ maxLength }).encoder(),
+    encoder: () => json({ maxFrameLength }).encoder(),
   };
 }

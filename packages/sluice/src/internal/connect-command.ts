@@ -14,7 +14,7 @@ Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
 name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000.
 
-A stdin line that cannot be sent (not JSON, over --max-length) is reported on
+A stdin line that cannot be sent (not JSON, over --max-frame-length) is reported on
 stderr and skipped; the exit code is then 1. A reset or a bad frame from the
 peer ends the command at once with exit code 1.
 
@@ -22,7 +22,7 @@ Options:
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
   --delimiter D      for --codec lines (\\n by default; escapes like \\r\\n work)
-  --max-length N     largest frame accepted or sent, in bytes
+  --max-frame-length N     largest frame accepted or sent, in bytes
   -o, --output F     how received frames are printed: text (default), hex, json
   --timeout MS       give up connecting after MS milliseconds (default 10000; 0: never)
   --idle-timeout MS  close the connection after MS milliseconds with no traffic

@@ -20,7 +20,7 @@ Options:
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
   --delimiter D      for --codec lines
-  --max-length N     largest frame accepted, in bytes
+  --max-frame-length N     largest frame accepted, in bytes
   --echo             send every frame back to its sender
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json

@@ -32,7 +32,7 @@ export const COMMON_OPTIONS = {
   width: { type: 'string' },
   endian: { type: 'string' },
   delimiter: { type: 'string' },
-  'max-length': { type: 'string' },
+  'max-frame-length': { type: 'string' },
   output: { type: 'string', short: 'o' },
   'idle-timeout': { type: 'string' },
   tls: { type: 'boolean', default: false },

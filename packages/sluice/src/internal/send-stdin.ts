@@ -25,7 +25,7 @@ export interface Sent {
 
 /**
  * Sends each line of stdin as one frame, then half-closes. A line that cannot
- * be a frame (bad JSON, over `--max-length`) is reported and skipped; the
+ * be a frame (bad JSON, over `--max-frame-length`) is reported and skipped; the
  * lines around it still go. Rejects with the connection's error.
  */
 export async function sendStdin(options: SendStdinOptions): Promise<Sent> {

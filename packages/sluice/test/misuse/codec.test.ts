@@ -5,7 +5,7 @@
  * given to decoders (decoded correctly or a coded error, never silently
  * nothing), and the transforms used wrongly or twice.
  */
-import { type Codec, decode, decodeBatched, encode, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Codec, decode, decodeByChunk, encode, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { isSluiceError } from '@sluice/core';
 import fc from 'fast-check';
 import { Uint8ArrayList } from 'uint8arraylist';
@@ -66,8 +66,8 @@ const badOptions: [string, string, () => unknown][] = [
   ]),
   ...NOT_LIMITS.map(([what, value]): [string, string, () => unknown] => [
     'lines',
-    `maxLength ${what}`,
-    () => lines({ maxLength: any(value) }),
+    `maxFrameLength ${what}`,
+    () => lines({ maxFrameLength: any(value) }),
   ]),
   ...(
     [
@@ -155,10 +155,10 @@ const badOptions: [string, string, () => unknown][] = [
   ['json', 'replacer a string', () => json({ replacer: any('x') })],
   ...NOT_LIMITS.map(([what, value]): [string, string, () => unknown] => [
     'json',
-    `maxLength ${what}`,
-    () => json({ maxLength: any(value) }),
+    `maxFrameLength ${what}`,
+    () => json({ maxFrameLength: any(value) }),
   ]),
-  ['json', 'both framing and maxLength', () => json({ framing: lengthPrefixed(), maxLength: 10 })],
+  ['json', 'both framing and maxFrameLength', () => json({ framing: lengthPrefixed(), maxFrameLength: 10 })],
 
   ...NOT_OPTIONS.map(([what, value]): [string, string, () => unknown] => [
     'text',
@@ -186,9 +186,9 @@ describe('codec options', () => {
   );
 
   it.each<[string, (limit: unknown) => unknown]>([
-    ['lines({ maxLength })', (limit) => lines({ maxLength: any(limit) })],
+    ['lines({ maxFrameLength })', (limit) => lines({ maxFrameLength: any(limit) })],
     ['lengthPrefixed({ maxFrameLength })', (limit) => lengthPrefixed({ maxFrameLength: any(limit) })],
-    ['json({ maxLength })', (limit) => json({ maxLength: any(limit) })],
+    ['json({ maxFrameLength })', (limit) => json({ maxFrameLength: any(limit) })],
   ])('property: %s refuses any limit but a non-negative integer with ERR_INVALID_ARG', (_, make) => {
     fc.assert(
       fc.property(notALimit, (limit) => {
@@ -320,10 +320,10 @@ describe('decoders given chunks of the wrong type', () => {
   );
 });
 
-describe('decode(), decodeBatched(), encode()', () => {
+describe('decode(), decodeByChunk(), encode()', () => {
   const transforms: [string, (codec: unknown) => unknown][] = [
     ['decode', (codec) => decode(any(codec))],
-    ['decodeBatched', (codec) => decodeBatched(any(codec))],
+    ['decodeByChunk', (codec) => decodeByChunk(any(codec))],
     ['encode', (codec) => encode(any(codec))],
   ];
   const notCodecs: [string, unknown][] = [
@@ -358,8 +358,8 @@ describe('decode(), decodeBatched(), encode()', () => {
       const run =
         name === 'decode'
           ? () => decode(codec)(any(source))
-          : name === 'decodeBatched'
-            ? () => decodeBatched(codec)(any(source))
+          : name === 'decodeByChunk'
+            ? () => decodeByChunk(codec)(any(source))
             : () => encode(codec)(any(source));
       expectCoded(await errorOfCallOrFirstNext(run), ...BAD_ARGUMENT);
     },

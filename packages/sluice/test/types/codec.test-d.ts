@@ -9,7 +9,7 @@ import {
   collect,
   type DecodedOf,
   decode,
-  decodeBatched,
+  decodeByChunk,
   type EncodedOf,
   encode,
   filter,
@@ -45,7 +45,7 @@ describe('codec frame types', () => {
     expectTypeOf(decode(json<{ a: number }>())(chunks)).toEqualTypeOf<
       AsyncIterableIterator<{ a: number }, undefined>
     >();
-    expectTypeOf(decodeBatched(lengthPrefixed())).returns.toExtend<AsyncIterable<Uint8Array[]>>();
+    expectTypeOf(decodeByChunk(lengthPrefixed())).returns.toExtend<AsyncIterable<Uint8Array[]>>();
     expectTypeOf(encode(json<{ a: number }>()))
       .parameter(0)
       .toEqualTypeOf<AsyncIterable<{ a: number }> | Iterable<{ a: number }>>();

@@ -27,7 +27,7 @@ describe('framed() frame types', () => {
     expectTypeOf(io).toEqualTypeOf<Framed<string, string>>();
     for await (const line of io) expectTypeOf(line).toEqualTypeOf<string>();
     expectTypeOf(io.write).parameter(0).toEqualTypeOf<string>();
-    expectTypeOf(io.batches()).toEqualTypeOf<AsyncIterable<string[]>>();
+    expectTypeOf(io.byChunk()).toEqualTypeOf<AsyncIterable<string[]>>();
   });
 
   test('framed(json<T>()) iterates T', async () => {

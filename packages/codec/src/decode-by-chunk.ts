@@ -1,6 +1,7 @@
 import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
+import { NO_INPUT } from './internal/no-input.js';
 
 /**
  * Like {@link decode}, but yields the frames of each chunk together as one
@@ -17,25 +18,26 @@ import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
  *
  * @example
  * ```ts
- * import { decodeBatched, lengthPrefixed } from '@sluice/codec';
+ * import { decodeByChunk, lengthPrefixed } from '@sluice/codec';
  *
- * for await (const frames of decodeBatched(lengthPrefixed())(socket)) {
+ * for await (const frames of decodeByChunk(lengthPrefixed())(socket)) {
  *   for (const frame of frames) handle(frame);
  * }
  * ```
  */
-export function decodeBatched<T>(
+export function decodeByChunk<T>(
   codec: Codec<T, unknown>,
 ): (source: Source<Uint8Array>) => AsyncIterableIterator<T[], undefined> {
-  checkOption('decodeBatched(): codec', codec, 'codec', { required: true });
+  checkOption('decodeByChunk(): codec', codec, 'codec', { required: true });
   return (source) => {
-    checkOption('decodeBatched(): source', source, 'iterable', { required: true });
+    checkOption('decodeByChunk(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
     const batch = (frames: T[]): T[][] => (frames.length > 0 ? [frames] : NONE);
     return new FlatMapIterator<Uint8Array, T[]>(
       source,
       (chunk) => batch(decoder.decode(chunk)),
       () => batch(decoder.end()),
+      NO_INPUT,
     );
   };
 }

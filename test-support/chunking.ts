@@ -3,8 +3,8 @@
  * ways (whole, one byte at a time, at arbitrary places, with empty chunks),
  * so every codec is tested against chunk boundaries it cannot predict.
  *
- * Depends on fast-check only (no Sluice package), so other packages' tests
- * can import it. Decoders are typed structurally.
+ * Shared by the tests of every package (it lives beside them, not inside one
+ * of them) and depends on fast-check only. Decoders are typed structurally.
  */
 import fc from 'fast-check';
 

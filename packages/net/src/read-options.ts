@@ -1,0 +1,23 @@
+import type { AbortOptions } from '@sluice/core';
+
+/**
+ * Options of a reader of a connection, raw (`conn.reader(options)`) or framed
+ * (`conn.framed(codec, options)`).
+ *
+ * @example Read a greeting, then hand the connection to another reader
+ * ```ts
+ * for await (const line of conn.framed(lines(), { keepOpen: true })) {
+ *   if (line === 'READY') break; // the connection stays open
+ * }
+ * for await (const frame of conn.framed(lengthPrefixed())) handle(frame);
+ * ```
+ */
+export interface ReadOptions extends AbortOptions {
+  /**
+   * Leave the connection open when a loop over this reader ends early
+   * (`break`, `return`, a throw), so that another reader can take over; the
+   * bytes this one received but did not hand out are read first by the next.
+   * @default false
+   */
+  keepOpen?: boolean | undefined;
+}
