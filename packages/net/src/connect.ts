@@ -5,6 +5,7 @@ import { formatAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ConnectTimeoutError } from './errors.js';
 import { checkConnectionOptions, checkEndpoint, TIMEOUT } from './internal/check.js';
+import { SocketTransport } from './internal/socket-transport.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
 export interface ConnectOptions extends ConnectionOptions {
@@ -46,7 +47,7 @@ export interface ConnectOptions extends ConnectionOptions {
  * await io.write('PING');
  * ```
  */
-export async function connect(options: ConnectOptions): Promise<Connection> {
+export async function connect(options: ConnectOptions): Promise<Connection<net.Socket>> {
   checkOption('connect(): options', options, 'object', { required: true });
   const { signal, timeout = 0, path } = options;
   checkEndpoint('connect()', options, 1);
@@ -85,7 +86,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     socket.destroy();
     throw error;
   }
-  return new Connection(socket, { ...options, path });
+  return new Connection(new SocketTransport(socket, path), options);
 }
 
 function openSocket(options: ConnectOptions): net.Socket {

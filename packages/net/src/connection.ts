@@ -1,20 +1,12 @@
-import type { Socket } from 'node:net';
-import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { Codec } from '@sluice/codec';
-import {
-  AbortError,
-  type AbortOptions,
-  AlreadyConsumedError,
-  ClosedError,
-  checkOption,
-  InvalidArgumentError,
-} from '@sluice/core';
-import { localAddressOf, remoteAddressOf, type SocketAddress } from './address.js';
+import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
+import type { SocketAddress } from './address.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
+import { ReadQueue } from './internal/read-queue.js';
 import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
-import { SocketSource } from './internal/socket-source.js';
 import type { ReadOptions } from './read-options.js';
+import type { Transport, TransportEvents } from './transport.js';
 
 /** Options shared by every connection, accepted or dialled. */
 export interface ConnectionOptions {
@@ -44,13 +36,13 @@ export interface ConnectionCounters {
 }
 
 const DEFAULT_READ_CAPACITY = 64 * 1024;
-/** Writes smaller than this are coalesced and flushed together at the end of the tick. */
-const COALESCE_LIMIT = 16 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
+const utf8 = new TextEncoder();
 
 /**
- * A connected stream socket (TCP, IPC or TLS) as an async iterable of byte
- * chunks, with awaitable writes.
+ * A connected stream (TCP, IPC, TLS, or any {@link Transport}) as an async
+ * iterable of byte chunks, with awaitable writes. `Raw` is what `unwrap()`
+ * gives back: a Node `Socket` for `@sluice/net`'s connections.
  *
  * - Reading pulls: nothing is read from the socket until you ask, and at most
  *   `readCapacity` bytes wait in memory for a slow reader.
@@ -69,56 +61,55 @@ const DEFAULT_CLOSE_TIMEOUT = 2000;
  * for await (const chunk of conn) process.stdout.write(chunk);
  * ```
  */
-export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
+export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, AsyncDisposable {
   /** Where the peer is. */
   readonly remoteAddress: SocketAddress | undefined;
   /** Where this end is. */
   readonly localAddress: SocketAddress | undefined;
-  /** Resolves once the socket is fully closed (it never rejects). */
+  /** Resolves once the connection is fully closed (it never rejects). */
   readonly closed: Promise<void>;
 
-  readonly #socket: Socket;
-  readonly #source: SocketSource;
+  readonly #transport: Transport<Raw>;
+  readonly #source: ReadQueue;
   readonly #closeTimeout: number;
   readonly #frames = { in: 0, out: 0 };
+  readonly #closedNow: Deferred<void> = deferred();
   #error: unknown;
-  #batch: Uint8Array[] = [];
-  #batchBytes = 0;
-  #flushScheduled = false;
   #drain: Deferred<void> | undefined;
+  #finish: Deferred<void> | undefined;
   #finished: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #unwrapped = false;
 
-  /** @internal Use `connect()`, `listen()` or `fromNodeSocket()`. */
-  constructor(socket: Socket, options: ConnectionOptions & { path?: string | undefined } = {}) {
-    if (adopted.has(socket))
-      throw new AlreadyConsumedError(
-        'socket',
-        'Cannot adopt: this socket already belongs to a Connection (unwrap() it first)',
-      );
-    adopted.add(socket);
-    this.#socket = socket;
-    this.#source = new SocketSource(socket, options.readCapacity ?? DEFAULT_READ_CAPACITY);
+  /** @internal Use `connect()`, `listen()`, `fromNodeSocket()` or a transport's own function. */
+  constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
+    this.#transport = transport;
+    this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    this.remoteAddress = remoteAddressOf(socket, options.path);
-    this.localAddress = localAddressOf(socket, options.path);
-    this.closed = socket.closed ? RESOLVED : new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('error', this.#onError);
-    socket.on('drain', this.#onDrain);
-    socket.once('close', this.#onClose);
+    this.remoteAddress = transport.remoteAddress;
+    this.localAddress = transport.localAddress;
+    this.closed = this.#closedNow.promise;
+    const events: TransportEvents = {
+      data: this.#source.push,
+      end: () => this.#source.end(),
+      error: this.#onError,
+      drain: this.#onDrain,
+      finish: this.#onFinish,
+      close: this.#onClose,
+    };
+    transport.open(events);
+    if (transport.closed) this.#onClose();
     const idleTimeout = options.idleTimeout ?? 0;
     if (idleTimeout > 0) {
-      socket.setTimeout(idleTimeout);
-      socket.on('timeout', () => socket.destroy(new IdleTimeoutError(idleTimeout)));
+      transport.setIdleTimeout(idleTimeout, () => transport.destroy(new IdleTimeoutError(idleTimeout)));
     }
   }
 
   /** Bytes and frames in and out so far. */
   get counters(): ConnectionCounters {
     return {
-      bytesIn: this.#socket.bytesRead,
-      bytesOut: this.#socket.bytesWritten,
+      bytesIn: this.#transport.bytesIn,
+      bytesOut: this.#transport.bytesOut,
       framesIn: this.#frames.in,
       framesOut: this.#frames.out,
     };
@@ -126,7 +117,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
 
   /** True once the connection can neither read nor write. */
   get destroyed(): boolean {
-    return this.#socket.destroyed;
+    return this.#transport.destroyed;
   }
 
   /**
@@ -146,29 +137,16 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * ```
    */
   write(data: Uint8Array | string, options?: AbortOptions): Promise<void> {
-    const socket = this.#socket;
-    if (socket.writableEnded || socket.destroyed || this.#unwrapped) return Promise.reject(this.#writeClosedError());
+    const transport = this.#transport;
+    if (transport.writableEnded || transport.destroyed || this.#unwrapped) {
+      return Promise.reject(this.#writeClosedError());
+    }
     const bytes = toBytes(data);
     if (bytes === undefined) return Promise.reject(notBytes(data));
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    if (bytes.byteLength >= COALESCE_LIMIT) {
-      this.#flush();
-      return socket.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
-    }
-    if (!this.#flushScheduled) {
-      // The first small write of a tick goes straight out (lowest latency);
-      // those that follow in the same tick are gathered and handed to the
-      // socket as one buffer when the tick ends: one syscall for many frames.
-      this.#flushScheduled = true;
-      process.nextTick(this.#flushAtTickEnd);
-      return socket.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
-    }
-    this.#batch.push(bytes);
-    this.#batchBytes += bytes.byteLength;
-    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush() ? RESOLVED : this.#waitForDrain(signal);
-    return socket.writableNeedDrain ? this.#waitForDrain(signal) : RESOLVED;
+    return transport.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
   }
 
   /**
@@ -185,25 +163,13 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   closeWrite(): Promise<void> {
     if (this.#finished !== undefined) return this.#finished;
-    const socket = this.#socket;
-    if (socket.destroyed) return (this.#finished = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
-    this.#finished = new Promise<void>((resolve, reject) => {
-      const onFinish = () => {
-        socket.off('close', onClose);
-        this.#onDrain(); // everything written was flushed: waiting writers are done
-        resolve();
-      };
-      const onClose = () => {
-        socket.off('finish', onFinish);
-        if (this.#error === undefined) resolve();
-        else reject(this.#error);
-      };
-      socket.once('finish', onFinish);
-      socket.once('close', onClose);
-    });
+    const transport = this.#transport;
+    if (transport.destroyed)
+      return (this.#finished = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
+    const finish = (this.#finish = deferred());
+    this.#finished = finish.promise;
     this.#finished.catch(() => {});
-    this.#flush();
-    socket.end();
+    transport.end();
     return this.#finished;
   }
 
@@ -222,19 +188,19 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    const socket = this.#socket;
-    if (socket.destroyed) return (this.#closing = this.closed);
+    const transport = this.#transport;
+    if (transport.destroyed) return (this.#closing = this.closed);
     this.#source.discard();
     this.closeWrite().catch(() => {});
     let cutOff: CloseTimeoutError | undefined;
     const timer = setTimeout(() => {
-      if (socket.writableFinished) return void socket.destroy();
+      if (transport.writableFinished) return void transport.destroy();
       // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
-      cutOff = new CloseTimeoutError(this.#closeTimeout, socket.writableLength);
+      cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
       this.#error ??= cutOff;
-      resetAndDestroy(socket, cutOff);
+      transport.reset(cutOff);
     }, this.#closeTimeout);
-    timer.unref?.();
+    (timer as { unref?: () => void }).unref?.();
     this.#closing = this.closed.then(() => {
       clearTimeout(timer);
       if (cutOff !== undefined) throw cutOff;
@@ -252,9 +218,7 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   destroy(error?: Error): void {
     if (error !== undefined && this.#error === undefined) this.#error = error;
-    this.#batch = [];
-    this.#batchBytes = 0;
-    this.#socket.destroy(error);
+    this.#transport.destroy(error);
   }
 
   /**
@@ -379,20 +343,11 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
    * socket.pipe(process.stdout);
    * ```
    */
-  unwrap(): Socket {
-    const socket = this.#socket;
-    this.#flush();
+  unwrap(): Raw {
     this.#unwrapped = true;
     const unread = this.#source.detach();
-    adopted.delete(socket);
-    socket.off('error', this.#onError);
-    socket.off('drain', this.#onDrain);
-    socket.off('close', this.#onClose);
-    this.#onClose(); // writers still waiting for a drain are told the connection is gone
-    socket.removeAllListeners('timeout');
-    socket.setTimeout(0);
-    for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
-    return socket;
+    this.#onClose(); // reading is over; writers still waiting for a drain are told the connection is gone
+    return this.#transport.release(unread);
   }
 
   /** Resolves when the socket's write buffer drains; rejects if it closes first. */
@@ -400,22 +355,6 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     this.#drain ??= deferred();
     return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
   }
-
-  /** Hands the gathered small writes to the socket; returns false if it is now above its high-water mark. */
-  #flush(): boolean {
-    const batch = this.#batch;
-    if (batch.length === 0) return !this.#socket.writableNeedDrain;
-    const bytes = batch.length === 1 ? (batch[0] as Uint8Array) : joinBatch(batch, this.#batchBytes);
-    this.#batch = [];
-    this.#batchBytes = 0;
-    if (this.#socket.destroyed) return false;
-    return this.#socket.write(bytes);
-  }
-
-  #flushAtTickEnd = (): void => {
-    this.#flushScheduled = false;
-    this.#flush();
-  };
 
   #writeClosedError(): unknown {
     return this.#error ?? new ClosedError('Cannot write: the connection is closed for writing');
@@ -432,23 +371,35 @@ export class Connection implements AsyncIterable<Uint8Array>, AsyncDisposable {
     drain?.resolve();
   };
 
+  #onFinish = (): void => {
+    this.#onDrain(); // everything written was flushed: waiting writers are done
+    const finish = this.#finish;
+    this.#finish = undefined;
+    finish?.resolve();
+  };
+
   #onClose = (): void => {
+    this.#source.end();
     const drain = this.#drain;
     this.#drain = undefined;
     if (drain !== undefined) {
       drain.promise.catch(() => {});
       drain.reject(this.#writeClosedError());
     }
+    const finish = this.#finish;
+    this.#finish = undefined;
+    if (finish !== undefined) {
+      if (this.#error === undefined) finish.resolve();
+      else finish.reject(this.#error);
+    }
+    this.#closedNow.resolve();
   };
 }
-
-/** The sockets a `Connection` owns: a socket has one owner at a time. */
-const adopted = new WeakSet<Socket>();
 
 /** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return Buffer.from(data);
+  if (typeof data === 'string') return utf8.encode(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
 }
@@ -467,23 +418,4 @@ function kindOf(value: unknown): string {
     : typeof value === 'object'
       ? `a ${value.constructor?.name ?? 'object'}`
       : typeof value;
-}
-
-function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
-  const joined = Buffer.allocUnsafe(length);
-  let offset = 0;
-  for (const bytes of batch) {
-    joined.set(bytes, offset);
-    offset += bytes.byteLength;
-  }
-  return joined;
-}
-
-/** Resets a TCP socket (RST); other transports cannot, and are destroyed with `error`. */
-function resetAndDestroy(socket: Socket, error: Error): void {
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy(error);
-  }
 }

@@ -2,8 +2,8 @@ import type { Codec, Decoder, Encoder } from '@sluice/codec';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Connection } from './connection.js';
+import type { QueueOwner, ReadQueue } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
-import type { SocketSource, SourceOwner } from './internal/socket-source.js';
 import type { ReadOptions } from './read-options.js';
 
 /** An empty chunk: lets a decoder report an error it found after the frames it returned. */
@@ -36,7 +36,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   readonly connection: Connection;
 
   readonly #codec: Codec<TDecoded, TEncoded>;
-  readonly #source: SocketSource;
+  readonly #source: ReadQueue;
   readonly #counts: { in: number; out: number };
   readonly #keepOpen: boolean;
   readonly #signal: AbortSignal | undefined;
@@ -46,7 +46,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** The input that produced `#pending`, from a frame boundary on: replayed to hand back unread frames. */
   #pendingInput: Uint8Array[] | null = null;
   /** How the source asks this reader to hand back its bytes when another reader takes over. */
-  readonly #owner: SourceOwner = { handBack: () => this.#handBack() };
+  readonly #owner: QueueOwner = { handBack: () => this.#handBack() };
   #encoder: Encoder<TEncoded> | undefined;
   #pending: TDecoded[] = NO_FRAMES;
   #index = 0;
@@ -58,7 +58,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   constructor(
     connection: Connection,
     codec: Codec<TDecoded, TEncoded>,
-    source: SocketSource,
+    source: ReadQueue,
     counts: { in: number; out: number },
     options: ReadOptions = {},
   ) {

@@ -2,6 +2,7 @@ import net, { type Socket } from 'node:net';
 import { checkOption, InvalidArgumentError } from '@sluice/core';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { checkConnectionOptions } from './internal/check.js';
+import { SocketTransport } from './internal/socket-transport.js';
 
 /**
  * Adopts an existing, connected `net.Socket` or `tls.TLSSocket` (from an HTTP
@@ -17,11 +18,11 @@ import { checkConnectionOptions } from './internal/check.js';
  * });
  * ```
  */
-export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Connection {
+export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Connection<Socket> {
   if (!(socket instanceof net.Socket)) {
     throw new InvalidArgumentError('fromNodeSocket(): socket must be a net.Socket or a tls.TLSSocket');
   }
   checkOption('fromNodeSocket(): options', options, 'object');
   if (options !== undefined) checkConnectionOptions('fromNodeSocket()', options);
-  return new Connection(socket, options);
+  return new Connection(new SocketTransport(socket), options);
 }

@@ -31,7 +31,9 @@ export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagra
 export { CloseTimeoutError, ConnectTimeoutError, HandshakeError, IdleTimeoutError } from './errors.js';
 export { Framed } from './framed.js';
 export { fromNodeSocket } from './from-node-socket.js';
+export { fromTransport } from './from-transport.js';
 export { type ListenOptions, listen } from './listen.js';
 export { Listener, type ListenerCounters } from './listener.js';
 export type { ReadOptions } from './read-options.js';
 export type { ConnectionHandler, HandlerContext, ServeOptions } from './serve.js';
+export type { Transport, TransportEvents } from './transport.js';

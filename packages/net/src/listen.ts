@@ -99,7 +99,8 @@ export async function listen(options: ListenOptions): Promise<Listener> {
     server,
     boundAddress(server, path),
     {
-      connection: { ...options, path },
+      connection: options,
+      path,
       acceptCapacity: options.acceptCapacity ?? 1024,
       onClientError: options.onClientError,
     },

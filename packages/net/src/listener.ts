@@ -5,6 +5,7 @@ import type { SocketAddress } from './address.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { HandshakeError } from './errors.js';
 import { DONE, deferred } from './internal/settle.js';
+import { SocketTransport } from './internal/socket-transport.js';
 import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
@@ -22,7 +23,9 @@ export interface ListenerCounters {
 
 /** @internal How a listener wraps its server. */
 export interface ListenerInit {
-  connection: ConnectionOptions & { path?: string | undefined };
+  connection: ConnectionOptions;
+  /** The IPC path, which accepted sockets do not report themselves. */
+  path: string | undefined;
   acceptCapacity: number;
   onClientError: ((error: Error) => void) | undefined;
 }
@@ -45,15 +48,15 @@ export interface ListenerInit {
  * });
  * ```
  */
-export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
+export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposable {
   /** Where the listener is bound: `{ host, port }` or `{ path }`. */
   readonly address: SocketAddress;
 
   readonly #server: Server;
   readonly #init: ListenerInit;
-  readonly #queue: Connection[] = [];
+  readonly #queue: Connection<Socket>[] = [];
   readonly #counters: ListenerCounters = { accepted: 0, refused: 0, handshakeFailures: 0 };
-  #waiter: ((conn: Connection | undefined) => void) | undefined;
+  #waiter: ((conn: Connection<Socket> | undefined) => void) | undefined;
   #serving = false;
   #error: unknown;
   #closing: Promise<void> | undefined;
@@ -109,7 +112,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
    * ```
    */
-  accept(options?: AbortOptions): Promise<Connection | undefined> {
+  accept(options?: AbortOptions): Promise<Connection<Socket> | undefined> {
     if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
     try {
       checkOption('accept(): options', options, 'object');
@@ -120,7 +123,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     return this.#accept(options?.signal);
   }
 
-  #accept(signal: AbortSignal | undefined): Promise<Connection | undefined> {
+  #accept(signal: AbortSignal | undefined): Promise<Connection<Socket> | undefined> {
     const next = this.#queue.shift();
     if (next !== undefined) return Promise.resolve(next);
     if (this.#error !== undefined) return Promise.reject(this.#error);
@@ -150,7 +153,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * await listener.serve(handle, { signal: shutdown.signal, shutdownTimeout: 10_000, onError: console.error });
    * ```
    */
-  serve(handler: ConnectionHandler, options?: ServeOptions): Promise<void> {
+  serve(handler: ConnectionHandler<Connection<Socket>>, options?: ServeOptions<Connection<Socket>>): Promise<void> {
     try {
       checkOption('serve(): handler', handler, 'function', { required: true });
       checkServeOptions(options ?? {});
@@ -189,7 +192,7 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   }
 
   /** Iterates connections as they are accepted; leaving early closes the listener. */
-  [Symbol.asyncIterator](): AsyncIterator<Connection, undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<Connection<Socket>, undefined> {
     return {
       next: async () => {
         const conn = await this.accept();
@@ -220,12 +223,12 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
       return;
     }
     this.#counters.accepted++;
-    const conn = new Connection(socket, this.#init.connection);
+    const conn = new Connection(new SocketTransport(socket, this.#init.path), this.#init.connection);
     if (this.#waiter !== undefined) this.#wake(conn);
     else this.#queue.push(conn);
   };
 
-  #wake(conn: Connection | undefined): void {
+  #wake(conn: Connection<Socket> | undefined): void {
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.(conn);

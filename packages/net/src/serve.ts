@@ -1,9 +1,8 @@
 import { checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
-import type { Listener } from './listener.js';
 
 /** Handles one connection. The connection is closed when the returned promise settles. */
-export type ConnectionHandler = (conn: Connection, context: HandlerContext) => unknown;
+export type ConnectionHandler<C extends Connection = Connection> = (conn: C, context: HandlerContext) => unknown;
 
 /** What a handler is told besides its connection. */
 export interface HandlerContext {
@@ -12,7 +11,7 @@ export interface HandlerContext {
 }
 
 /** Options of `listener.serve()`. */
-export interface ServeOptions {
+export interface ServeOptions<C extends Connection = Connection> {
   /** Handlers running at once; further connections wait in the accept queue. @default Infinity */
   concurrency?: number | undefined;
   /** Aborting closes the listener and starts a graceful shutdown. */
@@ -22,7 +21,7 @@ export interface ServeOptions {
    * destroyed). Other connections and the server carry on.
    * @default reports the error with `console.error`
    */
-  onError?: ((error: unknown, conn: Connection) => void) | undefined;
+  onError?: ((error: unknown, conn: C) => void) | undefined;
   /**
    * After the listener closes, how long to wait for running handlers before
    * destroying their connections. @default Infinity (wait for all)
@@ -31,7 +30,7 @@ export interface ServeOptions {
 }
 
 /** @internal Throws `ERR_INVALID_ARG` on options `serve()` cannot work with. */
-export function checkServeOptions(options: ServeOptions): void {
+export function checkServeOptions(options: ServeOptions<never>): void {
   checkOption('serve(): options', options, 'object');
   checkOption('serve(): concurrency', options.concurrency, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('serve(): shutdownTimeout', options.shutdownTimeout, { integer: [0, Number.POSITIVE_INFINITY] });
@@ -40,20 +39,20 @@ export function checkServeOptions(options: ServeOptions): void {
 }
 
 /** @internal The accept loop behind `listener.serve()`. */
-export async function serveConnections(
-  listener: Pick<Listener, 'accept' | 'close'>,
-  handler: ConnectionHandler,
-  options: ServeOptions,
+export async function serveConnections<C extends Connection>(
+  listener: { accept(): Promise<C | undefined>; close(): Promise<void> },
+  handler: ConnectionHandler<C>,
+  options: ServeOptions<C>,
 ): Promise<void> {
   const { concurrency = Number.POSITIVE_INFINITY, signal, shutdownTimeout = Number.POSITIVE_INFINITY } = options;
   const onError = options.onError ?? reportHandlerError;
   const shutdown = new AbortController();
-  const running = new Map<Connection, Promise<void>>();
+  const running = new Map<C, Promise<void>>();
   const stop = () => void listener.close();
   signal?.addEventListener('abort', stop, { once: true });
   if (signal?.aborted) stop();
 
-  const run = async (conn: Connection) => {
+  const run = async (conn: C) => {
     try {
       await handler(conn, { signal: shutdown.signal });
       await conn.close();

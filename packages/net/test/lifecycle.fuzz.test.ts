@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number, what: string
 }
 
 /** Applies one operation; the returned promise may reject, it must only settle. */
-function apply(conn: Connection, operation: Operation): Promise<unknown> {
+function apply(conn: Connection<Socket>, operation: Operation): Promise<unknown> {
   switch (operation) {
     case 'write':
       return conn.write('x'.repeat(100));

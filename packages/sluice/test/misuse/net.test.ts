@@ -117,7 +117,11 @@ async function listener(): Promise<Listener> {
 const portOf = (l: Listener): number => (l.address as { port: number }).port;
 
 /** A Sluice client and the server side of the same connection. */
-async function sluicePair(): Promise<{ client: Connection; server: Connection; listener: Listener }> {
+async function sluicePair(): Promise<{
+  client: Connection<net.Socket>;
+  server: Connection<net.Socket>;
+  listener: Listener;
+}> {
   const l = await listener();
   const client = await within(connect({ host: HOST, port: portOf(l) }), LIMIT, 'connecting');
   defer(() => client.destroy());

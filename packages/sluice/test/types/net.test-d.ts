@@ -2,6 +2,7 @@
  * Type-level tests: a connection's `framed(codec)` reads and writes the
  * codec's frame types, and servers hand out typed connections.
  */
+import type { Socket } from 'node:net';
 
 import {
   type Codec,
@@ -68,11 +69,12 @@ describe('framed() frame types', () => {
 describe('listen() and connect()', () => {
   test('return a Listener of Connections and a Connection', () => {
     expectTypeOf(listen({ host: '127.0.0.1', port: 0 })).toEqualTypeOf<Promise<Listener>>();
-    expectTypeOf(connect({ host: '127.0.0.1', port: 1 })).toEqualTypeOf<Promise<Connection>>();
+    expectTypeOf(connect({ host: '127.0.0.1', port: 1 })).toEqualTypeOf<Promise<Connection<Socket>>>();
     expectTypeOf<Listener>().toExtend<AsyncIterable<Connection>>();
   });
 
   test('serve() hands its handler a Connection', () => {
-    expectTypeOf<Parameters<Listener['serve']>[0]>().parameter(0).toEqualTypeOf<Connection>();
+    expectTypeOf<Parameters<Listener['serve']>[0]>().parameter(0).toEqualTypeOf<Connection<Socket>>();
+    expectTypeOf<ReturnType<Connection<Socket>['unwrap']>>().toEqualTypeOf<Socket>();
   });
 });

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
 import { DONE, DONE_PROMISE } from './settle.js';
 
@@ -9,7 +8,7 @@ const CONCURRENT_READ = 'Cannot read: another read of this connection is still w
  * `Framed` whose decoder holds a partial frame). When another reader takes
  * over, the source asks it to hand them back.
  */
-export interface SourceOwner {
+export interface QueueOwner {
   handBack(): Uint8Array[];
 }
 
@@ -18,21 +17,27 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** How the queue slows its transport down: reading stops while the queue is full. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
+}
+
 /**
- * Pull-based reading of a `net.Socket`, shared by every reader of one
- * connection (raw iteration, framed iteration, web streams).
+ * Pull-based reading of a transport, shared by every reader of one connection
+ * (raw iteration, framed iteration, web streams).
  *
- * The socket runs in flowing mode (the fastest way Node delivers bytes); each
- * `'data'` chunk goes straight to a waiting `next()` or into a queue. When the
- * queue holds `capacity` bytes the socket is paused, so a slow consumer
- * holds at most the queue plus the socket's own readable buffer, whatever the
- * peer sends. Errors are kept as they happened and handed to the waiting
- * reader, never replaced by a generic one.
+ * The transport pushes what arrives (`push`, `end`, `close`): each chunk goes
+ * straight to a waiting `next()` or into a queue. When the queue holds
+ * `capacity` bytes the transport is paused, so a slow consumer holds at most
+ * the queue plus the transport's own buffer, whatever the peer sends. Errors
+ * are kept as they happened and handed to the waiting reader, never replaced
+ * by a generic one.
  *
  * @internal
  */
-export class SocketSource {
-  readonly #socket: Socket;
+export class ReadQueue {
+  readonly #flow: FlowControl;
   readonly #capacity: number;
   #queue: Uint8Array[] = [];
   #head = 0;
@@ -43,19 +48,16 @@ export class SocketSource {
   #paused = false;
   #detached = false;
   #discarding = false;
-  #owner: SourceOwner | null = null;
+  #owner: QueueOwner | null = null;
 
-  constructor(socket: Socket, capacity: number) {
-    this.#socket = socket;
+  /** `ended`: the input is over already (a transport adopted after its end). */
+  constructor(flow: FlowControl, capacity: number, ended: boolean) {
+    this.#flow = flow;
     this.#capacity = capacity;
-    socket.on('data', this.#onData);
-    socket.on('end', this.#onEnd);
-    socket.on('close', this.#onClose);
     // Nothing is read until a consumer pulls: reading is demand-driven.
-    socket.pause();
+    flow.pause();
     this.#paused = true;
-    // Adopted after its end: no 'end' or 'close' will come.
-    if (socket.readableEnded || socket.destroyed) this.#ended = true;
+    this.#ended = ended;
   }
 
   /** Records the error that ends reading; the waiting reader gets it after queued data. */
@@ -70,7 +72,7 @@ export class SocketSource {
    * is the reader asking (`null` for raw readers); when it changes, the
    * previous owner hands back what it holds, and that is read first.
    */
-  next(signal?: AbortSignal, owner: SourceOwner | null = null): Promise<IteratorResult<Uint8Array, undefined>> {
+  next(signal?: AbortSignal, owner: QueueOwner | null = null): Promise<IteratorResult<Uint8Array, undefined>> {
     if (owner !== this.#owner) this.#takeOver(owner);
     if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#shift(), done: false });
     if (this.#error !== undefined) return Promise.reject(this.#error);
@@ -89,12 +91,8 @@ export class SocketSource {
   detach(): Uint8Array[] {
     this.#takeOver(null);
     this.#detached = true;
-    this.#ended = true; // reading through this source is over
-    const socket = this.#socket;
-    socket.off('data', this.#onData);
-    socket.off('end', this.#onEnd);
-    socket.off('close', this.#onClose);
-    socket.pause();
+    this.#ended = true; // reading through this queue is over
+    this.#flow.pause();
     const rest = this.#queue.slice(this.#head);
     this.#queue = [];
     this.#head = 0;
@@ -118,7 +116,7 @@ export class SocketSource {
   }
 
   /** Makes `owner` the reader, putting back in front what the previous one held. */
-  #takeOver(owner: SourceOwner | null): void {
+  #takeOver(owner: QueueOwner | null): void {
     const previous = this.#owner;
     this.#owner = owner;
     if (previous === null || this.#discarding) return;
@@ -167,10 +165,11 @@ export class SocketSource {
 
   #resume(): void {
     this.#paused = false;
-    if (!this.#detached) this.#socket.resume();
+    if (!this.#detached) this.#flow.resume();
   }
 
-  #onData = (chunk: Uint8Array): void => {
+  /** A chunk arrived (called by the transport, bound). */
+  readonly push = (chunk: Uint8Array): void => {
     if (this.#discarding) return;
     const waiter = this.#waiter;
     if (waiter !== undefined) {
@@ -182,20 +181,18 @@ export class SocketSource {
     this.#queuedBytes += chunk.byteLength;
     if (this.#queuedBytes >= this.#capacity && !this.#paused) {
       this.#paused = true;
-      this.#socket.pause();
+      this.#flow.pause();
     }
   };
 
-  #onEnd = (): void => {
+  /**
+   * The input is over: the peer finished, or the transport closed (one closed
+   * without an end or an error was destroyed locally).
+   */
+  end(): void {
     this.#ended = true;
     this.#settleWaiter();
-  };
-
-  #onClose = (): void => {
-    // A socket closed without 'end' or 'error' was destroyed locally: reading ends.
-    this.#ended = true;
-    this.#settleWaiter();
-  };
+  }
 
   #settleWaiter(): void {
     const waiter = this.#waiter;

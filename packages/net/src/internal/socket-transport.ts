@@ -1,0 +1,178 @@
+import type { Socket } from 'node:net';
+import { AlreadyConsumedError } from '@sluice/core';
+import { localAddressOf, remoteAddressOf, type SocketAddress } from '../address.js';
+import type { Transport, TransportEvents } from '../transport.js';
+
+/** Writes smaller than this are gathered and handed to the socket together at the end of the tick. */
+const COALESCE_LIMIT = 16 * 1024;
+
+/** The sockets a transport owns: a socket has one owner at a time. */
+const adopted = new WeakSet<Socket>();
+
+/**
+ * A Node `net.Socket` (TCP, IPC) or `tls.TLSSocket` as a {@link Transport}.
+ *
+ * Reading runs in flowing mode, the fastest way Node delivers bytes, paused
+ * and resumed by the connection's read queue. Writing coalesces: the first
+ * small write of a tick goes straight out (lowest latency); those that follow
+ * in the same tick are gathered and handed to the socket as one buffer when
+ * the tick ends, one system call for many frames.
+ *
+ * @internal
+ */
+export class SocketTransport implements Transport<Socket> {
+  readonly remoteAddress: SocketAddress | undefined;
+  readonly localAddress: SocketAddress | undefined;
+  readonly #socket: Socket;
+  #events: TransportEvents | undefined;
+  #batch: Uint8Array[] = [];
+  #batchBytes = 0;
+  #flushScheduled = false;
+
+  /** `path`: the IPC path, which a connected socket does not report itself. */
+  constructor(socket: Socket, path?: string) {
+    if (adopted.has(socket)) {
+      throw new AlreadyConsumedError(
+        'socket',
+        'Cannot adopt: this socket already belongs to a Connection (unwrap() it first)',
+      );
+    }
+    adopted.add(socket);
+    this.#socket = socket;
+    this.remoteAddress = remoteAddressOf(socket, path);
+    this.localAddress = localAddressOf(socket, path);
+  }
+
+  get bytesIn(): number {
+    return this.#socket.bytesRead;
+  }
+  get bytesOut(): number {
+    return this.#socket.bytesWritten;
+  }
+  get unsentBytes(): number {
+    return this.#socket.writableLength + this.#batchBytes;
+  }
+  get destroyed(): boolean {
+    return this.#socket.destroyed;
+  }
+  get closed(): boolean {
+    return this.#socket.closed;
+  }
+  get readableEnded(): boolean {
+    return this.#socket.readableEnded || this.#socket.destroyed;
+  }
+  get writableEnded(): boolean {
+    return this.#socket.writableEnded;
+  }
+  get writableFinished(): boolean {
+    return this.#socket.writableFinished;
+  }
+
+  open(events: TransportEvents): void {
+    this.#events = events;
+    const socket = this.#socket;
+    socket.pause();
+    socket.on('data', events.data);
+    socket.on('end', events.end);
+    socket.on('error', events.error);
+    socket.on('drain', events.drain);
+    socket.on('finish', events.finish);
+    socket.on('close', events.close);
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  write(bytes: Uint8Array): boolean {
+    const socket = this.#socket;
+    if (bytes.byteLength >= COALESCE_LIMIT) {
+      this.#flush();
+      return socket.write(bytes);
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushAtTickEnd);
+      return socket.write(bytes);
+    }
+    this.#batch.push(bytes);
+    this.#batchBytes += bytes.byteLength;
+    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush();
+    return !socket.writableNeedDrain;
+  }
+
+  end(): void {
+    this.#flush();
+    this.#socket.end();
+  }
+
+  destroy(error?: Error): void {
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#socket.destroy(error);
+  }
+
+  reset(error: Error): void {
+    this.#batch = [];
+    this.#batchBytes = 0;
+    try {
+      this.#socket.resetAndDestroy(); // TCP: the peer sees a reset, not a clean end
+    } catch {
+      this.#socket.destroy(error); // other sockets cannot reset
+    }
+  }
+
+  setIdleTimeout(ms: number, onIdle: () => void): void {
+    this.#socket.setTimeout(ms);
+    this.#socket.removeAllListeners('timeout');
+    if (ms > 0) this.#socket.on('timeout', onIdle);
+  }
+
+  release(unread: Uint8Array[]): Socket {
+    const socket = this.#socket;
+    this.#flush();
+    const events = this.#events;
+    if (events !== undefined) {
+      socket.off('data', events.data);
+      socket.off('end', events.end);
+      socket.off('error', events.error);
+      socket.off('drain', events.drain);
+      socket.off('finish', events.finish);
+      socket.off('close', events.close);
+    }
+    this.setIdleTimeout(0, () => {});
+    for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
+    adopted.delete(socket);
+    return socket;
+  }
+
+  /** Hands the gathered small writes to the socket; returns false if it is now over its bound. */
+  #flush(): boolean {
+    const batch = this.#batch;
+    if (batch.length === 0) return !this.#socket.writableNeedDrain;
+    const bytes = batch.length === 1 ? (batch[0] as Uint8Array) : joinBatch(batch, this.#batchBytes);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    if (this.#socket.destroyed) return false;
+    return this.#socket.write(bytes);
+  }
+
+  #flushAtTickEnd = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+}
+
+function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const bytes of batch) {
+    joined.set(bytes, offset);
+    offset += bytes.byteLength;
+  }
+  return joined;
+}
