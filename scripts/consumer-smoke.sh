@@ -47,7 +47,7 @@ echo "== npm install (tarballs + rxjs, typescript, @types/node)"
 npm install --no-audit --no-fund --loglevel=error
 
 # Every package must resolve to its tarball, not to a workspace link.
-for name in @sluice/core @sluice/codec @sluice/net @sluice/rx sluice; do
+for name in @sluice/core @sluice/codec @sluice/connection @sluice/net @sluice/rx sluice; do
   [[ -L "node_modules/$name" ]] && { echo "FAIL $name is a symlink, not an installed tarball" >&2; exit 1; }
   [[ -f "node_modules/$name/dist/index.js" ]] || { echo "FAIL $name is not installed" >&2; exit 1; }
 done
@@ -55,6 +55,7 @@ done
 cat >esm.mjs <<'JS'
 import assert from 'node:assert/strict';
 import * as codec from '@sluice/codec';
+import * as connection from '@sluice/connection';
 import * as core from '@sluice/core';
 import * as net from '@sluice/net';
 import * as rx from '@sluice/rx';
@@ -64,6 +65,7 @@ import { lastValueFrom, of, toArray } from 'rxjs';
 for (const [name, mod, keys] of [
   ['@sluice/core', core, ['pipe', 'map', 'filter', 'collect', 'channel']],
   ['@sluice/codec', codec, ['lines', 'json', 'lengthPrefixed', 'text', 'decode', 'encode']],
+  ['@sluice/connection', connection, ['Connection', 'Framed', 'fromTransport', 'serveConnections']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
   ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],
@@ -99,6 +101,7 @@ cat >cjs.cjs <<'JS'
 const assert = require('node:assert/strict');
 const core = require('@sluice/core');
 const codec = require('@sluice/codec');
+const connection = require('@sluice/connection');
 const net = require('@sluice/net');
 const rx = require('@sluice/rx');
 const sluice = require('sluice');
@@ -106,6 +109,7 @@ const sluice = require('sluice');
 for (const [name, mod, keys] of [
   ['@sluice/core', core, ['pipe', 'map', 'filter', 'collect', 'channel']],
   ['@sluice/codec', codec, ['lines', 'json', 'lengthPrefixed', 'text', 'decode', 'encode']],
+  ['@sluice/connection', connection, ['Connection', 'Framed', 'fromTransport', 'serveConnections']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
   ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine that has only Node and npm: pnpm, the system
-# programs the tests talk to (a real redis-server), the workspace's
-# dependencies, and the built packages. Safe to run again: it installs only
-# what is missing. The README's Quick start runs it; so does CI.
+# programs the tests talk to (a real redis-server, and Chromium for the
+# browser tests), the workspace's dependencies, and the built packages. Safe to
+# run again: it installs only what is missing. The README's Quick start runs
+# it; so does CI. Browsers come from the system's package manager only: never
+# a browser download (no `puppeteer browsers install`, no `playwright install`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
-# Debian package that provides each program the tests run.
-declare -A SYSTEM_PACKAGES=([redis-server]=redis-server)
+# Debian package that provides each program the tests run (Debian's chromium
+# installs /usr/bin/chromium, where test-support/browser.ts looks for it).
+declare -A SYSTEM_PACKAGES=([redis-server]=redis-server [chromium]=chromium)
+# What to do instead, per program, where it cannot be installed here.
+declare -A INSTEAD=(
+  [redis-server]='or run the tests with SLUICE_SKIP_REDIS=1 to skip the one test that needs redis-server'
+  [chromium]='or point CHROMIUM_PATH at a Chromium or Chrome you have, or run the tests with SLUICE_SKIP_BROWSER=1 to skip the browser tests'
+)
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -17,25 +25,43 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION" >/dev/null
 fi
 
+# A program counts as present if it is on PATH; Chromium also if CHROMIUM_PATH
+# names an executable (the browser tests use that one then).
+has() {
+  if [ "$1" = chromium ] && [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return 0; fi
+  command -v "$1" >/dev/null 2>&1
+}
+give_up() { # says what went wrong, then what to do instead for each of the programs named after it
+  say "$1" >&2
+  shift
+  for program in "$@"; do say "  ${INSTEAD[$program]}" >&2; done
+  exit 1
+}
+
 missing=()
+missing_programs=()
 for program in "${!SYSTEM_PACKAGES[@]}"; do
-  command -v "$program" >/dev/null 2>&1 || missing+=("${SYSTEM_PACKAGES[$program]}")
+  if ! has "$program"; then
+    missing+=("${SYSTEM_PACKAGES[$program]}")
+    missing_programs+=("$program")
+  fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (used by the tests)"
   if command -v apt-get >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
-      say "cannot install ${missing[*]}: run as root, or install them yourself: apt-get install ${missing[*]}" >&2
-      exit 1
+      give_up "cannot install ${missing[*]}: run as root, or install them yourself: apt-get install ${missing[*]}" "${missing_programs[@]}"
     fi
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    for program in "${missing_programs[@]}"; do
+      has "$program" || give_up "apt-get installed ${SYSTEM_PACKAGES[$program]}, but there is still no $program on PATH" "$program"
+    done
   elif command -v brew >/dev/null 2>&1; then
-    brew install redis
+    has redis-server || brew install redis
+    has chromium || give_up "cannot install chromium: this script installs a browser only with apt-get, install Chromium or Chrome yourself" chromium
   else
-    say "cannot install ${missing[*]} here (no apt-get or brew): install them with your package manager," >&2
-    say "or run the tests with SLUICE_SKIP_REDIS=1 to skip the one test that needs redis-server" >&2
-    exit 1
+    give_up "cannot install ${missing[*]} here (no apt-get or brew): install them with your package manager" "${missing_programs[@]}"
   fi
 fi
 

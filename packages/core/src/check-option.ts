@@ -6,7 +6,8 @@ import { describeValue } from './internal/util.js';
  * - `'boolean'`, `'string'` (not empty), `'function'`, `'object'` (not null,
  *   not an array), `'signal'` (an `AbortSignal`), `'iterable'` (sync or
  *   async), `'codec'` (an object with `decoder()` and `encoder()`), `'bytes'`
- *   (a `Uint8Array`);
+ *   (a `Uint8Array`), `'timeout'` (whole milliseconds from 0, meaning none,
+ *   to 2^31 - 1, the longest `setTimeout` waits: longer ones fire at once);
  * - `{ integer: [min, max] }`: a safe integer in the range (`max` defaults to
  *   `Number.MAX_SAFE_INTEGER`; a `max` of `Infinity` also admits `Infinity`);
  * - `{ oneOf: [...] }`: one of the listed values.
@@ -20,6 +21,7 @@ export type OptionKind =
   | 'iterable'
   | 'codec'
   | 'bytes'
+  | 'timeout'
   | { readonly integer: readonly [min: number, max?: number] }
   | { readonly oneOf: readonly unknown[] };
 
@@ -48,6 +50,7 @@ export function checkOption(
   options?: { readonly required?: boolean | undefined },
 ): void {
   if (value === undefined && options?.required !== true) return;
+  if (kind === 'timeout') return checkInteger(label, value, [0, MAX_TIMEOUT]);
   if (typeof kind === 'object' && 'integer' in kind) return checkInteger(label, value, kind.integer);
   if (typeof kind === 'object') {
     if (kind.oneOf.includes(value)) return;
@@ -59,7 +62,10 @@ export function checkOption(
     throw new InvalidArgumentError(`${label} must be ${EXPECTED[kind]}, got ${describeValue(value)}`);
 }
 
-const IS: Record<Exclude<OptionKind, object>, (value: unknown) => boolean> = {
+/** The longest delay `setTimeout` can wait (about 24.8 days). */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+const IS: Record<Exclude<OptionKind, object | 'timeout'>, (value: unknown) => boolean> = {
   boolean: (value) => typeof value === 'boolean',
   string: (value) => typeof value === 'string' && value !== '',
   function: (value) => typeof value === 'function',
@@ -77,7 +83,7 @@ const IS: Record<Exclude<OptionKind, object>, (value: unknown) => boolean> = {
   bytes: (value) => value instanceof Uint8Array,
 };
 
-const EXPECTED: Record<Exclude<OptionKind, object>, string> = {
+const EXPECTED: Record<Exclude<OptionKind, object | 'timeout'>, string> = {
   boolean: 'true or false',
   string: 'a non-empty string',
   function: 'a function',

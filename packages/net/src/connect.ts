@@ -1,10 +1,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import {
+  type Connection,
+  type ConnectionOptions,
+  ConnectTimeoutError,
+  checkConnectionOptions,
+  fromTransport,
+} from '@sluice/connection';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
-import { formatAddress } from './address.js';
-import { Connection, type ConnectionOptions } from './connection.js';
-import { ConnectTimeoutError } from './errors.js';
-import { checkConnectionOptions, checkEndpoint, TIMEOUT } from './internal/check.js';
+import { formatAddress } from './internal/address-of.js';
+import { checkEndpoint } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
@@ -52,7 +57,7 @@ export async function connect(options: ConnectOptions): Promise<Connection<net.S
   const { signal, timeout = 0, path } = options;
   checkEndpoint('connect()', options, 1);
   checkConnectionOptions('connect()', options);
-  checkOption('connect(): timeout', timeout, TIMEOUT);
+  checkOption('connect(): timeout', timeout, 'timeout');
   checkOption('connect(): signal', signal, 'signal');
   checkOption('connect(): noDelay', options.noDelay, 'boolean');
   throwIfAborted(signal);
@@ -86,7 +91,7 @@ export async function connect(options: ConnectOptions): Promise<Connection<net.S
     socket.destroy();
     throw error;
   }
-  return new Connection(new SocketTransport(socket, path), options);
+  return fromTransport(new SocketTransport(socket, path), options);
 }
 
 function openSocket(options: ConnectOptions): net.Socket {

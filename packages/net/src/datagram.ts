@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import type { IpAddress } from '@sluice/connection';
 import {
   AbortError,
   type AbortOptions,
@@ -8,7 +9,6 @@ import {
   checkOption,
   throwIfAborted,
 } from '@sluice/core';
-import type { IpAddress } from './address.js';
 
 /** One received datagram. */
 export interface Datagram {

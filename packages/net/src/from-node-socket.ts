@@ -1,7 +1,6 @@
 import net, { type Socket } from 'node:net';
+import { type Connection, type ConnectionOptions, fromTransport } from '@sluice/connection';
 import { checkOption, InvalidArgumentError } from '@sluice/core';
-import { Connection, type ConnectionOptions } from './connection.js';
-import { checkConnectionOptions } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /**
@@ -22,7 +21,5 @@ export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Con
   if (!(socket instanceof net.Socket)) {
     throw new InvalidArgumentError('fromNodeSocket(): socket must be a net.Socket or a tls.TLSSocket');
   }
-  checkOption('fromNodeSocket(): options', options, 'object');
-  if (options !== undefined) checkConnectionOptions('fromNodeSocket()', options);
-  return new Connection(new SocketTransport(socket), options);
+  return fromTransport(new SocketTransport(socket), options);
 }

@@ -24,16 +24,25 @@
  *
  * @module
  */
-export type { IpAddress, PathAddress, SocketAddress } from './address.js';
+export {
+  CloseTimeoutError,
+  Connection,
+  type ConnectionCounters,
+  type ConnectionHandler,
+  type ConnectionOptions,
+  ConnectTimeoutError,
+  Framed,
+  type HandlerContext,
+  IdleTimeoutError,
+  type IpAddress,
+  type PathAddress,
+  type ReadOptions,
+  type ServeOptions,
+  type SocketAddress,
+} from '@sluice/connection';
 export { type ConnectOptions, connect } from './connect.js';
-export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
 export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagram.js';
-export { CloseTimeoutError, ConnectTimeoutError, HandshakeError, IdleTimeoutError } from './errors.js';
-export { Framed } from './framed.js';
+export { HandshakeError } from './errors.js';
 export { fromNodeSocket } from './from-node-socket.js';
-export { fromTransport } from './from-transport.js';
 export { type ListenOptions, listen } from './listen.js';
 export { Listener, type ListenerCounters } from './listener.js';
-export type { ReadOptions } from './read-options.js';
-export type { ConnectionHandler, HandlerContext, ServeOptions } from './serve.js';
-export type { Transport, TransportEvents } from './transport.js';

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { type ConnectionOptions, checkConnectionOptions, type SocketAddress } from '@sluice/connection';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
-import type { SocketAddress } from './address.js';
-import type { ConnectionOptions } from './connection.js';
-import { checkConnectionOptions, checkEndpoint } from './internal/check.js';
+import { checkEndpoint } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */

@@ -1,12 +1,19 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import {
+  type Connection,
+  type ConnectionHandler,
+  type ConnectionOptions,
+  fromTransport,
+  type ServeOptions,
+  type SocketAddress,
+  serveConnections,
+} from '@sluice/connection';
 import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
-import type { SocketAddress } from './address.js';
-import { Connection, type ConnectionOptions } from './connection.js';
 import { HandshakeError } from './errors.js';
-import { DONE, deferred } from './internal/settle.js';
 import { SocketTransport } from './internal/socket-transport.js';
-import { type ConnectionHandler, checkServeOptions, type ServeOptions, serveConnections } from './serve.js';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
 const ACCEPTING = 'Cannot accept: another accept() on this listener is still waiting';
@@ -60,7 +67,10 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
   #serving = false;
   #error: unknown;
   #closing: Promise<void> | undefined;
-  readonly #closed = deferred();
+  #markClosed!: () => void;
+  readonly #closed = new Promise<void>((resolve) => {
+    this.#markClosed = resolve;
+  });
 
   /** @internal Use `listen()`. */
   constructor(server: Server, address: SocketAddress, init: ListenerInit, secure: boolean) {
@@ -100,7 +110,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
 
   /** Resolves once the listening socket is closed (it never rejects). */
   get closed(): Promise<void> {
-    return this.#closed.promise;
+    return this.#closed;
   }
 
   /**
@@ -154,21 +164,17 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
    * ```
    */
   serve(handler: ConnectionHandler<Connection<Socket>>, options?: ServeOptions<Connection<Socket>>): Promise<void> {
-    try {
-      checkOption('serve(): handler', handler, 'function', { required: true });
-      checkServeOptions(options ?? {});
-    } catch (error) {
-      return Promise.reject(error);
-    }
     if (this.#serving || this.#waiter !== undefined) {
       return Promise.reject(new AlreadyConsumedError('listener', this.#serving ? SERVING : ACCEPTING));
     }
+    let served: Promise<void>;
+    try {
+      served = serveConnections({ accept: () => this.#accept(undefined), close: () => this.close() }, handler, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#serving = true;
-    return serveConnections(
-      { accept: () => this.#accept(undefined), close: () => this.close() },
-      handler,
-      options ?? {},
-    );
+    return served;
   }
 
   /**
@@ -187,7 +193,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     });
     for (const conn of this.#queue.splice(0)) conn.destroy();
     this.#wake(undefined);
-    void this.#closing.then(this.#closed.resolve);
+    void this.#closing.then(this.#markClosed);
     return this.#closing;
   }
 
@@ -223,7 +229,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       return;
     }
     this.#counters.accepted++;
-    const conn = new Connection(new SocketTransport(socket, this.#init.path), this.#init.connection);
+    const conn = fromTransport(new SocketTransport(socket, this.#init.path), this.#init.connection);
     if (this.#waiter !== undefined) this.#wake(conn);
     else this.#queue.push(conn);
   };

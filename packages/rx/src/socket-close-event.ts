@@ -1,4 +1,4 @@
-import type { Connection } from '@sluice/net';
+import type { Connection } from '@sluice/connection';
 
 /**
  * What a socket subject's `closeObserver` is told when one of its connections

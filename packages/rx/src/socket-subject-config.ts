@@ -1,5 +1,5 @@
 import type { Codec } from '@sluice/codec';
-import type { Connection } from '@sluice/net';
+import type { Connection } from '@sluice/connection';
 import type { Observer } from 'rxjs';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
 import type { SocketCloseEvent } from './socket-close-event.js';

@@ -1,4 +1,4 @@
-import type { Connection } from '@sluice/net';
+import type { Connection } from '@sluice/connection';
 import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { enders } from './internal/enders.js';
 import { Outbox } from './internal/outbox.js';

@@ -24,6 +24,7 @@
  */
 
 export * from '@sluice/codec';
+export * from '@sluice/connection';
 export * from '@sluice/core';
 export * from '@sluice/net';
 export * from '@sluice/rx';

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/child.js';
 
-const PACKAGES = ['core', 'codec', 'net', 'rx'] as const;
+const PACKAGES = ['core', 'codec', 'connection', 'net', 'rx'] as const;
 
 /** Each package's exports, with the repository-relative file declaring each. */
 function readExports(): Record<string, Map<string, string>> {
@@ -53,6 +53,15 @@ function listed(api: string, heading: string): Map<string, string> {
   );
 }
 
+/** The names a section says it re-exports: `Re-exported from `@sluice/x`: `A`, `B`.` */
+function reexported(api: string, heading: string): Set<string> {
+  const start = api.indexOf(`\n## ${heading}\n`);
+  const end = api.indexOf('\n## ', start + 1);
+  const section = api.slice(start, end < 0 ? undefined : end);
+  const line = /^Re-exported from `@sluice\/\w+`[^:]*:(.*)$/m.exec(section)?.[1] ?? '';
+  return new Set([...line.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string));
+}
+
 /** GitHub's anchor for a heading. */
 const slug = (heading: string) =>
   heading
@@ -69,7 +78,14 @@ describe('docs', () => {
   }, () => {
     const exports = readExports();
     for (const name of PACKAGES) {
-      const actual = exports[name] as Map<string, string>;
+      const all = exports[name] as Map<string, string>;
+      // Names declared in another package are re-exports: listed by name, documented there.
+      const own = (file: string) => file.startsWith(`packages/${name}/`);
+      const actual = new Map([...all].filter(([, file]) => own(file)));
+      const foreign = [...all].filter(([, file]) => !own(file)).map(([key]) => key);
+      expect(foreign.sort(), `names @sluice/${name} re-exports, as its section of docs/api.md says`).toEqual(
+        [...reexported(api, `@sluice/${name}`)].sort(),
+      );
       const documented = listed(api, `@sluice/${name}`);
       expect(
         [...actual.keys()].filter((key) => !documented.has(key)),
@@ -89,7 +105,7 @@ describe('docs', () => {
   it('every relative link in the READMEs and docs/ leads somewhere that exists', () => {
     const documents = [
       'README.md',
-      ...['core', 'net', 'rx', 'sluice'].map((name) => `packages/${name}/README.md`),
+      ...['core', 'connection', 'net', 'rx', 'sluice'].map((name) => `packages/${name}/README.md`),
       ...readdirSync(resolve(ROOT, 'docs'))
         .filter((name) => name.endsWith('.md'))
         .map((name) => `docs/${name}`),

@@ -5,45 +5,22 @@
  * error table of docs/api.md. Reads the built `dist/`, rebuilding first if any
  * source is newer than it.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './support/child.js';
+import { distFile, ensureBuilt, listFiles, ROOT } from '../../../test-support/built.js';
 
-const PACKAGES = ['core', 'codec', 'net', 'rx'] as const;
+const PACKAGES = ['core', 'codec', 'connection', 'net', 'rx'] as const;
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
-}
+const declarations = (name: (typeof PACKAGES)[number]) => distFile(name, 'index.d.ts');
 
-const declarations = (name: string) => join(ROOT, 'packages', name, 'dist', 'index.d.ts');
-
-function isStale(name: string): boolean {
-  try {
-    const built = statSync(declarations(name)).mtimeMs;
-    const inputs = [
-      ...files(join(ROOT, 'packages', name, 'src')),
-      join(ROOT, 'tsconfig.base.json'),
-      join(ROOT, 'tsup.config.base.ts'),
-    ];
-    return inputs.some((file) => statSync(file).mtimeMs > built);
-  } catch {
-    return true; // never built
-  }
-}
-
-beforeAll(() => {
-  if (PACKAGES.some(isStale)) execFileSync('pnpm', ['build'], { cwd: ROOT, stdio: 'ignore' });
-}, 180_000);
+beforeAll(() => ensureBuilt(PACKAGES), 180_000);
 
 describe('the published types', () => {
   it.each(PACKAGES)('@sluice/%s shows no @internal symbol and no name from src/internal/', (name) => {
     const published = readFileSync(declarations(name), 'utf8');
     expect(published).not.toContain('@internal');
-    const internalNames = files(join(ROOT, 'packages', name, 'src', 'internal')).flatMap((file) =>
+    const internalNames = listFiles(join(ROOT, 'packages', name, 'src', 'internal')).flatMap((file) =>
       [
         ...readFileSync(file, 'utf8').matchAll(/^export (?:abstract )?(?:class|interface|type|function|const) (\w+)/gm),
       ].map((match) => match[1] as string),

@@ -1,28 +1,11 @@
 /**
- * The checks of `@sluice/net`'s options, made with core's `checkOption` before
- * any socket is opened: Node itself would wrap a port of 70000 to 4464, read
- * -1 as 65535 and `'abc'` as "any port", and overflow a timeout past 2^31 - 1
- * ms to 1 ms.
+ * The checks of `@sluice/net`'s endpoints, made before any socket is opened:
+ * Node itself would wrap a port of 70000 to 4464, read -1 as 65535 and
+ * `'abc'` as "any port".
  *
  * @internal
  */
 import { checkOption, InvalidArgumentError } from '@sluice/core';
-
-/** The longest delay `setTimeout` can wait (about 24.8 days); longer ones fire at once. */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
-
-/** A timeout in milliseconds: `0` (none) up to {@link MAX_TIMEOUT}. */
-export const TIMEOUT = { integer: [0, MAX_TIMEOUT] } as const;
-
-/** The options every connection takes: `idleTimeout`, `readCapacity`, `closeTimeout`. */
-export function checkConnectionOptions(
-  where: string,
-  options: { idleTimeout?: unknown; readCapacity?: unknown; closeTimeout?: unknown },
-): void {
-  checkOption(`${where}: idleTimeout`, options.idleTimeout, TIMEOUT);
-  checkOption(`${where}: readCapacity`, options.readCapacity, { integer: [1] });
-  checkOption(`${where}: closeTimeout`, options.closeTimeout, TIMEOUT);
-}
 
 /** Where to connect or listen: a `port` (with an optional `host`) or a `path`, never both. */
 export function checkEndpoint(

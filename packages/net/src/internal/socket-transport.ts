@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
+import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import { AlreadyConsumedError } from '@sluice/core';
-import { localAddressOf, remoteAddressOf, type SocketAddress } from '../address.js';
-import type { Transport, TransportEvents } from '../transport.js';
+import { localAddressOf, remoteAddressOf } from './address-of.js';
 
 /** Writes smaller than this are gathered and handed to the socket together at the end of the tick. */
 const COALESCE_LIMIT = 16 * 1024;

@@ -1,5 +1,5 @@
+import type { Framed } from '@sluice/connection';
 import { type Channel, channel } from '@sluice/core';
-import type { Framed } from '@sluice/net';
 import type { PushOverflowPolicy } from '../push-overflow-policy.js';
 import type { LastEncode } from './measuring-codec.js';
 

@@ -1,5 +1,5 @@
 import type { Codec } from '@sluice/codec';
-import type { Connection } from '@sluice/net';
+import type { Connection } from '@sluice/connection';
 import { type Observer, Subject, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { observe } from '../observe.js';
 import type { SocketCloseEvent } from '../socket-close-event.js';

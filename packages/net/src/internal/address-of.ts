@@ -1,28 +1,5 @@
 import type { Socket } from 'node:net';
-
-/**
- * Where a socket is: an IP endpoint or a local (Unix socket / Windows pipe) path.
- *
- * @example
- * ```ts
- * const listener = await listen({ host: '127.0.0.1', port: 0 });
- * if ('port' in listener.address) console.log(`listening on port ${listener.address.port}`);
- * ```
- */
-export type SocketAddress = IpAddress | PathAddress;
-
-/** An IP endpoint. */
-export interface IpAddress {
-  readonly host: string;
-  readonly port: number;
-  /** `'IPv4'` or `'IPv6'`. */
-  readonly family?: string | undefined;
-}
-
-/** A Unix domain socket or Windows named pipe. */
-export interface PathAddress {
-  readonly path: string;
-}
+import type { IpAddress, SocketAddress } from '@sluice/connection';
 
 /** @internal Reads the remote end of a connected socket. */
 export function remoteAddressOf(socket: Socket, path: string | undefined): SocketAddress | undefined {

@@ -1,6 +1,6 @@
 import { checkOption } from '@sluice/core';
+import { checkConnectionOptions } from './check-connection-options.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { checkConnectionOptions } from './internal/check.js';
 import type { Transport } from './transport.js';
 
 /**

@@ -29,8 +29,8 @@ export interface ServeOptions<C extends Connection = Connection> {
   shutdownTimeout?: number | undefined;
 }
 
-/** @internal Throws `ERR_INVALID_ARG` on options `serve()` cannot work with. */
-export function checkServeOptions(options: ServeOptions<never>): void {
+/** Throws `ERR_INVALID_ARG` or `ERR_OUT_OF_RANGE` on options `serve()` cannot work with. */
+function checkServeOptions(options: ServeOptions<never>): void {
   checkOption('serve(): options', options, 'object');
   checkOption('serve(): concurrency', options.concurrency, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('serve(): shutdownTimeout', options.shutdownTimeout, { integer: [0, Number.POSITIVE_INFINITY] });
@@ -38,8 +38,34 @@ export function checkServeOptions(options: ServeOptions<never>): void {
   checkOption('serve(): onError', options.onError, 'function');
 }
 
-/** @internal The accept loop behind `listener.serve()`. */
-export async function serveConnections<C extends Connection>(
+/**
+ * The accept loop behind every listener's `serve()`: runs `handler` for each
+ * connection `listener.accept()` hands out, many at once, until it hands out
+ * no more; then waits for the running handlers (see {@link ServeOptions}). A
+ * handler's connection is closed when it returns, destroyed when it throws.
+ * Checks `handler` and `options` first, throwing `ERR_INVALID_ARG` or
+ * `ERR_OUT_OF_RANGE` before anything runs. For the listeners of transports.
+ *
+ * @example
+ * ```ts
+ * class MyListener {
+ *   serve(handler: ConnectionHandler, options?: ServeOptions) {
+ *     return serveConnections({ accept: () => this.#next(), close: () => this.close() }, handler, options);
+ *   }
+ * }
+ * ```
+ */
+export function serveConnections<C extends Connection>(
+  listener: { accept(): Promise<C | undefined>; close(): Promise<void> },
+  handler: ConnectionHandler<C>,
+  options: ServeOptions<C> = {},
+): Promise<void> {
+  checkOption('serve(): handler', handler, 'function', { required: true });
+  checkServeOptions(options);
+  return acceptLoop(listener, handler, options);
+}
+
+async function acceptLoop<C extends Connection>(
   listener: { accept(): Promise<C | undefined>; close(): Promise<void> },
   handler: ConnectionHandler<C>,
   options: ServeOptions<C>,

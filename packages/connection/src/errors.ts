@@ -1,0 +1,79 @@
+/**
+ * Errors of connections over any transport. Every one extends `SluiceError`
+ * and carries a stable `code`; a transport's own errors (`ECONNRESET`, a
+ * WebSocket close code) pass through as the transport raises them.
+ *
+ * @module
+ */
+import { SluiceError } from '@sluice/core';
+
+/**
+ * A connection was silent (nothing read or written) for longer than its
+ * `idleTimeout` and was closed. Code `ERR_IDLE_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect({ host, port, idleTimeout: 30_000 });
+ * try { for await (const chunk of conn) use(chunk); }
+ * catch (err) { if (isSluiceError(err, 'ERR_IDLE_TIMEOUT')) console.log('peer went quiet'); }
+ * ```
+ */
+export class IdleTimeoutError extends SluiceError {
+  override name = 'IdleTimeoutError';
+  /** The idle time allowed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number) {
+    super('ERR_IDLE_TIMEOUT', `Connection idle for more than ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A connection attempt did not complete within its `timeout`. Code
+ * `ERR_CONNECT_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * await connect({ host: '10.255.255.1', port: 80, timeout: 500 }); // rejects with ConnectTimeoutError
+ * ```
+ */
+export class ConnectTimeoutError extends SluiceError {
+  override name = 'ConnectTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number, target: string) {
+    super('ERR_CONNECT_TIMEOUT', `Connecting to ${target} took longer than ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * `close()` gave up waiting for written data to reach the peer: after
+ * `closeTimeout` the connection was reset with bytes still unsent. Code
+ * `ERR_CLOSE_TIMEOUT`; `close()` and the writes whose data was dropped reject
+ * with it, so a cut-off stream is never mistaken for a clean end.
+ *
+ * @example
+ * ```ts
+ * try { await conn.close(); }
+ * catch (err) { if (isSluiceError(err, 'ERR_CLOSE_TIMEOUT')) console.warn(`${err.unsent} bytes never left`); }
+ * ```
+ */
+export class CloseTimeoutError extends SluiceError {
+  override name = 'CloseTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+  /** Bytes still waiting to be sent when the connection was reset. */
+  readonly unsent: number;
+
+  constructor(timeout: number, unsent: number) {
+    super(
+      'ERR_CLOSE_TIMEOUT',
+      `Closing took longer than ${timeout} ms with ${unsent} bytes still unsent: connection reset`,
+    );
+    this.timeout = timeout;
+    this.unsent = unsent;
+  }
+}

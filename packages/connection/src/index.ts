@@ -1,0 +1,30 @@
+/**
+ * Connections over any transport: what a connection *is* (pull reading with a
+ * bounded queue, awaitable writes, half-close, bounded close, framing with any
+ * codec, counters), apart from what carries its bytes. `@sluice/net` carries
+ * them over Node's TCP, TLS and IPC sockets, `@sluice/ws` over WebSocket;
+ * {@link fromTransport} puts a connection on your own. No Node imports: this
+ * package runs in browsers, Deno and Bun as it is.
+ *
+ * @example A connection over your own transport
+ * ```ts
+ * import { fromTransport } from '@sluice/connection';
+ * import { lines } from '@sluice/codec';
+ *
+ * const conn = fromTransport(myTransport);
+ * const io = conn.framed(lines());
+ * await io.write('hello');
+ * for await (const line of io) console.log(line);
+ * ```
+ *
+ * @module
+ */
+export type { IpAddress, PathAddress, SocketAddress } from './address.js';
+export { checkConnectionOptions } from './check-connection-options.js';
+export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
+export { CloseTimeoutError, ConnectTimeoutError, IdleTimeoutError } from './errors.js';
+export { Framed } from './framed.js';
+export { fromTransport } from './from-transport.js';
+export type { ReadOptions } from './read-options.js';
+export { type ConnectionHandler, type HandlerContext, type ServeOptions, serveConnections } from './serve.js';
+export type { Transport, TransportEvents } from './transport.js';
