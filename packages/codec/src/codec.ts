@@ -133,6 +133,14 @@ export interface Encoder<T> {
 export interface Codec<TDecoded, TEncoded = TDecoded> {
   /** A short name for messages and debugging, such as `'lines'`. */
   readonly name?: string | undefined;
+  /**
+   * What the encoded bytes are: `'text'` (always valid UTF-8, as `lines()`
+   * and `json()` write) or `'binary'`. Transports with typed messages send
+   * text as text: a WebSocket then carries `lines()` and `json()` frames as
+   * text messages, which a browser's `event.data` reads as a string.
+   * @default 'binary'
+   */
+  readonly wire?: 'text' | 'binary' | undefined;
   /** Creates the decoding state for one stream. */
   decoder(): Decoder<TDecoded>;
   /** Creates the encoding state for one stream. */

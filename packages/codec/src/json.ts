@@ -94,6 +94,8 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';
   return {
     name: framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`,
+    // JSON is text; it stays text on the wire unless the framing adds binary (a length header).
+    wire: inner.wire === 'binary' ? 'binary' : 'text',
     decoder: () => jsonDecoder<T>(inner.decoder(), reviver),
     encoder: () => jsonEncoder<T>(inner.encoder(), kind, replacer),
   };

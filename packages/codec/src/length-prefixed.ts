@@ -99,6 +99,7 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): Codec<Uint8
   return withFrameKind(
     {
       name: 'lengthPrefixed',
+      wire: 'binary',
       decoder: () => new LengthPrefixedDecoder(field),
       encoder: () => new LengthPrefixedEncoder(field),
     },

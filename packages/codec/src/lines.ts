@@ -96,6 +96,7 @@ export function lines(options: LinesOptions = {}): Codec<string> {
   return withFrameKind(
     {
       name: 'lines',
+      wire: 'text',
       decoder: () => new LinesDecoder(config),
       encoder: () => new LinesEncoder(config),
     },

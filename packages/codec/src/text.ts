@@ -66,6 +66,7 @@ export function text(options: TextOptions = {}): Codec<string> {
   return withFrameKind(
     {
       name: 'text',
+      wire: 'text',
       decoder: () => textDecoder(canonical, fatal),
       encoder: () => textEncoder(canonical),
     },

@@ -149,6 +149,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     return transport.write(bytes) ? RESOLVED : this.#waitForDrain(signal);
   }
 
+  /** Writes encoded frames for `Framed`: `text` says they are text for message transports. */
+  #writeEncoded(bytes: Uint8Array, options: AbortOptions | undefined, text: boolean): Promise<void> {
+    const transport = this.#transport;
+    if (transport.writableEnded || transport.destroyed || this.#unwrapped) {
+      return Promise.reject(this.#writeClosedError());
+    }
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
+    return transport.write(bytes, text) ? RESOLVED : this.#waitForDrain(signal);
+  }
+
   /**
    * Sends FIN (half-close): no more writes, but reading goes on until the
    * peer ends. Resolves once everything written has been handed to the
@@ -239,7 +250,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     checkOption('framed(): options', options, 'object');
     checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('framed(): signal', options?.signal, 'signal');
-    return new Framed(this, codec, this.#source, this.#frames, options);
+    const text = codec.wire === 'text';
+    const write = (bytes: Uint8Array, o: AbortOptions | undefined) => this.#writeEncoded(bytes, o, text);
+    return new Framed(this, codec, this.#source, this.#frames, write, options);
   }
 
   /**

@@ -36,6 +36,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   readonly connection: Connection;
 
   readonly #codec: Codec<TDecoded, TEncoded>;
+  readonly #write: (bytes: Uint8Array, options: AbortOptions | undefined) => Promise<void>;
   readonly #source: ReadQueue;
   readonly #counts: { in: number; out: number };
   readonly #keepOpen: boolean;
@@ -60,9 +61,11 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     codec: Codec<TDecoded, TEncoded>,
     source: ReadQueue,
     counts: { in: number; out: number },
+    write: (bytes: Uint8Array, options: AbortOptions | undefined) => Promise<void>,
     options: ReadOptions = {},
   ) {
     this.connection = connection;
+    this.#write = write;
     this.#codec = codec;
     this.#source = source;
     this.#counts = counts;
@@ -90,7 +93,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       return Promise.reject(error);
     }
     this.#counts.out++;
-    return this.connection.write(bytes, options);
+    return this.#write(bytes, options);
   }
 
   /**

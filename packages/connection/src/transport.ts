@@ -74,8 +74,12 @@ export interface Transport<Raw = unknown> {
   pause(): void;
   /** Delivers data again. */
   resume(): void;
-  /** Takes `bytes`; returns false when the caller should wait for `events.drain`. */
-  write(bytes: Uint8Array): boolean;
+  /**
+   * Takes `bytes`; returns false when the caller should wait for
+   * `events.drain`. `text`: the bytes are UTF-8 text from a text codec, for
+   * transports whose messages are typed (a WebSocket text message).
+   */
+  write(bytes: Uint8Array, text?: boolean): boolean;
   /** Sends what was written, then ends this side. */
   end(): void;
   /** Ends at once; with an `error`, `events.error` reports it. */
