@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 
 const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
-const packages = ['core', 'codec', 'connection', 'net', 'rx', 'sluice'] as const;
+const packages = ['core', 'codec', 'connection', 'net', 'rx', 'ws', 'sluice'] as const;
 
 /** `packages/sluice/test/types/*.test-d.ts`: the published API's types, checked by tsc (no runtime). */
 const typeTests = {
@@ -20,7 +20,7 @@ const typeTests = {
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@sluice\/(core|codec|connection|net|rx)$/, replacement: source('$1') },
+      { find: /^@sluice\/(core|codec|connection|net|rx|ws)$/, replacement: source('$1') },
       { find: /^sluice$/, replacement: source('sluice') },
     ],
   },

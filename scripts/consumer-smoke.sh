@@ -47,7 +47,7 @@ echo "== npm install (tarballs + rxjs, typescript, @types/node)"
 npm install --no-audit --no-fund --loglevel=error
 
 # Every package must resolve to its tarball, not to a workspace link.
-for name in @sluice/core @sluice/codec @sluice/connection @sluice/net @sluice/rx sluice; do
+for name in @sluice/core @sluice/codec @sluice/connection @sluice/net @sluice/rx @sluice/ws sluice; do
   [[ -L "node_modules/$name" ]] && { echo "FAIL $name is a symlink, not an installed tarball" >&2; exit 1; }
   [[ -f "node_modules/$name/dist/index.js" ]] || { echo "FAIL $name is not installed" >&2; exit 1; }
 done

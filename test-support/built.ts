@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The workspace packages that are built to `dist/`, in dependency order. */
-export type PackageName = 'core' | 'codec' | 'connection' | 'net' | 'rx' | 'sluice';
+export type PackageName = 'core' | 'codec' | 'connection' | 'net' | 'rx' | 'ws' | 'sluice';
 
 /** Every file under `dir`, recursively. */
 export function listFiles(dir: string): string[] {

@@ -1,4 +1,4 @@
-import type { Codec, Decoder, Encoder } from '@sluice/codec';
+import { type Codec, type Decoder, EncodeError, type Encoder } from '@sluice/codec';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Connection } from './connection.js';
@@ -91,6 +91,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       bytes = (this.#encoder ??= this.#codec.encoder()).encode(frame);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (!(bytes instanceof Uint8Array)) {
+      return Promise.reject(new EncodeError(`The codec's encoder returned ${kindOf(bytes)}, not a Uint8Array`));
     }
     this.#counts.out++;
     return this.#write(bytes, options);
@@ -305,6 +308,14 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (!this.#keepOpen) await this.connection.close();
     return DONE;
   }
+}
+
+function kindOf(value: unknown): string {
+  return value === null || value === undefined
+    ? String(value)
+    : typeof value === 'object'
+      ? 'an object'
+      : `a ${typeof value}`;
 }
 
 /** What `decoder` holds; nothing if it holds an error instead (thrown by its next call). */

@@ -1,6 +1,6 @@
 import net, { type Socket } from 'node:net';
 import { type Connection, type ConnectionOptions, fromTransport } from '@sluice/connection';
-import { checkOption, InvalidArgumentError } from '@sluice/core';
+import { InvalidArgumentError } from '@sluice/core';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /**

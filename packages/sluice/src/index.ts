@@ -28,3 +28,5 @@ export * from '@sluice/connection';
 export * from '@sluice/core';
 export * from '@sluice/net';
 export * from '@sluice/rx';
+/** `@sluice/ws` as a namespace (its `connect` and `listen` are WebSocket's): `ws.connect(url)`, `ws.messages()`. */
+export * as ws from '@sluice/ws';

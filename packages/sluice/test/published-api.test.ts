@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distFile, ensureBuilt, listFiles, ROOT } from '../../../test-support/built.js';
 
-const PACKAGES = ['core', 'codec', 'connection', 'net', 'rx'] as const;
+const PACKAGES = ['core', 'codec', 'connection', 'net', 'rx', 'ws'] as const;
 
 const declarations = (name: (typeof PACKAGES)[number]) => distFile(name, 'index.d.ts');
 

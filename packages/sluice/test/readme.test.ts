@@ -26,6 +26,7 @@ const documents = [
   'packages/core/README.md',
   'packages/net/README.md',
   'packages/rx/README.md',
+  'packages/ws/README.md',
   'packages/sluice/README.md',
 ];
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');

@@ -1,0 +1,45 @@
+/**
+ * Errors raised by `@sluice/ws`. Every one extends `SluiceError` and carries a
+ * stable `code`.
+ *
+ * @module
+ */
+import { SluiceError } from '@sluice/core';
+
+/** Close codes that end a connection cleanly: normal, going away, no status given. */
+const CLEAN = new Set([1000, 1001, 1005]);
+
+/**
+ * The peer (or the network) closed a WebSocket other than normally. `code`
+ * says how: `ERR_WS_MESSAGE_TOO_BIG` (close code 1009: a message over the
+ * receiver's `maxPayload`), `ERR_WS_ABNORMAL_CLOSE` (1006: the connection
+ * dropped without a close frame), or `ERR_WS_CLOSED` (any other code, such as
+ * 1011, a server error). `closeCode` and `reason` are what the close frame
+ * said.
+ *
+ * @example
+ * ```ts
+ * try { for await (const msg of conn.framed(json({ framing: messages() }))) use(msg); }
+ * catch (err) { if (err instanceof WebSocketCloseError) console.log(err.closeCode, err.reason); }
+ * ```
+ */
+export class WebSocketCloseError extends SluiceError {
+  override name = 'WebSocketCloseError';
+  /** The WebSocket close code, such as 1006 or 1009. */
+  readonly closeCode: number;
+  /** The close frame's reason, often empty. */
+  readonly reason: string;
+
+  constructor(closeCode: number, reason: string) {
+    const code =
+      closeCode === 1009 ? 'ERR_WS_MESSAGE_TOO_BIG' : closeCode === 1006 ? 'ERR_WS_ABNORMAL_CLOSE' : 'ERR_WS_CLOSED';
+    super(code, `WebSocket closed with code ${closeCode}${reason === '' ? '' : `: ${reason}`}`);
+    this.closeCode = closeCode;
+    this.reason = reason;
+  }
+}
+
+/** The error a close code means, or `undefined` for a clean close. */
+export function closeError(closeCode: number, reason: string): WebSocketCloseError | undefined {
+  return CLEAN.has(closeCode) ? undefined : new WebSocketCloseError(closeCode, reason);
+}

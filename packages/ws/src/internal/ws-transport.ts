@@ -1,0 +1,194 @@
+import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type WebSocket from 'ws';
+import { closeError, WebSocketCloseError } from '../errors.js';
+
+/** Bytes `ws` may buffer for sending before writers wait for it to drain. */
+const WRITE_BOUND = 64 * 1024;
+
+/**
+ * A WebSocket of the `ws` library as a {@link Transport}: each message's bytes
+ * are a chunk; writes are messages (text for text codecs, binary otherwise).
+ *
+ * - Reading pauses the socket (`ws.pause()`) when the connection's queue is
+ *   full, so TCP slows the peer down as it does for plain sockets.
+ * - Writing: `write()` returns false once `bufferedAmount` passes 64 KiB; the
+ *   send callbacks report the drain (`ws` has no drain event).
+ * - A WebSocket has no half-close: `end()` sends a close frame (1000) after
+ *   what was written, and reading goes on until the peer's close frame, as
+ *   the closing handshake allows. So `closeWrite()` is safe: no byte written
+ *   before it is lost, and the peer's last messages still arrive.
+ * - A close other than normal (1000, 1001, 1005) reaches readers as a
+ *   `WebSocketCloseError` (`ERR_WS_CLOSED`, `ERR_WS_ABNORMAL_CLOSE`,
+ *   `ERR_WS_MESSAGE_TOO_BIG`) carrying the close code and reason.
+ *
+ * @internal
+ */
+export class WebSocketTransport implements Transport<WebSocket> {
+  readonly remoteAddress: SocketAddress | undefined;
+  readonly localAddress: SocketAddress | undefined;
+  readonly #ws: WebSocket;
+  #events: TransportEvents | undefined;
+  #bytesIn = 0;
+  #bytesOut = 0;
+  #waitingForDrain = false;
+  #ended = false;
+  #finished = false;
+  #closed = false;
+  #readableEnded = false;
+
+  constructor(ws: WebSocket, remoteAddress?: SocketAddress) {
+    this.#ws = ws;
+    this.remoteAddress = remoteAddress;
+    this.localAddress = undefined;
+  }
+
+  get bytesIn(): number {
+    return this.#bytesIn;
+  }
+  get bytesOut(): number {
+    return this.#bytesOut;
+  }
+  get unsentBytes(): number {
+    return this.#ws.bufferedAmount;
+  }
+  get destroyed(): boolean {
+    return this.#ws.readyState === this.#ws.CLOSED || this.#closed;
+  }
+  get closed(): boolean {
+    return this.#closed || this.#ws.readyState === this.#ws.CLOSED;
+  }
+  get readableEnded(): boolean {
+    return this.#readableEnded;
+  }
+  get writableEnded(): boolean {
+    return this.#ended || this.#ws.readyState >= this.#ws.CLOSING;
+  }
+  get writableFinished(): boolean {
+    return this.#finished;
+  }
+
+  open(events: TransportEvents): void {
+    this.#events = events;
+    const ws = this.#ws;
+    ws.pause();
+    ws.on('message', this.#onMessage);
+    ws.on('error', this.#onError);
+    ws.on('close', this.#onClose);
+  }
+
+  pause(): void {
+    // Once closing, frames must keep flowing: a paused WebSocket would never read the peer's close.
+    if (!this.#ended) this.#ws.pause();
+  }
+
+  resume(): void {
+    this.#ws.resume();
+  }
+
+  write(bytes: Uint8Array, text = false): boolean {
+    const ws = this.#ws;
+    this.#bytesOut += bytes.byteLength;
+    ws.send(bytes, { binary: !text }, this.#onSent);
+    if (ws.bufferedAmount < WRITE_BOUND) return true;
+    this.#waitingForDrain = true;
+    return false;
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    // Queued after every message written so far; `ws` sends them in order.
+    this.#ws.close(1000);
+    this.#ws.resume();
+    this.#finished = true;
+    queueMicrotask(() => this.#events?.finish());
+  }
+
+  destroy(error?: Error): void {
+    if (error !== undefined) this.#failure ??= error;
+    this.#terminated = true;
+    this.#ws.terminate();
+  }
+
+  reset(error: Error): void {
+    this.destroy(error);
+  }
+
+  setIdleTimeout(ms: number, onIdle: () => void): void {
+    clearTimeout(this.#idleTimer);
+    this.#idle = ms > 0 ? { ms, onIdle } : undefined;
+    this.#armIdle();
+  }
+
+  release(unread: Uint8Array[]): WebSocket {
+    const ws = this.#ws;
+    ws.off('message', this.#onMessage);
+    ws.off('error', this.#onError);
+    ws.off('close', this.#onClose);
+    clearTimeout(this.#idleTimer);
+    // A WebSocket cannot take bytes back: re-emit them as messages, in order, once resumed.
+    for (const bytes of unread) queueMicrotask(() => ws.emit('message', Buffer.from(bytes), true));
+    return ws;
+  }
+
+  #failure: Error | undefined;
+  /** Ended here, at once: the abnormal close that follows is ours, not the peer's. */
+  #terminated = false;
+  #idle: { ms: number; onIdle: () => void } | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  #armIdle(): void {
+    const idle = this.#idle;
+    if (idle === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(idle.onIdle, idle.ms);
+    (this.#idleTimer as { unref?: () => void }).unref?.();
+  }
+
+  #onMessage = (data: WebSocket.RawData): void => {
+    const chunk = toBytes(data);
+    this.#bytesIn += chunk.byteLength;
+    if (this.#idle !== undefined) this.#armIdle();
+    this.#events?.data(chunk);
+  };
+
+  #onSent = (): void => {
+    if (this.#idle !== undefined) this.#armIdle();
+    if (this.#waitingForDrain && this.#ws.bufferedAmount < WRITE_BOUND) {
+      this.#waitingForDrain = false;
+      this.#events?.drain();
+    }
+  };
+
+  #onError = (error: Error): void => {
+    this.#failure ??= asCloseError(error);
+  };
+
+  #onClose = (code: number, reason: Buffer): void => {
+    this.#closed = true;
+    this.#readableEnded = true;
+    clearTimeout(this.#idleTimer);
+    const events = this.#events;
+    // Ended here at once, or by `ws` over a protocol error: that reason counts. Otherwise the close code says what happened.
+    const failure =
+      this.#terminated || this.#failure !== undefined ? this.#failure : closeError(code, reason.toString());
+    if (failure !== undefined) events?.error(failure);
+    else events?.end();
+    events?.close();
+  };
+}
+
+/** `ws`'s protocol errors as the close they cause (its codes are not Sluice's). */
+function asCloseError(error: Error): Error {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return new WebSocketCloseError(1009, error.message);
+  if (code === 'WS_ERR_INVALID_UTF8') return new WebSocketCloseError(1007, error.message);
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return new WebSocketCloseError(1002, error.message);
+  return error;
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return new Uint8Array(data);
+}

@@ -1,0 +1,153 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import {
+  type ConnectionOptions,
+  checkConnectionOptions,
+  fromTransport,
+  type IpAddress,
+  type SocketAddress,
+} from '@sluice/connection';
+import { checkOption, throwIfAborted } from '@sluice/core';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_MAX_PAYLOAD } from './connect.js';
+import { WebSocketTransport } from './internal/ws-transport.js';
+import { type Accepted, WebSocketListener } from './listener.js';
+
+/** Options of {@link listen}: a `port` (with `host`) to listen on, or a `server` to attach to. */
+export interface WebSocketListenOptions extends ConnectionOptions {
+  /** Address to bind. @default '127.0.0.1' (loopback only) */
+  host?: string | undefined;
+  /** TCP port; `0` picks a free one. */
+  port?: number | undefined;
+  /**
+   * An `http` or `https` server you already run (beside Express or Fastify):
+   * WebSocket upgrades for `path` are taken from it; other requests are left
+   * to it, and closing the listener leaves the server running.
+   */
+  server?: http.Server | https.Server | undefined;
+  /** Accept upgrades for this URL path only; others get 404. @default any path */
+  path?: string | undefined;
+  /** Serve `wss:` with these TLS options (`key`, `cert`, …), when not attaching to a `server`. */
+  tls?: https.ServerOptions | undefined;
+  /** Aborting before the listener is bound rejects; afterwards it closes the listener. */
+  signal?: AbortSignal | undefined;
+  /** Connections open at once; past it, upgrades are refused with 503. */
+  maxConnections?: number | undefined;
+  /** Accepted connections that may wait to be pulled; past it, upgrades are refused with 503. @default 1024 */
+  acceptCapacity?: number | undefined;
+  /** The largest message accepted; a larger one closes that connection with 1009. @default 1048576 (1 MiB) */
+  maxPayload?: number | undefined;
+  /** Compress messages (permessage-deflate); costs memory per connection. @default false */
+  perMessageDeflate?: boolean | undefined;
+  /** Accepts the `Origin` of a browser's upgrade (absent for non-browser clients); refused ones get 403. @default any */
+  origin?: ((origin: string | undefined) => boolean) | undefined;
+  /**
+   * Pings every connection this often (ms) and drops one that did not answer
+   * the previous ping: dead peers are shed. `0` turns it off.
+   * @default 30000
+   */
+  heartbeat?: number | undefined;
+}
+
+/**
+ * Listens for WebSocket connections and resolves to a listener of the same
+ * shape as `@sluice/net`'s: an async iterable of connections with `accept()`,
+ * `serve(handler)`, `address`, `close()` and `await using`. Secure by default:
+ * 1 MiB messages, no compression, bounded queues, a heartbeat.
+ *
+ * @example
+ * ```ts
+ * await using listener = await listen({ host: '127.0.0.1', port: 0, path: '/echo' });
+ * void listener.serve(async (conn) => {
+ *   const io = conn.framed(json({ framing: messages() }));
+ *   for await (const message of io) await io.write(message);
+ * });
+ * ```
+ */
+export async function listen(options: WebSocketListenOptions): Promise<WebSocketListener> {
+  checkOption('listen(): options', options, 'object', { required: true });
+  checkConnectionOptions('listen()', options);
+  const { server: attached, signal } = options;
+  if (attached === undefined) checkOption('listen(): port', options.port, { integer: [0, 65535] }, { required: true });
+  checkOption('listen(): host', options.host, 'string');
+  checkOption('listen(): server', attached, 'object');
+  checkOption('listen(): path', options.path, 'string');
+  checkOption('listen(): tls', options.tls, 'object');
+  checkOption('listen(): signal', signal, 'signal');
+  checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
+  checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
+  checkOption('listen(): maxPayload', options.maxPayload, { integer: [1] });
+  checkOption('listen(): perMessageDeflate', options.perMessageDeflate, 'boolean');
+  checkOption('listen(): origin', options.origin, 'function');
+  checkOption('listen(): heartbeat', options.heartbeat, 'timeout');
+  throwIfAborted(signal);
+
+  const server = attached ?? (options.tls === undefined ? http.createServer() : https.createServer(options.tls));
+  if (attached === undefined) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: options.host ?? '127.0.0.1', port: options.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
+  const listener = new WebSocketListener({
+    address: boundAddress(server),
+    acceptCapacity: options.acceptCapacity ?? 1024,
+    maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
+    heartbeat: options.heartbeat ?? 30_000,
+    stop: async () => {
+      server.off('upgrade', onUpgrade);
+      wss.close();
+      if (attached === undefined) {
+        // Stop listening; connections handed out are their owners' and keep the server object alive until they end.
+        server.close();
+        await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+      }
+    },
+  });
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const refusal = refuse(request, options, listener);
+    if (refusal !== undefined) {
+      listener.refused();
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const peer = request.socket;
+      const remote: IpAddress | undefined =
+        peer.remoteAddress === undefined ? undefined : { host: peer.remoteAddress, port: peer.remotePort ?? 0 };
+      const accepted: Accepted = { ws, conn: fromTransport(new WebSocketTransport(ws, remote), options) };
+      listener.offer(accepted);
+    });
+  };
+  server.on('upgrade', onUpgrade);
+  signal?.addEventListener('abort', () => void listener.close(), { once: true });
+  return listener;
+}
+
+/** Why an upgrade is refused, as an HTTP status line, or `undefined` to take it. */
+function refuse(
+  request: http.IncomingMessage,
+  options: WebSocketListenOptions,
+  listener: WebSocketListener,
+): string | undefined {
+  if (options.path !== undefined && new URL(request.url ?? '/', 'ws://x').pathname !== options.path)
+    return '404 Not Found';
+  if (options.origin !== undefined && !options.origin(request.headers.origin)) return '403 Forbidden';
+  if (!listener.canTake()) return '503 Service Unavailable';
+  return undefined;
+}
+
+function boundAddress(server: http.Server | https.Server): SocketAddress {
+  const address = server.address();
+  if (address === null || typeof address === 'string') return { path: String(address) };
+  return { host: address.address, port: address.port, family: address.family };
+}

@@ -1,0 +1,242 @@
+import {
+  type Connection,
+  type ConnectionHandler,
+  type ServeOptions,
+  type SocketAddress,
+  serveConnections,
+} from '@sluice/connection';
+import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
+import type WebSocket from 'ws';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** @internal An upgraded WebSocket and the connection over it. */
+export interface Accepted {
+  ws: WebSocket;
+  conn: Connection<WebSocket>;
+}
+
+/** @internal How `listen()` sets a listener up. */
+export interface WebSocketListenerInit {
+  address: SocketAddress;
+  acceptCapacity: number;
+  maxConnections: number;
+  heartbeat: number;
+  stop(): Promise<void>;
+}
+
+/** What a WebSocket listener has seen so far. */
+export interface WebSocketListenerCounters {
+  /** Connections handed out (or waiting to be). */
+  accepted: number;
+  /** Upgrades refused: another path (404), a refused origin (403), past `maxConnections` or a full accept queue (503). */
+  refused: number;
+  /** Connections dropped because they did not answer a heartbeat ping. */
+  unresponsive: number;
+}
+
+/**
+ * A WebSocket server: an async iterable of accepted connections, the same
+ * shape as `@sluice/net`'s `Listener`. Created by `listen()`.
+ *
+ * @example
+ * ```ts
+ * await using listener = await listen({ host: '127.0.0.1', port: 0 });
+ * for await (const conn of listener) void handle(conn);
+ * ```
+ */
+export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, AsyncDisposable {
+  /** Where the listener is bound (or the attached server is). */
+  readonly address: SocketAddress;
+  readonly #init: WebSocketListenerInit;
+  readonly #queue: Connection<WebSocket>[] = [];
+  readonly #open = new Set<WebSocket>();
+  readonly #alive = new WeakSet<WebSocket>();
+  readonly #counters: WebSocketListenerCounters = { accepted: 0, refused: 0, unresponsive: 0 };
+  readonly #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #waiter: ((conn: Connection<WebSocket> | undefined) => void) | undefined;
+  #serving = false;
+  #closing: Promise<void> | undefined;
+  #markClosed!: () => void;
+  readonly #closed = new Promise<void>((resolve) => {
+    this.#markClosed = resolve;
+  });
+
+  /** @internal Use `listen()`. */
+  constructor(init: WebSocketListenerInit) {
+    this.address = init.address;
+    this.#init = init;
+    if (init.heartbeat > 0) {
+      this.#heartbeat = setInterval(this.#beat, init.heartbeat);
+      this.#heartbeat.unref?.();
+    }
+  }
+
+  /** The bound TCP port, if any. */
+  get port(): number | undefined {
+    return 'port' in this.address ? this.address.port : undefined;
+  }
+
+  /** Accepted, refused and unresponsive counts. */
+  get counters(): Readonly<WebSocketListenerCounters> {
+    return { ...this.#counters };
+  }
+
+  /** True until `close()`. */
+  get listening(): boolean {
+    return this.#closing === undefined;
+  }
+
+  /** Resolves once the listener is closed (it never rejects). */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** @internal Whether an upgrade would be taken now (else it is refused with 503). */
+  canTake(): boolean {
+    const full =
+      this.#open.size >= this.#init.maxConnections ||
+      (this.#waiter === undefined && this.#queue.length >= this.#init.acceptCapacity);
+    return this.#closing === undefined && !full;
+  }
+
+  /** @internal Counts an upgrade refused (wrong path, refused origin, no room). */
+  refused(): void {
+    this.#counters.refused++;
+  }
+
+  /** @internal Takes an upgraded connection. */
+  offer({ ws, conn }: Accepted): void {
+    if (this.#closing !== undefined) return conn.destroy();
+    this.#counters.accepted++;
+    this.#open.add(ws);
+    this.#alive.add(ws);
+    ws.on('pong', () => this.#alive.add(ws));
+    ws.once('close', () => this.#open.delete(ws));
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (waiter !== undefined) waiter(conn);
+    else this.#queue.push(conn);
+  }
+
+  /**
+   * Waits for the next connection; resolves `undefined` once the listener is closed.
+   *
+   * @example
+   * ```ts
+   * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
+   * ```
+   */
+  accept(options?: AbortOptions): Promise<Connection<WebSocket> | undefined> {
+    if (this.#serving)
+      return Promise.reject(
+        new AlreadyConsumedError('listener', "Cannot accept: serve() is taking this listener's connections"),
+      );
+    try {
+      checkOption('accept(): options', options, 'object');
+      checkOption('accept(): signal', options?.signal, 'signal');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#accept(options?.signal);
+  }
+
+  /**
+   * Runs `handler` for every connection, many at once, until the listener
+   * closes; see `ServeOptions`.
+   *
+   * @example
+   * ```ts
+   * await listener.serve(async (conn) => { for await (const chunk of conn) await conn.write(chunk); });
+   * ```
+   */
+  serve(
+    handler: ConnectionHandler<Connection<WebSocket>>,
+    options?: ServeOptions<Connection<WebSocket>>,
+  ): Promise<void> {
+    if (this.#serving || this.#waiter !== undefined) {
+      return Promise.reject(
+        new AlreadyConsumedError('listener', 'Cannot serve: this listener is already being accepted from'),
+      );
+    }
+    let served: Promise<void>;
+    try {
+      served = serveConnections({ accept: () => this.#accept(undefined), close: () => this.close() }, handler, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#serving = true;
+    return served;
+  }
+
+  /**
+   * Stops taking upgrades, closes connections accepted but not handed out,
+   * and resolves once the server is closed (an attached server keeps
+   * running). Connections handed out are left to their owners.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    clearInterval(this.#heartbeat);
+    for (const conn of this.#queue.splice(0)) conn.destroy();
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.(undefined);
+    this.#closing = this.#init.stop().then(this.#markClosed);
+    return this.#closing;
+  }
+
+  /** Iterates connections as they are accepted; leaving early closes the listener. */
+  [Symbol.asyncIterator](): AsyncIterator<Connection<WebSocket>, undefined> {
+    return {
+      next: async () => {
+        const conn = await this.accept();
+        return conn === undefined ? DONE : { value: conn, done: false };
+      },
+      return: async () => {
+        await this.close();
+        return DONE;
+      },
+    };
+  }
+
+  /** `await using listener = await listen(…)` closes it at scope end. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #accept(signal: AbortSignal | undefined): Promise<Connection<WebSocket> | undefined> {
+    const next = this.#queue.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.#closing !== undefined) return Promise.resolve(undefined);
+    if (this.#waiter !== undefined) {
+      return Promise.reject(
+        new AlreadyConsumedError('listener', 'Cannot accept: another accept() on this listener is still waiting'),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiter = undefined;
+        reject(new AbortError(signal?.reason));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiter = (conn) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(conn);
+      };
+    });
+  }
+
+  /** Drops the connections that did not answer the last ping, and pings the rest. */
+  #beat = (): void => {
+    for (const ws of this.#open) {
+      if (!this.#alive.has(ws)) {
+        this.#counters.unresponsive++;
+        ws.terminate();
+        continue;
+      }
+      this.#alive.delete(ws);
+      ws.ping();
+    }
+  };
+}

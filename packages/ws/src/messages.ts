@@ -1,0 +1,34 @@
+import { type Codec, EncodeError } from '@sluice/codec';
+
+/**
+ * One frame per WebSocket message: each message's bytes are a frame, and each
+ * frame written is a message. `json({ framing: messages() })` is one JSON value
+ * per message (sent as text messages), which is what RxJS's `webSocket`
+ * subject and most browser code speak. Over a byte stream (TCP) there are no
+ * messages: use `lines()` or `lengthPrefixed()` there. Empty messages carry
+ * no frame.
+ *
+ * @example
+ * ```ts
+ * const io = conn.framed(json<Event>({ framing: messages() }));
+ * await io.write({ type: 'hello' }); // one text message: {"type":"hello"}
+ * for await (const event of io) handle(event);
+ * ```
+ */
+export function messages(): Codec<Uint8Array> {
+  return {
+    name: 'messages',
+    decoder: () => ({
+      // The connection hands each message over as one chunk.
+      decode: (chunk) => (chunk.byteLength > 0 ? [chunk] : []),
+      end: () => [],
+      remaining: () => [],
+    }),
+    encoder: () => ({
+      encode(frame) {
+        if (frame instanceof Uint8Array) return frame;
+        throw new EncodeError('messages: frames must be Uint8Array (use json({ framing: messages() }) for values)');
+      },
+    }),
+  };
+}
