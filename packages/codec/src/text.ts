@@ -62,7 +62,7 @@ export function text(options: TextOptions = {}): Codec<string> {
   const { encoding = 'utf-8', fatal = false } = options;
   checkOption('text(): encoding', encoding, 'string');
   checkOption('text(): fatal', fatal, 'boolean');
-  const canonical = canonicalEncoding(encoding);
+  const canonical = canonicalEncoding(encoding, 'text(): encoding');
   return withFrameKind(
     {
       name: 'text',

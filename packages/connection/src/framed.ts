@@ -54,6 +54,10 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   #inputEnded = false;
   /** The last chunk gave frames: ask the decoder once more before waiting, in case it holds an error. */
   #probe = false;
+  /** The signal of the `read()` under way, if it has one. */
+  #readSignal: AbortSignal | undefined;
+  /** The decoder holds an error found behind the frames of the last chunk. */
+  #errorHeld = false;
 
   /** @internal Use `conn.framed(codec)`. */
   constructor(
@@ -165,12 +169,24 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * @example
    * ```ts
    * await io.write(['PING']);
-   * const reply = await io.read(); // 'PONG'
+   * const reply = await io.read({ signal: AbortSignal.timeout(5000) }); // 'PONG'
    * ```
    */
-  async read(): Promise<TDecoded | undefined> {
-    const result = await this.#nextFrame();
-    return result.done ? undefined : result.value;
+  async read(options?: AbortOptions): Promise<TDecoded | undefined> {
+    const signal = options?.signal;
+    if (signal === undefined) {
+      const result = await this.#nextFrame();
+      return result.done ? undefined : result.value;
+    }
+    checkOption('read(): signal', signal, 'signal');
+    if (signal.aborted) throw new AbortError(signal.reason);
+    this.#readSignal = this.#signal === undefined ? signal : AbortSignal.any([signal, this.#signal]);
+    try {
+      const result = await this.#nextFrame();
+      return result.done ? undefined : result.value;
+    } finally {
+      this.#readSignal = undefined;
+    }
   }
 
   /**
@@ -218,7 +234,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     }
     if (this.#inputEnded) return DONE_PROMISE;
     if (this.#probe) return settled(this.#firstFrameOf, NO_INPUT);
-    return this.#source.next(this.#signal, this.#owner).then(this.#firstFrameOf);
+    return this.#source.next(this.#readSignal ?? this.#signal, this.#owner).then(this.#firstFrameOf);
   }
 
   #firstFrameOf = (
@@ -228,7 +244,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
-    if (frames.length === 1) this.#pendingInput = null; // nothing left to replay
+    if (frames.length === 1 && !this.#errorHeld) this.#pendingInput = null; // nothing left to replay
     this.#counts.in += frames.length; // counted as received, whether read one by one or by chunk
     return { value: frames[0] as TDecoded, done: false };
   };
@@ -245,7 +261,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     const frames = this.#decode(chunk);
     if (frames.length === 0) return chunk.done ? DONE : this.#nextBatch();
     this.#counts.in += frames.length;
-    this.#pendingInput = null; // every frame is handed out
+    this.#pending = frames;
+    this.#index = frames.length; // every frame is handed out
+    if (!this.#errorHeld) this.#pendingInput = null;
     return { value: frames, done: false };
   };
 
@@ -265,10 +283,13 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       const frames = decoder.decode(chunk.value);
       this.#probe = frames.length > 0;
       if (decoder.remaining !== undefined && chunk.value.length > 0) {
-        // Kept so that unread frames can be handed back (see #handBack).
-        if (frames.length > 1)
+        const held = heldBy(decoder);
+        this.#errorHeld = held === undefined;
+        // Kept so that unread frames, or bytes behind a held error, can be handed back (see #handBack).
+        if (frames.length > 1 || this.#errorHeld) {
           this.#pendingInput = this.#held.length === 0 ? [chunk.value] : [...this.#held, chunk.value];
-        this.#held = heldBy(decoder);
+        }
+        this.#held = held ?? NO_BYTES;
       }
       return frames;
     } catch (error) {
@@ -288,13 +309,18 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     const unread = this.#index < this.#pending.length;
     let bytes: Uint8Array[] = NO_BYTES;
     if (decoder !== undefined && !this.#inputEnded) {
+      // Frames decoded but not read, or bytes this codec refused behind the last frame read:
+      // the next reader gets them, from the end of the last frame read on.
+      const replay = (unread || this.#errorHeld) && this.#pendingInput !== null;
       try {
-        if (unread && this.#pendingInput !== null) bytes = replayPast(this.#codec, this.#pendingInput, this.#index);
-        else bytes = decoder.remaining?.() ?? NO_BYTES;
+        bytes = replay
+          ? replayPast(this.#codec, this.#pendingInput ?? [], this.#index)
+          : (decoder.remaining?.() ?? NO_BYTES);
       } catch {
-        // The decoder held an error: those bytes are not frames of this codec either way.
+        bytes = NO_BYTES; // a decoder that cannot say what it holds gives nothing back
       }
     }
+    this.#errorHeld = false;
     this.#decoder = undefined;
     this.#pending = NO_FRAMES;
     this.#index = 0;
@@ -318,12 +344,12 @@ function kindOf(value: unknown): string {
       : `a ${typeof value}`;
 }
 
-/** What `decoder` holds; nothing if it holds an error instead (thrown by its next call). */
-function heldBy(decoder: Decoder<unknown>): Uint8Array[] {
+/** What `decoder` holds, or `undefined` if it holds an error instead (thrown by its next call). */
+function heldBy(decoder: Decoder<unknown>): Uint8Array[] | undefined {
   try {
     return decoder.remaining?.() ?? NO_BYTES;
   } catch {
-    return NO_BYTES;
+    return undefined;
   }
 }
 
@@ -334,6 +360,7 @@ function heldBy(decoder: Decoder<unknown>): Uint8Array[] {
  * with frames decoded but unread, so its cost is paid once, on the switch.
  */
 function replayPast(codec: Codec<unknown, unknown>, input: Uint8Array[], frames: number): Uint8Array[] {
+  if (frames === 0) return input;
   const decoder = codec.decoder();
   let seen = 0;
   for (let piece = 0; piece < input.length; piece++) {

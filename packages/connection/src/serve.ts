@@ -84,7 +84,15 @@ async function acceptLoop<C extends Connection>(
       await conn.close();
     } catch (error) {
       conn.destroy();
-      onError(error, conn);
+      try {
+        onError(error, conn);
+      } catch (reporting) {
+        // An onError that throws must not take the server down: report both.
+        reportHandlerError(
+          new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
+          conn,
+        );
+      }
     } finally {
       running.delete(conn);
     }

@@ -99,7 +99,8 @@ function checkInteger(
   value: unknown,
   [min, max = Number.MAX_SAFE_INTEGER]: readonly [min: number, max?: number],
 ): void {
-  const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+  const unbounded = max === Number.MAX_SAFE_INTEGER && !(typeof value === 'number' && value > max);
+  const range = unbounded ? `at least ${min}` : `from ${min} to ${max}`;
   if (typeof value !== 'number') {
     throw new InvalidArgumentError(`${label} must be an integer ${range}, got ${describeValue(value)}`);
   }

@@ -174,6 +174,8 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       return Promise.reject(error);
     }
     this.#serving = true;
+    // Once serve() is over (the listener closed), accept() answers as on any closed listener.
+    void served.finally(() => (this.#serving = false)).catch(() => {});
     return served;
   }
 

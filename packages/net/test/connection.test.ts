@@ -218,3 +218,22 @@ describe('Connection', () => {
     await server.close();
   });
 });
+
+describe('Framed.read({ signal })', () => {
+  it('gives up when its signal aborts, and the next read still gets the frame', async () => {
+    let send!: (text: string) => void;
+    const server = await nodeServer((socket) => {
+      send = (text) => socket.write(text);
+    });
+    await using conn = await connect({ host: '127.0.0.1', port: server.port });
+    const { lines } = await import('@sluice/codec');
+    const io = conn.framed(lines());
+    const controller = new AbortController();
+    const waiting = io.read({ signal: controller.signal });
+    controller.abort(new Error('too slow'));
+    await expect(waiting).rejects.toMatchObject({ code: 'ABORT_ERR' });
+    send('late\n');
+    expect(await io.read()).toBe('late');
+    await server.close();
+  });
+});

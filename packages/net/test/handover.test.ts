@@ -3,7 +3,7 @@
  * protocol): no byte a decoder took is lost when another reader takes over.
  */
 import { once } from 'node:events';
-import { type Codec, lengthPrefixed, lines } from '@sluice/codec';
+import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,43 @@ describe('switching readers on one connection', () => {
     const after: string[] = [];
     for await (const line of conn.framed(lines({ stripCR: false }))) after.push(line);
     expect(after).toEqual(['\u0003', 'line']);
+    await server.close();
+  });
+});
+
+describe('switching readers after bytes the first codec refuses', () => {
+  const encoder = new TextEncoder();
+  it.each<[string, Codec<unknown>, Uint8Array, number, string]>([
+    [
+      'lengthPrefixed() then lines()',
+      lengthPrefixed(),
+      concatBytes([encodeAll(lengthPrefixed(), [encoder.encode('bin')]), encoder.encode('x\ny\n')]),
+      1,
+      'x,y',
+    ],
+    ['json() then lines()', json(), encoder.encode('{"v":1}\nplain text\nmore\n'), 1, 'plain text,more'],
+    [
+      'lines({ maxFrameLength: 10 }) then lines()',
+      lines({ maxFrameLength: 10 }),
+      encoder.encode('short\na line longer than ten\n'),
+      1,
+      'a line longer than ten',
+    ],
+    [
+      'lengthPrefixed(varint) then lines()',
+      lengthPrefixed({ width: 'varint' }),
+      Uint8Array.of(1, 0x41, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0a),
+      1,
+      '\uFFFD'.repeat(10),
+    ],
+  ])('%s: the refused bytes go to the next reader', async (_, first, wire, reads, expected) => {
+    const server = await sendingServer([wire]);
+    await using conn = await connect({ host: '127.0.0.1', port: server.port });
+    const io = conn.framed(first, { keepOpen: true });
+    for (let i = 0; i < reads; i++) expect(await io.read()).toBeDefined();
+    const rest: string[] = [];
+    for await (const line of conn.framed(lines())) rest.push(line);
+    expect(rest.join(',')).toBe(expected);
     await server.close();
   });
 });

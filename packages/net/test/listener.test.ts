@@ -215,3 +215,54 @@ describe('resources', () => {
     expect(await handlesSettleTo(before)).toBe(before);
   });
 });
+
+describe('serve() at the edges', () => {
+  it('an onError that throws is contained: the server and its other connections carry on', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const reported: unknown[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void reported.push(args);
+    try {
+      const listener = await listen({ host: '127.0.0.1', port: 0 });
+      const served = listener.serve(
+        async (conn) => {
+          const said = new TextDecoder().decode(await readAll(conn.reader({ keepOpen: true })));
+          if (said === 'fail') throw new Error('handler failed');
+          await conn.write('ok');
+        },
+        {
+          onError: () => {
+            throw new Error('onError itself throws');
+          },
+        },
+      );
+      const failing = await connect(listener.address);
+      await failing.write('fail');
+      await failing.closeWrite();
+      await failing.closed;
+      const fine = await connect(listener.address);
+      await fine.write('fine');
+      await fine.closeWrite();
+      expect(new TextDecoder().decode(await readAll(fine))).toBe('ok');
+      await listener.close();
+      await served;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(reported.length).toBe(1); // both errors told once, through the default reporter
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      console.error = originalError;
+    }
+  });
+
+  it('after serve() has finished, serve() and accept() answer as on any closed listener', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(async () => {});
+    await listener.close();
+    await served;
+    await expect(listener.accept()).resolves.toBeUndefined();
+    await expect(listener.serve(async () => {})).resolves.toBeUndefined();
+  });
+});

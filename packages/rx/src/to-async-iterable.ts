@@ -1,6 +1,6 @@
 import { channel, checkOption } from '@sluice/core';
 import type { Observable, Subscription } from 'rxjs';
-import { BOUND, checkObservable, PUSH_POLICIES } from './internal/options.js';
+import { checkObservable, PUSH_POLICIES } from './internal/options.js';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
 
 /**
@@ -73,7 +73,7 @@ export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIt
   checkObservable('toAsyncIterable(): observable', observable);
   checkOption('toAsyncIterable(): options', options, 'object');
   const { capacity = 16, overflow = 'error' } = options;
-  checkOption('toAsyncIterable(): capacity', capacity, BOUND);
+  checkOption('toAsyncIterable(): capacity', capacity, { integer: [1] }); // 0 would overflow on every value
   checkOption('toAsyncIterable(): overflow', overflow, PUSH_POLICIES);
   return {
     [Symbol.asyncIterator](): AsyncIterableIterator<T> {

@@ -166,6 +166,8 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
       return Promise.reject(error);
     }
     this.#serving = true;
+    // Once serve() is over (the listener closed), accept() answers as on any closed listener.
+    void served.finally(() => (this.#serving = false)).catch(() => {});
     return served;
   }
 

@@ -32,7 +32,7 @@ export function resolveLines(options: LinesOptions): LinesConfig {
   checkOption('lines(): fatal', fatal, 'boolean');
   checkOption('lines(): stripCR', options.stripCR, 'boolean');
   checkOption('lines(): allowUnterminated', allowUnterminated, 'boolean');
-  const canonical = canonicalEncoding(encoding);
+  const canonical = canonicalEncoding(encoding, 'lines(): encoding');
   const newline = bytes.length === 1 && bytes[0] === 0x0a;
   return {
     delimiter: new Delimiter(bytes),

@@ -75,7 +75,7 @@ export class ChannelImpl<T> implements Channel<T> {
       if (invalid !== undefined) return Promise.reject(invalid);
     }
     const signal = options?.signal;
-    if (this.state !== OPEN) return Promise.reject(new ClosedError(`Cannot push: the channel ${this.closedBecause}`));
+    if (this.state !== OPEN) return Promise.reject(this.closedError());
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.accept(value)) return RESOLVED;
     if (this.overflow !== 'wait') {
@@ -192,6 +192,13 @@ export class ChannelImpl<T> implements Channel<T> {
         throw err;
       }
     }
+  }
+
+  /** Why a push is refused: the channel's own signal aborted it, or it was closed. */
+  private closedError(): Error {
+    const signal = this.signal;
+    if (signal?.aborted === true) return new AbortError(signal.reason);
+    return new ClosedError(`Cannot push: the channel ${this.closedBecause}`);
   }
 
   private close(because: string, failure: { error: unknown } | undefined): void {
