@@ -1,3 +1,4 @@
+import type { AbortOptions } from '@sluice/core';
 import { checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
 
@@ -11,7 +12,7 @@ export interface HandlerContext {
 }
 
 /** Options of `listener.serve()`. */
-export interface ServeOptions<C extends Connection = Connection> {
+export interface ServeOptions<C extends Connection = Connection> extends AbortOptions {
   /** Handlers running at once; further connections wait in the accept queue. @default Infinity */
   concurrency?: number | undefined;
   /** Aborting closes the listener and starts a graceful shutdown. */

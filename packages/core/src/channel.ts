@@ -24,7 +24,7 @@ export type OverflowPolicy = 'wait' | 'drop-newest' | 'drop-oldest' | 'error';
  * const options: ChannelOptions = { capacity: 64, overflow: 'wait', onReturn: () => socket.destroy() };
  * ```
  */
-export interface ChannelOptions {
+export interface ChannelOptions extends AbortOptions {
   /**
    * How many values may wait in the buffer for the consumer. With 0, a value
    * is only taken when the consumer is waiting for one (a rendezvous).

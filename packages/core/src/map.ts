@@ -3,7 +3,7 @@ import { abortable } from './internal/abortable.js';
 import { Operator } from './internal/operator.js';
 import { ParallelMap } from './internal/parallel-map.js';
 import { done, isPromiseLike } from './internal/util.js';
-import type { Step } from './types.js';
+import type { AbortOptions, Step } from './types.js';
 
 /**
  * Options of {@link map}.
@@ -13,7 +13,7 @@ import type { Step } from './types.js';
  * const options: MapOptions = { concurrency: 8, signal: AbortSignal.timeout(5_000) };
  * ```
  */
-export interface MapOptions {
+export interface MapOptions extends AbortOptions {
   /**
    * How many calls of `fn` may run at once. Above 1, `map` reads ahead up to
    * this many values and runs `fn` on them concurrently; results are still

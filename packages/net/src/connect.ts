@@ -7,13 +7,14 @@ import {
   checkConnectionOptions,
   fromTransport,
 } from '@sluice/connection';
+import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './internal/address-of.js';
 import { checkEndpoint } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
-export interface ConnectOptions extends ConnectionOptions {
+export interface ConnectOptions extends ConnectionOptions, AbortOptions {
   /** Host name or IP address. @default 'localhost' */
   host?: string | undefined;
   /** TCP port. */

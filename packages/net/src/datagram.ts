@@ -19,7 +19,7 @@ export interface Datagram {
 }
 
 /** Options of {@link bind}. */
-export interface BindOptions {
+export interface BindOptions extends AbortOptions {
   /** Address to bind. @default '127.0.0.1' for udp4, '::1' for udp6 */
   host?: string | undefined;
   /** Port to bind; `0` picks a free one. @default 0 */

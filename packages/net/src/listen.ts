@@ -1,12 +1,13 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { type ConnectionOptions, checkConnectionOptions, type SocketAddress } from '@sluice/connection';
+import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { checkEndpoint } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
-export interface ListenOptions extends ConnectionOptions {
+export interface ListenOptions extends ConnectionOptions, AbortOptions {
   /** Address to bind. @default '127.0.0.1' (loopback only: pass `'0.0.0.0'` or `'::'` to accept remote clients) */
   host?: string | undefined;
   /** TCP port; `0` picks a free one (read it from `listener.address`). */

@@ -5,12 +5,13 @@ import {
   checkConnectionOptions,
   fromTransport,
 } from '@sluice/connection';
+import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
 import { WebSocketTransport } from './internal/ws-transport.js';
 
 /** Options of {@link connect}. */
-export interface WebSocketConnectOptions extends ConnectionOptions {
+export interface WebSocketConnectOptions extends ConnectionOptions, AbortOptions {
   /** Subprotocols to offer (`Sec-WebSocket-Protocol`). */
   protocols?: string | string[] | undefined;
   /** Extra headers of the opening handshake (Node only). */

@@ -8,6 +8,7 @@ import {
   type IpAddress,
   type SocketAddress,
 } from '@sluice/connection';
+import type { AbortOptions } from '@sluice/core';
 import { checkOption, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
@@ -15,7 +16,7 @@ import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
 
 /** Options of {@link listen}: a `port` (with `host`) to listen on, or a `server` to attach to. */
-export interface WebSocketListenOptions extends ConnectionOptions {
+export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions {
   /** Address to bind. @default '127.0.0.1' (loopback only) */
   host?: string | undefined;
   /** TCP port; `0` picks a free one. */

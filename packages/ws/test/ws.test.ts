@@ -15,11 +15,6 @@ import { arbitraryCuts, concatBytes, encodeAll, rechunk } from '../../../test-su
 const runs = Number(process.env.FC_NUM_RUNS ?? 10);
 const url = (port: number | undefined, path = '') => `ws://127.0.0.1:${port}${path}`;
 
-/** Resolves with the first message a plain `ws` client gets, and whether it was binary. */
-function firstMessage(ws: WebSocket): Promise<{ data: string; isBinary: boolean }> {
-  return new Promise((resolve) => ws.once('message', (data, isBinary) => resolve({ data: String(data), isBinary })));
-}
-
 describe('@sluice/ws', () => {
   it('property: concurrent clients get exactly their own JSON values back, one per message', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
