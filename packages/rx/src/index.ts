@@ -55,3 +55,4 @@ export type { SocketCloseEvent } from './socket-close-event.js';
 export { SocketSubject } from './socket-subject.js';
 export type { SocketSubjectConfig } from './socket-subject-config.js';
 export { type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
+export { type WebSocketSubjectOptions, webSocket$ } from './web-socket.js';

@@ -1,0 +1,58 @@
+import { checkOption } from '@sluice/core';
+import { connect, type WebSocketConnectOptions } from '@sluice/ws';
+import { checkSubjectConfig } from './internal/options.js';
+import { SocketSubject } from './socket-subject.js';
+import type { SocketSubjectConfig } from './socket-subject-config.js';
+
+/**
+ * Options of {@link webSocket$}: the `url`, what `connect()` of `@sluice/ws`
+ * takes (but `signal`: unsubscribing cancels), and the subject's codec and
+ * outgoing buffer.
+ *
+ * @example
+ * ```ts
+ * const options: WebSocketSubjectOptions<Quote> = { url: 'wss://quotes.example/live', codec: json({ framing: messages() }) };
+ * ```
+ */
+export type WebSocketSubjectOptions<TIn, TOut = TIn> = Omit<WebSocketConnectOptions, 'signal'> &
+  SocketSubjectConfig<TIn, TOut> & {
+    /** Where to connect: `ws:` or `wss:`. */
+    url: string | URL;
+  };
+
+/**
+ * A WebSocket as a {@link SocketSubject}, in Node and in browsers: what
+ * RxJS's `webSocket` subject does, with what its users ask for. Frames go
+ * through any codec (`json({ framing: messages() })` for one JSON value per
+ * message, binary codecs too). Before the socket opens, frames wait in a
+ * bounded buffer (`capacity`, under a named `overflow` policy), not an
+ * unbounded `ReplaySubject`. `retry()` reconnects and runs `openObserver`
+ * again. Unsubscribing while connecting leaves no socket behind. A close
+ * other than normal is an error notification with the close code
+ * (`WebSocketCloseError`).
+ *
+ * @example Reconnecting, with a greeting on every (re)connection
+ * ```ts
+ * const live = webSocket$<Event, Command>({
+ *   url: 'wss://example.com/live',
+ *   codec: json({ framing: messages() }),
+ *   openObserver: { next: () => live.next({ subscribe: 'prices' }) },
+ * });
+ * live.pipe(retry({ delay: 1000 })).subscribe(render);
+ * ```
+ *
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARG` for options of the wrong kind (a missing `url` or codec).
+ */
+export function webSocket$<TIn, TOut = TIn>(options: WebSocketSubjectOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
+  checkOption('webSocket$(): options', options, 'object', { required: true });
+  checkSubjectConfig('webSocket$()', options);
+  const { url, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
+  checkOption('webSocket$(): url', typeof url === 'string' ? url : url?.href, 'string', { required: true });
+  return new SocketSubject<TIn, TOut>((signal) => connect(url, { ...connectOptions, signal }), {
+    codec,
+    capacity,
+    overflow,
+    openObserver,
+    closeObserver,
+  });
+}

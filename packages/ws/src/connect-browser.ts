@@ -1,0 +1,71 @@
+import {
+  type Connection,
+  type ConnectionOptions,
+  ConnectTimeoutError,
+  checkConnectionOptions,
+  fromTransport,
+} from '@sluice/connection';
+import { AbortError, type AbortOptions, checkOption, throwIfAborted } from '@sluice/core';
+import { WebSocketCloseError } from './errors.js';
+import { BrowserWebSocketTransport } from './internal/browser-transport.js';
+
+/** Options of {@link connect} in browsers. */
+export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
+  /** Subprotocols to offer (`Sec-WebSocket-Protocol`). */
+  protocols?: string | string[] | undefined;
+  /** Milliseconds allowed for connecting; then `ERR_CONNECT_TIMEOUT`. `0`: none. */
+  timeout?: number | undefined;
+}
+
+/**
+ * Opens a WebSocket with the platform's `WebSocket` (browsers, Deno, Bun)
+ * and resolves to a Sluice `Connection` once it is open: `framed(codec)`,
+ * `await write()`, `closeWrite()` and `await using`, as in Node. Rejects with
+ * `ERR_WS_ABNORMAL_CLOSE` if it cannot connect (the platform gives no more
+ * detail), an `AbortError`, or `ERR_CONNECT_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect(`ws://${location.host}/chat`);
+ * const io = conn.framed(json({ framing: messages() }));
+ * await io.write({ hello: 'from the browser' });
+ * ```
+ */
+export async function connect(url: string | URL, options: BrowserConnectOptions = {}): Promise<Connection<WebSocket>> {
+  checkOption('connect(): url', typeof url === 'string' ? url : url?.href, 'string', { required: true });
+  checkOption('connect(): options', options, 'object');
+  checkConnectionOptions('connect()', options);
+  const { signal, timeout = 0 } = options;
+  checkOption('connect(): timeout', timeout, 'timeout');
+  checkOption('connect(): signal', signal, 'signal');
+  const target = new URL(url, globalThis.location?.href);
+  checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
+  throwIfAborted(signal);
+  const ws = new WebSocket(target, options.protocols);
+  await new Promise<void>((resolve, reject) => {
+    const timer =
+      timeout === 0 ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target.href)), timeout);
+    const onAbort = () => fail(new AbortError(signal?.reason));
+    const onClose = (event: CloseEvent) => fail(new WebSocketCloseError(event.code, event.reason));
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      ws.removeEventListener('open', succeed);
+      ws.removeEventListener('close', onClose);
+    };
+    function fail(error: Error) {
+      cleanup();
+      ws.close();
+      reject(error);
+    }
+    function succeed() {
+      cleanup();
+      resolve();
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    ws.addEventListener('open', succeed);
+    ws.addEventListener('close', onClose);
+  });
+  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
+  return fromTransport(new BrowserWebSocketTransport(ws, { host: target.hostname, port }), options);
+}
