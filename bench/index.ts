@@ -17,6 +17,7 @@ const suites: [string, (o: BenchOptions) => Promise<Row[]>][] = [
   ['Encoding and writing frames', async (o) => (await import('./net-write.js')).run(o)],
   ['Echo round trip', async (o) => (await import('./echo-latency.js')).run(o)],
   ['RxJS bridge', async (o) => (await import('./rx-observe.js')).run(o)],
+  ['WebSocket, one small JSON value per message', async (o) => (await import('./websocket.js')).run(o)],
   ['Memory', async (o) => (await import('./memory.js')).run(o)],
 ];
 

@@ -21,9 +21,10 @@ const host = process.env.REDIS_HOST ?? '127.0.0.1';
 const port = Number(process.env.REDIS_PORT ?? 6379);
 
 await using conn = await connect({ host, port, timeout: 5000 }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'ECONNREFUSED')
-    console.error(`No Redis at ${host}:${port}: start one with  redis-server --port ${port} --save ''`);
-  throw error;
+  if (error.code !== 'ECONNREFUSED') throw error;
+  // Nothing to debug here, so no stack trace: the one line says what to do.
+  console.error(`No Redis at ${host}:${port}: start one with  redis-server --port ${port} --save ''`);
+  process.exit(1);
 });
 const redis: Framed<RespValue> = conn.framed(resp());
 // One iterator for every reply: a reply always answers the oldest command still waiting.

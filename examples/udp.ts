@@ -1,8 +1,8 @@
 /**
  * UDP: a datagram echo server and a client, with `bind()`.
  *
- * A `DatagramSocket` is an async iterable of `{ data, address, port }` and has
- * `send()`. Unlike TCP, UDP cannot push back on a fast sender, so received
+ * A `DatagramSocket` is an async iterable of `{ data, address }` (the sender's
+ * `{ host, port, family }`) and has `send(data, { host, port })`. Unlike TCP, UDP cannot push back on a fast sender, so received
  * datagrams wait in a bounded queue (`capacity`); what does not fit is
  * dropped and counted in `socket.dropped`, never buffered without limit.
  * UDP may also lose datagrams on a real network, so the client gives up

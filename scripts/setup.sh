@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine that has only Node and npm: pnpm, the system
-# programs the tests talk to (a real redis-server, and Chromium for the
-# browser tests), the workspace's dependencies, and the built packages. Safe to
+# programs the tests talk to (a real redis-server, Chromium for the browser
+# tests, and Python's websockets as a WebSocket peer Sluice did not write), the workspace's dependencies, and the built packages. Safe to
 # run again: it installs only what is missing. The README's Quick start runs
 # it; so does CI. Browsers come from the system's package manager only: never
 # a browser download (no `puppeteer browsers install`, no `playwright install`).
@@ -11,11 +11,12 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.8
 # Debian package that provides each program the tests run (Debian's chromium
 # installs /usr/bin/chromium, where test-support/browser.ts looks for it).
-declare -A SYSTEM_PACKAGES=([redis-server]=redis-server [chromium]=chromium)
+declare -A SYSTEM_PACKAGES=([redis-server]=redis-server [chromium]=chromium [python3-websockets]=python3-websockets)
 # What to do instead, per program, where it cannot be installed here.
 declare -A INSTEAD=(
   [redis-server]='or run the tests with SLUICE_SKIP_REDIS=1 to skip the one test that needs redis-server'
   [chromium]='or point CHROMIUM_PATH at a Chromium or Chrome you have, or run the tests with SLUICE_SKIP_BROWSER=1 to skip the browser tests'
+  [python3-websockets]='or run the tests with SLUICE_SKIP_PYTHON=1 to skip the interop test with a Python websockets peer'
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -29,6 +30,8 @@ fi
 # names an executable (the browser tests use that one then).
 has() {
   if [ "$1" = chromium ] && [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return 0; fi
+  # The Python peer runs on the system's Python, where Debian's python3-websockets goes.
+  if [ "$1" = python3-websockets ]; then /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; return; fi
   command -v "$1" >/dev/null 2>&1
 }
 give_up() { # says what went wrong, then what to do instead for each of the programs named after it
@@ -60,6 +63,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   elif command -v brew >/dev/null 2>&1; then
     has redis-server || brew install redis
     has chromium || give_up "cannot install chromium: this script installs a browser only with apt-get, install Chromium or Chrome yourself" chromium
+    has python3-websockets || give_up "cannot install python3-websockets without apt-get" python3-websockets
   else
     give_up "cannot install ${missing[*]} here (no apt-get or brew): install them with your package manager" "${missing_programs[@]}"
   fi

@@ -1,8 +1,9 @@
 /**
  * The real `sluice connect` process when the other side fails it: a reset, a
- * bad frame, a connection gone idle. Each must end the command at once (stdin
- * still open) with one clear line and exit code 1; and whatever error nobody
- * expected is still told in one line, never as a stack trace.
+ * bad frame, a connection gone idle, a peer that closes before stdin has
+ * ended. Each must end the command at once (stdin still open) with one clear
+ * line and exit code 1; and whatever error nobody expected is still told in
+ * one line, never as a stack trace.
  */
 import { once } from 'node:events';
 import net from 'node:net';
@@ -65,20 +66,51 @@ describe('sluice connect when the peer fails', () => {
     expect(exit.stderr).toMatch(/^sluice: the peer sent a bad frame: Invalid JSON.* \(ERR_DECODE\)$/m);
   });
 
-  it('--idle-timeout ends a silent connection, also after the peer has finished sending', {
-    timeout: TIMEOUT,
-  }, async () => {
-    const silent = await peer(() => {});
-    const finished = await peer((socket) => socket.end('bye\n')); // half-closes, then says nothing
-    const [first, second] = await Promise.all([
+  it('--idle-timeout ends a silent connection, also after stdin has ended', { timeout: TIMEOUT }, async () => {
+    const silent = await peer(() => {}); // never answers, never closes
+    const [typing, finished] = await Promise.all([
       connectTyping(silent, ['--idle-timeout', '300']).exited,
-      connectTyping(finished, ['--idle-timeout', '300']).exited,
+      sluice(['connect', `127.0.0.1:${silent}`, '--idle-timeout', '300'], { input: 'hello\n' }).exited,
     ]);
-    for (const exit of [first, second]) {
+    for (const exit of [typing, finished]) {
       expectExit(exit, 1);
       expect(exit.stderr).toMatch(/^sluice: .*idle.* \(ERR_IDLE_TIMEOUT\)$/im);
     }
-    expect(second.stdout).toBe('bye\n');
+  });
+
+  it('exits at once with exit code 1 when the peer closes before stdin has ended', { timeout: TIMEOUT }, async () => {
+    const port = await peer((socket) => socket.end('bye\n')); // finishes, while our stdin is still open
+    const exit = await connectTyping(port).exited;
+    expectExit(exit, 1);
+    expect(exit.stdout).toBe('bye\n');
+    expect(exit.stderr).toMatch(/^sluice: the peer closed the connection before stdin ended$/m);
+  });
+
+  it('exits with exit code 1 when `sluice listen` drops it over a bad frame, and the listener says why', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run: server, port } = await sluiceListen(['--echo', '--once', '--max-frame-length', '10']);
+    const client = connectTyping(port);
+    client.process.stdin.write('short\n');
+    await client.waitFor(/^short\n/, 'stdout');
+    client.process.stdin.write(`${'x'.repeat(16)}\n`); // over the listener's limit: it drops us
+    const exit = await client.exited; // with stdin still open
+    expectExit(exit, 1);
+    expect(exit.stdout).toBe('short\n');
+    expect(exit.stderr).toMatch(/^sluice: sent 2 frames \(23 bytes\), received 1 frame \(6 bytes\)$/m);
+    expect(exit.stderr).toMatch(/^sluice: the peer closed the connection before stdin ended$/m);
+    const listened = await server.exited;
+    expectExit(listened, 0);
+    expect(listened.stderr).toMatch(/^sluice: 127\.0\.0\.1:\d+: sent a bad frame: .* \(ERR_FRAME_TOO_LONG\)$/m);
+  });
+
+  it('exits 0 when stdin ends first and the peer then finishes', { timeout: TIMEOUT }, async () => {
+    // Answers only once our side has finished: stdin ended before the peer closed.
+    const port = await peer((socket) => socket.on('end', () => socket.end('done\n')).resume());
+    const exit = await sluice(['connect', `127.0.0.1:${port}`], { input: 'a\nb\n' }).exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('done\n');
+    expect(exit.stderr).not.toMatch(/closed the connection/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The real `sluice` process and its command line: flags that would be
- * ignored are errors (exit code 2, one line), ports are decimal numbers,
+ * ignored, or that belong to the other command, are errors (exit code 2, one
+ * line), values that start with '-' get the flag's own check, ports are decimal numbers,
  * IPv6 goes in brackets both ways, `listen --tls` reports failed handshakes
  * and carries on, `--version` exists, and `pnpm sluice` works from the
  * repository root.
@@ -35,6 +36,29 @@ const refused: [string[], RegExp][] = [
     ['listen', `--port=${port}`],
     new RegExp(`^sluice: --port must be a whole number from 0 to 65535, got "${port}"$`),
   ]),
+  // A value that starts with '-' is the flag's value, checked like any other (not parseArgs' "ambiguous").
+  [['listen', '--port', '-1'], /^sluice: --port must be a whole number from 0 to 65535, got "-1"$/],
+  [
+    ['listen', '--port', '0', '--idle-timeout', '-1'],
+    /^sluice: --idle-timeout must be milliseconds \(0 or more\), got "-1"$/,
+  ],
+  [['connect', ':9000', '--timeout', '-1'], /^sluice: --timeout must be milliseconds \(0 or more\), got "-1"$/],
+  [
+    ['connect', ':9000', '--max-frame-length', '-5'],
+    /^sluice: --max-frame-length must be a positive whole number of bytes, got "-5"$/,
+  ],
+  [['listen'], /^sluice: --port is required \(0 picks a free port\)$/],
+  [['listen', '--port', '--echo'], /^sluice: --port needs a value$/],
+  [['connect', ':9000', '-o'], /^sluice: --output needs a value$/],
+  // A flag of the other command, or of none, in one short line.
+  [['connect', ':9000', '--key', 'x'], /^sluice: --key is a listen option; connect takes --tls, --ca, --insecure$/],
+  [
+    ['connect', ':9000', '--port', '9000'],
+    /^sluice: --port is a listen option; connect takes the address as HOST:PORT$/,
+  ],
+  [['listen', '--port', '0', '--ca', 'x'], /^sluice: --ca is a connect option; listen takes --tls, --key, --cert$/],
+  [['listen', '--port', '0', '--timeout', '5'], /^sluice: --timeout is a connect option \(see sluice listen --help\)$/],
+  [['connect', ':9000', '--bogus'], /^sluice: unknown option --bogus \(see sluice connect --help\)$/],
   [['connect', '127.0.0.1:1e3'], /^sluice: the port in "127\.0\.0\.1:1e3" must be a whole number from 1 to 65535/],
   [['connect', '::1:9000'], /^sluice: "::1:9000" is not a HOST:PORT address .*\[::1\]:9000$/],
   [['connect', ':9000', '--timeout', 'soon'], /^sluice: --timeout must be milliseconds/],
@@ -72,6 +96,14 @@ describe('sluice command-line checks', () => {
       expect(exit.stderr.trimEnd(), args.join(' ')).toMatch(message);
       expect(exit.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
     });
+  });
+
+  it('--help shows --codec as optional (it defaults to lines)', { timeout: TIMEOUT }, async () => {
+    const exit = await sluice(['--help']).exited;
+    expectExit(exit, 0);
+    const usage = exit.stdout.split('\n').filter((line) => /^\s+sluice (listen|connect) /.test(line));
+    expect(usage).toHaveLength(2);
+    for (const line of usage) expect(line).toContain('[--codec C]');
   });
 
   it('--version prints the package version', { timeout: TIMEOUT }, async () => {

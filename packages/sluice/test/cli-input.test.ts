@@ -1,7 +1,8 @@
 /**
  * The real `sluice` process with input it cannot send as it stands: stdin
- * lines that are not JSON or are over --max-frame-length are reported in one line
- * each and skipped, while the lines around them go through; and what `-o hex`
+ * lines that are not JSON, not UTF-8 (for text codecs) or over --max-frame-length
+ * are reported in one line each and skipped, while the lines around them go
+ * through; binary codecs send a line's bytes untouched; and what `-o hex`
  * shows of the frames received.
  */
 import { once } from 'node:events';
@@ -45,6 +46,52 @@ describe('sluice connect: stdin lines that cannot be frames', () => {
     expect(exit.stdout).toBe('short\nok\n');
     expect(exit.stderr).toMatch(/^sluice: stdin line 2 skipped: .+ \(ERR_FRAME_TOO_LONG\)$/m);
     expectExit(await server.exited, 0);
+  });
+});
+
+describe('sluice connect: stdin bytes that are not UTF-8', () => {
+  /** Starts `listen --once -o hex` with `codecArgs`, sends `input` with `connect`; resolves to both exits. */
+  async function send(codecArgs: string[], input: Uint8Array) {
+    const { run: server, port } = await sluiceListen([...codecArgs, '--once', '-o', 'hex']);
+    const client = await sluice(['connect', `127.0.0.1:${port}`, ...codecArgs], { input }).exited;
+    return { client, server: await server.exited };
+  }
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+
+  it('lp and varint send the raw bytes of each line (without its newline), never U+FFFD', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const input = bytes([0x80, 0x81], '\n', [0xff, 0x00, 0xfe], '\r\n');
+    const runs = await Promise.all([send(['--codec', 'lp'], input), send(['--codec', 'varint'], input)]);
+    for (const { client, server } of runs) {
+      expectExit(client, 0);
+      expectExit(server, 0);
+      expect(server.stdout).toBe('8081\nff00fe\n');
+      expect(client.stderr).toMatch(/sent 2 frames/);
+    }
+  });
+
+  it('lines, json and text refuse a line that is not UTF-8 with one line naming it (ERR_DECODE), and send the rest', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const [lines, json, text] = await Promise.all([
+      send([], bytes('ok\n', [0x80, 0x81], '\nafter\n')),
+      send(['--codec', 'json'], bytes('1\n"', [0xc3, 0x28], '"\n2\n')),
+      send(['--codec', 'text'], bytes('ok\n', [0xe2, 0x82], '\nafter\n')),
+    ]);
+    const hex = (text: string) => Buffer.from(text).toString('hex');
+    expect(lines.server.stdout).toBe(`${hex('ok')}\n${hex('after')}\n`);
+    expect(json.server.stdout).toBe(`${hex('1')}\n${hex('2')}\n`);
+    // text frames are whatever chunks arrived: joined, they are the good lines and nothing else.
+    expect(text.server.stdout.split('\n').join('')).toBe(hex('ok\nafter\n'));
+    for (const { client, server } of [lines, json, text]) {
+      expectExit(client, 1); // something was left out: the exit code says so
+      expectExit(server, 0);
+      expect(server.stdout).not.toContain('efbfbd'); // U+FFFD
+      expect(client.stderr).toMatch(/^sluice: stdin line 2 skipped: not valid UTF-8 \(ERR_DECODE\)$/m);
+      expect(client.stderr).toMatch(/^sluice: 1 stdin line skipped$/m);
+    }
   });
 });
 

@@ -42,7 +42,9 @@ export async function connect(url: string | URL, options: BrowserConnectOptions 
   checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
   throwIfAborted(signal);
   const ws = new WebSocket(target, options.protocols);
-  await new Promise<void>((resolve, reject) => {
+  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
+  // The connection is made in the 'open' handler itself, before any message can be dispatched.
+  return new Promise<Connection<WebSocket>>((resolve, reject) => {
     const timer =
       timeout === 0 ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target.href)), timeout);
     const onAbort = () => fail(new AbortError(signal?.reason));
@@ -60,12 +62,10 @@ export async function connect(url: string | URL, options: BrowserConnectOptions 
     }
     function succeed() {
       cleanup();
-      resolve();
+      resolve(fromTransport(new BrowserWebSocketTransport(ws, { host: target.hostname, port }), options));
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     ws.addEventListener('open', succeed);
     ws.addEventListener('close', onClose);
   });
-  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
-  return fromTransport(new BrowserWebSocketTransport(ws, { host: target.hostname, port }), options);
 }

@@ -71,8 +71,10 @@ export async function connect(
     perMessageDeflate: options.perMessageDeflate ?? false,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
   });
+  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
   try {
-    await new Promise<void>((resolve, reject) => {
+    // The connection is made in the 'open' handler itself: messages the server sends at once must find it there.
+    return await new Promise<Connection<WebSocket>>((resolve, reject) => {
       const timer =
         timeout === 0 ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target.href)), timeout);
       const onAbort = () => fail(new AbortError(signal?.reason));
@@ -88,7 +90,7 @@ export async function connect(
       }
       function succeed() {
         cleanup();
-        resolve();
+        resolve(fromTransport(new WebSocketTransport(ws, { host: target.hostname, port }), options));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       ws.once('open', succeed);
@@ -99,11 +101,4 @@ export async function connect(
     ws.terminate();
     throw error;
   }
-  return fromTransport(
-    new WebSocketTransport(ws, {
-      host: target.hostname,
-      port: Number(target.port) || (target.protocol === 'wss:' ? 443 : 80),
-    }),
-    options,
-  );
 }

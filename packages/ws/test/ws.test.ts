@@ -76,6 +76,20 @@ describe('@sluice/ws', () => {
     await served;
   });
 
+  it('a client gets the messages a server sends the moment it accepts, none lost', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    void listener.serve(async (conn) => {
+      const io = conn.framed(json({ framing: messages() }));
+      await io.writeAll(Array.from({ length: 100 }, (_, n) => ({ n })));
+    });
+    for (let round = 0; round < 10; round++) {
+      await using conn = await connect(url(listener.port));
+      const got: number[] = [];
+      for await (const value of conn.framed(json<{ n: number }>({ framing: messages() }))) got.push(value.n);
+      expect(got).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    }
+  });
+
   it('sends text codecs as text messages and byte codecs as binary, to a plain ws client', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
     void listener.serve(async (conn) => {

@@ -12,11 +12,14 @@ export const CONNECT_HELP = `Usage: sluice connect HOST:PORT [options]
 
 Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
-name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000.
+name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000. With lp
+and varint each line is sent as its raw bytes; the other codecs take UTF-8.
 
-A stdin line that cannot be sent (not JSON, over --max-frame-length) is reported on
-stderr and skipped; the exit code is then 1. A reset or a bad frame from the
-peer ends the command at once with exit code 1.
+A stdin line that cannot be sent (not UTF-8, not JSON, over --max-frame-length)
+is reported on stderr and skipped; the exit code is then 1. A reset or a bad
+frame from the peer ends the command at once with exit code 1, and so does a
+peer that closes the connection before stdin has ended (a listener drops a
+client that sent it a bad frame).
 
 Options:
   --codec C          frame format (default lines)
@@ -72,9 +75,17 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   const framed = conn.framed(codec.codec, { keepOpen: true });
   const output = new LineOutput(io.stdout);
   const stopInput = new AbortController();
-  const sending = sendStdin({ input: io.stdin, framed, codec: codec.name, warn, signal: stopInput.signal });
+  let inputEnded = false;
+  const sending = sendStdin({
+    input: io.stdin,
+    framed,
+    codec: codec.name,
+    warn,
+    onInputEnd: () => (inputEnded = true),
+    signal: stopInput.signal,
+  });
   // A write that fails (a reset) ends the reading below with the same error;
-  // a connection that dies (an idle timeout after the peer's end) stops reading stdin.
+  // a connection that dies (an idle timeout) stops reading stdin.
   sending.catch((error: unknown) => conn.destroy(error instanceof Error ? error : new Error(String(error))));
   void conn.closed.then(() => stopInput.abort());
   try {
@@ -89,17 +100,21 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   } finally {
     output.dispose();
   }
-  if ((io.stdin as { isTTY?: boolean }).isTTY && !values.quiet) warn('the peer has finished sending (Ctrl-D ends)');
-  const { skipped, complete } = await sending;
-  // Closed before stdin ended: a write is the way to learn the connection's error.
-  if (!complete) await conn.write(new Uint8Array(0));
+  // The peer ended while stdin still had lines to give: whatever is left would
+  // go unanswered, or nowhere at all (a peer that dropped us), so stop here.
+  const peerClosedFirst = !inputEnded;
+  if (peerClosedFirst) stopInput.abort();
+  const { skipped } = await sending;
   if (!values.quiet) {
     const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
     warn(
       `sent ${count(framesOut, 'frame')} (${count(bytesOut, 'byte')}), received ${count(framesIn, 'frame')} (${count(bytesIn, 'byte')})`,
     );
   }
-  if (skipped === 0) return 0;
-  warn(`${count(skipped, 'stdin line')} skipped`);
-  return 1;
+  if (skipped > 0) warn(`${count(skipped, 'stdin line')} skipped`);
+  if (peerClosedFirst) {
+    warn('the peer closed the connection before stdin ended');
+    return 1;
+  }
+  return skipped === 0 ? 0 : 1;
 }

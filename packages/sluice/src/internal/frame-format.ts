@@ -41,16 +41,30 @@ export function echoOf(frame: unknown, kind: FrameKind): unknown {
   return kind === 'json' ? (frame as JsonFrame).value : frame;
 }
 
-/** Turns one line typed on stdin into the frame the codec expects; throws `ERR_DECODE` for bad JSON. */
-export function frameFromLine(line: string, codec: string): unknown {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Turns one line of stdin (its bytes, without the newline) into the frame the
+ * codec expects, or `undefined` for a line that sends nothing (a blank line
+ * for NDJSON). Binary codecs send the bytes as they are; text codecs throw
+ * `ERR_DECODE` for a line that is not UTF-8, as for bad JSON.
+ */
+export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
+  if (codec === 'lp' || codec === 'varint') return bytes;
+  let line: string;
+  try {
+    line = strictUtf8.decode(bytes);
+  } catch (error) {
+    throw new DecodeError('not valid UTF-8', { cause: error });
+  }
   if (codec === 'json') {
+    if (line.trim() === '') return undefined; // a blank line is no JSON value: NDJSON readers skip them too
     try {
       return JSON.parse(line) as unknown;
     } catch (error) {
       throw new DecodeError(`not JSON: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (codec === 'lp' || codec === 'varint') return toUtf8.encode(line);
   if (codec === 'text') return `${line}\n`;
   return line;
 }

@@ -48,6 +48,7 @@ const CLOSE_TIMEOUT = 1000;
 
 /** `sluice listen`: a framed server for debugging clients. Resolves to the exit code. */
 export async function listenCommand(values: ListenValues, io: CliIo): Promise<number> {
+  if (values.port === undefined) throw new InvalidArgumentError('--port is required (0 picks a free port)');
   const port = parsePort(values.port, '--port');
   onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
   if (values.tls && (values.key === undefined || values.cert === undefined))

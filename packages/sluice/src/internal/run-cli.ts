@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { CONNECT_HELP, connectCommand } from './connect-command.js';
 import { codeOf, describe } from './describe-error.js';
 import { isOutputClosed } from './line-output.js';
 import { LISTEN_HELP, listenCommand } from './listen-command.js';
+import { parseCommandLine } from './parse-command-line.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's. */
 export interface CliIo {
@@ -16,14 +16,15 @@ export interface CliIo {
 export const HELP = `sluice: netcat for framed protocols
 
 Usage:
-  sluice listen  [--host H] --port P --codec C [--echo] [--once] [options]
-  sluice connect HOST:PORT --codec C [options]
+  sluice listen  [--host H] --port P [--codec C] [--echo] [--once] [options]
+  sluice connect HOST:PORT [--codec C] [options]
   sluice --version
 
 Commands:
   listen    accept connections, print received frames (or echo them with --echo)
   connect   send stdin lines as frames, print received frames, end when both sides are done
 
+Codecs: lines (the default), lp, varint, json, text.
 Run "sluice <command> --help" for a command's options.`;
 
 /** Options both commands understand. */
@@ -61,9 +62,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'listen') {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
+      const { values } = parseCommandLine(
+        'listen',
+        rest,
+        {
           ...COMMON_OPTIONS,
           host: { type: 'string', default: '127.0.0.1' },
           port: { type: 'string' },
@@ -72,23 +74,23 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           key: { type: 'string' },
           cert: { type: 'string' },
         },
-        strict: true,
-      });
+        false,
+      );
       if (values.help) return help(io, LISTEN_HELP);
       return await listenCommand(values, io);
     }
     if (command === 'connect') {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: {
+      const { values, positionals } = parseCommandLine(
+        'connect',
+        rest,
+        {
           ...COMMON_OPTIONS,
           timeout: { type: 'string' },
           ca: { type: 'string' },
           insecure: { type: 'boolean', default: false },
         },
-        allowPositionals: true,
-        strict: true,
-      });
+        true,
+      );
       if (values.help) return help(io, CONNECT_HELP);
       return await connectCommand(positionals, values, io);
     }

@@ -13,8 +13,8 @@ import { describeExit, type Exit, ROOT } from './child.js';
 export const CLI = 'packages/sluice/src/cli.ts';
 
 export interface CliOptions {
-  /** Written to stdin, which is then closed. @default '' */
-  input?: string;
+  /** Written to stdin (a string as UTF-8, bytes as they are), which is then closed. @default '' */
+  input?: string | Uint8Array;
   /** Leave stdin open: the test writes to it, or ends it. */
   keepStdinOpen?: boolean;
   /** Leave stdout unread, as a reader that does not keep up would. */

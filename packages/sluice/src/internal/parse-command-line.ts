@@ -1,0 +1,78 @@
+/** Reading one command's flags with node's parseArgs, with messages a user can act on. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { InvalidArgumentError } from '@sluice/core';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean }>
+>;
+
+/** Flags of the other command, and what this command takes instead (if anything). */
+const ELSEWHERE: Record<string, Record<string, { of: string; instead?: string }>> = {
+  connect: {
+    key: { of: 'listen', instead: 'connect takes --tls, --ca, --insecure' },
+    cert: { of: 'listen', instead: 'connect takes --tls, --ca, --insecure' },
+    host: { of: 'listen', instead: 'connect takes the address as HOST:PORT' },
+    port: { of: 'listen', instead: 'connect takes the address as HOST:PORT' },
+    echo: { of: 'listen' },
+    once: { of: 'listen' },
+  },
+  listen: {
+    ca: { of: 'connect', instead: 'listen takes --tls, --key, --cert' },
+    insecure: { of: 'connect', instead: 'listen takes --tls, --key, --cert' },
+    timeout: { of: 'connect' },
+  },
+};
+
+/**
+ * parseArgs in strict mode for `command`, after three checks of its own:
+ * an unknown flag is named in one short line (with the command it belongs
+ * to, if any); a flag that needs a value and is followed by another flag,
+ * or by nothing, says so; and a value that starts with `-` (`--port -1`)
+ * is taken as the flag's value, so that the flag's own check names it.
+ */
+export function parseCommandLine<const T extends Options>(
+  command: string,
+  args: string[],
+  options: T,
+  positionals: boolean,
+): Parsed<T> {
+  const elsewhere = ELSEWHERE[command] ?? {};
+  const isFlag = (arg: string) => {
+    if (arg === '--') return true;
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (name !== undefined) return name in options || name in elsewhere;
+    return /^-[^-\d]/.test(arg) && Object.values(options).some((option) => option.short === arg[1]);
+  };
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const given = [...args];
+  const joined = new Set<number>(); // indexes of values now written as --flag=value
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') break;
+    if (token.kind !== 'option') continue;
+    const option = options[token.name];
+    if (option === undefined) {
+      const other = elsewhere[token.name];
+      const help = `see sluice ${command} --help`;
+      throw new InvalidArgumentError(
+        other === undefined
+          ? `unknown option ${token.rawName} (${help})`
+          : `${token.rawName} is a ${other.of} option${other.instead ? `; ${other.instead}` : ` (${help})`}`,
+      );
+    }
+    if (option.type !== 'string' || token.inlineValue) continue;
+    if (token.value === undefined || isFlag(token.value))
+      throw new InvalidArgumentError(`--${token.name} needs a value`);
+    // `--port -1`: strict parseArgs calls this ambiguous; `--port=-1` says what is meant.
+    if (token.value.startsWith('-')) {
+      given[token.index] = `--${token.name}=${token.value}`;
+      joined.add(token.index + 1);
+    }
+  }
+  return parseArgs({
+    args: given.filter((_, i) => !joined.has(i)),
+    options,
+    strict: true,
+    allowPositionals: positionals,
+  });
+}
