@@ -181,6 +181,10 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   closeWrite(): Promise<void> {
+    return this.#endWrite(undefined);
+  }
+
+  #endWrite(reason: CloseReason | undefined): Promise<void> {
     if (this.#finished !== undefined) return this.#finished;
     const transport = this.#transport;
     if (transport.destroyed)
@@ -188,7 +192,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     const finish = (this.#finish = deferred());
     this.#finished = finish.promise;
     this.#finished.catch(() => {});
-    transport.end();
+    transport.end(reason);
     return this.#finished;
   }
 
@@ -199,18 +203,32 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * `ERR_CLOSE_TIMEOUT` if the timeout cut off data not yet sent (the peer
    * then sees a reset, not a clean end).
    *
+   * On a transport whose close carries a code (a WebSocket), `code` and
+   * `reason` are sent with it: 1000 (normal) or an application code from
+   * 3000 to 4999, and at most 123 bytes of reason. Other transports ignore
+   * them.
+   *
    * @example
    * ```ts
    * await conn.write('bye\n');
    * await conn.close();
+   * await wsConn.close(4001, 'session expired'); // a WebSocket close code and reason
    * ```
    */
-  close(): Promise<void> {
+  close(code?: number, reason?: string): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
+    let closeReason: CloseReason | undefined;
+    if (code !== undefined || reason !== undefined) {
+      try {
+        closeReason = checkCloseReason(code, reason);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const transport = this.#transport;
     if (transport.destroyed) return (this.#closing = this.closed);
     this.#source.discard();
-    this.closeWrite().catch(() => {});
+    this.#endWrite(closeReason).catch(() => {});
     let cutOff: CloseTimeoutError | undefined;
     const timer = setTimeout(() => {
       if (transport.writableFinished) return void transport.destroy();
@@ -415,6 +433,22 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     this.#closedNow.resolve();
   };
+}
+
+/** What a close tells the peer, where the transport can carry it. */
+interface CloseReason {
+  readonly code: number;
+  readonly reason: string;
+}
+
+function checkCloseReason(code: number | undefined, reason: string | undefined): CloseReason {
+  if (code !== 1000) checkOption('close(): code', code ?? 1000, { integer: [3000, 4999] });
+  checkOption('close(): reason', reason, 'string');
+  const text = reason ?? '';
+  if (utf8.encode(text).byteLength > 123) {
+    checkOption('close(): reason bytes', utf8.encode(text).byteLength, { integer: [0, 123] });
+  }
+  return { code: code ?? 1000, reason: text };
 }
 
 /** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */

@@ -151,9 +151,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     return this.connection.closeWrite();
   }
 
-  /** Closes the connection gracefully; see `Connection.close`. */
-  close(): Promise<void> {
-    return this.connection.close();
+  /** Closes the connection gracefully (with a close code and reason on a WebSocket); see `Connection.close`. */
+  close(code?: number, reason?: string): Promise<void> {
+    return this.connection.close(code, reason);
   }
 
   /** `await using io = conn.framed(codec)` closes the connection at scope end. */

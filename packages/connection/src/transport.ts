@@ -80,8 +80,11 @@ export interface Transport<Raw = unknown> {
    * transports whose messages are typed (a WebSocket text message).
    */
   write(bytes: Uint8Array, text?: boolean): boolean;
-  /** Sends what was written, then ends this side. */
-  end(): void;
+  /**
+   * Sends what was written, then ends this side; `close`, when given, is
+   * the code and reason to send where the transport has them (WebSocket).
+   */
+  end(close?: { readonly code: number; readonly reason: string }): void;
   /** Ends at once; with an `error`, `events.error` reports it. */
   destroy(error?: Error): void;
   /** Ends at once, telling the peer the stream was cut off where the transport can. */

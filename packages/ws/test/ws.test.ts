@@ -260,6 +260,20 @@ describe('@sluice/ws', () => {
     silent.terminate();
   });
 
+  it('close(code, reason) sends them: the reader of the peer gets ERR_WS_CLOSED with that code and reason', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    void listener.serve(async (conn) => {
+      await expect(conn.close(1001 as number, 'x')).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+      await conn.close(4001, 'session expired');
+    });
+    await using conn = await connect(url(listener.port));
+    await expect(conn[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'ERR_WS_CLOSED',
+      closeCode: 4001,
+      reason: 'session expired',
+    });
+  });
+
   it('refuses bad arguments with coded errors before connecting', async () => {
     await expect(connect('http://127.0.0.1:1')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
     await expect(connect(5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });

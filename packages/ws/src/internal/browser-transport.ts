@@ -99,10 +99,10 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
     return false;
   }
 
-  end(): void {
+  end(close?: { readonly code: number; readonly reason: string }): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#ws.close(1000);
+    this.#ws.close(close?.code ?? 1000, close?.reason);
     queueMicrotask(() => this.#events?.finish());
   }
 

@@ -94,11 +94,11 @@ export class WebSocketTransport implements Transport<WebSocket> {
     return false;
   }
 
-  end(): void {
+  end(close?: { readonly code: number; readonly reason: string }): void {
     if (this.#ended) return;
     this.#ended = true;
     // Queued after every message written so far; `ws` sends them in order.
-    this.#ws.close(1000);
+    this.#ws.close(close?.code ?? 1000, close?.reason);
     this.#ws.resume();
     this.#finished = true;
     queueMicrotask(() => this.#events?.finish());
