@@ -1,3 +1,4 @@
+import type tls from 'node:tls';
 import {
   type Connection,
   type ConnectionOptions,
@@ -28,6 +29,11 @@ export interface WebSocketConnectOptions extends ConnectionOptions, AbortOptions
   maxPayload?: number | undefined;
   /** Compress messages (permessage-deflate). Costs memory per connection (see `ws`'s README). @default false */
   perMessageDeflate?: boolean | undefined;
+  /**
+   * TLS options for `wss:` (Node's `tls.ConnectionOptions`: `ca`, `cert`, `key`,
+   * `servername`, `rejectUnauthorized`, …). TLS 1.2 is the minimum.
+   */
+  tls?: tls.ConnectionOptions | undefined;
 }
 
 /** The largest message accepted by default. */
@@ -61,6 +67,7 @@ export async function connect(
   checkOption('connect(): maxPayload', options.maxPayload, { integer: [1] });
   checkOption('connect(): perMessageDeflate', options.perMessageDeflate, 'boolean');
   checkOption('connect(): headers', options.headers, 'object');
+  checkOption('connect(): tls', options.tls, 'object');
   const target = new URL(url);
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
     checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
@@ -70,6 +77,7 @@ export async function connect(
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     perMessageDeflate: options.perMessageDeflate ?? false,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(target.protocol === 'wss:' ? { minVersion: 'TLSv1.2' as const, ...options.tls } : {}),
   });
   const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
   try {

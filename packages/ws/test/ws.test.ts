@@ -4,6 +4,7 @@
  * codes, limits, backpressure and the listener's refusals.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen, messages } from '@sluice/ws';
@@ -271,6 +272,29 @@ describe('@sluice/ws', () => {
       code: 'ERR_WS_CLOSED',
       closeCode: 4001,
       reason: 'session expired',
+    });
+  });
+
+  it('serves wss: with tls options, and offers subprotocols', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../net/test/fixtures/${name}`, import.meta.url));
+    await using listener = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { key: fixture('server.key'), cert: fixture('server.crt') },
+    });
+    void listener.serve(async (conn) => {
+      const io = conn.framed(lines());
+      for await (const line of io) await io.write(`secure ${line}`);
+    });
+    await using conn = await connect(`wss://localhost:${listener.port}`, {
+      tls: { ca: fixture('ca.crt') },
+      protocols: ['chat.v1'],
+    });
+    const io = conn.framed(lines());
+    await io.write('hello');
+    expect(await io.read()).toBe('secure hello');
+    await expect(connect(`wss://localhost:${listener.port}`)).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     });
   });
 
