@@ -56,6 +56,7 @@ const served = listener.serve(
     const io = conn.framed(lines({ maxFrameLength: 4096 }), { keepOpen: true });
     const outbox = channel<string>({ capacity: OUTBOX_SIZE });
     const writing = io.writeAll(outbox); // this member's writer, at this member's pace
+    writing.catch(() => {}); // a peer gone mid-write is handled where `writing` is awaited, below
     outbox.offer('welcome! your name?');
 
     let member: Member | undefined;

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ensureBuilt, type PackageName } from '../../../test-support/built.js';
 import { describeExit, ROOT, runTs } from './support/child.js';
 import { startRedis } from './support/redis.js';
 
@@ -21,6 +22,10 @@ interface Expectation {
   env?: Record<string, string>;
   /** Patterns stdout must match. */
   stdout: RegExp[];
+  /** More checks of stdout. */
+  check?: (stdout: string) => void;
+  /** Packages whose built `dist/` the example serves (rebuilt first if stale). */
+  build?: PackageName[];
 }
 
 /** Examples that run alone, and what their output must show. */
@@ -54,11 +59,33 @@ const standalone: Record<string, Expectation> = {
       /client: read \d+ readings, dropped \d+ broken ones/,
       /sensor server stopped/,
     ],
+    check(stdout) {
+      // What the loop read: the 500 good readings it summarised (and perhaps a few it pulled for a
+      // sixth batch) and the broken ones; not counters.framesIn, which counts every frame decoded.
+      const [, read, broken, decoded] = (/client: read (\d+) readings, dropped (\d+) .*\((\d+) decoded\)/.exec(
+        stdout,
+      ) ?? []) as string[];
+      const good = Number(read) - Number(broken);
+      expect(good, stdout).toBeGreaterThanOrEqual(500);
+      expect(good, stdout).toBeLessThan(600);
+      expect(Number(read)).toBeLessThanOrEqual(Number(decoded));
+    },
   },
   'udp.ts': { stdout: [/reply from 127\.0\.0\.1:\d+: PING 1/, /3 of 3 pings answered/] },
   'tls.ts': { stdout: [/secure echo: hello\nsecure echo: over TLS/, /a client without our CA: refused as expected/] },
   'rx-echo.ts': { stdout: [/OBSERVABLES/, /server stopped/] },
   'cluster.ts': { stdout: [/"event":"restarted"/, /"event":"summary","ok":true/] },
+  // In a browser too: web-example.test.ts.
+  'web/server.ts': {
+    build: ['core', 'codec', 'connection', 'ws'],
+    stdout: [
+      /GET \/ 200; \/app\.js 200, \/lib\/core\/index\.js 200, .*\/lib\/ws\/browser\.js 200\n/,
+      /bob joined as guest-\d+, 2 online/,
+      /bob heard <alice> hello from Node/,
+      /alice heard <bob> hi alice/,
+      /every member heard every message\nweb example stopped/,
+    ],
+  },
 };
 
 /** Examples that need a peer, tested below one by one. */
@@ -78,7 +105,9 @@ async function runExample(file: string, env: Record<string, string> = {}) {
 describe('examples/', () => {
   it('every example has a test and a top comment saying what it shows and how to run it', () => {
     // Scratch files (a name containing "tmp") are not examples.
-    const files = readdirSync(`${ROOT}/examples`).filter((name) => name.endsWith('.ts') && !name.includes('tmp'));
+    const files = readdirSync(`${ROOT}/examples`, { recursive: true, encoding: 'utf8' }).filter(
+      (name) => name.endsWith('.ts') && !name.includes('tmp'),
+    );
     const covered = new Set([...Object.keys(standalone), ...Object.keys(special)]);
     expect(
       files.filter((name) => !covered.has(name)),
@@ -92,8 +121,10 @@ describe('examples/', () => {
 
   for (const [file, expected] of Object.entries(standalone)) {
     it(`${file} runs to completion and shows it worked`, { timeout: TIMEOUT }, async () => {
+      if (expected.build !== undefined) await ensureBuilt(expected.build);
       const { stdout } = await runExample(file, expected.env);
       for (const pattern of expected.stdout) expect(stdout).toMatch(pattern);
+      expected.check?.(stdout);
     });
   }
 
@@ -129,6 +160,17 @@ describe('examples/', () => {
       new RegExp(`^echo-client: cannot connect to 127\\.0\\.0\\.1:${port}: nothing is listening there`),
     );
     expect(client.stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
+  });
+
+  it('redis-resp.ts says in one line how to start Redis, when none is running', { timeout: TIMEOUT }, async () => {
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve)); // a port where nothing listens
+    const exit = await runTs('examples/redis-resp.ts', { env: { REDIS_PORT: String(port) } }).exited;
+    expect(exit.code, describeExit('redis-resp.ts', exit)).toBe(1);
+    expect(exit.stderr.trimEnd()).toMatch(new RegExp(`^No Redis at 127\\.0\\.0\\.1:${port}: start one with`));
+    expect(exit.stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
   });
 
   it.skipIf(process.env.SLUICE_SKIP_REDIS === '1')(

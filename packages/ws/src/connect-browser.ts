@@ -39,6 +39,9 @@ export async function connect(url: string | URL, options: BrowserConnectOptions 
   checkOption('connect(): timeout', timeout, 'timeout');
   checkOption('connect(): signal', signal, 'signal');
   const target = new URL(url, globalThis.location?.href);
+  // As the platform's WebSocket does: http(s) URLs (and relative ones) mean ws(s).
+  if (target.protocol === 'http:' || target.protocol === 'https:')
+    target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
   checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
   throwIfAborted(signal);
   const ws = new WebSocket(target, options.protocols);

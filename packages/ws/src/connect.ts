@@ -69,6 +69,9 @@ export async function connect(
   checkOption('connect(): headers', options.headers, 'object');
   checkOption('connect(): tls', options.tls, 'object');
   const target = new URL(url);
+  // As the platform's WebSocket does: http(s) URLs mean ws(s).
+  if (target.protocol === 'http:' || target.protocol === 'https:')
+    target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
   if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
     checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
   }

@@ -23,11 +23,12 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   port?: number | undefined;
   /**
    * An `http` or `https` server you already run (beside Express or Fastify):
-   * WebSocket upgrades for `path` are taken from it; other requests are left
-   * to it, and closing the listener leaves the server running.
+   * WebSocket upgrades for `path` are taken from it; other requests, and
+   * upgrades for other paths, are left to it (several listeners can share one
+   * server on different paths), and closing the listener leaves the server running.
    */
   server?: http.Server | https.Server | undefined;
-  /** Accept upgrades for this URL path only; others get 404. @default any path */
+  /** Accept upgrades for this URL path only; others get 404 (or, on your `server`, are left to it). @default any path */
   path?: string | undefined;
   /** Serve `wss:` with these TLS options (`key`, `cert`, …), when not attaching to a `server`. */
   tls?: https.ServerOptions | undefined;
@@ -115,6 +116,8 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
     },
   });
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // On a server you run, upgrades for other paths are left to your other handlers.
+    if (attached !== undefined && !onPath(request, options.path)) return;
     const refusal = refuse(request, options, listener);
     if (refusal !== undefined) {
       listener.refused();
@@ -140,11 +143,15 @@ function refuse(
   options: WebSocketListenOptions,
   listener: WebSocketListener,
 ): string | undefined {
-  if (options.path !== undefined && new URL(request.url ?? '/', 'ws://x').pathname !== options.path)
-    return '404 Not Found';
+  if (!onPath(request, options.path)) return '404 Not Found';
   if (options.origin !== undefined && !options.origin(request.headers.origin)) return '403 Forbidden';
   if (!listener.canTake()) return '503 Service Unavailable';
   return undefined;
+}
+
+/** Whether the request is for `path` (any path when there is none). */
+function onPath(request: http.IncomingMessage, path: string | undefined): boolean {
+  return path === undefined || new URL(request.url ?? '/', 'ws://x').pathname === path;
 }
 
 function boundAddress(server: http.Server | https.Server): SocketAddress {

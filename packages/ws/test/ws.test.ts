@@ -240,6 +240,28 @@ describe('@sluice/ws', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('two listeners share one http server on different paths', async () => {
+    const server = http.createServer((_request, response) => response.end('plain http'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    const listeners = await Promise.all(['/a', '/b'].map((path) => listen({ server, path })));
+    for (const [i, listener] of listeners.entries()) {
+      void listener.serve(async (conn) => {
+        const io = conn.framed(lines());
+        for await (const line of io) await io.write(`${'ab'[i]}:${line}`);
+      });
+    }
+    for (const path of ['/a', '/b']) {
+      await using conn = await connect(`http://127.0.0.1:${port}${path}`); // http: means ws:, as in browsers
+      const io = conn.framed(lines());
+      await io.write('hi');
+      expect(await io.read()).toBe(`${path.slice(1)}:hi`);
+    }
+    await Promise.all(listeners.map((listener) => listener.close()));
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it('the heartbeat sheds a peer that stopped answering pings', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0, heartbeat: 50 });
     const outcome = new Promise<unknown>((resolve) => {
@@ -299,7 +321,7 @@ describe('@sluice/ws', () => {
   });
 
   it('refuses bad arguments with coded errors before connecting', async () => {
-    await expect(connect('http://127.0.0.1:1')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(connect('ftp://127.0.0.1:1')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
     await expect(connect(5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
     await expect(listen({ port: 70000 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(connect('ws://127.0.0.1:1', { signal: AbortSignal.abort() })).rejects.toMatchObject({

@@ -1,0 +1,114 @@
+/**
+ * examples/web/ as a person would see it: `server.ts` runs as a newcomer runs
+ * it (`node --import tsx examples/web/server.ts`, a free port), headless
+ * Chromium opens the URL it prints, and the page connects over its own
+ * WebSocket with the built @sluice/ws and @sluice/codec. A Sluice client in
+ * this process joins the same room: what it sends must appear in the page's
+ * DOM, what the page sends through its form must reach it, and the page's
+ * meters must move. Then the server stops (SIGTERM) and the page must say so.
+ *
+ * Needs Chromium (see browser.test.ts; SLUICE_SKIP_BROWSER=1 skips). Set
+ * SLUICE_WEB_EXAMPLE_SCREENSHOT=/tmp/web-example.png to keep a picture of the page.
+ */
+import { writeFileSync } from 'node:fs';
+import { json } from '@sluice/codec';
+import { connect, messages } from '@sluice/ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, launchBrowser, SKIP_BROWSER } from '../../../test-support/browser.js';
+import { ensureBuilt } from '../../../test-support/built.js';
+import { type Child, describeExit, runTs } from './support/child.js';
+
+const TIMEOUT = 20_000;
+
+interface RoomEvent {
+  type: string;
+  from?: string;
+  text?: string;
+}
+
+describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', () => {
+  let server: Child | undefined;
+  let session: BrowserSession | undefined;
+
+  beforeAll(async () => {
+    await ensureBuilt(['core', 'codec', 'connection', 'ws']); // what the page imports
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    if (server !== undefined && server.process.exitCode === null) server.process.kill('SIGKILL');
+  });
+
+  it('shows live traffic: messages from a Node client appear, the page talks back, meters move', {
+    timeout: TIMEOUT,
+  }, async () => {
+    server = runTs('examples/web/server.ts', { env: { PORT: '0', SLUICE_EXAMPLE_ONCE: undefined }, timeout: TIMEOUT });
+    const [, origin] = await server.waitFor(/web example on (http:\/\/127\.0\.0\.1:\d+)\//);
+    session = await launchBrowser({ timeout: 8000 });
+    const view = await session.open(`${origin}/`);
+    const { page } = view;
+    await page.setViewport({ width: 820, height: 720 });
+    await page.waitForSelector('#status[data-state="open"]');
+
+    // A Sluice client in Node joins the room: one JSON value per WebSocket message.
+    await using conn = await connect(`${origin!.replace('http:', 'ws:')}/live`, { timeout: 5000 });
+    const io = conn.framed(json<RoomEvent>({ framing: messages() }));
+    const welcome = await io.read({ signal: AbortSignal.timeout(5000) });
+    expect(welcome).toMatchObject({ type: 'welcome', clients: 2 });
+    await page.waitForFunction(() => document.querySelector('#clients')?.textContent === '2');
+
+    const said = ['grüße from Node', 'frames go by one JSON value per message', '<b>not bold</b>: text, not HTML'];
+    for (const text of said) await io.write({ type: 'say', from: 'node', text });
+    await page.waitForFunction(
+      (texts: string[]) => {
+        const shown = Array.from(document.querySelectorAll('#messages .text'), (element) => element.textContent);
+        return texts.every((text) => shown.includes(text));
+      },
+      {},
+      said,
+    );
+    expect(await page.$$eval('#messages li', (items) => items.map((item) => item.textContent))).toEqual(
+      said.map((text) => expect.stringContaining(`node${text}`)),
+    );
+    expect(await page.$$eval('#messages b', (bold) => bold.length), 'markup from the network is shown as text').toBe(0);
+
+    // The page talks back through its form; the Node client hears it.
+    await page.$eval('#name', (input) => {
+      (input as HTMLInputElement).value = 'chromium';
+    });
+    await page.type('#text', 'hi Node, from Chromium');
+    await page.click('#send');
+    let heard: RoomEvent | undefined;
+    do
+      heard = await io.read({ signal: AbortSignal.timeout(5000) }); // past ticks and presence
+    while (heard !== undefined && !(heard.type === 'message' && heard.from === 'chromium'));
+    expect(heard).toMatchObject({ type: 'message', from: 'chromium', text: 'hi Node, from Chromium' });
+    await page.waitForFunction(
+      () => document.querySelector('#messages li:last-child.mine .text')?.textContent === 'hi Node, from Chromium',
+    );
+
+    // The server's ticks keep the meters moving.
+    await page.waitForFunction(() => Number(document.querySelector('#fps')?.textContent) >= 3);
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll<HTMLElement>('#graph i')).filter((bar) => parseFloat(bar.style.height) > 0)
+          .length >= 5,
+    );
+    const frames = Number((await page.$eval('#frames', (element) => element.textContent))?.replace(/,/g, ''));
+    expect(frames).toBeGreaterThanOrEqual(said.length + 1);
+
+    const screenshot = process.env['SLUICE_WEB_EXAMPLE_SCREENSHOT'];
+    if (screenshot) writeFileSync(screenshot, await view.screenshot());
+
+    // Ctrl-C (SIGTERM here): the server closes the room gracefully, and the page says so.
+    await conn.close();
+    server.process.kill('SIGTERM');
+    const exit = await server.exited;
+    expect(exit.code, describeExit('examples/web/server.ts', exit)).toBe(0);
+    expect(exit.stdout).toMatch(/web example stopped/);
+    await page.waitForSelector('#status[data-state="closed"]');
+    expect(await page.$eval('#status', (element) => element.textContent)).toBe('the server closed the room');
+    expect(await page.$eval('#send', (button) => (button as HTMLButtonElement).disabled)).toBe(true);
+    expect(view.errors).toEqual([]);
+  });
+});
