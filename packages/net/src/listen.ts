@@ -6,6 +6,9 @@ import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { checkEndpoint } from './internal/check.js';
 import { Listener } from './listener.js';
 
+/** How long a TLS client may take to finish its handshake, by default. */
+const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
+
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
 export interface ListenOptions extends ConnectionOptions, AbortOptions {
   /** Address to bind. @default '127.0.0.1' (loopback only: pass `'0.0.0.0'` or `'::'` to accept remote clients) */
@@ -34,6 +37,13 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
   acceptCapacity?: number | undefined;
   /** Disable Nagle's algorithm on accepted connections. @default true */
   noDelay?: boolean | undefined;
+  /**
+   * With `tls`: milliseconds a client has to finish its TLS handshake; a
+   * silent or slow one is dropped (`onClientError` hears `ERR_TLS_HANDSHAKE`
+   * with reason `ERR_TLS_HANDSHAKE_TIMEOUT`). Node's own default is 120 s.
+   * @default 5000
+   */
+  handshakeTimeout?: number | undefined;
   /** Told about TLS handshakes that failed (the listener carries on). */
   onClientError?: ((error: Error) => void) | undefined;
 }
@@ -59,6 +69,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): tls', options.tls, 'object');
+  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, 'timeout');
   checkOption('listen(): noDelay', options.noDelay, 'boolean');
   checkOption('listen(): onClientError', options.onClientError, 'function');
   throwIfAborted(signal);
@@ -66,7 +77,13 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   const secure = options.tls !== undefined;
   const serverOptions = { allowHalfOpen: true, noDelay: options.noDelay ?? true };
   const server = secure
-    ? tls.createServer({ minVersion: 'TLSv1.2', ...options.tls, ...serverOptions, allowHalfOpen: false })
+    ? tls.createServer({
+        minVersion: 'TLSv1.2',
+        handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+        ...options.tls,
+        ...serverOptions,
+        allowHalfOpen: false,
+      })
     : net.createServer({ ...serverOptions, pauseOnConnect: true });
   if (options.maxConnections !== undefined && Number.isFinite(options.maxConnections))
     server.maxConnections = options.maxConnections;

@@ -47,6 +47,24 @@ describe('a TLS listener releases sockets that never finish a handshake', () => 
     }
   });
 
+  it('by default, a client silent after connecting is dropped within a few seconds (not Node\u2019s 120 s)', {
+    timeout: 15_000,
+  }, async () => {
+    const server = await tlsListener();
+    const silent = await rawClient(server.listener);
+    const outcome = received(silent);
+    const started = Date.now();
+    try {
+      const [failure] = await server.failures.reach(1, 10_000);
+      expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE', reason: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
+      await within(outcome, 1000, 'the server closing the silent client');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.resetAndDestroy();
+      await server.stop();
+    }
+  });
+
   it('a TCP client that sends FIN before any handshake is closed too', async () => {
     const server = await tlsListener(200);
     const quitter = await rawClient(server.listener);
