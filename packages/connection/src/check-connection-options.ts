@@ -21,4 +21,5 @@ export function checkConnectionOptions(where: string, options: ConnectionOptions
   checkOption(`${where}: idleTimeout`, options.idleTimeout, 'timeout');
   checkOption(`${where}: readCapacity`, options.readCapacity, { integer: [1] });
   checkOption(`${where}: closeTimeout`, options.closeTimeout, 'timeout');
+  checkOption(`${where}: frameTimeout`, options.frameTimeout, 'timeout');
 }

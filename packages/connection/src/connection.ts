@@ -21,6 +21,12 @@ export interface ConnectionOptions {
    */
   readCapacity?: number | undefined;
   /**
+   * The default `frameTimeout` of this connection's framed readers: once a
+   * frame has begun, it must be complete within this time (see `ReadOptions`).
+   * `0` or absent: none.
+   */
+  frameTimeout?: number | undefined;
+  /**
    * How long `close()` waits for the peer to finish before destroying the socket.
    * @default 2000
    */
@@ -80,6 +86,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   readonly #transport: Transport<Raw>;
   readonly #source: ReadQueue;
   readonly #closeTimeout: number;
+  readonly #frameTimeout: number;
   readonly #frames = { in: 0, out: 0 };
   readonly #closedNow: Deferred<void> = deferred();
   #error: unknown;
@@ -94,6 +101,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    this.#frameTimeout = options.frameTimeout ?? 0;
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
     this.closed = this.#closedNow.promise;
@@ -276,9 +284,11 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     checkOption('framed(): options', options, 'object');
     checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('framed(): signal', options?.signal, 'signal');
+    checkOption('framed(): frameTimeout', options?.frameTimeout, 'timeout');
     const text = codec.wire === 'text';
     const write = (bytes: Uint8Array, o: AbortOptions | undefined) => this.#writeEncoded(bytes, o, text);
-    return new Framed(this, codec, this.#source, this.#frames, write, options);
+    const frameTimeout = options?.frameTimeout ?? this.#frameTimeout;
+    return new Framed(this, codec, this.#source, this.#frames, write, { ...options, frameTimeout });
   }
 
   /**

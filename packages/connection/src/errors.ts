@@ -77,3 +77,23 @@ export class CloseTimeoutError extends SluiceError {
     this.unsent = unsent;
   }
 }
+
+/**
+ * A frame began to arrive and was not complete within `frameTimeout`: a peer
+ * dribbling bytes (slowloris). The connection is destroyed. Code
+ * `ERR_FRAME_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * const io = conn.framed(lines(), { frameTimeout: 10_000 }); // a line must arrive within 10 s of its first byte
+ * ```
+ */
+export class FrameTimeoutError extends SluiceError {
+  override name = 'FrameTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+  constructor(timeout: number) {
+    super('ERR_FRAME_TIMEOUT', `A frame took longer than ${timeout} ms to arrive`);
+    this.timeout = timeout;
+  }
+}

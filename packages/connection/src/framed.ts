@@ -2,6 +2,7 @@ import { type Codec, type Decoder, EncodeError, type Encoder } from '@sluice/cod
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { FrameTimeoutError } from './errors.js';
 import type { QueueOwner, ReadQueue } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
@@ -40,6 +41,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   readonly #source: ReadQueue;
   readonly #counts: { in: number; out: number };
   readonly #keepOpen: boolean;
+  readonly #frameTimeout: number;
+  /** Running while a frame has begun but is not complete (see `frameTimeout`). */
+  #frameTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #signal: AbortSignal | undefined;
   #decoder: Decoder<TDecoded> | undefined;
   /** Bytes the decoder held after its last call (when it can say: `remaining()`). */
@@ -74,6 +78,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     this.#source = source;
     this.#counts = counts;
     this.#keepOpen = options.keepOpen ?? false;
+    this.#frameTimeout = options.frameTimeout ?? 0;
     this.#signal = options.signal;
   }
 
@@ -275,6 +280,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     try {
       const decoder = (this.#decoder ??= this.#codec.decoder());
       if (chunk.done) {
+        this.#stopFrameClock();
         this.#inputEnded = true;
         return decoder.end();
       }
@@ -290,9 +296,11 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
           this.#pendingInput = this.#held.length === 0 ? [chunk.value] : [...this.#held, chunk.value];
         }
         this.#held = held ?? NO_BYTES;
+        if (this.#frameTimeout > 0) this.#watchFrame(frames.length > 0);
       }
       return frames;
     } catch (error) {
+      this.#stopFrameClock();
       this.#inputEnded = true;
       this.connection.destroy(error as Error);
       throw error;
@@ -305,6 +313,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * start afresh if this reader is used again.
    */
   #handBack(): Uint8Array[] {
+    this.#stopFrameClock();
     const decoder = this.#decoder;
     const unread = this.#index < this.#pending.length;
     let bytes: Uint8Array[] = NO_BYTES;
@@ -328,6 +337,25 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     this.#pendingInput = null;
     this.#probe = false;
     return bytes;
+  }
+
+  #stopFrameClock(): void {
+    clearTimeout(this.#frameTimer);
+    this.#frameTimer = undefined;
+  }
+
+  /** Starts the frame clock when a frame begins (again if one just completed), stops it when none is partial. */
+  #watchFrame(completed: boolean): void {
+    const partial = this.#held.length > 0;
+    if (this.#frameTimer !== undefined && (completed || !partial)) {
+      clearTimeout(this.#frameTimer);
+      this.#frameTimer = undefined;
+    }
+    if (partial && this.#frameTimer === undefined) {
+      const timeout = this.#frameTimeout;
+      this.#frameTimer = setTimeout(() => this.connection.destroy(new FrameTimeoutError(timeout)), timeout);
+      (this.#frameTimer as { unref?: () => void }).unref?.();
+    }
   }
 
   async #leave(): Promise<IteratorReturnResult<undefined>> {

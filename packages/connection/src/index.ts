@@ -22,7 +22,7 @@
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { checkConnectionOptions } from './check-connection-options.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
-export { CloseTimeoutError, ConnectTimeoutError, IdleTimeoutError } from './errors.js';
+export { CloseTimeoutError, ConnectTimeoutError, FrameTimeoutError, IdleTimeoutError } from './errors.js';
 export { Framed } from './framed.js';
 export { fromTransport } from './from-transport.js';
 export type { ReadOptions } from './read-options.js';

@@ -20,4 +20,14 @@ export interface ReadOptions extends AbortOptions {
    * @default false
    */
   keepOpen?: boolean | undefined;
+  /**
+   * Framed readers only: once a frame has begun to arrive, it must be
+   * complete within this many milliseconds, or the read rejects with
+   * `ERR_FRAME_TIMEOUT` and the connection is destroyed. Pauses between
+   * frames do not count (that is `idleTimeout`): this sheds a peer that
+   * dribbles a frame byte by byte, which `idleTimeout` cannot see. Needs a
+   * codec whose decoder has `remaining()` (every built-in one). `0`: none.
+   * @default the connection's `frameTimeout`, else 0
+   */
+  frameTimeout?: number | undefined;
 }

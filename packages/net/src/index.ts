@@ -32,6 +32,7 @@ export {
   type ConnectionOptions,
   ConnectTimeoutError,
   Framed,
+  FrameTimeoutError,
   type HandlerContext,
   IdleTimeoutError,
   type IpAddress,
