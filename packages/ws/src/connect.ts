@@ -1,3 +1,4 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type tls from 'node:tls';
 import {
   type Connection,
@@ -9,6 +10,7 @@ import {
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
+import { UpgradeRefusedError } from './errors.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 
 /** Options of {@link connect}. */
@@ -94,7 +96,13 @@ export async function connect(
         signal?.removeEventListener('abort', onAbort);
         ws.off('open', succeed);
         ws.off('error', fail);
+        ws.off('unexpected-response', refused);
       };
+      function refused(request: ClientRequest, response: IncomingMessage) {
+        request.destroy();
+        response.resume();
+        fail(new UpgradeRefusedError(response.statusCode ?? 0, target.href));
+      }
       function fail(error: Error) {
         cleanup();
         reject(error);
@@ -106,6 +114,7 @@ export async function connect(
       signal?.addEventListener('abort', onAbort, { once: true });
       ws.once('open', succeed);
       ws.once('error', fail);
+      ws.once('unexpected-response', refused);
     });
   } catch (error) {
     ws.on('error', () => {}); // terminating while connecting reports one more error

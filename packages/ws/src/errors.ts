@@ -43,3 +43,26 @@ export class WebSocketCloseError extends SluiceError {
 export function closeError(closeCode: number, reason: string): WebSocketCloseError | undefined {
   return CLEAN.has(closeCode) ? undefined : new WebSocketCloseError(closeCode, reason);
 }
+
+/**
+ * The server answered the opening handshake with an HTTP status instead of
+ * accepting the WebSocket: a wrong path (404), a refused origin (403), no
+ * room (503), a plain HTTP server. Code `ERR_WS_UPGRADE_REFUSED`; `status`
+ * is the HTTP status.
+ *
+ * @example
+ * ```ts
+ * try { await connect('ws://127.0.0.1:8080/wrong'); }
+ * catch (err) { if (err instanceof UpgradeRefusedError) console.log(err.status); } // 404
+ * ```
+ */
+export class UpgradeRefusedError extends SluiceError {
+  override name = 'UpgradeRefusedError';
+  /** The HTTP status the server answered with. */
+  readonly status: number;
+
+  constructor(status: number, url: string) {
+    super('ERR_WS_UPGRADE_REFUSED', `The server at ${url} answered HTTP ${status} instead of accepting the WebSocket`);
+    this.status = status;
+  }
+}

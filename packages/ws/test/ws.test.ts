@@ -328,5 +328,10 @@ describe('@sluice/ws', () => {
       code: 'ABORT_ERR',
     });
     await expect(connect('ws://127.0.0.1:1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await using listener = await listen({ host: '127.0.0.1', port: 0, path: '/only' });
+    await expect(connect(url(listener.port, '/elsewhere'))).rejects.toMatchObject({
+      code: 'ERR_WS_UPGRADE_REFUSED',
+      status: 404,
+    });
   });
 });

@@ -1,5 +1,6 @@
-import { type Codec, DecodeError, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Codec, DecodeError, FrameTooLongError, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
+import { messages } from '@sluice/ws';
 import { onlyWith } from './options.js';
 
 /** The codec names the CLI knows, with what each takes. */
@@ -8,9 +9,25 @@ export const CODEC_HELP = `Codecs (--codec):
   lp         length-prefixed binary frames                 --width 1|2|4|8, --endian be|le, --max-frame-length
   varint     length-prefixed, unsigned LEB128 length       --max-frame-length
   json       NDJSON: one JSON value per line               --max-frame-length
-  text       a raw UTF-8 text stream (no framing)`;
+             (over WebSocket: one JSON value per text message)
+  text       a raw UTF-8 text stream (no framing)
+  messages   WebSocket only: one frame per message, raw    --max-frame-length
+             bytes in binary messages
 
-const CODECS = ['lines', 'lp', 'varint', 'json', 'text'];
+Over WebSocket, lines, lp, varint and text read the messages as one byte
+stream and send each frame as one message (text messages for lines and text).
+For json and messages, --max-frame-length is the largest message accepted
+(default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).`;
+
+const CODECS = ['lines', 'lp', 'varint', 'json', 'text', 'messages'];
+
+/** What a codec runs over: a byte stream (TCP, TLS) or WebSocket messages. */
+export type Carrier = 'stream' | 'websocket';
+
+/** The largest WebSocket message accepted unless a codec's limit asks for more (as `@sluice/ws`). */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Room in a message for what a framing adds to a frame: a length of up to 10 bytes, or a delimiter. */
+const FRAMING_OVERHEAD = 16;
 
 export interface CodecSettings {
   codec: string;
@@ -34,13 +51,21 @@ export interface CliCodec {
   name: string;
   kind: FrameKind;
   codec: Codec<unknown, unknown>;
+  /** Over WebSocket: the largest message to accept (`maxPayload`). */
+  maxPayload: number;
 }
 
-/** Builds the codec a command line names; refuses flags that codec would ignore. */
-export function codecByName(settings: CodecSettings): CliCodec {
+/**
+ * Builds the codec a command line names, for a byte stream or for WebSocket
+ * messages (where `json` is one value per message, and `messages` exists);
+ * refuses flags that codec would ignore.
+ */
+export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'): CliCodec {
   const name = settings.codec;
   if (!CODECS.includes(name))
     throw new InvalidArgumentError(`unknown codec "${name}" (choose ${CODECS.join(', ')}; see --help)`);
+  if (name === 'messages' && carrier !== 'websocket')
+    throw new InvalidArgumentError('--codec messages only applies to WebSocket (connect ws://…, listen --ws)');
   const given = settings as unknown as Record<string, unknown>;
   onlyWith(given, ['width', 'endian'], name === 'lp', 'to --codec lp');
   onlyWith(given, ['delimiter'], name === 'lines', 'to --codec lines');
@@ -54,16 +79,22 @@ export function codecByName(settings: CodecSettings): CliCodec {
     throw new InvalidArgumentError(`--max-frame-length must be a positive whole number of bytes, got "${raw}"`);
   }
   const limit = maxFrameLength === undefined ? {} : { maxFrameLength };
+  const delimiter = settings.delimiter === undefined ? undefined : unescapeTyped(settings.delimiter);
+  // One frame per message: the frame limit is the message limit. A byte stream: a frame may span messages,
+  // but each one sent is a message, so room for the largest frame.
+  const perMessage = carrier === 'websocket' && (name === 'json' || name === 'messages');
+  const maxPayload = perMessage
+    ? (maxFrameLength ?? DEFAULT_MAX_PAYLOAD)
+    : Math.max(DEFAULT_MAX_PAYLOAD, (maxFrameLength ?? 0) + FRAMING_OVERHEAD + Buffer.byteLength(delimiter ?? ''));
   const build = <D, E>(kind: FrameKind, codec: Codec<D, E>): CliCodec => ({
     name,
     kind,
     codec: codec as unknown as Codec<unknown, unknown>,
+    maxPayload,
   });
   switch (name) {
-    case 'lines': {
-      const delimiter = settings.delimiter === undefined ? {} : { delimiter: unescapeTyped(settings.delimiter) };
-      return build('text', lines({ ...limit, ...delimiter }));
-    }
+    case 'lines':
+      return build('text', lines({ ...limit, ...(delimiter === undefined ? {} : { delimiter }) }));
     case 'lp':
     case 'varint': {
       const width = name === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
@@ -76,7 +107,12 @@ export function codecByName(settings: CodecSettings): CliCodec {
       );
     }
     case 'json':
-      return build('json', ndjsonKeepingText(maxFrameLength ?? 1024 * 1024));
+      return build(
+        'json',
+        perMessage ? jsonMessagesKeepingText(maxPayload) : ndjsonKeepingText(maxFrameLength ?? 1024 * 1024),
+      );
+    case 'messages':
+      return build('bytes', withMessageLimit(messages(), maxPayload));
     default:
       return build('text', text());
   }
@@ -103,6 +139,7 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
   const framing = lines({ maxFrameLength, fatal: true });
   return {
     name: 'ndjson',
+    wire: 'text',
     decoder() {
       const inner = framing.decoder();
       let failed: unknown;
@@ -126,5 +163,64 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
       return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
     },
     encoder: () => json({ maxFrameLength }).encoder(),
+  };
+}
+
+/**
+ * `json({ framing: messages() })`: one JSON value per WebSocket message, sent
+ * as text messages; but each value keeps the text it came in, for `-o hex`.
+ * A message of whitespace only carries no value (as `json()` skips it); one
+ * that is not UTF-8 or not JSON is `ERR_DECODE`; a value longer than
+ * `maxLength` bytes is not sent (`ERR_FRAME_TOO_LONG`).
+ */
+function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const parse = (message: Uint8Array): JsonFrame[] => {
+    let text: string;
+    try {
+      text = utf8.decode(message);
+    } catch (error) {
+      throw new DecodeError(`Invalid UTF-8 in a ${message.byteLength}-byte JSON message`, { cause: error });
+    }
+    if (text.trim() === '') return [];
+    try {
+      return [{ text, value: JSON.parse(text) }];
+    } catch (error) {
+      throw new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const framing = messages();
+  return withMessageLimit(
+    {
+      name: 'json(messages)',
+      wire: 'text',
+      decoder() {
+        const inner = framing.decoder();
+        // The connection hands each message over as one chunk: at most one value each.
+        return {
+          decode: (chunk) => inner.decode(chunk).flatMap(parse),
+          end: () => inner.end().flatMap(parse),
+        };
+      },
+      encoder: () => json({ framing }).encoder(),
+    },
+    maxLength,
+  );
+}
+
+/** `codec`, with its encoder refusing (`ERR_FRAME_TOO_LONG`) a message over `maxLength` bytes, the peer's likely limit too. */
+function withMessageLimit<D, E>(codec: Codec<D, E>, maxLength: number): Codec<D, E> {
+  return {
+    ...codec,
+    encoder() {
+      const inner = codec.encoder();
+      return {
+        encode(frame) {
+          const bytes = inner.encode(frame);
+          if (bytes.byteLength > maxLength) throw new FrameTooLongError(bytes.byteLength, maxLength, 'Message');
+          return bytes;
+        },
+      };
+    },
   };
 }

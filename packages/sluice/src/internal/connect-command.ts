@@ -1,25 +1,34 @@
 import { InvalidArgumentError } from '@sluice/core';
 import { connect } from '@sluice/net';
+import { connect as connectWebSocket } from '@sluice/ws';
 import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
-import { count, onlyWith, parseHostPort, parseMilliseconds, readFileOption } from './options.js';
+import { Linger } from './linger.js';
+import { count, onlyWith, parseConnectTarget, parseMilliseconds, readFileOption } from './options.js';
 import type { CliIo } from './run-cli.js';
 import { sendStdin } from './send-stdin.js';
 
 export const CONNECT_HELP = `Usage: sluice connect HOST:PORT [options]
+       sluice connect ws://HOST:PORT/PATH [options]     (or wss://)
 
 Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
-name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000. With lp
-and varint each line is sent as its raw bytes; the other codecs take UTF-8.
+name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000. With lp,
+varint and messages each line is sent as its raw bytes; the other codecs take
+UTF-8.
 
 A stdin line that cannot be sent (not UTF-8, not JSON, over --max-frame-length)
 is reported on stderr and skipped; the exit code is then 1. A reset or a bad
 frame from the peer ends the command at once with exit code 1, and so does a
 peer that closes the connection before stdin has ended (a listener drops a
 client that sent it a bad frame).
+
+A ws:// or wss:// URL connects over WebSocket; --codec json is then one JSON
+value per message. A WebSocket has no half-close (closing ends both ways), so
+once stdin has ended, connect reads on until the peer has sent nothing for
+--linger milliseconds, and then closes.
 
 Options:
   --codec C          frame format (default lines)
@@ -30,8 +39,10 @@ Options:
   --timeout MS       give up connecting after MS milliseconds (default 10000; 0: never)
   --idle-timeout MS  close the connection after MS milliseconds with no traffic
   --tls              connect with TLS (system CAs, hostname checked)
-  --ca FILE          with --tls, trust this CA certificate (PEM)
-  --insecure         with --tls, skip certificate checks (debugging only)
+  --ca FILE          with --tls or wss://, trust this CA certificate (PEM)
+  --insecure         with --tls or wss://, skip certificate checks (debugging only)
+  --linger MS        WebSocket: after stdin has ended, close once the peer has
+                     been quiet this long (default 1000; 0: wait for the peer to close)
   -q, --quiet        no byte and frame counts on stderr
 
 ${CODEC_HELP}`;
@@ -43,21 +54,34 @@ interface ConnectValues extends CodecSettings {
   tls: boolean;
   ca?: string | undefined;
   insecure: boolean;
+  linger?: string | undefined;
   quiet: boolean;
 }
 
-/** `sluice connect HOST:PORT`: stdin frames out, received frames to stdout. Resolves to the exit code. */
+/** How long a WebSocket peer must be quiet, after stdin has ended, before connect closes. */
+const DEFAULT_LINGER = '1000';
+
+/** `sluice connect HOST:PORT` or `sluice connect ws://…`: stdin frames out, received frames to stdout. Resolves to the exit code. */
 export async function connectCommand(positionals: string[], values: ConnectValues, io: CliIo): Promise<number> {
   const target = positionals[0];
   if (target === undefined || positionals.length > 1)
-    throw new InvalidArgumentError('connect needs one HOST:PORT argument');
-  const { host, port } = parseHostPort(target);
-  const codec = codecByName(values);
+    throw new InvalidArgumentError('connect needs one HOST:PORT or ws:// URL argument');
+  const where = parseConnectTarget(target);
+  const websocket = where.kind === 'websocket';
+  const codec = codecByName(values, websocket ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
-  onlyWith({ ca: values.ca, insecure: values.insecure }, ['ca', 'insecure'], values.tls, 'with --tls');
+  const secure = websocket ? where.url.protocol === 'wss:' : values.tls;
+  if (websocket) {
+    if (values.tls) throw new InvalidArgumentError('--tls does not apply to a WebSocket URL (wss:// is the TLS one)');
+    onlyWith({ ca: values.ca, insecure: values.insecure }, ['ca', 'insecure'], secure, 'to wss:// URLs');
+  } else {
+    onlyWith({ ca: values.ca, insecure: values.insecure }, ['ca', 'insecure'], values.tls, 'with --tls');
+    onlyWith({ linger: values.linger }, ['linger'], false, 'to ws:// and wss:// URLs');
+  }
   const timeout = values.timeout === undefined ? 10_000 : parseMilliseconds(values.timeout, '--timeout');
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
-  const tls = values.tls
+  const lingerMs = websocket ? parseMilliseconds(values.linger ?? DEFAULT_LINGER, '--linger') : undefined;
+  const tls = secure
     ? {
         ...(values.ca ? { ca: readFileOption(values.ca, '--ca') } : {}),
         ...(values.insecure ? { rejectUnauthorized: false } : {}),
@@ -65,13 +89,15 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     : undefined;
   const warn = (line: string) => io.stderr.write(`sluice: ${line}\n`);
 
-  await using conn = await connect({
-    host,
-    port,
+  const limits = {
     ...(timeout === undefined ? {} : { timeout }),
     ...(idleTimeout === undefined ? {} : { idleTimeout }),
-    ...(tls ? { tls } : {}),
-  });
+  };
+  await using conn =
+    where.kind === 'websocket'
+      ? await connectWebSocket(where.url, { ...limits, maxPayload: codec.maxPayload, ...(tls ? { tls } : {}) })
+      : await connect({ host: where.host, port: where.port, ...limits, ...(tls ? { tls } : {}) });
+  const linger = websocket ? new Linger(lingerMs, () => conn.counters.bytesIn) : undefined;
   const framed = conn.framed(codec.codec, { keepOpen: true });
   const output = new LineOutput(io.stdout);
   const stopInput = new AbortController();
@@ -82,6 +108,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     codec: codec.name,
     warn,
     onInputEnd: () => (inputEnded = true),
+    beforeCloseWrite: linger && ((signal) => linger.quiet(signal)),
     signal: stopInput.signal,
   });
   // A write that fails (a reset) ends the reading below with the same error;
@@ -90,7 +117,11 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   void conn.closed.then(() => stopInput.abort());
   try {
     // One frame at a time, each written out before the next is read: stdout's pace is the socket's.
-    for await (const frame of framed) await output.write(formatFrame(frame, codec.kind, format));
+    for await (const frame of framed) {
+      linger?.received();
+      await output.write(formatFrame(frame, codec.kind, format));
+      linger?.reading();
+    }
   } catch (error) {
     stopInput.abort();
     conn.destroy();

@@ -48,6 +48,21 @@ export function describe(error: unknown): string {
       return 'connection reset by the peer (ECONNRESET)';
     case 'EPIPE':
       return 'the peer closed the connection (EPIPE)';
+    case 'ERR_WS_MESSAGE_TOO_BIG':
+    case 'ERR_WS_ABNORMAL_CLOSE': {
+      // A close frame's reason says why, when the peer gave one; else what the code means.
+      const reason = (error as { reason?: unknown }).reason;
+      const meaning =
+        code === 'ERR_WS_MESSAGE_TOO_BIG'
+          ? 'a message was over the size limit'
+          : 'the connection dropped without a close frame';
+      return withCode(`${messageOf(error)}${typeof reason === 'string' && reason !== '' ? '' : `: ${meaning}`}`, code);
+    }
+    case 'ERR_WS_UPGRADE_REFUSED': {
+      const status = (error as { status?: unknown }).status;
+      const hint = status === 404 ? ' (is the path right?)' : status === 503 ? ' (is it full?)' : '';
+      return `the server answered HTTP ${String(status)} instead of accepting the WebSocket${hint}`;
+    }
     default:
       return withCode(messageOf(error), code);
   }

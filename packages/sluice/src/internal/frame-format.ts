@@ -46,11 +46,13 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Turns one line of stdin (its bytes, without the newline) into the frame the
  * codec expects, or `undefined` for a line that sends nothing (a blank line
- * for NDJSON). Binary codecs send the bytes as they are; text codecs throw
- * `ERR_DECODE` for a line that is not UTF-8, as for bad JSON.
+ * for JSON, an empty one for messages). Binary codecs send the bytes as they
+ * are; text codecs throw `ERR_DECODE` for a line that is not UTF-8, as for
+ * bad JSON.
  */
 export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
   if (codec === 'lp' || codec === 'varint') return bytes;
+  if (codec === 'messages') return bytes.byteLength > 0 ? bytes : undefined; // an empty message carries no frame
   let line: string;
   try {
     line = strictUtf8.decode(bytes);

@@ -1,22 +1,26 @@
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
+import { listen as listenWebSocket } from '@sluice/ws';
 import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
 import { echoOf, formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
-import { count, onlyWith, parseMilliseconds, parsePort, readFileOption } from './options.js';
+import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readFileOption } from './options.js';
 import type { CliIo } from './run-cli.js';
 
-export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [options]
+export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [--ws [--path /P]] [options]
 
 Accepts connections and prints every received frame on its own line, or
 echoes frames back with --echo. Runs until interrupted (Ctrl-C or SIGTERM:
 open connections get a second to finish), or until the first connection ends
-with --once.
+with --once. With --ws it takes WebSocket connections (ws://, or wss:// with
+--tls), and --codec json is one JSON value per message.
 
 Options:
   --host H           address to bind (default 127.0.0.1; :: or ::1 for IPv6)
   --port P           port to bind (0 picks a free one; the address is printed on stderr, even with -q)
+  --ws               take WebSocket connections instead of plain TCP ones
+  --path /P          with --ws, take only this URL path (others get HTTP 404; default any)
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
   --delimiter D      for --codec lines
@@ -25,7 +29,7 @@ Options:
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json
   --idle-timeout MS  close a connection after MS milliseconds with no traffic
-  --tls --key FILE --cert FILE   serve TLS
+  --tls --key FILE --cert FILE   serve TLS (with --ws: wss://)
   -q, --quiet        no connection logs and counts on stderr (errors still show)
 
 ${CODEC_HELP}`;
@@ -37,6 +41,8 @@ interface ListenValues extends CodecSettings {
   'idle-timeout'?: string | undefined;
   echo: boolean;
   once: boolean;
+  ws: boolean;
+  path?: string | undefined;
   tls: boolean;
   key?: string | undefined;
   cert?: string | undefined;
@@ -51,9 +57,11 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   if (values.port === undefined) throw new InvalidArgumentError('--port is required (0 picks a free port)');
   const port = parsePort(values.port, '--port');
   onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
+  onlyWith({ path: values.path }, ['path'], values.ws, 'with --ws');
+  const path = values.path === undefined ? undefined : parseUrlPath(values.path);
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
-  const codec = codecByName(values);
+  const codec = codecByName(values, values.ws ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
   const tls = values.tls
@@ -73,20 +81,29 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   process.once('SIGTERM', stop);
   output.closed.addEventListener('abort', onGone);
   try {
-    const listener = await listen({
+    const common = {
       host: values.host,
       port,
       signal: shutdown.signal,
       closeTimeout: CLOSE_TIMEOUT,
       ...(idleTimeout === undefined ? {} : { idleTimeout }),
-      ...(tls ? { tls, onClientError: (error: Error) => warn(describe(error)) } : {}),
-    }).catch((error: unknown) => {
+    };
+    const listening = values.ws
+      ? listenWebSocket({
+          ...common,
+          maxPayload: codec.maxPayload,
+          ...(path === undefined ? {} : { path }),
+          ...(tls ? { tls } : {}),
+        })
+      : listen({ ...common, ...(tls ? { tls, onClientError: (error: Error) => warn(describe(error)) } : {}) });
+    const listener = await listening.catch((error: unknown) => {
       if (shutdown.signal.aborted && isSluiceError(error, 'ABORT_ERR')) return undefined; // stopped while binding
       throw error;
     });
     if (listener === undefined) return 0;
     const address = listener.address;
-    const where = 'port' in address ? hostPort(address.host, address.port) : address.path;
+    const bound = 'port' in address ? hostPort(address.host, address.port) : address.path;
+    const where = values.ws ? `${values.tls ? 'wss' : 'ws'}://${bound}${path ?? '/'}` : bound;
     // With --port 0 the address is news even to a quiet listener.
     (port === 0 ? warn : log)(`listening on ${where} (codec ${codec.name}${values.echo ? ', echo' : ''})`);
 
@@ -95,10 +112,25 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
         const peer = peerOf(conn);
         log(`${peer} connected`);
         const framed = conn.framed(codec.codec, { signal });
+        let unechoed = 0; // frames of a WebSocket closed before their echo could go
         try {
           for await (const frame of framed) {
-            if (values.echo) await framed.write(echoOf(frame, codec.kind), { signal });
-            else await output.write(formatFrame(frame, codec.kind, format), signal);
+            if (!values.echo) await output.write(formatFrame(frame, codec.kind, format), signal);
+            else if (unechoed > 0) unechoed++;
+            else {
+              try {
+                await framed.write(echoOf(frame, codec.kind), { signal });
+              } catch (error) {
+                // Its close ends both ways; reading on tells a clean close from a failure (a message too big).
+                if (!(values.ws && isSluiceError(error, 'ERR_CLOSED'))) throw error;
+                unechoed++;
+              }
+            }
+          }
+          if (unechoed > 0) {
+            warn(
+              `${peer} closed the WebSocket before ${count(unechoed, 'echo', 'echoes')} could be sent (a WebSocket has no half-close)`,
+            );
           }
         } catch (error) {
           if (!(signal.aborted && isSluiceError(error, 'ABORT_ERR'))) throw error;

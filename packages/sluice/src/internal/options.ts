@@ -32,6 +32,47 @@ export function parseHostPort(target: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
+/** Where `sluice connect` goes: a TCP address, or a WebSocket URL. */
+export type ConnectTarget = { kind: 'tcp'; host: string; port: number } | { kind: 'websocket'; url: URL };
+
+/**
+ * Parses what `sluice connect` was given: `ws://…` or `wss://…` is a
+ * WebSocket URL; anything else with a scheme is refused; the rest is
+ * `HOST:PORT`.
+ */
+export function parseConnectTarget(target: string): ConnectTarget {
+  const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(target)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { kind: 'tcp', ...parseHostPort(target) };
+  if (scheme !== 'ws' && scheme !== 'wss') {
+    throw new InvalidArgumentError(
+      `"${target}": connect takes HOST:PORT for TCP, or a ws:// or wss:// URL for WebSocket (not ${scheme}://)`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new InvalidArgumentError(`"${target}" is not a valid URL (for example ws://127.0.0.1:9000/chat)`);
+  }
+  if (url.hostname === '') throw new InvalidArgumentError(`"${target}" has no host (for example ws://127.0.0.1:9000)`);
+  if (url.port === '0') throw new InvalidArgumentError(`the port in "${target}" must be from 1 to 65535`);
+  if (url.hash !== '') throw new InvalidArgumentError(`"${target}": a WebSocket URL cannot have a #fragment`);
+  return { kind: 'websocket', url };
+}
+
+/** A URL path for `listen --ws --path`: `/` and what follows, as it appears in a request. */
+export function parseUrlPath(value: string): string {
+  let path: string | undefined;
+  try {
+    path = new URL(value, 'ws://host').pathname;
+  } catch {
+    path = undefined;
+  }
+  if (!value.startsWith('/') || value.startsWith('//') || path !== value)
+    throw new InvalidArgumentError(`--path must be a URL path such as /chat, got "${value}"`);
+  return value;
+}
+
 /** Refuses `flags` that were given (set in `values`) when `condition` is false. */
 export function onlyWith(values: Record<string, unknown>, flags: string[], condition: boolean, what: string): void {
   if (condition) return;
@@ -53,6 +94,6 @@ export function readFileOption(path: string, flag: string): Buffer {
 }
 
 /** `1 frame`, `2 frames`. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }

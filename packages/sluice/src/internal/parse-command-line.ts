@@ -16,11 +16,14 @@ const ELSEWHERE: Record<string, Record<string, { of: string; instead?: string }>
     port: { of: 'listen', instead: 'connect takes the address as HOST:PORT' },
     echo: { of: 'listen' },
     once: { of: 'listen' },
+    ws: { of: 'listen', instead: 'connect takes a ws:// or wss:// URL' },
+    path: { of: 'listen', instead: 'connect takes the path in its ws:// URL' },
   },
   listen: {
     ca: { of: 'connect', instead: 'listen takes --tls, --key, --cert' },
     insecure: { of: 'connect', instead: 'listen takes --tls, --key, --cert' },
     timeout: { of: 'connect' },
+    linger: { of: 'connect' },
   },
 };
 

@@ -16,15 +16,15 @@ export interface CliIo {
 export const HELP = `sluice: netcat for framed protocols
 
 Usage:
-  sluice listen  [--host H] --port P [--codec C] [--echo] [--once] [options]
-  sluice connect HOST:PORT [--codec C] [options]
+  sluice listen  [--host H] --port P [--ws [--path /P]] [--codec C] [--echo] [--once] [options]
+  sluice connect HOST:PORT|ws://HOST:PORT/PATH [--codec C] [options]
   sluice --version
 
 Commands:
-  listen    accept connections, print received frames (or echo them with --echo)
+  listen    accept connections (TCP, TLS, WebSocket), print received frames (or echo them with --echo)
   connect   send stdin lines as frames, print received frames, end when both sides are done
 
-Codecs: lines (the default), lp, varint, json, text.
+Codecs: lines (the default), lp, varint, json, text; messages (WebSocket only).
 Run "sluice <command> --help" for a command's options.`;
 
 /** Options both commands understand. */
@@ -71,6 +71,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           port: { type: 'string' },
           echo: { type: 'boolean', default: false },
           once: { type: 'boolean', default: false },
+          ws: { type: 'boolean', default: false },
+          path: { type: 'string' },
           key: { type: 'string' },
           cert: { type: 'string' },
         },
@@ -88,6 +90,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           timeout: { type: 'string' },
           ca: { type: 'string' },
           insecure: { type: 'boolean', default: false },
+          linger: { type: 'string' },
         },
         true,
       );

@@ -14,6 +14,11 @@ export interface SendStdinOptions {
   warn: (line: string) => void;
   /** Called once stdin has ended, before the half-close is sent. */
   onInputEnd?: (() => void) | undefined;
+  /**
+   * Awaited after stdin has ended, before the half-close: a WebSocket has
+   * none, its close ends both ways, so it waits there for the peer's replies.
+   */
+  beforeCloseWrite?: ((signal: AbortSignal) => Promise<void>) | undefined;
   /** Aborting stops reading stdin at once (the connection failed or closed). */
   signal: AbortSignal;
 }
@@ -30,7 +35,8 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 
 /**
- * Sends each line of stdin as one frame, then half-closes. Lines are split
+ * Sends each line of stdin as one frame, then half-closes (after
+ * `beforeCloseWrite`, unless the connection closed meanwhile). Lines are split
  * on the bytes `\n` and `\r\n`, and each reaches the codec as the bytes it
  * was (binary codecs send them untouched; text codecs refuse a line that is
  * not UTF-8). A line that cannot be a frame (not UTF-8, bad JSON, over
@@ -60,7 +66,8 @@ export async function sendStdin(options: SendStdinOptions): Promise<Sent> {
   }
   if (signal.aborted) return { skipped, complete: false };
   options.onInputEnd?.();
-  await framed.closeWrite();
+  await options.beforeCloseWrite?.(signal);
+  if (!signal.aborted) await framed.closeWrite();
   return { skipped, complete: true };
 }
 
