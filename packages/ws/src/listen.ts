@@ -85,7 +85,9 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   checkOption('listen(): heartbeat', options.heartbeat, 'timeout');
   throwIfAborted(signal);
 
-  const server = attached ?? (options.tls === undefined ? http.createServer() : https.createServer(options.tls));
+  const server =
+    attached ??
+    (options.tls === undefined ? http.createServer(upgradeRequired) : https.createServer(options.tls, upgradeRequired));
   if (attached === undefined) {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -109,8 +111,10 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
       server.off('upgrade', onUpgrade);
       wss.close();
       if (attached === undefined) {
-        // Stop listening; connections handed out are their owners' and keep the server object alive until they end.
+        // Stop listening, and drop the sockets that never became WebSockets (nothing sent yet, an upgrade request
+        // not finished). Connections handed out are their owners' (no longer the server's) and live on.
         server.close();
+        server.closeAllConnections();
         await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
       }
     },
@@ -135,6 +139,15 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   server.on('upgrade', onUpgrade);
   signal?.addEventListener('abort', () => void listener.close(), { once: true });
   return listener;
+}
+
+/**
+ * How the listener's own server answers a request that is not an upgrade: at once, 426, closing the
+ * socket (as `ws`'s own server does), rather than leaving it open until Node's request timeout.
+ */
+function upgradeRequired(_request: http.IncomingMessage, response: http.ServerResponse): void {
+  response.writeHead(426, { Connection: 'close', Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+  response.end('Upgrade Required');
 }
 
 /** Why an upgrade is refused, as an HTTP status line, or `undefined` to take it. */

@@ -31,6 +31,10 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #bytesIn = 0;
   #bytesOut = 0;
   #waitingForDrain = false;
+  /** Messages handed to `ws` whose send callback has not come yet. */
+  #unsent = 0;
+  /** A send failed: what was written did not all go out, so writing never finishes (the close says why). */
+  #sendFailed = false;
   #ended = false;
   #finished = false;
   #closed = false;
@@ -52,7 +56,8 @@ export class WebSocketTransport implements Transport<WebSocket> {
     return this.#ws.bufferedAmount;
   }
   get destroyed(): boolean {
-    return this.#ws.readyState === this.#ws.CLOSED || this.#closed;
+    // Terminated here: over at once, as for a socket, though `ws` reports the close a turn later.
+    return this.#terminated || this.#closed || this.#ws.readyState === this.#ws.CLOSED;
   }
   get closed(): boolean {
     return this.#closed || this.#ws.readyState === this.#ws.CLOSED;
@@ -88,6 +93,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
   write(bytes: Uint8Array, text = false): boolean {
     const ws = this.#ws;
     this.#bytesOut += bytes.byteLength;
+    this.#unsent++;
     ws.send(bytes, { binary: !text }, this.#onSent);
     if (ws.bufferedAmount < WRITE_BOUND) return true;
     this.#waitingForDrain = true;
@@ -100,8 +106,9 @@ export class WebSocketTransport implements Transport<WebSocket> {
     // Queued after every message written so far; `ws` sends them in order.
     this.#ws.close(close?.code ?? 1000, close?.reason);
     this.#ws.resume();
-    this.#finished = true;
-    queueMicrotask(() => this.#events?.finish());
+    // Finished once every message written before has gone to the socket (at once if none waits): until
+    // then, close() running out of time is a cut-off (ERR_CLOSE_TIMEOUT), not a clean end.
+    if (this.#unsent === 0) this.#finish();
   }
 
   destroy(error?: Error): void {
@@ -152,7 +159,18 @@ export class WebSocketTransport implements Transport<WebSocket> {
     this.#events?.data(chunk);
   };
 
-  #onSent = (): void => {
+  #finish(): void {
+    this.#finished = true;
+    queueMicrotask(() => this.#events?.finish());
+  }
+
+  #onSent = (error?: Error | null): void => {
+    this.#unsent--;
+    if (error) {
+      this.#sendFailed = true; // the socket is going: its close ends the writers
+      return;
+    }
+    if (this.#ended && this.#unsent === 0 && !this.#sendFailed) this.#finish();
     if (this.#idle !== undefined) this.#armIdle();
     if (this.#waitingForDrain && this.#ws.bufferedAmount < WRITE_BOUND) {
       this.#waitingForDrain = false;
@@ -178,13 +196,19 @@ export class WebSocketTransport implements Transport<WebSocket> {
   };
 }
 
+/** The close code `ws` sends for each of its protocol errors that is not a plain protocol error (1002). */
+const CLOSE_CODES: Readonly<Record<string, number>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009, // over maxPayload
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009, // a frame length over 2^53 - 1
+  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008, // too many fragments or buffered chunks
+};
+
 /** `ws`'s protocol errors as the close they cause (its codes are not Sluice's). */
 function asCloseError(error: Error): Error {
   const code = (error as { code?: unknown }).code;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return new WebSocketCloseError(1009, error.message);
-  if (code === 'WS_ERR_INVALID_UTF8') return new WebSocketCloseError(1007, error.message);
-  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return new WebSocketCloseError(1002, error.message);
-  return error;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return error;
+  return new WebSocketCloseError(CLOSE_CODES[code] ?? 1002, error.message);
 }
 
 function toBytes(data: WebSocket.RawData): Uint8Array {
