@@ -19,6 +19,7 @@
  *
  * @module
  */
+export { AcceptQueue } from './accept-queue.js';
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { checkConnectionOptions } from './check-connection-options.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';

@@ -1,22 +1,17 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
+  AcceptQueue,
   type Connection,
   type ConnectionHandler,
   type ConnectionOptions,
   fromTransport,
   type ServeOptions,
   type SocketAddress,
-  serveConnections,
 } from '@sluice/connection';
-import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
+import type { AbortOptions } from '@sluice/core';
 import { HandshakeError } from './errors.js';
 import { SocketTransport } from './internal/socket-transport.js';
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-const SERVING = "Cannot accept: serve() is taking this listener's connections";
-const ACCEPTING = 'Cannot accept: another accept() on this listener is still waiting';
 
 /** What a listener has seen so far. */
 export interface ListenerCounters {
@@ -61,11 +56,8 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
 
   readonly #server: Server;
   readonly #init: ListenerInit;
-  readonly #queue: Connection<Socket>[] = [];
+  readonly #accepted: AcceptQueue<Connection<Socket>>;
   readonly #counters: ListenerCounters = { accepted: 0, refused: 0, handshakeFailures: 0 };
-  #waiter: ((conn: Connection<Socket> | undefined) => void) | undefined;
-  #serving = false;
-  #error: unknown;
   #closing: Promise<void> | undefined;
   #markClosed!: () => void;
   readonly #closed = new Promise<void>((resolve) => {
@@ -77,6 +69,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     this.#server = server;
     this.address = address;
     this.#init = init;
+    this.#accepted = new AcceptQueue(init.acceptCapacity);
     server.on(secure ? 'secureConnection' : 'connection', this.#onConnection);
     server.on('drop', () => this.#counters.refused++);
     server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
@@ -85,10 +78,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       this.#counters.handshakeFailures++;
       this.#init.onClientError?.(handshakeError(error, socket));
     });
-    server.on('error', (error: Error) => {
-      this.#error ??= error;
-      this.#wake(undefined);
-    });
+    server.on('error', (error: Error) => this.#accepted.close(error));
     // Closed underneath (a cluster primary disconnecting this worker): stop as if close() was called.
     server.on('close', () => void this.close());
   }
@@ -123,35 +113,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
    * ```
    */
   accept(options?: AbortOptions): Promise<Connection<Socket> | undefined> {
-    if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
-    try {
-      checkOption('accept(): options', options, 'object');
-      checkOption('accept(): signal', options?.signal, 'signal');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#accept(options?.signal);
-  }
-
-  #accept(signal: AbortSignal | undefined): Promise<Connection<Socket> | undefined> {
-    const next = this.#queue.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    if (this.#error !== undefined) return Promise.reject(this.#error);
-    if (this.#closing !== undefined) return Promise.resolve(undefined);
-    if (this.#waiter !== undefined) return Promise.reject(new AlreadyConsumedError('listener', ACCEPTING));
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiter = undefined;
-        reject(new AbortError(signal?.reason));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiter = (conn) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (conn === undefined && this.#error !== undefined) reject(this.#error);
-        else resolve(conn);
-      };
-    });
+    return this.#accepted.accept(options);
   }
 
   /**
@@ -164,19 +126,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
    * ```
    */
   serve(handler: ConnectionHandler<Connection<Socket>>, options?: ServeOptions<Connection<Socket>>): Promise<void> {
-    if (this.#serving || this.#waiter !== undefined) {
-      return Promise.reject(new AlreadyConsumedError('listener', this.#serving ? SERVING : ACCEPTING));
-    }
-    let served: Promise<void>;
-    try {
-      served = serveConnections({ accept: () => this.#accept(undefined), close: () => this.close() }, handler, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#serving = true;
-    // Once serve() is over (the listener closed), accept() answers as on any closed listener.
-    void served.finally(() => (this.#serving = false)).catch(() => {});
-    return served;
+    return this.#accepted.serve(handler, options, () => this.close());
   }
 
   /**
@@ -193,24 +143,14 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       // The listening handle is released in the loop's close phase, after check.
       setImmediate(() => setImmediate(resolve));
     });
-    for (const conn of this.#queue.splice(0)) conn.destroy();
-    this.#wake(undefined);
+    this.#accepted.close();
     void this.#closing.then(this.#markClosed);
     return this.#closing;
   }
 
   /** Iterates connections as they are accepted; leaving early closes the listener. */
   [Symbol.asyncIterator](): AsyncIterator<Connection<Socket>, undefined> {
-    return {
-      next: async () => {
-        const conn = await this.accept();
-        return conn === undefined ? DONE : { value: conn, done: false };
-      },
-      return: async () => {
-        await this.close();
-        return DONE;
-      },
-    };
+    return this.#accepted.iterator(() => this.close());
   }
 
   /** `await using listener = await listen(…)` closes it at scope end. */
@@ -222,25 +162,14 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     // TLS servers run with allowHalfOpen off so that a FIN during the handshake
     // closes the socket; established connections get half-close back.
     socket.allowHalfOpen = true;
-    if (
-      this.#closing !== undefined ||
-      (this.#waiter === undefined && this.#queue.length >= this.#init.acceptCapacity)
-    ) {
+    if (this.#closing !== undefined || !this.#accepted.hasRoom) {
       this.#counters.refused++;
       socket.destroy();
       return;
     }
     this.#counters.accepted++;
-    const conn = fromTransport(new SocketTransport(socket, this.#init.path), this.#init.connection);
-    if (this.#waiter !== undefined) this.#wake(conn);
-    else this.#queue.push(conn);
+    this.#accepted.push(fromTransport(new SocketTransport(socket, this.#init.path), this.#init.connection));
   };
-
-  #wake(conn: Connection<Socket> | undefined): void {
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.(conn);
-  }
 }
 
 /**

@@ -1,14 +1,12 @@
 import {
+  AcceptQueue,
   type Connection,
   type ConnectionHandler,
   type ServeOptions,
   type SocketAddress,
-  serveConnections,
 } from '@sluice/connection';
-import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
+import type { AbortOptions } from '@sluice/core';
 import type WebSocket from 'ws';
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /** @internal An upgraded WebSocket and the connection over it. */
 export interface Accepted {
@@ -49,13 +47,11 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   /** Where the listener is bound (or the attached server is). */
   readonly address: SocketAddress;
   readonly #init: WebSocketListenerInit;
-  readonly #queue: Connection<WebSocket>[] = [];
+  readonly #accepted: AcceptQueue<Connection<WebSocket>>;
   readonly #open = new Set<WebSocket>();
   readonly #alive = new WeakSet<WebSocket>();
   readonly #counters: WebSocketListenerCounters = { accepted: 0, refused: 0, unresponsive: 0 };
   readonly #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #waiter: ((conn: Connection<WebSocket> | undefined) => void) | undefined;
-  #serving = false;
   #closing: Promise<void> | undefined;
   #markClosed!: () => void;
   readonly #closed = new Promise<void>((resolve) => {
@@ -66,6 +62,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   constructor(init: WebSocketListenerInit) {
     this.address = init.address;
     this.#init = init;
+    this.#accepted = new AcceptQueue(init.acceptCapacity);
     if (init.heartbeat > 0) {
       this.#heartbeat = setInterval(this.#beat, init.heartbeat);
       this.#heartbeat.unref?.();
@@ -94,10 +91,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
 
   /** @internal Whether an upgrade would be taken now (else it is refused with 503). */
   canTake(): boolean {
-    const full =
-      this.#open.size >= this.#init.maxConnections ||
-      (this.#waiter === undefined && this.#queue.length >= this.#init.acceptCapacity);
-    return this.#closing === undefined && !full;
+    return this.#closing === undefined && this.#open.size < this.#init.maxConnections && this.#accepted.hasRoom;
   }
 
   /** @internal Counts an upgrade refused (wrong path, refused origin, no room). */
@@ -113,10 +107,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     this.#alive.add(ws);
     ws.on('pong', () => this.#alive.add(ws));
     ws.once('close', () => this.#open.delete(ws));
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    if (waiter !== undefined) waiter(conn);
-    else this.#queue.push(conn);
+    this.#accepted.push(conn);
   }
 
   /**
@@ -128,17 +119,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
    * ```
    */
   accept(options?: AbortOptions): Promise<Connection<WebSocket> | undefined> {
-    if (this.#serving)
-      return Promise.reject(
-        new AlreadyConsumedError('listener', "Cannot accept: serve() is taking this listener's connections"),
-      );
-    try {
-      checkOption('accept(): options', options, 'object');
-      checkOption('accept(): signal', options?.signal, 'signal');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#accept(options?.signal);
+    return this.#accepted.accept(options);
   }
 
   /**
@@ -154,21 +135,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     handler: ConnectionHandler<Connection<WebSocket>>,
     options?: ServeOptions<Connection<WebSocket>>,
   ): Promise<void> {
-    if (this.#serving || this.#waiter !== undefined) {
-      return Promise.reject(
-        new AlreadyConsumedError('listener', 'Cannot serve: this listener is already being accepted from'),
-      );
-    }
-    let served: Promise<void>;
-    try {
-      served = serveConnections({ accept: () => this.#accept(undefined), close: () => this.close() }, handler, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#serving = true;
-    // Once serve() is over (the listener closed), accept() answers as on any closed listener.
-    void served.finally(() => (this.#serving = false)).catch(() => {});
-    return served;
+    return this.#accepted.serve(handler, options, () => this.close());
   }
 
   /**
@@ -179,54 +146,19 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     clearInterval(this.#heartbeat);
-    for (const conn of this.#queue.splice(0)) conn.destroy();
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.(undefined);
+    this.#accepted.close();
     this.#closing = this.#init.stop().then(this.#markClosed);
     return this.#closing;
   }
 
   /** Iterates connections as they are accepted; leaving early closes the listener. */
   [Symbol.asyncIterator](): AsyncIterator<Connection<WebSocket>, undefined> {
-    return {
-      next: async () => {
-        const conn = await this.accept();
-        return conn === undefined ? DONE : { value: conn, done: false };
-      },
-      return: async () => {
-        await this.close();
-        return DONE;
-      },
-    };
+    return this.#accepted.iterator(() => this.close());
   }
 
   /** `await using listener = await listen(…)` closes it at scope end. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  #accept(signal: AbortSignal | undefined): Promise<Connection<WebSocket> | undefined> {
-    const next = this.#queue.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    if (this.#closing !== undefined) return Promise.resolve(undefined);
-    if (this.#waiter !== undefined) {
-      return Promise.reject(
-        new AlreadyConsumedError('listener', 'Cannot accept: another accept() on this listener is still waiting'),
-      );
-    }
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiter = undefined;
-        reject(new AbortError(signal?.reason));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiter = (conn) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(conn);
-      };
-    });
   }
 
   /** Drops the connections that did not answer the last ping, and pings the rest. */
