@@ -1,13 +1,8 @@
-import {
-  type Connection,
-  type ConnectionOptions,
-  ConnectTimeoutError,
-  checkConnectionOptions,
-  fromTransport,
-} from '@sluice/connection';
-import { AbortError, type AbortOptions, checkOption, throwIfAborted } from '@sluice/core';
+import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
+import { AbortError, type AbortOptions, throwIfAborted } from '@sluice/core';
 import { WebSocketCloseError } from './errors.js';
 import { BrowserWebSocketTransport } from './internal/browser-transport.js';
+import { checkTarget } from './internal/target.js';
 
 /** Options of {@link connect} in browsers. */
 export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
@@ -32,20 +27,11 @@ export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
  * ```
  */
 export async function connect(url: string | URL, options: BrowserConnectOptions = {}): Promise<Connection<WebSocket>> {
-  checkOption('connect(): url', typeof url === 'string' ? url : url?.href, 'string', { required: true });
-  checkOption('connect(): options', options, 'object');
-  checkConnectionOptions('connect()', options);
-  const { signal, timeout = 0 } = options;
-  checkOption('connect(): timeout', timeout, 'timeout');
-  checkOption('connect(): signal', signal, 'signal');
-  const target = new URL(url, globalThis.location?.href);
-  // As the platform's WebSocket does: http(s) URLs (and relative ones) mean ws(s).
-  if (target.protocol === 'http:' || target.protocol === 'https:')
-    target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
-  checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
+  const { target, port } = checkTarget(url, options, globalThis.location?.href);
+  const { signal } = options;
+  const timeout = options.timeout ?? 0;
   throwIfAborted(signal);
   const ws = new WebSocket(target, options.protocols);
-  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
   // The connection is made in the 'open' handler itself, before any message can be dispatched.
   return new Promise<Connection<WebSocket>>((resolve, reject) => {
     const timer =

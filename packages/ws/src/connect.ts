@@ -1,16 +1,11 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type tls from 'node:tls';
-import {
-  type Connection,
-  type ConnectionOptions,
-  ConnectTimeoutError,
-  checkConnectionOptions,
-  fromTransport,
-} from '@sluice/connection';
+import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
 import { UpgradeRefusedError } from './errors.js';
+import { checkTarget } from './internal/target.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 
 /** Options of {@link connect}. */
@@ -60,23 +55,13 @@ export async function connect(
   url: string | URL,
   options: WebSocketConnectOptions = {},
 ): Promise<Connection<WebSocket>> {
-  checkOption('connect(): url', typeof url === 'string' ? url : url?.href, 'string', { required: true });
-  checkOption('connect(): options', options, 'object');
-  checkConnectionOptions('connect()', options);
-  const { signal, timeout = 0 } = options;
-  checkOption('connect(): timeout', timeout, 'timeout');
-  checkOption('connect(): signal', signal, 'signal');
+  const { target, port } = checkTarget(url, options);
+  const { signal } = options;
+  const timeout = options.timeout ?? 0;
   checkOption('connect(): maxPayload', options.maxPayload, { integer: [1] });
   checkOption('connect(): perMessageDeflate', options.perMessageDeflate, 'boolean');
   checkOption('connect(): headers', options.headers, 'object');
   checkOption('connect(): tls', options.tls, 'object');
-  const target = new URL(url);
-  // As the platform's WebSocket does: http(s) URLs mean ws(s).
-  if (target.protocol === 'http:' || target.protocol === 'https:')
-    target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
-    checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
-  }
   throwIfAborted(signal);
   const ws = new WebSocket(target, options.protocols, {
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -84,7 +69,6 @@ export async function connect(
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     ...(target.protocol === 'wss:' ? { minVersion: 'TLSv1.2' as const, ...options.tls } : {}),
   });
-  const port = Number(target.port) || (target.protocol === 'wss:' ? 443 : 80);
   try {
     // The connection is made in the 'open' handler itself: messages the server sends at once must find it there.
     return await new Promise<Connection<WebSocket>>((resolve, reject) => {

@@ -1,0 +1,23 @@
+import { type ConnectionOptions, checkConnectionOptions } from '@sluice/connection';
+import { checkOption } from '@sluice/core';
+
+/** What every `connect()` checks: the URL (http(s) meaning ws(s), as the platform's WebSocket reads it) and the common options. */
+export function checkTarget(
+  url: unknown,
+  options: ConnectionOptions & { signal?: unknown; timeout?: unknown },
+  base?: string,
+): { target: URL; port: number } {
+  checkOption('connect(): url', typeof url === 'string' ? url : (url as URL | undefined)?.href, 'string', {
+    required: true,
+  });
+  checkOption('connect(): options', options, 'object');
+  checkConnectionOptions('connect()', options);
+  checkOption('connect(): timeout', options.timeout, 'timeout');
+  checkOption('connect(): signal', options.signal, 'signal');
+  const target = new URL(url as string | URL, base);
+  if (target.protocol === 'http:' || target.protocol === 'https:') {
+    target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
+  }
+  checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
+  return { target, port: Number(target.port) || (target.protocol === 'wss:' ? 443 : 80) };
+}
