@@ -2,8 +2,8 @@ import { checkOption } from '@sluice/core';
 import type { ConnectionOptions } from './connection.js';
 
 /**
- * Checks the options every connection takes (`idleTimeout`, `readCapacity`,
- * `closeTimeout`) the way `connect()` and `listen()` do, throwing
+ * Checks the options every connection takes (`idleTimeout`, `frameTimeout`,
+ * `readCapacity`, `closeTimeout`) the way `connect()` and `listen()` do, throwing
  * `ERR_INVALID_ARG` or `ERR_OUT_OF_RANGE` before anything is opened: for the
  * connect and listen functions of a transport.
  *

@@ -214,7 +214,8 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * On a transport whose close carries a code (a WebSocket), `code` and
    * `reason` are sent with it: 1000 (normal) or an application code from
    * 3000 to 4999, and at most 123 bytes of reason. Other transports ignore
-   * them.
+   * them, and so does a connection whose `closeWrite()` already sent its
+   * close (1000).
    *
    * @example
    * ```ts

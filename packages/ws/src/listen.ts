@@ -9,7 +9,7 @@ import {
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { checkOption, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
@@ -90,9 +90,20 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
     (options.tls === undefined ? http.createServer(upgradeRequired) : https.createServer(options.tls, upgradeRequired));
   if (attached === undefined) {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onAbort = () => {
+        server.off('error', onError);
+        server.close();
+        reject(new AbortError(signal?.reason));
+      };
+      const onError = (error: Error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      server.once('error', onError);
       server.listen({ host: options.host ?? '127.0.0.1', port: options.port }, () => {
-        server.off('error', reject);
+        signal?.removeEventListener('abort', onAbort);
+        server.off('error', onError);
         resolve();
       });
     });
@@ -108,7 +119,9 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
     maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
     heartbeat: options.heartbeat ?? 30_000,
     stop: async () => {
+      signal?.removeEventListener('abort', onSignal);
       server.off('upgrade', onUpgrade);
+      server.off('error', onServerError);
       wss.close();
       if (attached === undefined) {
         // Stop listening, and drop the sockets that never became WebSockets (nothing sent yet, an upgrade request
@@ -136,8 +149,12 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
       listener.offer(accepted);
     });
   };
+  // A server error after binding (EMFILE, …) reaches whoever waits for a connection, never the process.
+  const onServerError = (error: Error) => listener.fail(error);
+  const onSignal = () => void listener.close();
   server.on('upgrade', onUpgrade);
-  signal?.addEventListener('abort', () => void listener.close(), { once: true });
+  server.on('error', onServerError);
+  signal?.addEventListener('abort', onSignal, { once: true });
   return listener;
 }
 

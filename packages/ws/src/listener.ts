@@ -94,6 +94,11 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     return this.#closing === undefined && this.#open.size < this.#init.maxConnections && this.#accepted.hasRoom;
   }
 
+  /** @internal The server failed: waiting and later accepts reject with `error`. */
+  fail(error: unknown): void {
+    this.#accepted.close(error);
+  }
+
   /** @internal Counts an upgrade refused (wrong path, refused origin, no room). */
   refused(): void {
     this.#counters.refused++;
@@ -164,6 +169,12 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   /** Drops the connections that did not answer the last ping, and pings the rest. */
   #beat = (): void => {
     for (const ws of this.#open) {
+      // Paused because its reader is behind (or has not started): its pongs wait unread, so it is not
+      // judged; idleTimeout and the reader's own pace cover it.
+      if (ws.isPaused) {
+        this.#alive.add(ws);
+        continue;
+      }
       if (!this.#alive.has(ws)) {
         this.#counters.unresponsive++;
         ws.terminate();

@@ -264,6 +264,36 @@ describe('@sluice/ws', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('the heartbeat leaves alone a live client whose server only writes (its socket paused, its pongs unread)', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0, heartbeat: 30 });
+    const stop = new AbortController();
+    void listener.serve(async (conn) => {
+      try {
+        while (!stop.signal.aborted) {
+          await conn.write('tick\n', { signal: stop.signal });
+          await new Promise((resolve) => setImmediate(resolve)); // a tick at a time, not a busy loop
+        }
+      } catch {
+        // stopped, or the connection went
+      }
+    });
+    await using conn = await connect(url(listener.port));
+    // Read for ten heartbeat periods: a live client must not be shed meanwhile.
+    const until = Date.now() + 300;
+    for await (const _ of conn.reader({ keepOpen: true })) if (Date.now() > until) break;
+    expect(listener.counters.unresponsive).toBe(0);
+    expect(conn.destroyed).toBe(false);
+    stop.abort();
+    conn.destroy(); // the server never reads, so it would not see a close frame: end at once
+  });
+
+  it('an abort while binding rejects with ABORT_ERR and leaves nothing listening', async () => {
+    const controller = new AbortController();
+    const listening = listen({ host: '127.0.0.1', port: 0, signal: controller.signal });
+    controller.abort();
+    await expect(listening).rejects.toMatchObject({ code: 'ABORT_ERR' });
+  });
+
   it('the heartbeat sheds a peer that stopped answering pings', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0, heartbeat: 50 });
     const outcome = new Promise<unknown>((resolve) => {
@@ -325,6 +355,10 @@ describe('@sluice/ws', () => {
   it('refuses bad arguments with coded errors before connecting', async () => {
     await expect(connect('ftp://127.0.0.1:1')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
     await expect(connect(5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(connect('not a url')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(connect('ws://127.0.0.1:1', { protocols: 5 as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG',
+    });
     await expect(listen({ port: 70000 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(connect('ws://127.0.0.1:1', { signal: AbortSignal.abort() })).rejects.toMatchObject({
       code: 'ABORT_ERR',

@@ -103,7 +103,7 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
     if (this.#ended) return;
     this.#ended = true;
     this.#ws.close(close?.code ?? 1000, close?.reason);
-    queueMicrotask(() => this.#events?.finish());
+    this.#finishWhenSent();
   }
 
   destroy(error?: Error): void {
@@ -141,6 +141,13 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
     const idle = this.#idle;
     if (idle !== undefined) this.#idleTimer = setTimeout(idle.onIdle, idle.ms);
   }
+
+  /** Reports `finish` once the browser has sent everything written (it has no event for that). */
+  #finishWhenSent = (): void => {
+    if (this.#closed) return;
+    if (this.#ws.bufferedAmount === 0) this.#events?.finish();
+    else setTimeout(this.#finishWhenSent, DRAIN_POLL_MS);
+  };
 
   #pollDrain = (): void => {
     this.#drainTimer = undefined;

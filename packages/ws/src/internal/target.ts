@@ -1,10 +1,10 @@
 import { type ConnectionOptions, checkConnectionOptions } from '@sluice/connection';
-import { checkOption } from '@sluice/core';
+import { checkOption, InvalidArgumentError } from '@sluice/core';
 
 /** What every `connect()` checks: the URL (http(s) meaning ws(s), as the platform's WebSocket reads it) and the common options. */
 export function checkTarget(
   url: unknown,
-  options: ConnectionOptions & { signal?: unknown; timeout?: unknown },
+  options: ConnectionOptions & { signal?: unknown; timeout?: unknown; protocols?: unknown },
   base?: string,
 ): { target: URL; port: number } {
   checkOption('connect(): url', typeof url === 'string' ? url : (url as URL | undefined)?.href, 'string', {
@@ -14,7 +14,18 @@ export function checkTarget(
   checkConnectionOptions('connect()', options);
   checkOption('connect(): timeout', options.timeout, 'timeout');
   checkOption('connect(): signal', options.signal, 'signal');
-  const target = new URL(url as string | URL, base);
+  const protocols = options.protocols;
+  if (protocols !== undefined && !(typeof protocols === 'string' || Array.isArray(protocols))) {
+    checkOption('connect(): protocols', protocols, 'string');
+  }
+  let target: URL;
+  try {
+    target = new URL(url as string | URL, base);
+  } catch {
+    throw new InvalidArgumentError(
+      `connect(): url must be a ws:, wss:, http: or https: URL, got ${JSON.stringify(String(url))}`,
+    );
+  }
   if (target.protocol === 'http:' || target.protocol === 'https:') {
     target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
   }
