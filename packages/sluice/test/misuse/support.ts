@@ -8,10 +8,12 @@
  * Everything waits on events, bounded by `within()`: a misbehaving library
  * makes a test fail with a message saying what did not happen, never hang.
  */
+
 import { once } from 'node:events';
 import net from 'node:net';
 import { type Connection, connect, isSluiceError, type Listener, listen } from 'sluice';
 import { afterEach, beforeEach, expect } from 'vitest';
+import { within } from '../../../../test-support/waits.js';
 
 /** How long anything in this suite may take before the test fails (ms). */
 export const LIMIT = 2000;
@@ -176,18 +178,7 @@ export async function errorOfCallOrFirstNext(fn: () => AsyncIterable<unknown>): 
   return expect.fail(`no error: the first next() ${describeSettled(settled)}`);
 }
 
-/** Resolves with `promise`, or fails after `ms` saying what did not happen. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { within } from '../../../../test-support/waits.js';
 
 /** True if `promise` is still pending after the event loop has run what was ready (two turns). */
 export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
