@@ -15,6 +15,9 @@ import { checkChunk } from './check.js';
 import { type LengthField, readFixed } from './length-field.js';
 import { MAX_VARINT_BYTES, readVarint, type VarintRead } from './varint.js';
 
+/** What `remaining()` returns when nothing is held: shared, frozen. */
+const NOTHING_HELD = Object.freeze([]) as unknown as Uint8Array[];
+
 export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   readonly #field: LengthField;
   /** Header bytes of the next frame received so far (only when split). */
@@ -59,7 +62,8 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   remaining(): Uint8Array[] {
     if (this.#error !== undefined) throw this.#error;
     if (this.#headerFilled > 0) return [this.#header.slice(0, this.#headerFilled)];
-    return this.#parts === null ? [] : [this.#frameHeaderBytes!, ...this.#parts];
+    // Asked after every chunk on a connection: no allocation when nothing is held.
+    return this.#parts === null ? NOTHING_HELD : [this.#frameHeaderBytes!, ...this.#parts];
   }
 
   #decode(chunk: Uint8Array, frames: Uint8Array[]): void {

@@ -16,6 +16,8 @@ import type { LinesConfig } from './lines-config.js';
 const CR = 0x0d;
 const NO_BYTES = new Uint8Array(0);
 const NO_LINES: string[] = [];
+/** What `remaining()` returns when nothing is held: shared, frozen. */
+const NOTHING_HELD = Object.freeze([]) as unknown as Uint8Array[];
 
 export class LinesDecoder implements Decoder<string> {
   readonly #config: LinesConfig;
@@ -63,7 +65,8 @@ export class LinesDecoder implements Decoder<string> {
 
   remaining(): Uint8Array[] {
     if (this.#error !== undefined) throw this.#error;
-    return this.#pieces.slice();
+    // Asked after every chunk on a connection: no allocation when nothing is held.
+    return this.#pieces.length === 0 ? NOTHING_HELD : this.#pieces.slice();
   }
 
   #decode(chunk: Uint8Array): void {
