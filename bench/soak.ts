@@ -53,7 +53,7 @@ interface Server {
   frame: (i: number) => unknown;
   listener: Listener;
   connectOptions: ConnectOptions;
-  served: Promise<void>;
+  served: Promise<unknown>;
 }
 
 const stats = {

@@ -1,7 +1,7 @@
 import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
 import { DONE } from './internal/settle.js';
-import { type ConnectionHandler, type ServeOptions, serveConnections } from './serve.js';
+import { type ConnectionHandler, type ServeOptions, type ServeSummary, serveConnections } from './serve.js';
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
 const ACCEPTING = 'Cannot accept: another accept() on this listener is still waiting';
@@ -76,11 +76,15 @@ export class AcceptQueue<C extends Connection> {
   }
 
   /** Runs `handler` for every connection until closed; a listener's `serve()`. `stop` closes the listener. */
-  serve(handler: ConnectionHandler<C>, options: ServeOptions<C> | undefined, stop: () => Promise<void>): Promise<void> {
+  serve(
+    handler: ConnectionHandler<C>,
+    options: ServeOptions<C> | undefined,
+    stop: () => Promise<void>,
+  ): Promise<ServeSummary> {
     if (this.#serving || this.#waiter !== undefined) {
       return Promise.reject(new AlreadyConsumedError('listener', this.#serving ? SERVING : ACCEPTING));
     }
-    let served: Promise<void>;
+    let served: Promise<ServeSummary>;
     try {
       served = serveConnections({ accept: () => this.#next(undefined), close: stop }, handler, options);
     } catch (error) {

@@ -27,5 +27,11 @@ export { CloseTimeoutError, ConnectTimeoutError, FrameTimeoutError, IdleTimeoutE
 export { Framed } from './framed.js';
 export { fromTransport } from './from-transport.js';
 export type { ReadOptions } from './read-options.js';
-export { type ConnectionHandler, type HandlerContext, type ServeOptions, serveConnections } from './serve.js';
+export {
+  type ConnectionHandler,
+  type HandlerContext,
+  type ServeOptions,
+  type ServeSummary,
+  serveConnections,
+} from './serve.js';
 export type { Transport, TransportEvents } from './transport.js';

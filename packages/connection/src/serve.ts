@@ -11,6 +11,22 @@ export interface HandlerContext {
   signal: AbortSignal;
 }
 
+/**
+ * What `serve()` resolves with once the listener is closed and every handler
+ * has finished or been cut: a graceful shutdown's report.
+ */
+export interface ServeSummary {
+  /** Handlers that returned (their connections were closed gracefully). */
+  served: number;
+  /** Handlers that threw (reported to `onError`; their connections were destroyed). */
+  failed: number;
+  /**
+   * Handlers still running when `shutdownTimeout` expired: their connections
+   * were destroyed. `0` after a shutdown that let everyone finish.
+   */
+  cut: number;
+}
+
 /** Options of `listener.serve()`. */
 export interface ServeOptions<C extends Connection = Connection> extends AbortOptions {
   /** Handlers running at once; further connections wait in the accept queue. @default Infinity */
@@ -25,7 +41,8 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
   onError?: ((error: unknown, conn: C) => void) | undefined;
   /**
    * After the listener closes, how long to wait for running handlers before
-   * destroying their connections. @default Infinity (wait for all)
+   * destroying their connections (counted as `cut` in the {@link ServeSummary}).
+   * @default Infinity (wait for all)
    */
   shutdownTimeout?: number | undefined;
 }
@@ -42,8 +59,9 @@ function checkServeOptions(options: ServeOptions<never>): void {
 /**
  * The accept loop behind every listener's `serve()`: runs `handler` for each
  * connection `listener.accept()` hands out, many at once, until it hands out
- * no more; then waits for the running handlers (see {@link ServeOptions}). A
- * handler's connection is closed when it returns, destroyed when it throws.
+ * no more; then waits for the running handlers (see {@link ServeOptions}) and
+ * resolves with a {@link ServeSummary}. A handler's connection is closed when
+ * it returns, destroyed when it throws.
  * Checks `handler` and `options` first, throwing `ERR_INVALID_ARG` or
  * `ERR_OUT_OF_RANGE` before anything runs. For the listeners of transports.
  *
@@ -60,7 +78,7 @@ export function serveConnections<C extends Connection>(
   listener: { accept(): Promise<C | undefined>; close(): Promise<void> },
   handler: ConnectionHandler<C>,
   options: ServeOptions<C> = {},
-): Promise<void> {
+): Promise<ServeSummary> {
   checkOption('serve(): handler', handler, 'function', { required: true });
   checkServeOptions(options);
   return acceptLoop(listener, handler, options);
@@ -70,11 +88,14 @@ async function acceptLoop<C extends Connection>(
   listener: { accept(): Promise<C | undefined>; close(): Promise<void> },
   handler: ConnectionHandler<C>,
   options: ServeOptions<C>,
-): Promise<void> {
+): Promise<ServeSummary> {
   const { concurrency = Number.POSITIVE_INFINITY, signal, shutdownTimeout = Number.POSITIVE_INFINITY } = options;
   const onError = options.onError ?? reportHandlerError;
   const shutdown = new AbortController();
   const running = new Map<C, Promise<void>>();
+  const summary: ServeSummary = { served: 0, failed: 0, cut: 0 };
+  /** Connections destroyed at `shutdownTimeout`: counted as cut, whatever their handlers do next. */
+  const cut = new Set<C>();
   const stop = () => void listener.close();
   signal?.addEventListener('abort', stop, { once: true });
   if (signal?.aborted) stop();
@@ -83,8 +104,10 @@ async function acceptLoop<C extends Connection>(
     try {
       await handler(conn, { signal: shutdown.signal });
       await conn.close();
+      if (!cut.has(conn)) summary.served++;
     } catch (error) {
       conn.destroy();
+      if (!cut.has(conn)) summary.failed++;
       try {
         onError(error, conn);
       } catch (reporting) {
@@ -110,19 +133,26 @@ async function acceptLoop<C extends Connection>(
     signal?.removeEventListener('abort', stop);
     await listener.close();
     shutdown.abort();
-    await drain(running, shutdownTimeout);
+    await drain(running, shutdownTimeout, cut);
+    summary.cut = cut.size;
   }
+  return summary;
 }
 
-async function drain(running: Map<Connection, Promise<void>>, timeout: number): Promise<void> {
+/** Waits for the running handlers, at most `timeout`; then destroys the connections of the rest, adding them to `cut`. */
+async function drain<C extends Connection>(running: Map<C, Promise<void>>, timeout: number, cut: Set<C>): Promise<void> {
   if (running.size === 0) return;
   const all = Promise.all(running.values());
-  if (!Number.isFinite(timeout)) return void (await all);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
-  await Promise.race([all, expired]);
-  clearTimeout(timer);
-  for (const conn of running.keys()) conn.destroy();
+  if (Number.isFinite(timeout)) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
+    await Promise.race([all, expired]);
+    clearTimeout(timer);
+    for (const conn of running.keys()) {
+      cut.add(conn);
+      conn.destroy();
+    }
+  }
   await all;
 }
 

@@ -39,6 +39,7 @@ export {
   type PathAddress,
   type ReadOptions,
   type ServeOptions,
+  type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 export { type ConnectOptions, connect } from './connect.js';

@@ -7,6 +7,7 @@ import {
   type ConnectionOptions,
   fromTransport,
   type ServeOptions,
+  type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
@@ -118,14 +119,18 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
 
   /**
    * Runs `handler` for every connection, many at once, until the listener
-   * closes; then waits for running handlers. See {@link ServeOptions}.
+   * closes; then waits for running handlers and resolves with how many were
+   * served, failed or cut (a {@link ServeSummary}). See {@link ServeOptions}.
    *
    * @example
    * ```ts
    * await listener.serve(handle, { signal: shutdown.signal, shutdownTimeout: 10_000, onError: console.error });
    * ```
    */
-  serve(handler: ConnectionHandler<Connection<Socket>>, options?: ServeOptions<Connection<Socket>>): Promise<void> {
+  serve(
+    handler: ConnectionHandler<Connection<Socket>>,
+    options?: ServeOptions<Connection<Socket>>,
+  ): Promise<ServeSummary> {
     return this.#accepted.serve(handler, options, () => this.close());
   }
 

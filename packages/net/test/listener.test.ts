@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lines } from '@sluice/codec';
 import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { handlesSettleTo, readAll, socketHandles } from './support/resources.js';
@@ -149,6 +150,40 @@ describe('listener.serve', () => {
     await expect(readAll(client)).resolves.toBeInstanceOf(Uint8Array);
   });
 
+  it('reports what a shutdown cut: serve() resolves with handlers served, failed and cut', async () => {
+    const controller = new AbortController();
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    const arrived: string[] = [];
+    let allArrived!: () => void;
+    const everyoneIn = new Promise<void>((resolve) => (allArrived = resolve));
+    const served = listener.serve(
+      async (conn, { signal }) => {
+        const io = conn.framed(lines());
+        for await (const line of io) {
+          arrived.push(line);
+          if (arrived.length === 4) allArrived();
+          if (line === 'finish') return; // served
+          if (line === 'fail') throw new Error('handler failed');
+          if (line === 'polite') {
+            // Finishes as soon as the shutdown is announced: served, not cut.
+            if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve));
+            return;
+          }
+          // 'stubborn': ignores the shutdown and keeps reading until cut.
+        }
+      },
+      { signal: controller.signal, shutdownTimeout: 100, onError: () => {} },
+    );
+    const clients = await Promise.all(['finish', 'fail', 'polite', 'stubborn'].map(() => connect(listener.address)));
+    // Each client closes its end once the server has closed its own, as a well-behaved peer does.
+    const closedByServer = clients.map((client) => readAll(client).then(() => client.close(), () => {}));
+    await Promise.all(['finish', 'fail', 'polite', 'stubborn'].map((line, i) => clients[i]?.write(`${line}\n`)));
+    await everyoneIn;
+    controller.abort();
+    await expect(served).resolves.toEqual({ served: 2, failed: 1, cut: 1 });
+    await Promise.all(closedByServer);
+  });
+
   it('serves over IPC (a Unix socket path)', async () => {
     const path = join(tmpdir(), `sluice-${process.pid}-${Date.now()}.sock`);
     const listener = await listen({ path });
@@ -263,6 +298,6 @@ describe('serve() at the edges', () => {
     await listener.close();
     await served;
     await expect(listener.accept()).resolves.toBeUndefined();
-    await expect(listener.serve(async () => {})).resolves.toBeUndefined();
+    await expect(listener.serve(async () => {})).resolves.toEqual({ served: 0, failed: 0, cut: 0 });
   });
 });

@@ -133,7 +133,7 @@ describe.skipIf(SKIP_BROWSER)('in a browser (headless Chromium)', () => {
   let session: BrowserSession | undefined;
   let page: BrowserPage | undefined;
   let wsListener: WebSocketListener | undefined;
-  let served: Promise<void> | undefined;
+  let served: Promise<unknown> | undefined;
   /** Every connection the WebSocket server took, in order, as what it heard; and any handler error. */
   const conversations: Promise<Conversation>[] = [];
   const serverErrors: unknown[] = [];

@@ -3,6 +3,7 @@ import {
   type Connection,
   type ConnectionHandler,
   type ServeOptions,
+  type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
@@ -129,7 +130,8 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
 
   /**
    * Runs `handler` for every connection, many at once, until the listener
-   * closes; see `ServeOptions`.
+   * closes; then waits for running handlers and resolves with how many were
+   * served, failed or cut. See `ServeOptions`.
    *
    * @example
    * ```ts
@@ -139,7 +141,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   serve(
     handler: ConnectionHandler<Connection<WebSocket>>,
     options?: ServeOptions<Connection<WebSocket>>,
-  ): Promise<void> {
+  ): Promise<ServeSummary> {
     return this.#accepted.serve(handler, options, () => this.close());
   }
 
