@@ -140,7 +140,11 @@ async function acceptLoop<C extends Connection>(
 }
 
 /** Waits for the running handlers, at most `timeout`; then destroys the connections of the rest, adding them to `cut`. */
-async function drain<C extends Connection>(running: Map<C, Promise<void>>, timeout: number, cut: Set<C>): Promise<void> {
+async function drain<C extends Connection>(
+  running: Map<C, Promise<void>>,
+  timeout: number,
+  cut: Set<C>,
+): Promise<void> {
   if (running.size === 0) return;
   const all = Promise.all(running.values());
   if (Number.isFinite(timeout)) {

@@ -176,7 +176,12 @@ describe('listener.serve', () => {
     );
     const clients = await Promise.all(['finish', 'fail', 'polite', 'stubborn'].map(() => connect(listener.address)));
     // Each client closes its end once the server has closed its own, as a well-behaved peer does.
-    const closedByServer = clients.map((client) => readAll(client).then(() => client.close(), () => {}));
+    const closedByServer = clients.map((client) =>
+      readAll(client).then(
+        () => client.close(),
+        () => {},
+      ),
+    );
     await Promise.all(['finish', 'fail', 'polite', 'stubborn'].map((line, i) => clients[i]?.write(`${line}\n`)));
     await everyoneIn;
     controller.abort();
