@@ -35,7 +35,7 @@ const members = new Set<Member>();
 /** Queues `line` for every member except `from`. Never waits. */
 function broadcast(line: string, from?: Member): void {
   for (const member of members) {
-    if (member === from) continue;
+    if (member === from || !member.outbox.writable) continue; // an outbox ended by shutdown takes nothing more
     // offer() returns false when the outbox is full: this member reads too slowly.
     if (!member.outbox.offer(line))
       member.conn.destroy(new Error(`${member.name} is too slow: ${OUTBOX_SIZE} lines waiting`));

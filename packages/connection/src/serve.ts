@@ -42,6 +42,8 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
   /**
    * After the listener closes, how long to wait for running handlers before
    * destroying their connections (counted as `cut` in the {@link ServeSummary}).
+   * `serve()` then resolves without waiting for the cut handlers, so a handler
+   * stuck on something other than its connection cannot hold the shutdown.
    * @default Infinity (wait for all)
    */
   shutdownTimeout?: number | undefined;
@@ -139,7 +141,11 @@ async function acceptLoop<C extends Connection>(
   return summary;
 }
 
-/** Waits for the running handlers, at most `timeout`; then destroys the connections of the rest, adding them to `cut`. */
+/**
+ * Waits for the running handlers, at most `timeout`; then destroys the
+ * connections of the rest, adding them to `cut`, and returns without waiting
+ * for those handlers to notice.
+ */
 async function drain<C extends Connection>(
   running: Map<C, Promise<void>>,
   timeout: number,
@@ -152,10 +158,15 @@ async function drain<C extends Connection>(
     const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
     await Promise.race([all, expired]);
     clearTimeout(timer);
+    if (running.size === 0) return;
     for (const conn of running.keys()) {
       cut.add(conn);
       conn.destroy();
     }
+    // Handlers waiting on their connections fail now; one waiting on something else (a database reply) must not
+    // hold the shutdown: give them this turn, then go.
+    await Promise.race([all, new Promise<void>((resolve) => setTimeout(resolve, 0))]);
+    return;
   }
   await all;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { lines } from '@sluice/codec';
 import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
+import { within } from './support/peers.js';
 import { handlesSettleTo, readAll, socketHandles } from './support/resources.js';
 import * as certs from './support/tls.js';
 
@@ -187,6 +188,26 @@ describe('listener.serve', () => {
     controller.abort();
     await expect(served).resolves.toEqual({ served: 2, failed: 1, cut: 1 });
     await Promise.all(closedByServer);
+  });
+
+  it('shutdownTimeout bounds serve() even when a handler waits on something other than its connection', async () => {
+    const controller = new AbortController();
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const served = listener.serve(
+      async () => {
+        started();
+        await new Promise(() => {}); // a reply that never comes, from another service
+      },
+      { signal: controller.signal, shutdownTimeout: 50 },
+    );
+    const client = await connect(listener.address);
+    await handlerStarted;
+    controller.abort();
+    await expect(within(served, 5000, 'serve() to resolve')).resolves.toEqual({ served: 0, failed: 0, cut: 1 });
+    // The cut connection was destroyed: the client sees its end.
+    await expect(readAll(client)).resolves.toBeInstanceOf(Uint8Array);
   });
 
   it('serves over IPC (a Unix socket path)', async () => {
