@@ -1,6 +1,8 @@
 import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { type ConnectionRefusedMessage, channels, publish } from './diagnostics.js';
 import { DONE } from './internal/settle.js';
+import type { ListenerCounters } from './listener-counters.js';
 import { type ConnectionHandler, type ServeOptions, type ServeSummary, serveConnections } from './serve.js';
 
 const SERVING = "Cannot accept: serve() is taking this listener's connections";
@@ -11,13 +13,18 @@ const ACCEPTING = 'Cannot accept: another accept() on this listener is still wai
  * connections wait in a bounded queue until a reader pulls them (`accept()`,
  * `for await`, or `serve()`), one reader at a time. A listener offers a
  * connection only while `hasRoom`; past that it refuses at its own level
- * (closing the socket, answering 503).
+ * (closing the socket, answering 503) and tells the queue with `refuse()`. The
+ * queue keeps the listener's {@link ListenerCounters} and publishes refusals
+ * on the `sluice:connection:refused` diagnostics channel.
  *
  * @example The core of a listener for your own transport
  * ```ts
  * const accepted = new AcceptQueue<Connection<MySocket>>(1024);
  * mySocketServer.on('connection', (raw) => {
- *   if (!accepted.hasRoom) return raw.destroy();
+ *   if (!accepted.hasRoom) {
+ *     accepted.refuse({ protocol: 'my', reason: 'acceptCapacity', remoteAddress: undefined });
+ *     return raw.destroy();
+ *   }
  *   accepted.push(fromTransport(new MyTransport(raw)));
  * });
  * for await (const conn of { [Symbol.asyncIterator]: () => accepted.iterator(() => stop()) }) handle(conn);
@@ -30,10 +37,39 @@ export class AcceptQueue<C extends Connection> {
   #serving = false;
   #closed = false;
   #error: unknown;
+  /** Accepted connections not yet closed, whose counters the snapshot sums. */
+  readonly #open = new Set<C>();
+  /** Counts so far; the byte and frame totals are those of connections already closed. */
+  readonly #counts: ListenerCounters = {
+    accepted: 0,
+    refused: 0,
+    handshakeFailures: 0,
+    open: 0,
+    closed: 0,
+    errors: {},
+    bytesIn: 0,
+    bytesOut: 0,
+    framesIn: 0,
+    framesOut: 0,
+  };
 
   /** `capacity`: connections that may wait to be pulled. */
   constructor(capacity: number) {
     this.#capacity = capacity;
+  }
+
+  /** A snapshot of the listener's counters: O(open connections). */
+  get counters(): ListenerCounters {
+    const snapshot = { ...this.#counts, errors: { ...this.#counts.errors }, open: this.#open.size };
+    for (const conn of this.#open) addCounters(snapshot, conn);
+    return snapshot;
+  }
+
+  /** Counts a peer turned away before it became a connection, and publishes why. */
+  refuse(message: ConnectionRefusedMessage): void {
+    if (message.reason === 'handshake') this.#counts.handshakeFailures++;
+    else this.#counts.refused++;
+    publish(channels.refused, message);
   }
 
   /** Whether a connection offered now would be taken: open, with a reader waiting or room in the queue. */
@@ -43,6 +79,7 @@ export class AcceptQueue<C extends Connection> {
 
   /** Hands `conn` to the waiting reader, or queues it. Check `hasRoom` first; when closed, `conn` is destroyed. */
   push(conn: C): void {
+    this.#track(conn);
     if (this.#closed) return conn.destroy();
     const waiter = this.#waiter;
     this.#waiter = undefined;
@@ -110,6 +147,23 @@ export class AcceptQueue<C extends Connection> {
     };
   }
 
+  #track(conn: C): void {
+    this.#counts.accepted++;
+    this.#open.add(conn);
+    void conn.closed.then(() => {
+      this.#open.delete(conn);
+      const counts = this.#counts;
+      counts.closed++;
+      addCounters(counts, conn);
+      const error = conn.error;
+      if (error !== undefined) {
+        const code = (error as { code?: unknown }).code;
+        const key = typeof code === 'string' ? code : 'UNKNOWN';
+        counts.errors[key] = (counts.errors[key] ?? 0) + 1;
+      }
+    });
+  }
+
   #next(signal: AbortSignal | undefined): Promise<C | undefined> {
     const next = this.#queue.shift();
     if (next !== undefined) return Promise.resolve(next);
@@ -130,4 +184,12 @@ export class AcceptQueue<C extends Connection> {
       };
     });
   }
+}
+
+function addCounters(into: ListenerCounters, conn: Connection): void {
+  const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
+  into.bytesIn += bytesIn;
+  into.bytesOut += bytesOut;
+  into.framesIn += framesIn;
+  into.framesOut += framesOut;
 }

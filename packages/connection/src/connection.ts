@@ -1,6 +1,7 @@
 import type { Codec } from '@sluice/codec';
 import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
+import { channels, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
 import { ReadQueue } from './internal/read-queue.js';
@@ -89,12 +90,13 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   readonly #frameTimeout: number;
   readonly #frames = { in: 0, out: 0 };
   readonly #closedNow: Deferred<void> = deferred();
-  #error: unknown;
+  #error: Error | undefined;
   #drain: Deferred<void> | undefined;
   #finish: Deferred<void> | undefined;
   #finished: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #unwrapped = false;
+  #reportedClose = false;
 
   /** @internal Use `connect()`, `listen()`, `fromNodeSocket()` or a transport's own function. */
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
@@ -114,11 +116,43 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       close: this.#onClose,
     };
     transport.open(events);
+    publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
     if (transport.closed) this.#onClose();
     const idleTimeout = options.idleTimeout ?? 0;
-    if (idleTimeout > 0) {
-      transport.setIdleTimeout(idleTimeout, () => transport.destroy(new IdleTimeoutError(idleTimeout)));
-    }
+    if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => this.shed(new IdleTimeoutError(idleTimeout)));
+  }
+
+  /**
+   * The error this connection failed with (a reset, a timeout, a frame its
+   * codec refused, the error given to `destroy()`), or `undefined` while it
+   * has not failed. Read it once `closed` has resolved to learn why a
+   * connection ended.
+   *
+   * @example
+   * ```ts
+   * await conn.closed;
+   * console.log(conn.error === undefined ? 'closed cleanly' : `failed: ${(conn.error as SluiceError).code}`);
+   * ```
+   */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  /**
+   * Destroys the connection with `error` for being too slow or silent (an
+   * idle or frame timeout, a missed heartbeat), publishing it on the
+   * `sluice:connection:shed` diagnostics channel first. For transports and
+   * listeners that shed peers; otherwise use `destroy()`.
+   *
+   * @example
+   * ```ts
+   * if (!answeredPing) conn.shed(new IdleTimeoutError(30_000));
+   * ```
+   */
+  shed(error: Error & { readonly code: string }): void {
+    if (this.destroyed) return;
+    publish(channels.shed, { connection: this, error });
+    this.destroy(error);
   }
 
   /** Bytes and frames in and out so far. */
@@ -443,6 +477,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       else finish.reject(this.#error);
     }
     this.#closedNow.resolve();
+    if (!this.#reportedClose) {
+      this.#reportedClose = true;
+      const transport = this.#transport;
+      publish(channels.close, {
+        connection: this,
+        protocol: transport.protocol ?? 'unknown',
+        side: transport.side,
+        error: this.#error,
+        counters: this.counters,
+      });
+    }
   };
 }
 

@@ -2,6 +2,7 @@ import { type Codec, type Decoder, EncodeError, type Encoder } from '@sluice/cod
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { channels, publish } from './diagnostics.js';
 import { FrameTimeoutError } from './errors.js';
 import type { QueueOwner, ReadQueue } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
@@ -302,6 +303,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     } catch (error) {
       this.#stopFrameClock();
       this.#inputEnded = true;
+      publish(channels.frameError, { connection: this.connection, error: error as Error });
       this.connection.destroy(error as Error);
       throw error;
     }
@@ -353,7 +355,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     }
     if (partial && this.#frameTimer === undefined) {
       const timeout = this.#frameTimeout;
-      this.#frameTimer = setTimeout(() => this.connection.destroy(new FrameTimeoutError(timeout)), timeout);
+      this.#frameTimer = setTimeout(() => this.connection.shed(new FrameTimeoutError(timeout)), timeout);
       (this.#frameTimer as { unref?: () => void }).unref?.();
     }
   }

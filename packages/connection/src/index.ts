@@ -23,9 +23,23 @@ export { AcceptQueue } from './accept-queue.js';
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { checkConnectionOptions } from './check-connection-options.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
+export {
+  type ConnectionCloseMessage,
+  type ConnectionOpenMessage,
+  type ConnectionRefusedMessage,
+  type ConnectionShedMessage,
+  type ConnectionSide,
+  channels,
+  type DiagnosticsMessages,
+  type FrameErrorMessage,
+  hasSubscribers,
+  publish,
+  type RefusalReason,
+} from './diagnostics.js';
 export { CloseTimeoutError, ConnectTimeoutError, FrameTimeoutError, IdleTimeoutError } from './errors.js';
 export { Framed } from './framed.js';
 export { fromTransport } from './from-transport.js';
+export type { ListenerCounters } from './listener-counters.js';
 export type { ReadOptions } from './read-options.js';
 export {
   type ConnectionHandler,

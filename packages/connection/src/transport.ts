@@ -1,4 +1,5 @@
 import type { SocketAddress } from './address.js';
+import type { ConnectionSide } from './diagnostics.js';
 
 /**
  * What a {@link Transport} tells the connection on top of it. The transport
@@ -47,6 +48,10 @@ export interface TransportEvents {
  * ```
  */
 export interface Transport<Raw = unknown> {
+  /** A short name for diagnostics and metrics: `'tcp'`, `'tls'`, `'ipc'`, `'ws'`, `'wss'`, … */
+  readonly protocol?: string | undefined;
+  /** Whether this end accepted the connection (`'server'`) or made it (`'client'`), where known. */
+  readonly side?: ConnectionSide | undefined;
   /** Where the peer is, if known. */
   readonly remoteAddress: SocketAddress | undefined;
   /** Where this end is, if known. */

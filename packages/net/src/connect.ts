@@ -92,7 +92,7 @@ export async function connect(options: ConnectOptions): Promise<Connection<net.S
     socket.destroy();
     throw error;
   }
-  return fromTransport(new SocketTransport(socket, path), options);
+  return fromTransport(new SocketTransport(socket, { path, side: 'client' }), options);
 }
 
 function openSocket(options: ConnectOptions): net.Socket {

@@ -27,17 +27,25 @@
 export {
   CloseTimeoutError,
   Connection,
+  type ConnectionCloseMessage,
   type ConnectionCounters,
   type ConnectionHandler,
+  type ConnectionOpenMessage,
   type ConnectionOptions,
+  type ConnectionRefusedMessage,
+  type ConnectionShedMessage,
   ConnectTimeoutError,
+  channels,
   Framed,
+  type FrameErrorMessage,
   FrameTimeoutError,
   type HandlerContext,
   IdleTimeoutError,
   type IpAddress,
+  type ListenerCounters,
   type PathAddress,
   type ReadOptions,
+  type RefusalReason,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
@@ -47,4 +55,4 @@ export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagra
 export { HandshakeError } from './errors.js';
 export { fromNodeSocket } from './from-node-socket.js';
 export { type ListenOptions, listen } from './listen.js';
-export { Listener, type ListenerCounters } from './listener.js';
+export { Listener } from './listener.js';

@@ -6,23 +6,15 @@ import {
   type ConnectionHandler,
   type ConnectionOptions,
   fromTransport,
+  type ListenerCounters,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { HandshakeError } from './errors.js';
+import { remoteAddressOf } from './internal/address-of.js';
 import { SocketTransport } from './internal/socket-transport.js';
-
-/** What a listener has seen so far. */
-export interface ListenerCounters {
-  /** Connections handed out (or waiting to be). */
-  accepted: number;
-  /** Connections refused: past `maxConnections`, or while the accept queue was full. */
-  refused: number;
-  /** TLS handshakes that failed. */
-  handshakeFailures: number;
-}
 
 /** @internal How a listener wraps its server. */
 export interface ListenerInit {
@@ -58,7 +50,7 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
   readonly #server: Server;
   readonly #init: ListenerInit;
   readonly #accepted: AcceptQueue<Connection<Socket>>;
-  readonly #counters: ListenerCounters = { accepted: 0, refused: 0, handshakeFailures: 0 };
+  readonly #protocol: 'tcp' | 'tls' | 'ipc';
   #closing: Promise<void> | undefined;
   #markClosed!: () => void;
   readonly #closed = new Promise<void>((resolve) => {
@@ -71,13 +63,22 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     this.address = address;
     this.#init = init;
     this.#accepted = new AcceptQueue(init.acceptCapacity);
+    this.#protocol = secure ? 'tls' : init.path !== undefined ? 'ipc' : 'tcp';
     server.on(secure ? 'secureConnection' : 'connection', this.#onConnection);
-    server.on('drop', () => this.#counters.refused++);
+    server.on('drop', (peer?: { remoteAddress?: string; remotePort?: number; remoteFamily?: string }) => {
+      const remoteAddress =
+        peer?.remoteAddress === undefined
+          ? undefined
+          : { host: peer.remoteAddress, port: peer.remotePort ?? 0, family: peer.remoteFamily ?? '' };
+      this.#accepted.refuse({ protocol: this.#protocol, reason: 'maxConnections', remoteAddress });
+    });
     server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       // Node leaves the socket open after a failed handshake: release it here.
+      const remoteAddress = remoteAddressOf(socket, init.path);
       socket.destroy();
-      this.#counters.handshakeFailures++;
-      this.#init.onClientError?.(handshakeError(error, socket));
+      const failure = handshakeError(error, socket);
+      this.#accepted.refuse({ protocol: this.#protocol, reason: 'handshake', remoteAddress, error: failure });
+      this.#init.onClientError?.(failure);
     });
     server.on('error', (error: Error) => this.#accepted.close(error));
     // Closed underneath (a cluster primary disconnecting this worker): stop as if close() was called.
@@ -89,9 +90,19 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     return 'port' in this.address ? this.address.port : undefined;
   }
 
-  /** Accepted, refused and failed-handshake counts. */
-  get counters(): Readonly<ListenerCounters> {
-    return { ...this.#counters };
+  /**
+   * A snapshot of what this listener has seen: connections accepted, open,
+   * closed and refused, failed handshakes, errors by code, and bytes and
+   * frames in and out over every accepted connection. Cheap enough for each
+   * scrape of a `/metrics` endpoint (it sums the open connections' counters).
+   *
+   * @example
+   * ```ts
+   * const { open, refused, errors, bytesIn } = listener.counters;
+   * ```
+   */
+  get counters(): ListenerCounters {
+    return this.#accepted.counters;
   }
 
   /** True until `close()` is called (or the server closes underneath). */
@@ -168,12 +179,17 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     // closes the socket; established connections get half-close back.
     socket.allowHalfOpen = true;
     if (this.#closing !== undefined || !this.#accepted.hasRoom) {
-      this.#counters.refused++;
+      const reason = this.#closing !== undefined ? 'closing' : 'acceptCapacity';
+      this.#accepted.refuse({
+        protocol: this.#protocol,
+        reason,
+        remoteAddress: remoteAddressOf(socket, this.#init.path),
+      });
       socket.destroy();
       return;
     }
-    this.#counters.accepted++;
-    this.#accepted.push(fromTransport(new SocketTransport(socket, this.#init.path), this.#init.connection));
+    const transport = new SocketTransport(socket, { path: this.#init.path, side: 'server' });
+    this.#accepted.push(fromTransport(transport, this.#init.connection));
   };
 }
 

@@ -75,6 +75,14 @@ const standalone: Record<string, Expectation> = {
   'tls.ts': { stdout: [/secure echo: hello\nsecure echo: over TLS/, /a client without our CA: refused as expected/] },
   'rx-echo.ts': { stdout: [/OBSERVABLES/, /server stopped/] },
   'cluster.ts': { stdout: [/"event":"restarted"/, /"event":"summary","ok":true/] },
+  'metrics.ts': {
+    stdout: [
+      /bad frame from .*: ERR_FRAME_TOO_LONG/,
+      /sluice_connections_accepted_total 22\n/,
+      /sluice_connection_errors_total\{code="ERR_FRAME_TOO_LONG"\} 1\n/,
+      /the scrape shows every connection/,
+    ],
+  },
   // In a browser too: web-example.test.ts.
   'web/server.ts': {
     build: ['core', 'codec', 'connection', 'ws'],
@@ -93,6 +101,7 @@ const special = {
   'echo-server.ts': 'run with echo-client.ts',
   'echo-client.ts': 'run against echo-server.ts',
   'redis-resp.ts': 'run against a real redis-server',
+  'chat-redis.ts': 'three servers sharing a room through a real redis-server: tested by chat-redis.test.ts',
   'resp-codec.ts': 'a module, not a program: tested by resp-codec.test.ts and through redis-resp.ts',
 };
 

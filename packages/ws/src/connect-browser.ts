@@ -27,7 +27,7 @@ export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
  * ```
  */
 export async function connect(url: string | URL, options: BrowserConnectOptions = {}): Promise<Connection<WebSocket>> {
-  const { target, port } = checkTarget(url, options, globalThis.location?.href);
+  const { target, port, protocol } = checkTarget(url, options, globalThis.location?.href);
   const { signal } = options;
   const timeout = options.timeout ?? 0;
   throwIfAborted(signal);
@@ -51,7 +51,7 @@ export async function connect(url: string | URL, options: BrowserConnectOptions 
     }
     function succeed() {
       cleanup();
-      resolve(fromTransport(new BrowserWebSocketTransport(ws, { host: target.hostname, port }), options));
+      resolve(fromTransport(new BrowserWebSocketTransport(ws, { host: target.hostname, port }, protocol), options));
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     ws.addEventListener('open', succeed);

@@ -55,7 +55,7 @@ export async function connect(
   url: string | URL,
   options: WebSocketConnectOptions = {},
 ): Promise<Connection<WebSocket>> {
-  const { target, port } = checkTarget(url, options);
+  const { target, port, protocol } = checkTarget(url, options);
   const { signal } = options;
   const timeout = options.timeout ?? 0;
   checkOption('connect(): maxPayload', options.maxPayload, { integer: [1] });
@@ -93,7 +93,8 @@ export async function connect(
       }
       function succeed() {
         cleanup();
-        resolve(fromTransport(new WebSocketTransport(ws, { host: target.hostname, port }), options));
+        const transport = new WebSocketTransport(ws, { host: target.hostname, port }, { protocol, side: 'client' });
+        resolve(fromTransport(transport, options));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       ws.once('open', succeed);

@@ -6,12 +6,17 @@ import {
   checkConnectionOptions,
   fromTransport,
   type IpAddress,
+  type RefusalReason,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
+
+/** How long a `wss` client may take to finish its TLS handshake, by default (Node's own is 120 s). */
+const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
+
 import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
 
@@ -87,7 +92,10 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
 
   const server =
     attached ??
-    (options.tls === undefined ? http.createServer(upgradeRequired) : https.createServer(options.tls, upgradeRequired));
+    (options.tls === undefined
+      ? http.createServer(upgradeRequired)
+      : https.createServer({ handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT, ...options.tls }, upgradeRequired));
+  const protocol = options.tls !== undefined || server instanceof https.Server ? 'wss' : 'ws';
   if (attached === undefined) {
     await new Promise<void>((resolve, reject) => {
       const onAbort = () => {
@@ -118,10 +126,12 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
     acceptCapacity: options.acceptCapacity ?? 1024,
     maxConnections: options.maxConnections ?? Number.POSITIVE_INFINITY,
     heartbeat: options.heartbeat ?? 30_000,
+    protocol,
     stop: async () => {
       signal?.removeEventListener('abort', onSignal);
       server.off('upgrade', onUpgrade);
       server.off('error', onServerError);
+      server.off('tlsClientError', onClientError);
       wss.close();
       if (attached === undefined) {
         // Stop listening, and drop the sockets that never became WebSockets (nothing sent yet, an upgrade request
@@ -135,22 +145,32 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     // On a server you run, upgrades for other paths are left to your other handlers.
     if (attached !== undefined && !onPath(request, options.path)) return;
+    const peer = request.socket;
+    const remote: IpAddress | undefined =
+      peer.remoteAddress === undefined ? undefined : { host: peer.remoteAddress, port: peer.remotePort ?? 0 };
     const refusal = refuse(request, options, listener);
     if (refusal !== undefined) {
-      listener.refused();
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+      listener.refuse(refusal, remote);
+      const status = STATUS[refusal];
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const peer = request.socket;
-      const remote: IpAddress | undefined =
-        peer.remoteAddress === undefined ? undefined : { host: peer.remoteAddress, port: peer.remotePort ?? 0 };
-      const accepted: Accepted = { ws, conn: fromTransport(new WebSocketTransport(ws, remote), options) };
+      const transport = new WebSocketTransport(ws, remote, { protocol, side: 'server' });
+      const accepted: Accepted = { ws, conn: fromTransport(transport, options) };
       listener.offer(accepted);
     });
   };
   // A server error after binding (EMFILE, …) reaches whoever waits for a connection, never the process.
   const onServerError = (error: Error) => listener.fail(error);
+  // A failed or timed-out TLS handshake on a server of our own: counted and published, the socket released.
+  const onClientError = (error: Error, socket: Duplex & { remoteAddress?: string; remotePort?: number }) => {
+    socket.destroy();
+    const remote =
+      socket.remoteAddress === undefined ? undefined : { host: socket.remoteAddress, port: socket.remotePort ?? 0 };
+    listener.refuse('handshake', remote, error);
+  };
+  if (attached === undefined) server.on('tlsClientError', onClientError);
   const onSignal = () => void listener.close();
   server.on('upgrade', onUpgrade);
   server.on('error', onServerError);
@@ -167,16 +187,25 @@ function upgradeRequired(_request: http.IncomingMessage, response: http.ServerRe
   response.end('Upgrade Required');
 }
 
-/** Why an upgrade is refused, as an HTTP status line, or `undefined` to take it. */
+/** The HTTP status line that answers each refusal. */
+const STATUS: Record<RefusalReason, string> = {
+  path: '404 Not Found',
+  origin: '403 Forbidden',
+  maxConnections: '503 Service Unavailable',
+  acceptCapacity: '503 Service Unavailable',
+  closing: '503 Service Unavailable',
+  handshake: '400 Bad Request',
+};
+
+/** Why an upgrade is refused, or `undefined` to take it. */
 function refuse(
   request: http.IncomingMessage,
   options: WebSocketListenOptions,
   listener: WebSocketListener,
-): string | undefined {
-  if (!onPath(request, options.path)) return '404 Not Found';
-  if (options.origin !== undefined && !options.origin(request.headers.origin)) return '403 Forbidden';
-  if (!listener.canTake()) return '503 Service Unavailable';
-  return undefined;
+): RefusalReason | undefined {
+  if (!onPath(request, options.path)) return 'path';
+  if (options.origin !== undefined && !options.origin(request.headers.origin)) return 'origin';
+  return listener.refusal();
 }
 
 /** Whether the request is for `path` (any path when there is none). */

@@ -2,12 +2,15 @@ import {
   AcceptQueue,
   type Connection,
   type ConnectionHandler,
+  type ListenerCounters,
+  type RefusalReason,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import type WebSocket from 'ws';
+import { WebSocketCloseError } from './errors.js';
 
 /** @internal An upgraded WebSocket and the connection over it. */
 export interface Accepted {
@@ -21,15 +24,17 @@ export interface WebSocketListenerInit {
   acceptCapacity: number;
   maxConnections: number;
   heartbeat: number;
+  /** `'ws'` or `'wss'`, for diagnostics. */
+  protocol: 'ws' | 'wss';
   stop(): Promise<void>;
 }
 
-/** What a WebSocket listener has seen so far. */
-export interface WebSocketListenerCounters {
-  /** Connections handed out (or waiting to be). */
-  accepted: number;
-  /** Upgrades refused: another path (404), a refused origin (403), past `maxConnections` or a full accept queue (503). */
-  refused: number;
+/**
+ * What a WebSocket listener has seen so far: a listener's counters (`refused`
+ * counts upgrades answered 404, 403 or 503), and the connections dropped for
+ * not answering a heartbeat ping.
+ */
+export interface WebSocketListenerCounters extends ListenerCounters {
   /** Connections dropped because they did not answer a heartbeat ping. */
   unresponsive: number;
 }
@@ -49,9 +54,10 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   readonly address: SocketAddress;
   readonly #init: WebSocketListenerInit;
   readonly #accepted: AcceptQueue<Connection<WebSocket>>;
-  readonly #open = new Set<WebSocket>();
+  /** Each open WebSocket and its connection, for the heartbeat. */
+  readonly #open = new Map<WebSocket, Connection<WebSocket>>();
   readonly #alive = new WeakSet<WebSocket>();
-  readonly #counters: WebSocketListenerCounters = { accepted: 0, refused: 0, unresponsive: 0 };
+  #unresponsive = 0;
   readonly #heartbeat: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
   #markClosed!: () => void;
@@ -75,9 +81,18 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     return 'port' in this.address ? this.address.port : undefined;
   }
 
-  /** Accepted, refused and unresponsive counts. */
-  get counters(): Readonly<WebSocketListenerCounters> {
-    return { ...this.#counters };
+  /**
+   * A snapshot of what this listener has seen: connections accepted, open,
+   * closed, refused and unresponsive, errors by code, and bytes and frames in
+   * and out. Cheap enough for each scrape of a `/metrics` endpoint.
+   *
+   * @example
+   * ```ts
+   * const { open, refused, unresponsive } = listener.counters;
+   * ```
+   */
+  get counters(): WebSocketListenerCounters {
+    return { ...this.#accepted.counters, unresponsive: this.#unresponsive };
   }
 
   /** True until `close()`. */
@@ -90,9 +105,11 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     return this.#closed;
   }
 
-  /** @internal Whether an upgrade would be taken now (else it is refused with 503). */
-  canTake(): boolean {
-    return this.#closing === undefined && this.#open.size < this.#init.maxConnections && this.#accepted.hasRoom;
+  /** @internal Why an upgrade would be refused now (with 503), or `undefined` if it would be taken. */
+  refusal(): RefusalReason | undefined {
+    if (this.#closing !== undefined) return 'closing';
+    if (this.#open.size >= this.#init.maxConnections) return 'maxConnections';
+    return this.#accepted.hasRoom ? undefined : 'acceptCapacity';
   }
 
   /** @internal The server failed: waiting and later accepts reject with `error`. */
@@ -100,16 +117,15 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     this.#accepted.close(error);
   }
 
-  /** @internal Counts an upgrade refused (wrong path, refused origin, no room). */
-  refused(): void {
-    this.#counters.refused++;
+  /** @internal Counts and publishes a peer turned away (a wrong path, a refused origin, no room, a failed TLS handshake). */
+  refuse(reason: RefusalReason, remoteAddress: SocketAddress | undefined, error?: Error): void {
+    this.#accepted.refuse({ protocol: this.#init.protocol, reason, remoteAddress, error });
   }
 
   /** @internal Takes an upgraded connection. */
   offer({ ws, conn }: Accepted): void {
     if (this.#closing !== undefined) return conn.destroy();
-    this.#counters.accepted++;
-    this.#open.add(ws);
+    this.#open.set(ws, conn);
     this.#alive.add(ws);
     ws.on('pong', () => this.#alive.add(ws));
     ws.once('close', () => this.#open.delete(ws));
@@ -170,7 +186,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
 
   /** Drops the connections that did not answer the last ping, and pings the rest. */
   #beat = (): void => {
-    for (const ws of this.#open) {
+    for (const [ws, conn] of this.#open) {
       // Paused because its reader is behind (or has not started): its pongs wait unread, so it is not
       // judged; idleTimeout and the reader's own pace cover it.
       if (ws.isPaused) {
@@ -178,8 +194,8 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
         continue;
       }
       if (!this.#alive.has(ws)) {
-        this.#counters.unresponsive++;
-        ws.terminate();
+        this.#unresponsive++;
+        conn.shed(new WebSocketCloseError(1006, 'no answer to the heartbeat ping'));
         continue;
       }
       this.#alive.delete(ws);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import { AlreadyConsumedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf } from './address-of.js';
 
@@ -23,14 +23,19 @@ const adopted = new WeakSet<Socket>();
 export class SocketTransport implements Transport<Socket> {
   readonly remoteAddress: SocketAddress | undefined;
   readonly localAddress: SocketAddress | undefined;
+  readonly protocol: 'tcp' | 'tls' | 'ipc';
+  readonly side: ConnectionSide | undefined;
   readonly #socket: Socket;
   #events: TransportEvents | undefined;
   #batch: Uint8Array[] = [];
   #batchBytes = 0;
   #flushScheduled = false;
 
-  /** `path`: the IPC path, which a connected socket does not report itself. */
-  constructor(socket: Socket, path?: string) {
+  /**
+   * `path`: the IPC path, which a connected socket does not report itself;
+   * `side`: which end this is, for diagnostics (unknown for an adopted socket).
+   */
+  constructor(socket: Socket, { path, side }: { path?: string | undefined; side?: ConnectionSide | undefined } = {}) {
     if (adopted.has(socket)) {
       throw new AlreadyConsumedError(
         'socket',
@@ -41,6 +46,9 @@ export class SocketTransport implements Transport<Socket> {
     this.#socket = socket;
     this.remoteAddress = remoteAddressOf(socket, path);
     this.localAddress = localAddressOf(socket, path);
+    this.protocol =
+      'encrypted' in socket ? 'tls' : path !== undefined || socket.remotePort === undefined ? 'ipc' : 'tcp';
+    this.side = side;
   }
 
   get bytesIn(): number {

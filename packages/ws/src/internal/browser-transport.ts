@@ -28,6 +28,8 @@ const encoder = new TextEncoder();
 export class BrowserWebSocketTransport implements Transport<WebSocket> {
   readonly remoteAddress: SocketAddress | undefined;
   readonly localAddress: SocketAddress | undefined = undefined;
+  readonly protocol: 'ws' | 'wss';
+  readonly side = 'client';
   readonly #ws: WebSocket;
   #events: TransportEvents | undefined;
   #bytesIn = 0;
@@ -42,10 +44,11 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
   #idle: { ms: number; onIdle: () => void } | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined) {
+  constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, protocol: 'ws' | 'wss') {
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     this.remoteAddress = remoteAddress;
+    this.protocol = protocol;
   }
 
   get bytesIn(): number {

@@ -6,7 +6,7 @@ export function checkTarget(
   url: unknown,
   options: ConnectionOptions & { signal?: unknown; timeout?: unknown; protocols?: unknown },
   base?: string,
-): { target: URL; port: number } {
+): { target: URL; port: number; protocol: 'ws' | 'wss' } {
   checkOption('connect(): url', typeof url === 'string' ? url : (url as URL | undefined)?.href, 'string', {
     required: true,
   });
@@ -30,5 +30,6 @@ export function checkTarget(
     target.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
   }
   checkOption('connect(): url', target.protocol, { oneOf: ['ws:', 'wss:'] });
-  return { target, port: Number(target.port) || (target.protocol === 'wss:' ? 443 : 80) };
+  const secure = target.protocol === 'wss:';
+  return { target, port: Number(target.port) || (secure ? 443 : 80), protocol: secure ? 'wss' : 'ws' };
 }

@@ -1,9 +1,15 @@
-import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import type WebSocket from 'ws';
 import { closeError, WebSocketCloseError } from '../errors.js';
 
 /** Bytes `ws` may buffer for sending before writers wait for it to drain. */
 const WRITE_BOUND = 64 * 1024;
+
+/** @internal What a WebSocket transport says of itself in diagnostics. */
+export interface TransportDescription {
+  protocol: 'ws' | 'wss';
+  side: ConnectionSide;
+}
 
 /**
  * A WebSocket of the `ws` library as a {@link Transport}: each message's bytes
@@ -26,6 +32,8 @@ const WRITE_BOUND = 64 * 1024;
 export class WebSocketTransport implements Transport<WebSocket> {
   readonly remoteAddress: SocketAddress | undefined;
   readonly localAddress: SocketAddress | undefined;
+  readonly protocol: 'ws' | 'wss';
+  readonly side: ConnectionSide;
   readonly #ws: WebSocket;
   #events: TransportEvents | undefined;
   #bytesIn = 0;
@@ -40,10 +48,12 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #closed = false;
   #readableEnded = false;
 
-  constructor(ws: WebSocket, remoteAddress?: SocketAddress) {
+  constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, { protocol, side }: TransportDescription) {
     this.#ws = ws;
     this.remoteAddress = remoteAddress;
     this.localAddress = undefined;
+    this.protocol = protocol;
+    this.side = side;
   }
 
   get bytesIn(): number {
