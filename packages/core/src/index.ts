@@ -44,5 +44,6 @@ export { type MapOptions, map } from './map.js';
 export { merge } from './merge.js';
 export { type PipeSource, pipe } from './pipe.js';
 export { take } from './take.js';
+export { type TakeNow, takeNow } from './take-now.js';
 export { tap } from './tap.js';
 export type { AbortOptions, Sink, Source, Step } from './types.js';

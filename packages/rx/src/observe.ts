@@ -1,4 +1,4 @@
-import { checkOption, pipe } from '@sluice/core';
+import { checkOption, pipe, type TakeNow, takeNow } from '@sluice/core';
 import { Observable } from 'rxjs';
 import { reportUnhandledError } from './internal/report-unhandled-error.js';
 
@@ -47,12 +47,14 @@ export function observe<T>(source: AsyncIterable<T>): Observable<T> {
     typeof source[Symbol.asyncIterator] === 'function' ? source : pipe(() => source as unknown as Iterable<T>);
   return new Observable<T>((subscriber) => {
     const iterator = iterable[Symbol.asyncIterator]();
+    // Values already at hand (the frames of a chunk received) are emitted without a promise each.
+    const now = (iterator as Partial<TakeNow<T>>)[takeNow]?.bind(iterator);
     let running = true;
 
     const run = async (): Promise<void> => {
       try {
         for (;;) {
-          const result = await iterator.next();
+          const result = now?.() ?? (await iterator.next());
           if (subscriber.closed) return;
           if (result.done === true) {
             running = false;

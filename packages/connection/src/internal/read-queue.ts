@@ -1,6 +1,9 @@
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
 import { DONE, DONE_PROMISE } from './settle.js';
 
+/** `take()`: the input is over. */
+export const END: unique symbol = Symbol('end');
+
 const CONCURRENT_READ = 'Cannot read: another read of this connection is still waiting (read from one place at a time)';
 
 /**
@@ -12,7 +15,8 @@ export interface QueueOwner {
   handBack(): Uint8Array[];
 }
 
-interface Waiter {
+/** Told once about the next chunk (or the end, or the error). */
+export interface Waiter {
   resolve(result: IteratorResult<Uint8Array, undefined>): void;
   reject(error: unknown): void;
 }
@@ -73,18 +77,39 @@ export class ReadQueue {
    * previous owner hands back what it holds, and that is read first.
    */
   next(signal?: AbortSignal, owner: QueueOwner | null = null): Promise<IteratorResult<Uint8Array, undefined>> {
-    if (owner !== this.#owner) this.#takeOver(owner);
-    if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#shift(), done: false });
-    if (this.#error !== undefined) return Promise.reject(this.#error);
-    if (this.#ended) return DONE_PROMISE;
-    if (this.#waiter !== undefined) return Promise.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
-    if (this.#paused) this.#resume();
-    if (signal === undefined) {
-      return new Promise((resolve, reject) => {
-        this.#waiter = { resolve, reject };
-      });
+    let now: Uint8Array | typeof END | undefined;
+    try {
+      now = this.take(owner);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#nextWithSignal(signal);
+    if (now === END) return DONE_PROMISE;
+    if (now !== undefined) return Promise.resolve({ value: now, done: false });
+    return new Promise((resolve, reject) => this.wait({ resolve, reject }, signal));
+  }
+
+  /**
+   * The next chunk if one is queued, `END` at the end, or `undefined` when
+   * the caller must `wait()`. Throws the error that ended reading. For
+   * readers that decode at once what is queued, without a promise per chunk.
+   */
+  take(owner: QueueOwner | null): Uint8Array | typeof END | undefined {
+    if (owner !== this.#owner) this.#takeOver(owner);
+    if (this.#head < this.#queue.length) return this.#shift();
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#ended) return END;
+    return undefined;
+  }
+
+  /**
+   * After `take()` returned `undefined`: tells `waiter` about the next chunk,
+   * the end or the error (or an `AbortError` if `signal` aborts first).
+   */
+  wait(waiter: Waiter, signal: AbortSignal | undefined): void {
+    if (this.#waiter !== undefined) return waiter.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
+    if (this.#paused) this.#resume();
+    if (signal === undefined) this.#waiter = waiter;
+    else this.#waitWithSignal(waiter, signal);
   }
 
   /** Stops reading and hands back what was queued but not read (used by `unwrap`). */
@@ -128,27 +153,25 @@ export class ReadQueue {
     for (const bytes of held) this.#queuedBytes += bytes.byteLength;
   }
 
-  #nextWithSignal(signal: AbortSignal): Promise<IteratorResult<Uint8Array, undefined>> {
-    if (signal.aborted) return Promise.reject(new AbortError(signal.reason));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        if (this.#waiter !== waiter) return;
-        this.#waiter = undefined;
-        reject(new AbortError(signal.reason));
-      };
-      const waiter: Waiter = {
-        resolve: (result) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(result);
-        },
-        reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      this.#waiter = waiter;
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  #waitWithSignal({ resolve, reject }: Waiter, signal: AbortSignal): void {
+    if (signal.aborted) return reject(new AbortError(signal.reason));
+    const onAbort = () => {
+      if (this.#waiter !== waiter) return;
+      this.#waiter = undefined;
+      reject(new AbortError(signal.reason));
+    };
+    const waiter: Waiter = {
+      resolve: (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      reject: (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    };
+    this.#waiter = waiter;
+    signal.addEventListener('abort', onAbort, { once: true });
   }
 
   #shift(): Uint8Array {
