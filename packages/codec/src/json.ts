@@ -101,12 +101,16 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   };
 }
 
+/** The answer to a call that completes no frame: shared, since it is the most common one. */
+const NO_VALUES: never[] = Object.freeze([]) as never[];
+
 function jsonDecoder<T>(inner: Decoder<string | Uint8Array>, reviver: JsonOptions['reviver']): Decoder<T> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let failed: unknown;
   // Parses the frames, dropping blank ones. After a bad frame, the values
   // before it are returned and the error is thrown by the next call.
   const parseAll = (frames: (string | Uint8Array)[]): T[] => {
+    if (frames.length === 0) return NO_VALUES;
     const values: T[] = [];
     try {
       for (const frame of frames) {

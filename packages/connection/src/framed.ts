@@ -246,7 +246,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     for (;;) {
       const pending = this.#pending;
       if (this.#index < pending.length) {
-        return Promise.resolve({ value: pending[this.#index++] as TDecoded, done: false });
+        const value = pending[this.#index++] as TDecoded;
+        if (this.#index === pending.length) this.#allRead();
+        return Promise.resolve({ value, done: false });
       }
       let state: FillState;
       try {
@@ -278,7 +280,12 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** The next frame if it is at hand (see `takeNow`); `undefined` when `#nextFrame()` would wait, end or fail. */
   #frameNow(): IteratorResult<TDecoded, undefined> | undefined {
     for (;;) {
-      if (this.#index < this.#pending.length) return { value: this.#pending[this.#index++] as TDecoded, done: false };
+      const pending = this.#pending;
+      if (this.#index < pending.length) {
+        const value = pending[this.#index++] as TDecoded;
+        if (this.#index === pending.length) this.#allRead();
+        return { value, done: false };
+      }
       if (this.#failure !== undefined || this.#heldError !== undefined) return undefined;
       try {
         if (this.#fill() !== FRAMES) return undefined;
@@ -297,6 +304,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
+    if (frames.length === 1) this.#allRead();
     return { value: frames[0] as TDecoded, done: false };
   }
 
@@ -326,8 +334,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       });
     }
     const frames = this.#pending;
-    this.#index = frames.length; // every frame is handed out
-    if (!this.#errorHeld) this.#pendingInput = null;
+    this.#index = frames.length;
+    this.#allRead(); // every frame is handed out
     return Promise.resolve({ value: frames, done: false });
   }
 
@@ -339,8 +347,20 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (frames.length === 0) return chunk.done ? DONE : this.#nextBatch();
     this.#pending = frames;
     this.#index = frames.length;
-    if (!this.#errorHeld) this.#pendingInput = null;
+    this.#allRead(); // every frame is handed out
     return { value: frames, done: false };
+  }
+
+  /**
+   * Every decoded frame is handed out: let go of them and of the input that
+   * made them (often a socket read's whole 64 KiB buffer), unless bytes this
+   * codec refused behind them may still go to another reader.
+   */
+  #allRead(): void {
+    if (this.#errorHeld) return; // kept: #handBack replays the input past the frames read
+    this.#pending = NO_FRAMES;
+    this.#index = 0;
+    this.#pendingInput = null;
   }
 
   /**

@@ -1,5 +1,8 @@
 import { type Codec, EncodeError } from '@sluice/codec';
 
+/** No frames, no bytes: shared, since it is the answer to most calls. */
+const NOTHING: never[] = Object.freeze([]) as never[];
+
 /**
  * One frame per WebSocket message: each message's bytes are a frame, and each
  * frame written is a message. `json({ framing: messages() })` is one JSON value
@@ -19,10 +22,10 @@ export function messages(): Codec<Uint8Array> {
   return {
     name: 'messages',
     decoder: () => ({
-      // The connection hands each message over as one chunk.
-      decode: (chunk) => (chunk.byteLength > 0 ? [chunk] : []),
-      end: () => [],
-      remaining: () => [],
+      // The connection hands each message over as one chunk; nothing is ever held between calls.
+      decode: (chunk) => (chunk.byteLength > 0 ? [chunk] : NOTHING),
+      end: () => NOTHING,
+      remaining: () => NOTHING,
     }),
     encoder: () => ({
       encode(frame) {

@@ -9,9 +9,11 @@
  * If a chunk completes some frames and then hits an error, those frames are
  * returned and the error is thrown by the next call, so no good frame is lost.
  */
+
 import type { Decoder } from '../codec.js';
 import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
 import { checkChunk } from './check.js';
+import { compact } from './compact.js';
 import { type LengthField, readFixed } from './length-field.js';
 import { MAX_VARINT_BYTES, readVarint, type VarintRead } from './varint.js';
 
@@ -125,12 +127,14 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       frames.push(this.#field.copy ? copy(chunk, start, size) : view(chunk, start, size));
       return end;
     }
-    this.#parts = [chunk.subarray(start)];
+    this.#parts = [compact(chunk.subarray(start))];
     this.#frameFilled = chunk.length - start;
     this.#frameSize = size;
     this.#frameHeader = headerLength;
-    this.#frameHeaderBytes =
-      header === undefined ? chunk.subarray(start - headerLength, start) : header.slice(0, headerLength);
+    // Copies: a Node `Buffer`'s `slice()` would be a view, keeping the whole chunk alive.
+    this.#frameHeaderBytes = new Uint8Array(
+      header === undefined ? chunk.subarray(start - headerLength, start) : header.subarray(0, headerLength),
+    );
     return chunk.length;
   }
 

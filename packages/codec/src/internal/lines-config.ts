@@ -25,7 +25,7 @@ export function resolveLines(options: LinesOptions): LinesConfig {
   const { delimiter = '\n', maxFrameLength = 65536, encoding = 'utf-8', fatal = false } = options;
   const { allowUnterminated = true } = options;
   if (typeof delimiter !== 'string') checkOption('lines(): delimiter', delimiter, 'bytes');
-  const bytes = typeof delimiter === 'string' ? encoder.encode(delimiter) : delimiter.slice();
+  const bytes = typeof delimiter === 'string' ? encoder.encode(delimiter) : new Uint8Array(delimiter); // a copy, even of a Buffer
   if (bytes.length === 0) throw new InvalidArgumentError('lines(): delimiter must not be empty');
   checkOption('lines(): maxFrameLength', maxFrameLength, { integer: [0] });
   checkOption('lines(): encoding', encoding, 'string');

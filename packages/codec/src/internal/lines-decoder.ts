@@ -8,9 +8,11 @@
  * If a chunk completes some lines and then hits an error, those lines are
  * returned and the error is thrown by the next call, so no good line is lost.
  */
+
 import type { Decoder } from '../codec.js';
 import { DecodeError, FrameTooLongError, TruncatedFrameError } from '../errors.js';
 import { checkChunk } from './check.js';
+import { compact } from './compact.js';
 import type { LinesConfig } from './lines-config.js';
 
 const CR = 0x0d;
@@ -176,7 +178,7 @@ export class LinesDecoder implements Decoder<string> {
   /** Keeps `chunk[from..)` as the start or continuation of the unfinished line. */
   #append(chunk: Uint8Array, from: number, stateBefore: number): void {
     const { delimiter, maxFrameLength, stripCR } = this.#config;
-    const piece = from === 0 ? chunk : chunk.subarray(from);
+    const piece = from === 0 ? chunk : compact(chunk.subarray(from));
     if (piece.length === 0) return;
     this.#pieces.push(piece);
     this.#pending += piece.length;
