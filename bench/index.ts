@@ -1,13 +1,15 @@
 /**
  * `pnpm bench`: every benchmark, each figure printed beside its peer with the
  * ratio and the target, and a JSON result in bench/results/ so figures can be
- * compared between commits. `--quick` runs the whole suite in under a minute.
+ * compared between commits, and an HTML report of the last few runs beside it
+ * (bench/report.ts). `--quick` runs the whole suite in under a minute or two.
  *
  * Run: pnpm bench [--quick]
  */
 
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeReport } from './report.js';
 import { type BenchOptions, printRows, quickFromArgv, type Row } from './support.js';
 
 const options = quickFromArgv();
@@ -19,6 +21,7 @@ const suites: [string, (o: BenchOptions) => Promise<Row[]>][] = [
   ['RxJS bridge', async (o) => (await import('./rx-observe.js')).run(o)],
   ['WebSocket, one small JSON value per message', async (o) => (await import('./websocket.js')).run(o)],
   ['Memory', async (o) => (await import('./memory.js')).run(o)],
+  ['How cost grows with connections', async (o) => (await import('./scaling.js')).run(o)],
 ];
 
 const results: Record<string, Row[]> = {};
@@ -42,3 +45,5 @@ writeFileSync(
   `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`,
 );
 console.log(`\nResults written to ${file.pathname}`);
+const report = writeReport();
+console.log(`Report written to ${report.join(' and ')} (pnpm bench:report --png renders latest.png)`);

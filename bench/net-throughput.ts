@@ -118,7 +118,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
     byChunk: () => timed(framed(true)),
   });
   await lpServer.close();
-  rows.push(row('lengthPrefixed(varint) frames', 'f/s', lpRates.sluice!, 'it-length-prefixed', lpRates.itlp!, 4));
+  rows.push(row('lengthPrefixed(varint) frames', 'f/s', lpRates.sluice!, 'it-length-prefixed', lpRates.itlp!, 5));
   rows.push(
     row('lengthPrefixed(varint) frames, byChunk()', 'f/s', lpRates.byChunk!, 'it-length-prefixed', lpRates.itlp!, 8),
   );

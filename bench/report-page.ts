@@ -1,0 +1,393 @@
+/**
+ * The browser side of the bench report: draws the data that `bench/report.ts`
+ * embeds in the page with Chart.js (inlined beside it as the `Chart` global).
+ * Runs in the page, not in Node: `report.ts` strips its types and inlines it.
+ *
+ * Every ratio is "higher is better" (`support.ts` defines it so: sluice/peer,
+ * or peer/sluice where lower figures are better), and a target is met when
+ * ratio ≥ target.
+ */
+import type { Chart as ChartClass, ChartDataset, Plugin, TooltipItem } from 'chart.js';
+
+export interface RunInfo {
+  commit: string;
+  date: string;
+  node: string;
+  quick: boolean;
+}
+
+export interface Figure {
+  sluice: number;
+  peer: number;
+  ratio: number;
+  target?: number | undefined;
+}
+
+export interface ReportRow {
+  name: string;
+  peerName: string;
+  unit: string;
+  /** One per run, oldest first; null where that run had no such row. */
+  figures: (Figure | null)[];
+}
+
+export interface ScalingMetric {
+  /** The row name without its connection count, e.g. "lengthPrefixed frames". */
+  name: string;
+  unit: string;
+  peerName: string;
+  points: { connections: number; sluice: number; peer: number; ratio: number }[];
+}
+
+export interface ReportData {
+  /** Oldest first; the last is the run the report is about. */
+  runs: RunInfo[];
+  suites: { title: string; rows: ReportRow[] }[];
+  scaling: ScalingMetric[];
+}
+
+declare const Chart: typeof ChartClass;
+
+const PASS = '46, 125, 50';
+const MISS = '198, 40, 40';
+const NONE = '84, 110, 190';
+const PEER = '120, 120, 120';
+
+export function formatValue(value: number, unit: string): string {
+  const u = unit.trim();
+  const digits = (v: number) => String(Number(v.toPrecision(3)));
+  if (value >= 1e9) return `${digits(value / 1e9)} G${u}`;
+  if (value >= 1e6) return `${digits(value / 1e6)} M${u}`;
+  if (value >= 1e4) return `${digits(value / 1e3)} k${u}`;
+  return `${digits(value)} ${u}`.trim();
+}
+
+/** Three significant digits: 7.65, 0.908 (so a ratio just under a 0.909 target does not print as equal to it). */
+export const times = (ratio: number) => `${Number(ratio.toPrecision(3))}×`;
+const met = (f: Figure) => (f.target === undefined ? undefined : f.ratio >= f.target);
+const colour = (f: Figure, alpha: number) => {
+  const verdict = met(f);
+  return `rgba(${verdict === undefined ? NONE : verdict ? PASS : MISS}, ${alpha})`;
+};
+const runLabel = (run: RunInfo) =>
+  `${run.commit}${run.quick ? ' quick' : ''}, ${run.date.slice(5, 10)} ${run.date.slice(11, 16)}`;
+
+/** Dashed target line across each row's band, and the latest ratio (with its change) at the end of its bar. */
+function annotations(rows: ReportRow[], latest: number): Plugin<'bar'> {
+  return {
+    id: 'annotations',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales } = chart;
+      const x = scales['x']!;
+      const y = scales['y']!;
+      const band = (y.bottom - y.top) / rows.length;
+      ctx.save();
+      // Parity: a ratio of 1.
+      ctx.strokeStyle = 'rgba(0, 0, 0, 0.35)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x.getPixelForValue(1), y.top);
+      ctx.lineTo(x.getPixelForValue(1), y.bottom);
+      ctx.stroke();
+      rows.forEach((row, i) => {
+        const centre = y.getPixelForValue(i);
+        const target = row.figures[latest]?.target;
+        if (target !== undefined) {
+          const at = x.getPixelForValue(target);
+          ctx.strokeStyle = '#111';
+          ctx.lineWidth = 2.5;
+          ctx.setLineDash([5, 3]);
+          ctx.beginPath();
+          ctx.moveTo(at, centre - band * 0.46);
+          ctx.lineTo(at, centre + band * 0.46);
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        const bar = chart.getDatasetMeta(latest).data[i];
+        const figure = row.figures[latest];
+        if (bar === undefined || figure == null) return;
+        const previous = row.figures.slice(0, latest).findLast((f) => f != null);
+        const change = previous == null ? 0 : figure.ratio / previous.ratio - 1;
+        const verdict = met(figure);
+        let text = times(figure.ratio);
+        if (Math.abs(change) >= 0.1) text += `  ${change > 0 ? '▲' : '▼'}${Math.abs(change * 100).toFixed(0)}%`;
+        ctx.font = 'bold 12px system-ui, sans-serif';
+        ctx.textBaseline = 'middle';
+        ctx.fillStyle = verdict === false ? `rgb(${MISS})` : '#222';
+        const end = Math.max(bar.x, target === undefined ? 0 : x.getPixelForValue(target));
+        ctx.fillText(text, end + 6, bar.y);
+      });
+      ctx.restore();
+    },
+  };
+}
+
+function suiteChart(canvas: HTMLCanvasElement, rows: ReportRow[], runs: RunInfo[]): void {
+  const latest = runs.length - 1;
+  const alpha = (run: number) => (run === latest ? 0.95 : 0.18 + (0.45 * run) / Math.max(1, latest));
+  const datasets: ChartDataset<'bar', (number | null)[]>[] = runs.map((run, r) => ({
+    label: runLabel(run),
+    data: rows.map((row) => row.figures[r]?.ratio ?? null),
+    backgroundColor: rows.map((row) => (row.figures[r] ? colour(row.figures[r], alpha(r)) : 'transparent')),
+    borderWidth: 0,
+    skipNull: true, // a row that older runs lacked gets one full-size bar, not a gap
+    maxBarThickness: 16,
+    barPercentage: 0.92,
+    categoryPercentage: 0.82,
+  }));
+  const highest = Math.max(
+    1.2,
+    ...rows.flatMap((row) => row.figures.flatMap((f) => (f ? [f.ratio, f.target ?? 0] : []))),
+  );
+  const labels = rows.map((row) => {
+    const f = row.figures[latest]!;
+    const target = f.target === undefined ? '' : `   target ≥ ${times(f.target)}`;
+    return [
+      row.name,
+      `vs ${row.peerName}${target}`,
+      `${formatValue(f.sluice, row.unit)} vs ${formatValue(f.peer, row.unit)}`,
+    ];
+  });
+  new Chart(canvas, {
+    type: 'bar',
+    data: { labels, datasets },
+    plugins: [annotations(rows, latest)],
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      maintainAspectRatio: false,
+      layout: { padding: { right: 84 } }, // room for the latest ratio, written past the end of its bar
+      scales: {
+        x: {
+          min: 0,
+          suggestedMax: highest * 1.08,
+          title: { display: true, text: 'ratio (Sluice vs peer; longer is better)' },
+          ticks: { callback: (value) => `${value}×` },
+        },
+        y: { ticks: { font: { size: 12 }, color: '#222', autoSkip: false } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: (items: TooltipItem<'bar'>[]) => {
+              const row = rows[items[0]?.dataIndex ?? 0]!;
+              return `${row.name} vs ${row.peerName}`;
+            },
+            label: (item: TooltipItem<'bar'>) => {
+              const row = rows[item.dataIndex]!;
+              const f = row.figures[item.datasetIndex];
+              if (!f) return '';
+              const verdict =
+                met(f) === undefined ? '' : met(f) ? ', target met' : `, target ${times(f.target!)} MISSED`;
+              return `${runLabel(runs[item.datasetIndex]!)}: ${times(f.ratio)} (Sluice ${formatValue(f.sluice, row.unit)}, peer ${formatValue(f.peer, row.unit)}${verdict})`;
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Each point's `label` written above it (below it for the lowest point at its connection count, away from the
+ * lines above), moved further out
+ * where it would overlap a label already written at the same connection count.
+ */
+function pointLabels(): Plugin<'line'> {
+  return {
+    id: 'pointLabels',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      ctx.save();
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textBaseline = 'middle';
+      const placed = new Map<number, number[]>(); // x pixel → label centres written there
+      const lowestAt = new Map<number, number>(); // x pixel → the largest y pixel of a point there
+      chart.data.datasets.forEach((_, d) => {
+        for (const point of chart.getDatasetMeta(d).data) {
+          const x = Math.round(point.x);
+          lowestAt.set(x, Math.max(lowestAt.get(x) ?? Number.NEGATIVE_INFINITY, point.y));
+        }
+      });
+      chart.data.datasets.forEach((dataset, d) => {
+        chart.getDatasetMeta(d).data.forEach((point, i) => {
+          const text = (dataset.data[i] as { label?: string } | undefined)?.label;
+          if (text === undefined) return;
+          const lowest = lowestAt.get(Math.round(point.x)) === point.y;
+          const below = lowest && point.y + 20 < chart.chartArea.bottom; // not into the axis
+          const x = Math.round(point.x);
+          const taken = placed.get(x) ?? [];
+          let y = point.y + (below ? 13 : -13);
+          while (taken.some((t) => Math.abs(t - y) < 13)) y += below ? 13 : -13;
+          taken.push(y);
+          placed.set(x, taken);
+          // Near either end of the axis, the label runs inwards from its point rather than across the axis.
+          const { left, right } = chart.chartArea;
+          ctx.textAlign = point.x - left < 60 ? 'left' : right - point.x < 60 ? 'right' : 'center';
+          const dx = ctx.textAlign === 'left' ? -4 : ctx.textAlign === 'right' ? 4 : 0;
+          ctx.fillStyle = String(dataset.borderColor);
+          ctx.fillText(text, point.x + dx, y);
+        });
+      });
+      ctx.restore();
+    },
+  };
+}
+
+function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, lines: LineSpec[]): void {
+  const levels = [...new Set(lines.flatMap((l) => l.points.map((p) => p.x)))].sort((a, b) => a - b);
+  new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: lines.map((l) => ({
+        label: l.label,
+        data: l.points,
+        borderColor: l.colour,
+        backgroundColor: l.colour,
+        borderDash: l.dashed ? [6, 4] : [],
+        borderWidth: 2.5,
+        pointRadius: 4,
+      })),
+    },
+    plugins: [pointLabels()],
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      layout: { padding: { top: 12, right: 24, left: 8 } },
+      scales: {
+        x: {
+          type: 'logarithmic',
+          title: { display: true, text: 'concurrent connections (log scale)' },
+          afterBuildTicks: (axis) => {
+            axis.ticks = levels.map((value) => ({ value }));
+          },
+          ticks: { callback: (value) => Number(value).toLocaleString('en-US') },
+        },
+        y: {
+          beginAtZero: true,
+          grace: '15%',
+          title: { display: true, text: unitTitle },
+          ticks: { callback: (value) => formatValue(Number(value), '') },
+        },
+      },
+      plugins: {
+        title: { display: true, text: title, font: { size: 14 } },
+        legend: { position: 'bottom' },
+      },
+    },
+  });
+}
+
+interface LineSpec {
+  label: string;
+  colour: string;
+  dashed: boolean;
+  points: { x: number; y: number; label: string }[];
+}
+
+function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
+  const throughput = scaling.filter((m) => m.unit.trim() === 'f/s');
+  const memory = scaling.filter((m) => m.unit.trim() === 'KiB');
+  const canvas = () => {
+    const box = document.createElement('div');
+    box.className = 'line';
+    const c = document.createElement('canvas');
+    box.append(c);
+    host.append(box);
+    return c;
+  };
+  for (const m of throughput) {
+    lineChart(canvas(), `${m.name}: frames per second, all connections together`, 'frames/s', [
+      {
+        label: `Sluice (label: ratio to ${m.peerName})`,
+        colour: `rgb(${NONE})`,
+        dashed: false,
+        points: m.points.map((p) => ({
+          x: p.connections,
+          y: p.sluice,
+          label: `${formatValue(p.sluice, '')} (${times(p.ratio)})`,
+        })),
+      },
+      {
+        label: m.peerName,
+        colour: `rgb(${PEER})`,
+        dashed: true,
+        points: m.points.map((p) => ({ x: p.connections, y: p.peer, label: formatValue(p.peer, '') })),
+      },
+    ]);
+  }
+  if (memory.length > 0) {
+    const lines: LineSpec[] = memory.flatMap((m, i) => [
+      {
+        label: `Sluice, ${m.name}`,
+        colour: i === 0 ? `rgb(${NONE})` : 'rgb(25, 45, 120)',
+        dashed: i === 0,
+        points: m.points.map((p) => ({ x: p.connections, y: p.sluice, label: `${p.sluice.toFixed(1)}` })),
+      },
+      {
+        label: `${m.peerName}, ${m.name}`,
+        colour: i === 0 ? 'rgb(160, 160, 160)' : 'rgb(90, 90, 90)',
+        dashed: i === 0,
+        points: m.points.map((p) => ({ x: p.connections, y: p.peer, label: `${p.peer.toFixed(1)}` })),
+      },
+    ]);
+    lineChart(
+      canvas(),
+      'Memory per connection (KiB): flat means each connection costs the same',
+      'KiB per connection',
+      lines,
+    );
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className !== undefined) e.className = className;
+  return e;
+}
+
+function figuresTable(rows: ReportRow[], runs: RunInfo[]): HTMLElement {
+  const details = el('details');
+  details.append(el('summary', 'Figures'));
+  const table = el('table');
+  const head = el('tr');
+  for (const h of ['row', 'peer', 'Sluice', 'peer', ...runs.map((r) => `${r.commit}${r.quick ? ' q' : ''}`), 'target'])
+    head.append(el('th', h));
+  table.append(head);
+  const latest = runs.length - 1;
+  for (const row of rows) {
+    const tr = el('tr');
+    const f = row.figures[latest]!;
+    tr.append(el('td', row.name), el('td', row.peerName));
+    tr.append(el('td', formatValue(f.sluice, row.unit), 'num'), el('td', formatValue(f.peer, row.unit), 'num'));
+    for (const g of row.figures) {
+      const verdict = g ? met(g) : undefined;
+      tr.append(el('td', g ? times(g.ratio) : '–', `num ${verdict === undefined ? '' : verdict ? 'met' : 'missed'}`));
+    }
+    tr.append(el('td', f.target === undefined ? '' : `≥ ${times(f.target)}`, 'num'));
+    table.append(tr);
+  }
+  details.append(table);
+  return details;
+}
+
+function render(data: ReportData): void {
+  const main = document.getElementById('suites')!;
+  for (const suite of data.suites) {
+    const section = el('section');
+    section.append(el('h2', suite.title));
+    const box = el('div', undefined, 'bars');
+    box.style.height = `${suite.rows.length * (data.runs.length * 11 + 30) + 60}px`;
+    const canvas = el('canvas');
+    box.append(canvas);
+    section.append(box, figuresTable(suite.rows, data.runs));
+    main.append(section);
+    suiteChart(canvas, suite.rows, data.runs);
+  }
+  if (data.scaling.length > 0) scalingCharts(document.getElementById('scaling')!, data.scaling);
+}
+
+// In the page only: bench/report.ts imports this module's helpers in Node.
+if (typeof document !== 'undefined') render(JSON.parse(document.getElementById('data')!.textContent!) as ReportData);

@@ -1,0 +1,318 @@
+/**
+ * How cost grows: 1, 100, 1,000 and 5,000 concurrent loopback connections,
+ * each sending 4-byte length-prefixed 64-byte frames to one server. The
+ * server is either Sluice (`listen()` + `serve()`, `for await` over
+ * `conn.framed(lengthPrefixed())`) or plain `node:net` ('data' events and the
+ * same framing by hand), alternating round by round. Reports per level the
+ * aggregate frames/s and what each open connection costs the server in memory
+ * (heap + external, after gc, divided by connections): idle, and after it has
+ * received 100 frames (the same at every level). What to look for: memory per
+ * connection stays flat, and how Sluice's ratio to `node:net` moves as
+ * connections grow. One connection's memory is within the heap's own noise,
+ * so memory is reported from 100 connections up.
+ *
+ * The clients live in a child process (plain `node:net` sockets, the same for
+ * both servers), so this process holds only the server side and the sender
+ * runs beside the receiver rather than in its turn. Sending is cheap (the
+ * pre-encoded frames go out in 64 KiB writes; a bare byte-counting receiver
+ * takes them at ~10 M frames/s on one connection): the receiver, which
+ * parses every frame, dominates, so the figures measure the server. Each
+ * level shares about the same number of frames among its connections (at
+ * least 100 each), so at 5,000 connections each carries a few kilobytes and
+ * the figure includes the per-read cost of many small reads.
+ *
+ * Needs two file descriptors per connection (one in each process): levels
+ * above `ulimit -n` are skipped with a note.
+ *
+ * Run: node --expose-gc --import tsx bench/scaling.ts [--quick]
+ */
+import { execSync, fork } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { lengthPrefixed } from '@sluice/codec';
+import { listen } from '@sluice/net';
+import {
+  type BenchOptions,
+  drainedOrClosed,
+  isMain,
+  median,
+  printRows,
+  quickFromArgv,
+  type Row,
+  row,
+} from './support.js';
+
+const PAYLOAD = 64;
+const FRAME = 4 + PAYLOAD;
+/** Connections opened at once by the client process; well under the kernel's SYN backlog. */
+const BATCH = 500;
+const WRITE = 64 * 1024;
+const PEER = 'node:net hand framing';
+
+type Command =
+  | { type: 'connect'; port: number; count: number }
+  | { type: 'send'; frames: number }
+  | { type: 'end' }
+  | { type: 'exit' };
+
+/** `frames` frames: a 4-byte big-endian length (64), then 64 bytes of payload, each. */
+function framesBlock(frames: number): Buffer {
+  const block = Buffer.alloc(frames * FRAME, 97);
+  for (let i = 0; i < frames; i++) block.writeUInt32BE(PAYLOAD, i * FRAME);
+  return block;
+}
+
+/** Child mode: the clients. Obeys commands from the parent and answers each with its `type` once done. */
+if (process.env.SLUICE_SCALING_CLIENTS) {
+  let sockets: net.Socket[] = [];
+  const send = async (socket: net.Socket, block: Buffer) => {
+    for (let at = 0; at < block.length && !socket.destroyed; at += WRITE) {
+      if (!socket.write(block.subarray(at, at + WRITE))) await drainedOrClosed(socket);
+    }
+  };
+  process.on('message', async (command: Command) => {
+    if (command.type === 'connect') {
+      for (let i = 0; i < command.count; i += BATCH) {
+        await Promise.all(
+          Array.from({ length: Math.min(BATCH, command.count - i) }, async () => {
+            const socket = net.connect({ port: command.port, host: '127.0.0.1' });
+            sockets.push(socket);
+            await once(socket, 'connect'); // rejects (and fails the run) on a refused connection
+            socket.on('error', () => {});
+            socket.resume(); // the server sends nothing, but reads its end
+          }),
+        );
+      }
+    } else if (command.type === 'send') {
+      const block = framesBlock(command.frames);
+      await Promise.all(sockets.map((socket) => send(socket, block)));
+    } else if (command.type === 'end') {
+      await Promise.all(sockets.map((socket) => (socket.end(), socket.closed ? null : once(socket, 'close'))));
+      sockets = [];
+    } else {
+      process.exit(0);
+    }
+    process.send?.(command.type);
+  });
+}
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+/** Heap and off-heap memory (`external` includes `arrayBuffers`), after a full gc. */
+const used = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/** The client process: `command` resolves once the child has done it. */
+function clients() {
+  const child = fork(new URL(import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, SLUICE_SCALING_CLIENTS: '1' },
+  });
+  const failed = once(child, 'exit').then(([code]) => {
+    throw new Error(`scaling: the client process exited (code ${code}) before it was told to`);
+  });
+  failed.catch(() => {});
+  return {
+    command: async (command: Command) => {
+      child.send(command);
+      const [answer] = await Promise.race([once(child, 'message'), failed]);
+      if (answer !== command.type) throw new Error(`scaling: the client process answered ${answer} to ${command.type}`);
+    },
+    exit: async () => {
+      child.send({ type: 'exit' });
+      await once(child, 'exit').catch(() => {});
+    },
+  };
+}
+
+/** A server that counts frames: `accepted` connections so far, `whenFrames(n)` resolves once n frames arrived. */
+interface CountingServer {
+  port: number;
+  accepted(): number;
+  whenFrames(total: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function frameCounter() {
+  let frames = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let reached = () => {};
+  return {
+    add: (_frame?: Uint8Array) => {
+      if (++frames === target) reached();
+    },
+    whenFrames: (total: number) =>
+      new Promise<void>((resolve) => {
+        target = total;
+        reached = resolve;
+        if (frames >= total) resolve();
+      }),
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Plain node:net with 4-byte length framing by hand, as in echo-latency.ts. */
+async function nodeServer(): Promise<CountingServer> {
+  const counter = frameCounter();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let pending: Buffer = EMPTY;
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= 4) {
+        const length = pending.readUInt32BE(0);
+        if (pending.length < 4 + length) break;
+        counter.add(pending.subarray(4, 4 + length));
+        pending = pending.subarray(4 + length);
+      }
+      if (pending.length === 0) pending = EMPTY; // an empty view would keep the whole chunk alive
+    });
+  });
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+  await once(server, 'listening');
+  let accepted = 0;
+  server.on('connection', () => accepted++);
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    accepted: () => accepted,
+    whenFrames: counter.whenFrames,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      while (sockets.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+async function sluiceServer(): Promise<CountingServer> {
+  const counter = frameCounter();
+  const codec = lengthPrefixed();
+  const errors: unknown[] = [];
+  let accepted = 0;
+  const listener = await listen({ host: '127.0.0.1', port: 0 });
+  const served = listener.serve(
+    async (conn) => {
+      accepted++;
+      for await (const _ of conn.framed(codec)) counter.add();
+    },
+    { onError: (error) => errors.push(error) },
+  );
+  return {
+    port: 'port' in listener.address ? listener.address.port : 0,
+    accepted: () => accepted,
+    whenFrames: counter.whenFrames,
+    close: async () => {
+      await listener.close();
+      await served;
+      if (errors.length > 0) throw new Error(`scaling: ${errors.length} Sluice handlers failed`, { cause: errors[0] });
+    },
+  };
+}
+
+interface Sample {
+  /** Frames per second, all connections together. */
+  rate: number;
+  /** Bytes per connection once all are open, before any traffic. */
+  idle: number;
+  /** Bytes per connection after each has received {@link FIRST} frames. */
+  active: number;
+}
+
+/** Frames every connection receives before its memory is measured, at every level alike. */
+const FIRST = 100;
+
+/** One measurement: `count` connections each sending FIRST frames, then (timed) `frames` more. */
+async function measure(
+  client: ReturnType<typeof clients>,
+  start: () => Promise<CountingServer>,
+  count: number,
+  frames: number,
+): Promise<Sample> {
+  const server = await start();
+  const before = used();
+  await client.command({ type: 'connect', port: server.port, count });
+  while (server.accepted() < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  const idle = (used() - before) / count;
+  let received = server.whenFrames(count * FIRST);
+  await client.command({ type: 'send', frames: FIRST });
+  await received;
+  const active = (used() - before) / count;
+  const begin = performance.now();
+  received = server.whenFrames(count * (FIRST + frames));
+  await client.command({ type: 'send', frames });
+  await received;
+  const rate = (count * frames) / ((performance.now() - begin) / 1000);
+  await client.command({ type: 'end' });
+  await server.close();
+  return { rate, idle, active };
+}
+
+const descriptorLimit = () => {
+  try {
+    return Number(execSync('ulimit -n', { encoding: 'utf8', shell: '/bin/sh' }).trim()) || Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+};
+
+export async function run({ quick }: BenchOptions): Promise<Row[]> {
+  /** Frames per level, shared among its connections (at least 100 each). */
+  const total = quick ? 600_000 : 2_000_000;
+  const limit = descriptorLimit();
+  /** Rows by figure, each by level: all the throughput rows, then the idle memory rows, then the active ones. */
+  const rows = { rate: [] as Row[], idle: [] as Row[], active: [] as Row[] };
+  const client = clients();
+  try {
+    // Warm-up, not reported: without it the first level (one connection) also measures the JIT compiling both servers.
+    for (let round = 0; round < 2; round++) {
+      await measure(client, nodeServer, 10, 20_000);
+      await measure(client, sluiceServer, 10, 20_000);
+    }
+    for (const count of [1, 100, 1_000, 5_000]) {
+      if (count + 256 > limit) {
+        console.log(`  ${count} connections skipped: ulimit -n is ${limit}; raise it to ${count + 256} or more`);
+        continue;
+      }
+      const frames = Math.max(100, Math.round(total / count));
+      // Samples at the small levels are short (and cheap): take more of them.
+      const rounds = (quick ? 3 : 5) + (count <= 100 ? 2 : 0);
+      const samples = { node: [] as Sample[], sluice: [] as Sample[] };
+      for (let round = 0; round < rounds; round++) {
+        samples.node.push(await measure(client, nodeServer, count, frames));
+        samples.sluice.push(await measure(client, sluiceServer, count, frames));
+      }
+      const figure = (name: 'node' | 'sluice', key: keyof Sample) =>
+        median(samples[name].map((s) => s[key])) / (key === 'rate' ? 1 : 1024);
+      const label = `${count.toLocaleString('en-US')} conn${count === 1 ? '' : 's'}`;
+      rows.rate.push(
+        row(`lengthPrefixed frames, ${label}`, 'f/s', figure('sluice', 'rate'), PEER, figure('node', 'rate')),
+      );
+      // One connection's memory is within the heap's own noise (tens of KiB): memory is reported from 100 up.
+      if (count === 1) continue;
+      // Memory: lower is better, so the ratio is node/sluice (≥ 1 would mean Sluice uses no more than node).
+      for (const [key, what] of [
+        ['idle', 'memory per idle conn'],
+        ['active', `memory per conn after ${FIRST} frames`],
+      ] as const) {
+        const sluice = figure('sluice', key);
+        const node = figure('node', key);
+        rows[key].push({
+          ...row(`${what}, ${label} (ratio = node/sluice)`, ' KiB', sluice, PEER, node),
+          ratio: node / sluice,
+        });
+      }
+    }
+  } finally {
+    await client.exit();
+  }
+  return [...rows.rate, ...rows.idle, ...rows.active];
+}
+
+if (!process.env.SLUICE_SCALING_CLIENTS && isMain(import.meta.url))
+  printRows('How cost grows with connections', await run(quickFromArgv()));
