@@ -16,7 +16,7 @@
  * peer. The machine's noise shows in the spread between runs, so compare
  * ratios rather than absolute rates.
  *
- * Run: `pnpm exec tsx bench/codec-decode.ts [--quick]`. `bench/index.ts`
+ * Run: `pnpm build && pnpm bench:one bench/codec-decode.ts [--quick]`. `bench/index.ts`
  * calls `run()`; `benchCodecDecode()` takes finer options. Both return one
  * row per comparison: `{ name, sluice, peer, ratio }` plus the unit, the
  * peer's name and the target ratio.

@@ -3,7 +3,7 @@
  * Sluice (listen + serve + framed on both ends) against plain `node:net` with
  * hand-written 4-byte length framing. Reports p50 and p99 in microseconds.
  *
- * Run: pnpm exec tsx bench/echo-latency.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/echo-latency.ts [--quick]
  */
 import { once } from 'node:events';
 import net from 'node:net';

@@ -5,7 +5,7 @@
  * same connections held by a plain `node:net` server. The clients live in a
  * child process so that this process holds only the server side.
  *
- * Run: node --expose-gc --import tsx bench/memory.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/memory.ts [--quick]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';

@@ -3,7 +3,7 @@
  * write. The sender is always a plain `node:net` socket writing the same
  * pre-encoded bytes; only the receiving side differs.
  *
- * Run: pnpm exec tsx bench/net-throughput.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/net-throughput.ts [--quick]
  */
 import { once } from 'node:events';
 import net from 'node:net';

@@ -3,7 +3,7 @@
  * it-length-prefixed's `encode` piped into a socket. The receiver is a plain
  * `node:net` server counting bytes; a run ends when it has seen them all.
  *
- * Run: pnpm exec tsx bench/net-write.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/net-write.ts [--quick]
  */
 import { once } from 'node:events';
 import net from 'node:net';

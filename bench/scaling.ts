@@ -24,7 +24,7 @@
  * Needs two file descriptors per connection (one in each process): levels
  * above `ulimit -n` are skipped with a note.
  *
- * Run: node --expose-gc --import tsx bench/scaling.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/scaling.ts [--quick]
  */
 import { execSync, fork } from 'node:child_process';
 import { once } from 'node:events';

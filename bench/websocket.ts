@@ -12,7 +12,7 @@
  * For 1 and 2 the sender is plain `ws` in a child process (bench/ws-sender.mjs):
  * in one process its `ws.send()` would be the bottleneck of every receiver.
  *
- * Run: pnpm exec tsx bench/websocket.ts [--quick]
+ * Run: pnpm build && pnpm bench:one bench/websocket.ts [--quick]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';

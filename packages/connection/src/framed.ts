@@ -1,10 +1,17 @@
 import { type Codec, type Decoder, EncodeError, type Encoder } from '@sluice/codec';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, InvalidArgumentError, type TakeNow, takeNow } from '@sluice/core';
+import {
+  AbortError,
+  AlreadyConsumedError,
+  checkOption,
+  InvalidArgumentError,
+  type TakeNow,
+  takeNow,
+} from '@sluice/core';
 import type { Connection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
 import { FrameTimeoutError } from './errors.js';
-import { END, type QueueOwner, type ReadQueue } from './internal/read-queue.js';
+import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
 
@@ -66,6 +73,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   #heldError: unknown;
   /** An error met by `takeNow`, for the `next()` that follows. */
   #failure: unknown;
+  /** The read waiting for a chunk, if one is: how to settle it, and whether it wants a whole batch. */
+  #waiting: { resolve(result: unknown): void; reject(error: unknown): void; batch: boolean } | undefined;
   /** The signal of the `read()` under way, if it has one. */
   #readSignal: AbortSignal | undefined;
   /** The decoder holds an error found behind the frames of the last chunk. */
@@ -257,23 +266,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
         return Promise.reject(error);
       }
       if (state === ENDED) return DONE_PROMISE;
-      if (state === WAIT) {
-        return new Promise((resolve, reject) => {
-          this.#source.wait(
-            {
-              resolve: (chunk) => {
-                try {
-                  resolve(this.#firstFrameOf(chunk));
-                } catch (error) {
-                  reject(error);
-                }
-              },
-              reject,
-            },
-            this.#readSignal ?? this.#signal,
-          );
-        });
-      }
+      if (state === WAIT) return this.#waitForChunk(false, this.#readSignal ?? this.#signal);
     }
   }
 
@@ -296,6 +289,39 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     }
   }
 
+  /**
+   * Waits for the next chunk and resolves with its first frame (its frames,
+   * for `byChunk()`). One waiter object serves every read, so waiting costs
+   * only the promise the caller awaits.
+   */
+  #waitForChunk<R>(batch: boolean, signal: AbortSignal | undefined): Promise<R> {
+    if (this.#waiting !== undefined) {
+      return Promise.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
+    }
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting = { resolve: resolve as (result: unknown) => void, reject, batch };
+      this.#source.wait(this.#chunkWaiter, signal);
+    });
+  }
+
+  /** Told by the source about the chunk (or end, or error) a waiting read gets. */
+  readonly #chunkWaiter: Waiter = {
+    resolve: (chunk) => {
+      const read = this.#waiting!;
+      this.#waiting = undefined;
+      try {
+        read.resolve(read.batch ? this.#batchOf(chunk) : this.#firstFrameOf(chunk));
+      } catch (error) {
+        read.reject(error);
+      }
+    },
+    reject: (error) => {
+      const read = this.#waiting!;
+      this.#waiting = undefined;
+      read.reject(error);
+    },
+  };
+
   /** After a chunk arrived for a waiting read: its first frame, or (if it held none) the next read's. */
   #firstFrameOf(
     chunk: IteratorResult<Uint8Array, undefined>,
@@ -316,23 +342,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       return Promise.reject(error);
     }
     if (state === ENDED) return DONE_PROMISE;
-    if (state === WAIT) {
-      return new Promise((resolve, reject) => {
-        this.#source.wait(
-          {
-            resolve: (chunk) => {
-              try {
-                resolve(this.#batchOf(chunk));
-              } catch (error) {
-                reject(error);
-              }
-            },
-            reject,
-          },
-          this.#signal,
-        );
-      });
-    }
+    if (state === WAIT) return this.#waitForChunk(true, this.#signal);
     const frames = this.#pending;
     this.#index = frames.length;
     this.#allRead(); // every frame is handed out

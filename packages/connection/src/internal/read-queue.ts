@@ -4,7 +4,9 @@ import { DONE, DONE_PROMISE } from './settle.js';
 /** `take()`: the input is over. */
 export const END: unique symbol = Symbol('end');
 
-const CONCURRENT_READ = 'Cannot read: another read of this connection is still waiting (read from one place at a time)';
+/** Why a second read waiting at once is refused. */
+export const CONCURRENT_READ =
+  'Cannot read: another read of this connection is still waiting (read from one place at a time)';
 
 /**
  * A reader that may hold bytes it took from the source but has not used (a
