@@ -145,7 +145,31 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
   });
   await lineServer.close();
   rows.push(row('lines() frames', 'f/s', lineRates.sluice!, 'readline on a socket', lineRates.readline!, 2));
+
+  // 4. How close the `for await` paths come to the floor: one step of a hand-written async iterator
+  //    over values already at hand, no I/O and no decoding. No reader of frames can beat it.
+  const floor = (await alternate(rounds, { floor: () => forAwaitFloor(quick ? 2_000_000 : 5_000_000) })).floor!;
+  const floorName = 'for await floor (hand-written iterator)';
+  rows.push(row('lengthPrefixed(varint) frames vs the floor', 'f/s', lpRates.sluice!, floorName, floor));
+  rows.push(row('lines() frames vs the floor', 'f/s', lineRates.sluice!, floorName, floor));
   return rows;
+}
+
+/** Steps per second of `for await` over a hand-written iterator whose values are at hand. */
+async function forAwaitFloor(count: number): Promise<number> {
+  const value = new Uint8Array(PAYLOAD);
+  let left = count;
+  const iterable: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () =>
+        Promise.resolve(left-- > 0 ? { value, done: false as const } : { value: undefined, done: true as const }),
+    }),
+  };
+  return timed(async () => {
+    let seen = 0;
+    for await (const _ of iterable) seen++;
+    return seen;
+  });
 }
 
 if (isMain(import.meta.url)) printRows('Loopback receive throughput (64-byte payloads)', await run(quickFromArgv()));

@@ -74,7 +74,9 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** An error met by `takeNow`, for the `next()` that follows. */
   #failure: unknown;
   /** The read waiting for a chunk, if one is: how to settle it, and whether it wants a whole batch. */
-  #waiting: { resolve(result: unknown): void; reject(error: unknown): void; batch: boolean } | undefined;
+  #settleRead: ((result: unknown) => void) | undefined;
+  #failRead: ((error: unknown) => void) | undefined;
+  #readBatch = false;
   /** The signal of the `read()` under way, if it has one. */
   #readSignal: AbortSignal | undefined;
   /** The decoder holds an error found behind the frames of the last chunk. */
@@ -295,11 +297,13 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * only the promise the caller awaits.
    */
   #waitForChunk<R>(batch: boolean, signal: AbortSignal | undefined): Promise<R> {
-    if (this.#waiting !== undefined) {
+    if (this.#settleRead !== undefined) {
       return Promise.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
     }
     return new Promise<R>((resolve, reject) => {
-      this.#waiting = { resolve: resolve as (result: unknown) => void, reject, batch };
+      this.#settleRead = resolve as (result: unknown) => void;
+      this.#failRead = reject;
+      this.#readBatch = batch;
       this.#source.wait(this.#chunkWaiter, signal);
     });
   }
@@ -307,27 +311,28 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** Told by the source about the chunk (or end, or error) a waiting read gets. */
   readonly #chunkWaiter: Waiter = {
     resolve: (chunk) => {
-      const read = this.#waiting!;
-      this.#waiting = undefined;
+      const settle = this.#settleRead!;
+      const fail = this.#failRead!;
+      this.#settleRead = this.#failRead = undefined;
       try {
-        read.resolve(read.batch ? this.#batchOf(chunk) : this.#firstFrameOf(chunk));
+        settle(this.#readBatch ? this.#batchOf(chunk) : this.#firstFrameOf(chunk));
       } catch (error) {
-        read.reject(error);
+        fail(error);
       }
     },
     reject: (error) => {
-      const read = this.#waiting!;
-      this.#waiting = undefined;
-      read.reject(error);
+      const fail = this.#failRead!;
+      this.#settleRead = this.#failRead = undefined;
+      fail(error);
     },
   };
 
   /** After a chunk arrived for a waiting read: its first frame, or (if it held none) the next read's. */
   #firstFrameOf(
-    chunk: IteratorResult<Uint8Array, undefined>,
+    chunk: Uint8Array | typeof END,
   ): IteratorResult<TDecoded, undefined> | Promise<IteratorResult<TDecoded, undefined>> {
     const frames = this.#decode(chunk);
-    if (frames.length === 0) return chunk.done ? DONE : this.#nextFrame();
+    if (frames.length === 0) return chunk === END ? DONE : this.#nextFrame();
     this.#pending = frames;
     this.#index = 1;
     if (frames.length === 1) this.#allRead();
@@ -351,10 +356,10 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
 
   /** After a chunk arrived for a waiting `byChunk()` read: its frames, or (if it held none) the next read's. */
   #batchOf(
-    chunk: IteratorResult<Uint8Array, undefined>,
+    chunk: Uint8Array | typeof END,
   ): IteratorResult<TDecoded[], undefined> | Promise<IteratorResult<TDecoded[], undefined>> {
     const frames = this.#decode(chunk);
-    if (frames.length === 0) return chunk.done ? DONE : this.#nextBatch();
+    if (frames.length === 0) return chunk === END ? DONE : this.#nextBatch();
     this.#pending = frames;
     this.#index = frames.length;
     this.#allRead(); // every frame is handed out
@@ -389,7 +394,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     for (;;) {
       const chunk = this.#source.take(this.#owner);
       if (chunk === undefined) return WAIT;
-      const frames = this.#decode(chunk === END ? DONE : { value: chunk, done: false });
+      const frames = this.#decode(chunk);
       if (frames.length > 0) {
         this.#pending = frames;
         this.#index = 0;
@@ -407,16 +412,16 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * until the frames are read, so it arrives right after them, not when more
    * bytes come (and not at all if another reader takes over first).
    */
-  #decode(chunk: IteratorResult<Uint8Array, undefined>): TDecoded[] {
+  #decode(chunk: Uint8Array | typeof END): TDecoded[] {
     let frames: TDecoded[];
     try {
       const decoder = (this.#decoder ??= this.#codec.decoder());
-      if (chunk.done) {
+      if (chunk === END) {
         this.#stopFrameClock();
         this.#inputEnded = true;
         frames = decoder.end();
       } else {
-        frames = decoder.decode(chunk.value);
+        frames = decoder.decode(chunk);
         if (frames.length > 0) {
           try {
             const more = decoder.decode(NO_INPUT);
@@ -425,8 +430,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
             this.#heldError = error;
           }
         }
-        if (decoder.remaining !== undefined && chunk.value.length > 0)
-          this.#keepForHandBack(decoder, chunk.value, frames);
+        if (decoder.remaining !== undefined && chunk.length > 0) this.#keepForHandBack(decoder, chunk, frames);
       }
     } catch (error) {
       throw this.#failWith(error);

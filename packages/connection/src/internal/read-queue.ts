@@ -17,9 +17,9 @@ export interface QueueOwner {
   handBack(): Uint8Array[];
 }
 
-/** Told once about the next chunk (or the end, or the error). */
+/** Told once about the next chunk (or `END`, or the error). */
 export interface Waiter {
-  resolve(result: IteratorResult<Uint8Array, undefined>): void;
+  resolve(chunk: Uint8Array | typeof END): void;
   reject(error: unknown): void;
 }
 
@@ -87,7 +87,13 @@ export class ReadQueue {
     }
     if (now === END) return DONE_PROMISE;
     if (now !== undefined) return Promise.resolve({ value: now, done: false });
-    return new Promise((resolve, reject) => this.wait({ resolve, reject }, signal));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (chunk) => resolve(chunk === END ? DONE : { value: chunk, done: false }),
+        reject,
+      };
+      this.wait(waiter, signal);
+    });
   }
 
   /**
@@ -199,7 +205,7 @@ export class ReadQueue {
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
-      waiter.resolve({ value: chunk, done: false });
+      waiter.resolve(chunk);
       return;
     }
     this.#queue.push(chunk);
@@ -224,6 +230,6 @@ export class ReadQueue {
     if (waiter === undefined || this.#head < this.#queue.length) return;
     this.#waiter = undefined;
     if (this.#error !== undefined) waiter.reject(this.#error);
-    else waiter.resolve(DONE);
+    else waiter.resolve(END);
   }
 }
