@@ -2,7 +2,9 @@
  * Soak: servers over TCP, IPC and TLS, and clients that connect, exchange
  * frames over several codecs, and close, again and again for a chosen time.
  * Some clients misbehave: they reset mid-frame, say nothing, announce
- * oversized frames or send invalid JSON. Reports frames, errors by code,
+ * oversized frames, send invalid JSON, dribble a frame a byte at a time
+ * (shed by `frameTimeout`) or open TLS and never say hello (dropped by
+ * `handshakeTimeout`). Reports frames, errors by code,
  * memory over time and, at the end, leaked handles
  * (`process.getActiveResourcesInfo()`).
  *
@@ -32,6 +34,9 @@ const CONCURRENCY = argument('concurrency', 32);
 const SEED = argument('seed', Date.now() % 100_000);
 const JSON_OUTPUT = process.argv.includes('--json');
 const IDLE_TIMEOUT = 300;
+/** Longer than IDLE_TIMEOUT, so that only a frame in progress (a dribbler) meets it. */
+const FRAME_TIMEOUT = 600;
+const HANDSHAKE_TIMEOUT = 500;
 
 /** Deterministic choices, so that a failing run can be replayed with its seed. */
 let state = SEED >>> 0;
@@ -68,6 +73,8 @@ const stats = {
   clientFailures: {} as Record<string, number>,
   /** Misbehaviours attempted, by the code the server must answer with. */
   misbehaviours: {} as Record<string, number>,
+  /** TLS clients that never sent a hello, each to be dropped by handshakeTimeout. */
+  silentTls: 0,
 };
 const bump = (table: Record<string, number>, key: string) => (table[key] = (table[key] ?? 0) + 1);
 const codeOf = (error: unknown) => String((error as { code?: string }).code ?? (error as Error).message);
@@ -79,7 +86,13 @@ async function startServer(
   options: ListenOptions,
   connectOptions: (l: Listener) => ConnectOptions,
 ): Promise<Server> {
-  const listener = await listen({ idleTimeout: IDLE_TIMEOUT, closeTimeout: 1000, ...options });
+  const listener = await listen({
+    idleTimeout: IDLE_TIMEOUT,
+    frameTimeout: FRAME_TIMEOUT,
+    handshakeTimeout: HANDSHAKE_TIMEOUT,
+    closeTimeout: 1000,
+    ...options,
+  });
   const served = listener.serve(
     async (conn) => {
       const io = conn.framed(codec);
@@ -128,7 +141,10 @@ async function goodSession(server: Server): Promise<void> {
 }
 
 /** A raw peer that misbehaves; resolves once the server has closed it (or it has reset). */
-async function misbehave(server: Server, kind: 'reset' | 'truncate' | 'idle' | 'oversize' | 'invalid'): Promise<void> {
+async function misbehave(
+  server: Server,
+  kind: 'reset' | 'truncate' | 'idle' | 'oversize' | 'invalid' | 'dribble' | 'silentTls',
+): Promise<void> {
   const socket =
     'path' in server.connectOptions && server.connectOptions.path !== undefined
       ? net.connect({ path: server.connectOptions.path })
@@ -149,6 +165,14 @@ async function misbehave(server: Server, kind: 'reset' | 'truncate' | 'idle' | '
     socket.end(server.codec.encoder().encode(server.frame(2999)).subarray(0, 7)); // half a frame, then FIN
   } else if (kind === 'idle') {
     bump(stats.misbehaviours, 'ERR_IDLE_TIMEOUT');
+  } else if (kind === 'dribble') {
+    // One byte of a long line every 100 ms: never idle for IDLE_TIMEOUT, never done within FRAME_TIMEOUT.
+    bump(stats.misbehaviours, 'ERR_FRAME_TIMEOUT');
+    const dribbler = setInterval(() => socket.write('x'), 100);
+    socket.once('close', () => clearInterval(dribbler));
+    socket.write('x');
+  } else if (kind === 'silentTls') {
+    stats.silentTls++; // a TLS port, and not a byte: the handshake never starts
   } else if (kind === 'oversize') {
     bump(stats.misbehaviours, 'ERR_FRAME_TOO_LONG');
     socket.write(Uint8Array.of(0xff, 0xff, 0xff, 0x7f)); // a varint of 256 MiB: over the 64 KiB limit
@@ -219,9 +243,11 @@ async function main(): Promise<number> {
       else if (roll < 0.87)
         await misbehave(pick([byName('tcp lengthPrefixed'), byName('ipc lengthPrefixed')]), 'truncate');
       else if (roll < 0.89) await misbehave(pick(plain), 'idle');
-      else if (roll < 0.94)
+      else if (roll < 0.92)
         await misbehave(pick([byName('tcp lengthPrefixed'), byName('ipc lengthPrefixed')]), 'oversize');
-      else await misbehave(byName('tcp json'), 'invalid');
+      else if (roll < 0.95) await misbehave(byName('tcp json'), 'invalid');
+      else if (roll < 0.98) await misbehave(byName('tcp lines'), 'dribble');
+      else await misbehave(byName('tls lines'), 'silentTls');
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -241,6 +267,7 @@ async function main(): Promise<number> {
     .map((key) => key.split('|'))
     .filter((codes) => observed(codes) < expectedWithin(codes))
     .map((codes) => [codes.join(' or '), expectedWithin(codes), observed(codes)] as const);
+  const handshakeFailures = byName('tls lines').listener.counters.handshakeFailures;
   const allowed = new Set(Object.keys(stats.misbehaviours).flatMap((key) => key.split('|')));
   const unexpected = Object.keys(stats.serverErrors).filter((code) => !allowed.has(code));
   const report = {
@@ -259,6 +286,9 @@ async function main(): Promise<number> {
       ...unexpected.map((code) => `unexpected server error ${code}`),
       ...Object.entries(leaked).map(([name, n]) => `${n} ${name} leaked`),
       ...(heapGrowthMiB > 16 ? [`heap grew by ${heapGrowthMiB.toFixed(1)} MiB`] : []),
+      ...(handshakeFailures < stats.silentTls
+        ? [`${stats.silentTls} silent TLS clients, ${handshakeFailures} dropped by handshakeTimeout`]
+        : []),
       ...(stats.sessions === 0 ? ['no session completed'] : []),
     ],
   };
@@ -269,6 +299,7 @@ async function main(): Promise<number> {
       `  ${stats.sessions} sessions, ${stats.framesEchoed}/${stats.framesSent} frames echoed (${(stats.bytesSent / 2 ** 20).toFixed(1)} MiB), ${report.connectionsPerSecond} connections/s`,
     );
     console.log(`  misbehaviours: ${JSON.stringify(stats.misbehaviours)}`);
+    console.log(`  silent TLS clients: ${stats.silentTls}, dropped by handshakeTimeout: ${handshakeFailures}`);
     console.log(`  server errors: ${JSON.stringify(stats.serverErrors)}`);
     console.log(`  heap growth after gc: ${report.heapGrowthMiB} MiB; leaked handles: ${JSON.stringify(leaked)}`);
     console.log(report.failures.length === 0 ? '  OK' : `  FAILED:\n    ${report.failures.join('\n    ')}`);
