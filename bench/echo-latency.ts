@@ -3,8 +3,9 @@
  * (listen + serve + framed on both ends) against plain `node:net` framed by
  * hand, in two framings: a 48-byte line (`lines()` against the usual string
  * buffer split at '\n') and a 64-byte frame behind a 4-byte length
- * (`lengthPrefixed()` against `readUInt32BE`). Reports p50 and p99 in
- * microseconds.
+ * (`lengthPrefixed()` against `readUInt32BE`). Both pairs stay connected and
+ * take turns in blocks of round trips (see `interleavedLatency`). Reports p50
+ * and p99 in microseconds.
  *
  * Run: pnpm build && pnpm bench:one bench/echo-latency.ts [--quick]
  */
@@ -12,10 +13,16 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { type Codec, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
-import { type BenchOptions, isMain, median, printRows, quickFromArgv, type Row, row } from './support.js';
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+import {
+  type BenchOptions,
+  type Echoer,
+  interleavedLatency,
+  isMain,
+  latencyRows,
+  printRows,
+  quickFromArgv,
+  type Row,
+} from './support.js';
 
 /** Plain node:net framing by hand: calls `onFrame` for each 4-byte-length-prefixed frame. */
 function handFramer(onFrame: (frame: Buffer) => void) {
@@ -70,7 +77,7 @@ const handFramings = {
   },
 } satisfies Record<string, HandFraming>;
 
-async function nodeRoundTrips(framing: HandFraming, count: number): Promise<number[]> {
+async function nodeEchoer(framing: HandFraming): Promise<Echoer> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     socket.on(
@@ -88,20 +95,20 @@ async function nodeRoundTrips(framing: HandFraming, count: number): Promise<numb
     'data',
     framing.split(() => resolveFrame()),
   );
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    const answered = new Promise<void>((resolve) => (resolveFrame = resolve));
-    socket.write(framing.frame(framing.message));
-    await answered;
-    samples.push(performance.now() - start);
-  }
-  socket.destroy();
-  await new Promise((r) => server.close(r));
-  return samples;
+  return {
+    roundTrip() {
+      const answered = new Promise<void>((resolve) => (resolveFrame = resolve));
+      socket.write(framing.frame(framing.message));
+      return answered;
+    },
+    async close() {
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
-async function sluiceRoundTrips<T>(codec: Codec<T>, message: T, count: number): Promise<number[]> {
+async function sluiceEchoer<T>(codec: Codec<T>, message: T): Promise<Echoer> {
   const listener = await listen({ host: '127.0.0.1', port: 0 });
   const served = listener.serve(async (conn) => {
     const io = conn.framed(codec);
@@ -110,59 +117,36 @@ async function sluiceRoundTrips<T>(codec: Codec<T>, message: T, count: number): 
   const conn = await connect(listener.address);
   const io = conn.framed(codec);
   const frames = io[Symbol.asyncIterator]();
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await io.write(message);
-    await frames.next();
-    samples.push(performance.now() - start);
-  }
-  await conn.closeWrite();
-  await frames.next();
-  await conn.close();
-  await listener.close();
-  await served;
-  return samples;
+  return {
+    async roundTrip() {
+      await io.write(message);
+      await frames.next();
+    },
+    async close() {
+      await conn.closeWrite();
+      await frames.next();
+      await conn.close();
+      await listener.close();
+      await served;
+    },
+  };
 }
 
 export async function run({ quick }: BenchOptions): Promise<Row[]> {
   const count = quick ? 5_000 : 20_000;
-  const rounds = quick ? 3 : 5;
+  const { lines: line, lengthPrefixed: frame } = handFramings;
+  const linesLatency = await interleavedLatency(
+    { node: () => nodeEchoer(line), sluice: () => sluiceEchoer(lines(), line.message) },
+    count,
+  );
+  const framesLatency = await interleavedLatency(
+    { node: () => nodeEchoer(frame), sluice: () => sluiceEchoer(lengthPrefixed(), new Uint8Array(frame.message)) },
+    count,
+  );
   return [
-    ...(await compare('48-byte line', count, rounds, handFramings.lines, () =>
-      sluiceRoundTrips(lines(), handFramings.lines.message, count),
-    )),
-    ...(await compare('64-byte length-prefixed frame', count, rounds, handFramings.lengthPrefixed, () =>
-      sluiceRoundTrips(lengthPrefixed(), new Uint8Array(handFramings.lengthPrefixed.message), count),
-    )),
+    ...latencyRows('echo 48-byte line', linesLatency.sluice!, PEER, linesLatency.node!),
+    ...latencyRows('echo 64-byte length-prefixed frame', framesLatency.sluice!, PEER, framesLatency.node!),
   ];
-}
-
-/** p50 and p99 of both contenders over `rounds` alternating rounds, the median of each. */
-async function compare(
-  what: string,
-  count: number,
-  rounds: number,
-  framing: HandFraming,
-  sluice: () => Promise<number[]>,
-): Promise<Row[]> {
-  const p50 = { node: [] as number[], sluice: [] as number[] };
-  const p99 = { node: [] as number[], sluice: [] as number[] };
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of [
-      ['node', () => nodeRoundTrips(framing, count)],
-      ['sluice', sluice],
-    ] as const) {
-      const sorted = (await fn()).sort((a, b) => a - b);
-      p50[name].push(percentile(sorted, 0.5) * 1000);
-      p99[name].push(percentile(sorted, 0.99) * 1000);
-    }
-  }
-  // Latency: lower is better, so the ratio printed is node / sluice (≥ 1/1.1 ≈ 0.91 meets "within 1.1x").
-  return [
-    row(`echo ${what} p50 (ratio = node/sluice)`, 'µs', median(p50.sluice), PEER, median(p50.node), 1 / 1.1),
-    row(`echo ${what} p99 (ratio = node/sluice)`, 'µs', median(p99.sluice), PEER, median(p99.node), 1 / 1.1),
-  ].map((r) => ({ ...r, ratio: r.peer / r.sluice }));
 }
 
 const PEER = 'node:net hand framing';

@@ -44,6 +44,67 @@ export async function alternate(
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
+/** One echo client, connected and warmed: `roundTrip()` sends one message and waits for its echo. */
+export interface Echoer {
+  roundTrip(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Latency {
+  /** Median round trip, in microseconds. */
+  p50: number;
+  /** 99th percentile, in microseconds. */
+  p99: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+
+/**
+ * Round-trip latency of each contender, `count` round trips each, taken in
+ * blocks of `block` in turn (the order of turns alternating) over
+ * connections opened once: a slow second of this shared machine hits every
+ * contender alike, as it would not if each ran its whole count in turn.
+ * A warm-up block of each is left out.
+ */
+export async function interleavedLatency(
+  contenders: Record<string, () => Promise<Echoer>>,
+  count: number,
+  block = 250,
+): Promise<Record<string, Latency>> {
+  const names = Object.keys(contenders);
+  const echoers: Echoer[] = [];
+  for (const name of names) echoers.push(await contenders[name]!());
+  const samples: number[][] = names.map(() => []);
+  const turn = async (index: number, record: boolean) => {
+    const echoer = echoers[index]!;
+    for (let i = 0; i < block; i++) {
+      const start = performance.now();
+      await echoer.roundTrip();
+      if (record) samples[index]!.push(performance.now() - start);
+    }
+  };
+  for (let index = 0; index < names.length; index++) await turn(index, false);
+  for (let done = 0, round = 0; done < count; done += block, round++) {
+    for (let k = 0; k < names.length; k++) await turn(round % 2 === 0 ? k : names.length - 1 - k, true);
+  }
+  for (const echoer of echoers) await echoer.close();
+  return Object.fromEntries(
+    names.map((name, index) => {
+      const sorted = samples[index]!.sort((a, b) => a - b);
+      return [name, { p50: percentile(sorted, 0.5) * 1000, p99: percentile(sorted, 0.99) * 1000 }];
+    }),
+  );
+}
+
+/** p50 and p99 rows of `sluice` against `peer` (lower is better: the ratio is peer / sluice, target within 1.1x). */
+export function latencyRows(what: string, sluice: Latency, peerName: string, peer: Latency): Row[] {
+  return (['p50', 'p99'] as const).map((p) => ({
+    ...row(`${what} ${p} (ratio = peer/sluice)`, 'µs', sluice[p], peerName, peer[p], 1 / 1.1),
+    ratio: peer[p] / sluice[p],
+  }));
+}
+
 export function row(name: string, unit: string, sluice: number, peerName: string, peer: number, target?: number): Row {
   return { name, unit, sluice, peer, peerName, ratio: sluice / peer, ...(target === undefined ? {} : { target }) };
 }

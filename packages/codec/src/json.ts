@@ -1,4 +1,5 @@
 import { checkOption, InvalidArgumentError } from '@sluice/core';
+import { encodeUtf8 } from './bytes.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
@@ -151,7 +152,6 @@ function toText(utf8: TextDecoder, frame: Uint8Array): string {
 }
 
 function jsonEncoder<T>(inner: Encoder<string | Uint8Array>, kind: FrameKind, replacer: JsonOptions['replacer']) {
-  const utf8 = new TextEncoder();
   return {
     encode(value: T): Uint8Array {
       let text: string | undefined;
@@ -161,7 +161,7 @@ function jsonEncoder<T>(inner: Encoder<string | Uint8Array>, kind: FrameKind, re
         throw new EncodeError(`Cannot encode value as JSON: ${(error as Error).message}`, { cause: error });
       }
       if (text === undefined) throw new EncodeError(`Cannot encode ${typeof value} as JSON`);
-      return inner.encode(kind === 'string' ? text : utf8.encode(text));
+      return inner.encode(kind === 'string' ? text : encodeUtf8(text));
     },
   } satisfies Encoder<T>;
 }

@@ -1,4 +1,5 @@
 import { checkOption } from '@sluice/core';
+import { encodeUtf8 } from './bytes.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { checkChunk, checkStringFrame } from './internal/check.js';
@@ -98,14 +99,13 @@ function textDecoder(encoding: string, fatal: boolean): Decoder<string> {
 }
 
 function textEncoder(encoding: string): Encoder<string> {
-  const encoder = new TextEncoder();
   return {
     encode(value) {
       checkStringFrame('text', value);
       if (encoding !== 'utf-8') {
         throw new EncodeError(`Cannot encode text as ${encoding}: only utf-8 can be encoded (TextEncoder)`);
       }
-      return encoder.encode(value);
+      return encodeUtf8(value);
     },
   };
 }

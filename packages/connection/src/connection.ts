@@ -1,4 +1,4 @@
-import type { Codec } from '@sluice/codec';
+import { type Codec, encodeUtf8 } from '@sluice/codec';
 import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { channels, publish } from './diagnostics.js';
@@ -510,7 +510,7 @@ function checkCloseReason(code: number | undefined, reason: string | undefined):
 /** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return utf8.encode(data);
+  if (typeof data === 'string') return encodeUtf8(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
 }

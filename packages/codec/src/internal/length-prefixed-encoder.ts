@@ -1,7 +1,8 @@
 /**
- * The `lengthPrefixed()` encoder: one allocation per frame (header and
- * payload together), refusing any frame the decoder would refuse.
+ * The `lengthPrefixed()` encoder: header and payload together in one array
+ * from the shared slab (`allocateBytes`), refusing any frame the decoder would refuse.
  */
+import { allocateBytes } from '../bytes.js';
 import type { Encoder } from '../codec.js';
 import { EncodeError, FrameTooLongError } from '../errors.js';
 import { checkBytesFrame } from './check.js';
@@ -30,7 +31,7 @@ export class LengthPrefixedEncoder implements Encoder<Uint8Array> {
     if (value > fieldMax) {
       throw new FrameTooLongError(size, fieldMax + adjustment - (includesHeader ? headerLength : 0));
     }
-    const out = new Uint8Array(headerLength + size);
+    const out = allocateBytes(headerLength + size);
     if (width === 0) writeVarint(value, out, 0);
     else writeFixed(value, out, width, littleEndian);
     out.set(frame, headerLength);

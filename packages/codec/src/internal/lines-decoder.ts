@@ -18,6 +18,8 @@ import type { LinesConfig } from './lines-config.js';
 const CR = 0x0d;
 const NO_BYTES = new Uint8Array(0);
 const NO_LINES: string[] = [];
+/** From this many chars on, `#splitAscii` cuts with `split` (faster per line on long texts) rather than `indexOf`. */
+const SPLIT_FROM = 1024;
 /** What `remaining()` returns when nothing is held: shared, frozen. */
 const NOTHING_HELD = Object.freeze([]) as unknown as Uint8Array[];
 
@@ -120,14 +122,28 @@ export class LinesDecoder implements Decoder<string> {
    * Cuts lines out of `text`, the decoding of some bytes holding at least one
    * delimiter, when `text` is exactly as long as the bytes (ASCII, the common
    * case): then char offsets are byte offsets. Returns where the unfinished
-   * tail starts. `String.prototype.split` does the cutting, natively.
+   * tail starts. Long texts are cut natively by `String.prototype.split`;
+   * short ones (a line or a few, as requests and replies come) by `indexOf`,
+   * which costs a third of what `split` does on a fresh short string.
    */
   #splitAscii(text: string): number {
     const { delimiter, maxFrameLength, stripCR } = this.#config;
-    const parts = text.split(delimiter.ascii!);
-    const tail = parts.pop()!;
+    const mark = delimiter.ascii!;
+    let parts: string[];
+    let rest: number; // where the unfinished tail starts
+    if (text.length < SPLIT_FROM) {
+      parts = [];
+      rest = 0;
+      for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, rest)) {
+        parts.push(text.slice(rest, at));
+        rest = at + mark.length;
+      }
+    } else {
+      parts = text.split(mark);
+      rest = text.length - parts.pop()!.length;
+    }
     // Skip the per-line pass when no line can be too long and none ends in CR.
-    const check = text.length - tail.length > maxFrameLength || (stripCR && text.includes('\r'));
+    const check = rest > maxFrameLength || (stripCR && text.includes('\r'));
     for (let i = 0; check && i < parts.length; i++) {
       let part = parts[i]!;
       if (stripCR && part.charCodeAt(part.length - 1) === CR) parts[i] = part = part.slice(0, -1);
@@ -138,7 +154,7 @@ export class LinesDecoder implements Decoder<string> {
       }
     }
     this.#emit(parts);
-    return text.length - tail.length;
+    return rest;
   }
 
   /** Adds `lines` to the output, adopting the array when the output is still empty. */

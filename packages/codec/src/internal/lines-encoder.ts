@@ -2,6 +2,7 @@
  * The `lines()` encoder: the line's UTF-8 bytes followed by the delimiter,
  * refusing any line the decoder would not give back unchanged.
  */
+import { allocateBytes, encodeUtf8 } from '../bytes.js';
 import type { Encoder } from '../codec.js';
 import { EncodeError, FrameTooLongError } from '../errors.js';
 import { checkStringFrame } from './check.js';
@@ -11,7 +12,6 @@ const CR = 0x0d;
 
 export class LinesEncoder implements Encoder<string> {
   readonly #config: LinesConfig;
-  readonly #utf8 = new TextEncoder();
 
   constructor(config: LinesConfig) {
     this.#config = config;
@@ -25,10 +25,10 @@ export class LinesEncoder implements Encoder<string> {
     }
     let bytes: Uint8Array;
     if (delimiter.ascii !== null) {
-      bytes = this.#utf8.encode(line + delimiter.ascii);
+      bytes = encodeUtf8(line + delimiter.ascii);
     } else {
-      const text = this.#utf8.encode(line);
-      bytes = new Uint8Array(text.length + delimiter.length);
+      const text = encodeUtf8(line);
+      bytes = allocateBytes(text.length + delimiter.length);
       bytes.set(text);
       bytes.set(delimiter.bytes, text.length);
     }
