@@ -4,46 +4,79 @@
  * compared between commits, and an HTML report of the last few runs beside it
  * (bench/report.ts). `--quick` runs the whole suite in under a minute or two.
  *
+ * Each suite runs in a process of its own: what one leaves behind (a grown
+ * heap, code optimized for another shape, sockets in TIME_WAIT) would
+ * otherwise weigh on the next, and the same benchmark would read differently
+ * alone and in the suite.
+ *
  * Run: pnpm bench [--quick]
  */
 
-import { execSync } from 'node:child_process';
+import { execSync, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeReport } from './report.js';
 import { type BenchOptions, printRows, quickFromArgv, type Row } from './support.js';
 
 const options = quickFromArgv();
-const suites: [string, (o: BenchOptions) => Promise<Row[]>][] = [
-  ['In-memory decoding', async (o) => (await import('./codec-decode.js')).run(o)],
-  ['Loopback receive throughput (64-byte payloads)', async (o) => (await import('./net-throughput.js')).run(o)],
-  ['Encoding and writing frames', async (o) => (await import('./net-write.js')).run(o)],
-  ['Echo round trip', async (o) => (await import('./echo-latency.js')).run(o)],
-  ['RxJS bridge', async (o) => (await import('./rx-observe.js')).run(o)],
-  ['WebSocket, one small JSON value per message', async (o) => (await import('./websocket.js')).run(o)],
-  ['Memory', async (o) => (await import('./memory.js')).run(o)],
-  ['How cost grows with connections', async (o) => (await import('./scaling.js')).run(o)],
+/** Each suite's title and module, which exports `run(options): Promise<Row[]>`. */
+const suites: [string, string][] = [
+  ['In-memory decoding', './codec-decode.js'],
+  ['Loopback receive throughput (64-byte payloads)', './net-throughput.js'],
+  ['Encoding and writing frames', './net-write.js'],
+  ['Echo round trip', './echo-latency.js'],
+  ['RxJS bridge', './rx-observe.js'],
+  ['WebSocket, one small JSON value per message', './websocket.js'],
+  ['Memory', './memory.js'],
+  ['How cost grows with connections', './scaling.js'],
 ];
 
-const results: Record<string, Row[]> = {};
-for (const [title, runSuite] of suites) {
-  const rows = await runSuite(options);
-  results[title] = rows;
-  printRows(title, rows);
+const SUITE_FLAG = '--suite';
+const suiteIndex = process.argv.indexOf(SUITE_FLAG);
+if (suiteIndex > 0) {
+  // In the child: run the one suite and hand its rows to the parent.
+  const module = (await import(process.argv[suiteIndex + 1]!)) as { run(o: BenchOptions): Promise<Row[]> };
+  process.send!(await module.run(options));
+  process.disconnect();
+} else {
+  await runAll();
 }
 
-const commit = (() => {
-  try {
-    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
+/** Runs one suite in a fresh process (with this process's flags: --expose-gc, tsx) and returns its rows. */
+async function inChild(module: string): Promise<Row[]> {
+  const args = [SUITE_FLAG, module, ...(options.quick ? ['--quick'] : [])];
+  const child = fork(new URL(import.meta.url).pathname, args, { stdio: 'inherit' });
+  const rows = new Promise<Row[]>((resolve) => child.once('message', (message) => resolve(message as Row[])));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`bench suite ${module} exited with ${code}`);
+  return rows;
+}
+
+async function runAll(): Promise<void> {
+  const results: Record<string, Row[]> = {};
+  for (const [title, module] of suites) {
+    const rows = await inChild(module);
+    results[title] = rows;
+    printRows(title, rows);
   }
-})();
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/${commit}${options.quick ? '-quick' : ''}.json`, import.meta.url);
-writeFileSync(
-  file,
-  `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`,
-);
-console.log(`\nResults written to ${file.pathname}`);
-const report = writeReport();
-console.log(`Report written to ${report.join(' and ')} (pnpm bench:report --png renders latest.png)`);
+  writeResults(results);
+}
+
+function writeResults(results: Record<string, Row[]>): void {
+  const commit = (() => {
+    try {
+      return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const file = new URL(`./results/${commit}${options.quick ? '-quick' : ''}.json`, import.meta.url);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`,
+  );
+  console.log(`\nResults written to ${file.pathname}`);
+  const report = writeReport();
+  console.log(`Report written to ${report.join(' and ')} (pnpm bench:report --png renders latest.png)`);
+}

@@ -7,7 +7,8 @@
  * 2. Receiving as a client through RxJS: `observe(conn.framed(...))` against
  *    `webSocket({ url, WebSocketCtor })` (which parses with `JSON.parse` too).
  * 3. Echo round trip p50 and p99, one message at a time, client and server
- *    both Sluice or both plain `ws`, in this process.
+ *    both Sluice or both plain `ws`, in this process, the two pairs taking
+ *    turns in blocks of round trips.
  *
  * For 1 and 2 the sender is plain `ws` in a child process (bench/ws-sender.mjs):
  * in one process its `ws.send()` would be the bottleneck of every receiver.
@@ -22,7 +23,18 @@ import { connect, listen, messages } from '@sluice/ws';
 import type { Observable } from 'rxjs';
 import { webSocket } from 'rxjs/webSocket';
 import WebSocket, { WebSocketServer } from 'ws';
-import { alternate, type BenchOptions, isMain, median, printRows, quickFromArgv, type Row, row } from './support.js';
+import {
+  alternate,
+  type BenchOptions,
+  type Echoer,
+  interleavedLatency,
+  isMain,
+  latencyRows,
+  printRows,
+  quickFromArgv,
+  type Row,
+  row,
+} from './support.js';
 
 interface Tick {
   type: string;
@@ -138,10 +150,8 @@ async function serverReceive(sender: Sender, count: number, rounds: number): Pro
 
 /**
  * 2. Receiving as a client, from the child process's server, the RxJS way.
- * Each client first sends `{"subscribe":N}`; the server then sends N values.
- * (Also a realistic protocol. A server that sends on connection loses its
- * first messages to `@sluice/ws`'s `connect()` today: `ws` emits them after
- * 'open' but before the transport's 'message' listener is attached.)
+ * Each client first sends `{"subscribe":N}`; the server then sends N values,
+ * a realistic protocol.
  */
 async function clientReceive(sender: Sender, count: number, rounds: number): Promise<Row[]> {
   const codec = json<Tick | { subscribe: number }>({ framing: messages() });
@@ -206,11 +216,8 @@ async function clientReceive(sender: Sender, count: number, rounds: number): Pro
   ];
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
-
 /** 3a. Echo over plain `ws`, client and server, JSON parsed and stringified at both ends. */
-async function wsRoundTrips(count: number): Promise<number[]> {
+async function wsEchoer(): Promise<Echoer> {
   const wss = new WebSocketServer({ host: HOST, port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
   await once(wss, 'listening');
   wss.on('connection', (ws) => {
@@ -220,22 +227,23 @@ async function wsRoundTrips(count: number): Promise<number[]> {
   await once(ws, 'open');
   let answer!: (value: Tick) => void;
   ws.on('message', (data) => answer(JSON.parse(data.toString()) as Tick));
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    const answered = new Promise<Tick>((resolve) => (answer = resolve));
-    ws.send(JSON.stringify({ type: 'tick', id: i }));
-    if ((await answered).id !== i) throw new Error('ws echo: wrong reply');
-    samples.push(performance.now() - start);
-  }
-  ws.close(1000);
-  await once(ws, 'close');
-  await new Promise((resolve) => wss.close(resolve));
-  return samples;
+  let id = 0;
+  return {
+    async roundTrip() {
+      const answered = new Promise<Tick>((resolve) => (answer = resolve));
+      ws.send(JSON.stringify({ type: 'tick', id: ++id }));
+      if ((await answered).id !== id) throw new Error('ws echo: wrong reply');
+    },
+    async close() {
+      ws.close(1000);
+      await once(ws, 'close');
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
 }
 
 /** 3b. Echo over `@sluice/ws`, client and server. */
-async function sluiceRoundTrips(count: number): Promise<number[]> {
+async function sluiceEchoer(): Promise<Echoer> {
   const codec = json<Tick>({ framing: messages() });
   const listener = await listen({ host: HOST, port: 0 });
   const served = listener.serve(async (conn) => {
@@ -245,42 +253,27 @@ async function sluiceRoundTrips(count: number): Promise<number[]> {
   const conn = await connect(`ws://${HOST}:${listener.port}/`);
   const io = conn.framed(codec);
   const replies = io[Symbol.asyncIterator]();
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await io.write({ type: 'tick', id: i });
-    const reply = await replies.next();
-    if (reply.done === true || reply.value.id !== i) throw new Error('sluice echo: wrong reply');
-    samples.push(performance.now() - start);
-  }
-  await conn.closeWrite();
-  await replies.next();
-  await conn.close();
-  await listener.close();
-  await served;
-  return samples;
+  let id = 0;
+  return {
+    async roundTrip() {
+      await io.write({ type: 'tick', id: ++id });
+      const reply = await replies.next();
+      if (reply.done === true || reply.value.id !== id) throw new Error('sluice echo: wrong reply');
+    },
+    async close() {
+      await conn.closeWrite();
+      await replies.next();
+      await conn.close();
+      await listener.close();
+      await served;
+    },
+  };
 }
 
-async function echo(count: number, rounds: number): Promise<Row[]> {
-  const contenders = [
-    ['ws', wsRoundTrips],
-    ['sluice', sluiceRoundTrips],
-  ] as const;
-  for (const [, fn] of contenders) await fn(Math.min(count, 1000)); // warm up
-  const p50 = { ws: [] as number[], sluice: [] as number[] };
-  const p99 = { ws: [] as number[], sluice: [] as number[] };
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of contenders) {
-      const sorted = (await fn(count)).sort((a, b) => a - b);
-      p50[name].push(percentile(sorted, 0.5) * 1000);
-      p99[name].push(percentile(sorted, 0.99) * 1000);
-    }
-  }
-  // Latency: lower is better, so the ratio printed is ws / sluice (≥ 1/1.1 ≈ 0.91 meets "within 1.1x").
-  return [
-    row('echo p50 (µs, ratio = ws/sluice)', 'µs', median(p50.sluice), 'ws client + server', median(p50.ws), 1 / 1.1),
-    row('echo p99 (µs, ratio = ws/sluice)', 'µs', median(p99.sluice), 'ws client + server', median(p99.ws), 1 / 1.1),
-  ].map((r) => ({ ...r, ratio: r.peer / r.sluice }));
+/** 3. Echo round trips, the two pairs taking turns (see `interleavedLatency`). */
+async function echo(count: number): Promise<Row[]> {
+  const latency = await interleavedLatency({ ws: wsEchoer, sluice: sluiceEchoer }, count);
+  return latencyRows('echo', latency.sluice!, 'ws client + server', latency.ws!);
 }
 
 /** Runs the comparisons; `bench/index.ts` collects the rows. */
@@ -292,7 +285,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
     return [
       ...(await serverReceive(sender, count, rounds)),
       ...(await clientReceive(sender, count, rounds)),
-      ...(await echo(quick ? 5_000 : 20_000, quick ? 5 : 7)),
+      ...(await echo(quick ? 5_000 : 20_000)),
     ];
   } finally {
     sender.close();
