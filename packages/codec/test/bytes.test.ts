@@ -19,6 +19,19 @@ describe('encodeUtf8', () => {
       runs(500),
     );
   });
+
+  it('appends a suffix: the same bytes as encoding the text, then the suffix', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 3000 }),
+    );
+    fc.assert(
+      fc.property(text, fc.uint8Array({ maxLength: 8 }), (value, suffix) => {
+        expect(encodeUtf8(value, suffix)).toEqual(new Uint8Array([...utf8.encode(value), ...suffix]));
+      }),
+      runs(500),
+    );
+  });
 });
 
 describe('allocateBytes', () => {

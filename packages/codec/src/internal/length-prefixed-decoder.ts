@@ -17,7 +17,7 @@ import { compact } from './compact.js';
 import { type LengthField, readFixed } from './length-field.js';
 import { MAX_VARINT_BYTES, readVarint, type VarintRead } from './varint.js';
 
-/** What `remaining()` returns when nothing is held: shared, frozen. */
+/** What `remaining()` returns when nothing is held, and `decode()` of an empty chunk: shared, frozen. */
 const NOTHING_HELD = Object.freeze([]) as unknown as Uint8Array[];
 
 export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
@@ -44,6 +44,7 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   decode(chunk: Uint8Array): Uint8Array[] {
     if (this.#error !== undefined) throw this.#error;
     checkChunk('lengthPrefixed', chunk);
+    if (chunk.length === 0) return NOTHING_HELD; // Framed's probe for an error held behind frames
     const frames: Uint8Array[] = [];
     try {
       this.#decode(chunk, frames);

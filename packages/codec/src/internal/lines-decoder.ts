@@ -18,6 +18,8 @@ import type { LinesConfig } from './lines-config.js';
 const CR = 0x0d;
 const NO_BYTES = new Uint8Array(0);
 const NO_LINES: string[] = [];
+/** What an empty chunk gives: shared, frozen. */
+const NO_NEW_LINES = Object.freeze([]) as unknown as string[];
 /** From this many chars on, `#splitAscii` cuts with `split` (faster per line on long texts) rather than `indexOf`. */
 const SPLIT_FROM = 1024;
 /** What `remaining()` returns when nothing is held: shared, frozen. */
@@ -48,6 +50,7 @@ export class LinesDecoder implements Decoder<string> {
   decode(chunk: Uint8Array): string[] {
     if (this.#error !== undefined) throw this.#error;
     checkChunk('lines', chunk);
+    if (chunk.length === 0) return NO_NEW_LINES; // Framed's probe for an error held behind frames
     this.#out = [];
     try {
       this.#decode(chunk);

@@ -2,7 +2,7 @@
  * The `lines()` encoder: the line's UTF-8 bytes followed by the delimiter,
  * refusing any line the decoder would not give back unchanged.
  */
-import { allocateBytes, encodeUtf8 } from '../bytes.js';
+import { encodeUtf8 } from '../bytes.js';
 import type { Encoder } from '../codec.js';
 import { EncodeError, FrameTooLongError } from '../errors.js';
 import { checkStringFrame } from './check.js';
@@ -23,15 +23,7 @@ export class LinesEncoder implements Encoder<string> {
     if (!utf8) {
       throw new EncodeError(`Cannot encode lines as ${encoding}: only utf-8 can be encoded (TextEncoder)`);
     }
-    let bytes: Uint8Array;
-    if (delimiter.ascii !== null) {
-      bytes = encodeUtf8(line + delimiter.ascii);
-    } else {
-      const text = encodeUtf8(line);
-      bytes = allocateBytes(text.length + delimiter.length);
-      bytes.set(text);
-      bytes.set(delimiter.bytes, text.length);
-    }
+    const bytes = encodeUtf8(line, delimiter.bytes);
     const size = bytes.length - delimiter.length;
     if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength, 'Line');
     // The first delimiter must be the one appended: this also refuses a line

@@ -7,7 +7,15 @@
  * header arrives (the length digits), one allocation for a frame spanning
  * chunks, views for frames inside a chunk, and a truncation error at the end.
  */
-import { type Codec, DecodeError, type Decoder, FrameTooLongError, TruncatedFrameError } from '@sluice/codec';
+import {
+  allocateBytes,
+  type Codec,
+  DecodeError,
+  type Decoder,
+  encodeUtf8,
+  FrameTooLongError,
+  TruncatedFrameError,
+} from '@sluice/codec';
 
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -15,15 +23,14 @@ const ZERO = 0x30;
 
 /** Netstrings of at most `maxFrameLength` payload bytes. */
 export function netstring(maxFrameLength = 1 << 20): Codec<Uint8Array> {
-  const ascii = new TextEncoder();
   return {
     name: 'netstring',
     decoder: () => new NetstringDecoder(maxFrameLength),
     encoder: () => ({
       encode(frame: Uint8Array): Uint8Array {
         if (frame.length > maxFrameLength) throw new FrameTooLongError(frame.length, maxFrameLength);
-        const head = ascii.encode(`${frame.length}:`);
-        const out = new Uint8Array(head.length + frame.length + 1);
+        const head = encodeUtf8(`${frame.length}:`);
+        const out = allocateBytes(head.length + frame.length + 1); // from a shared slab: no malloc per frame
         out.set(head);
         out.set(frame, head.length);
         out[out.length - 1] = COMMA;
