@@ -75,7 +75,9 @@ new Gauge({
   },
 });
 totalOf('sluice_connections_accepted_total', 'Connections accepted', (c) => c.accepted);
+totalOf('sluice_connections_closed_total', 'Connections closed, gracefully or not', (c) => c.closed);
 totalOf('sluice_connections_refused_total', 'Connections turned away (maxConnections, accept queue)', (c) => c.refused);
+totalOf('sluice_tls_handshake_failures_total', 'TLS handshakes that failed or timed out', (c) => c.handshakeFailures);
 totalOf('sluice_bytes_received_total', 'Bytes received on accepted connections', (c) => c.bytesIn);
 totalOf('sluice_bytes_sent_total', 'Bytes sent on accepted connections', (c) => c.bytesOut);
 totalOf('sluice_frames_received_total', 'Frames decoded on accepted connections', (c) => c.framesIn);

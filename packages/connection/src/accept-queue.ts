@@ -1,6 +1,7 @@
 import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
 import { type ConnectionRefusedMessage, channels, publish } from './diagnostics.js';
+import { onClose } from './internal/close-hooks.js';
 import { DONE } from './internal/settle.js';
 import type { ListenerCounters } from './listener-counters.js';
 import { type ConnectionHandler, type ServeOptions, type ServeSummary, serveConnections } from './serve.js';
@@ -150,7 +151,7 @@ export class AcceptQueue<C extends Connection> {
   #track(conn: C): void {
     this.#counts.accepted++;
     this.#open.add(conn);
-    void conn.closed.then(() => {
+    onClose(conn, () => {
       this.#open.delete(conn);
       const counts = this.#counts;
       counts.closed++;

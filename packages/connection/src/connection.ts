@@ -1,9 +1,10 @@
 import { type Codec, encodeUtf8 } from '@sluice/codec';
 import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
-import { channels, publish } from './diagnostics.js';
+import { channels, hasSubscribers, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
+import { runCloseHook } from './internal/close-hooks.js';
 import { ReadQueue } from './internal/read-queue.js';
 import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
@@ -116,7 +117,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       close: this.#onClose,
     };
     transport.open(events);
-    publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
+    if (hasSubscribers(channels.open)) {
+      publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
+    }
     if (transport.closed) this.#onClose();
     const idleTimeout = options.idleTimeout ?? 0;
     if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => this.shed(new IdleTimeoutError(idleTimeout)));
@@ -479,6 +482,8 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#closedNow.resolve();
     if (!this.#reportedClose) {
       this.#reportedClose = true;
+      runCloseHook(this); // a listener's counters, before subscribers read them
+      if (!hasSubscribers(channels.close)) return;
       const transport = this.#transport;
       publish(channels.close, {
         connection: this,

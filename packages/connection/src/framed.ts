@@ -55,7 +55,13 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   readonly #counts: { in: number; out: number };
   readonly #keepOpen: boolean;
   readonly #frameTimeout: number;
-  /** Running while a frame has begun but is not complete (see `frameTimeout`). */
+  /** A frame has begun and is not complete (see `frameTimeout`). */
+  #framePartial = false;
+  /** How long reads have waited on the peer for the rest of the partial frame, in ms. */
+  #frameWaited = 0;
+  /** When the current wait for the partial frame's bytes began (`performance.now()`). */
+  #frameWaitStart = 0;
+  /** Running while a read waits on the peer for the rest of a partial frame. */
   #frameTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #signal: AbortSignal | undefined;
   #decoder: Decoder<TDecoded> | undefined;
@@ -300,6 +306,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     if (this.#settleRead !== undefined) {
       return Promise.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
     }
+    if (this.#framePartial) this.#startFrameClock();
     return new Promise<R>((resolve, reject) => {
       this.#settleRead = resolve as (result: unknown) => void;
       this.#failRead = reject;
@@ -311,6 +318,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** Told by the source about the chunk (or end, or error) a waiting read gets. */
   readonly #chunkWaiter: Waiter = {
     resolve: (chunk) => {
+      this.#pauseFrameClock();
       const settle = this.#settleRead!;
       const fail = this.#failRead!;
       this.#settleRead = this.#failRead = undefined;
@@ -321,6 +329,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       }
     },
     reject: (error) => {
+      this.#pauseFrameClock();
       const fail = this.#failRead!;
       this.#settleRead = this.#failRead = undefined;
       fail(error);
@@ -431,6 +440,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
           }
         }
         if (decoder.remaining !== undefined && chunk.length > 0) this.#keepForHandBack(decoder, chunk, frames);
+        if (this.#frameTimeout > 0 && chunk.length > 0) this.#notePartialFrame(decoder, frames.length > 0);
       }
     } catch (error) {
       throw this.#failWith(error);
@@ -450,7 +460,6 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       this.#pendingInput = null; // nothing left to replay
     }
     this.#held = held ?? NO_BYTES;
-    if (this.#frameTimeout > 0) this.#watchFrame(frames.length > 0);
   }
 
   /** Ends reading with a decode error: published, and the connection destroyed with it. */
@@ -495,23 +504,45 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     return bytes;
   }
 
+  // The frame clock (`frameTimeout`) times the peer, not this reader: it runs
+  // only while a read waits for the rest of a frame that has begun. A reader
+  // busy with earlier frames, while the rest waits unread, is not the peer's
+  // delay; nor are the waits before a frame begins (that is `idleTimeout`).
+
+  /**
+   * After a chunk: whether a frame is now partial. A decoder that can say what
+   * it holds (`remaining()`) tells; for one that cannot, a chunk that completed
+   * no frame means one has begun.
+   */
+  #notePartialFrame(decoder: Decoder<TDecoded>, completed: boolean): void {
+    const partial = decoder.remaining !== undefined ? this.#held.length > 0 : !completed;
+    if (completed || !partial) this.#frameWaited = 0; // a frame that begins now starts with a full allowance
+    this.#framePartial = partial;
+  }
+
+  #startFrameClock(): void {
+    this.#frameWaitStart = performance.now();
+    const timeout = this.#frameTimeout;
+    this.#frameTimer = setTimeout(
+      () => this.connection.shed(new FrameTimeoutError(timeout)),
+      Math.max(0, timeout - this.#frameWaited),
+    );
+    (this.#frameTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** A wait ended: what it lasted counts against the partial frame's allowance. */
+  #pauseFrameClock(): void {
+    if (this.#frameTimer === undefined) return;
+    clearTimeout(this.#frameTimer);
+    this.#frameTimer = undefined;
+    this.#frameWaited += performance.now() - this.#frameWaitStart;
+  }
+
   #stopFrameClock(): void {
     clearTimeout(this.#frameTimer);
     this.#frameTimer = undefined;
-  }
-
-  /** Starts the frame clock when a frame begins (again if one just completed), stops it when none is partial. */
-  #watchFrame(completed: boolean): void {
-    const partial = this.#held.length > 0;
-    if (this.#frameTimer !== undefined && (completed || !partial)) {
-      clearTimeout(this.#frameTimer);
-      this.#frameTimer = undefined;
-    }
-    if (partial && this.#frameTimer === undefined) {
-      const timeout = this.#frameTimeout;
-      this.#frameTimer = setTimeout(() => this.connection.shed(new FrameTimeoutError(timeout)), timeout);
-      (this.#frameTimer as { unref?: () => void }).unref?.();
-    }
+    this.#framePartial = false;
+    this.#frameWaited = 0;
   }
 
   async #leave(): Promise<IteratorReturnResult<undefined>> {

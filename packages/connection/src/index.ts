@@ -36,7 +36,13 @@ export {
   publish,
   type RefusalReason,
 } from './diagnostics.js';
-export { CloseTimeoutError, ConnectTimeoutError, FrameTimeoutError, IdleTimeoutError } from './errors.js';
+export {
+  CloseTimeoutError,
+  ConnectTimeoutError,
+  FrameTimeoutError,
+  HandshakeError,
+  IdleTimeoutError,
+} from './errors.js';
 export { Framed } from './framed.js';
 export { fromTransport } from './from-transport.js';
 export type { ListenerCounters } from './listener-counters.js';

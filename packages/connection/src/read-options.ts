@@ -25,8 +25,12 @@ export interface ReadOptions extends AbortOptions {
    * complete within this many milliseconds, or the read rejects with
    * `ERR_FRAME_TIMEOUT` and the connection is destroyed. Pauses between
    * frames do not count (that is `idleTimeout`): this sheds a peer that
-   * dribbles a frame byte by byte, which `idleTimeout` cannot see. Needs a
-   * codec whose decoder has `remaining()` (every built-in one). `0`: none.
+   * dribbles a frame byte by byte, which `idleTimeout` cannot see. Only the
+   * time a read spends waiting on the peer counts: a handler slow with earlier
+   * frames, while the rest of this one is already received, is not the peer's
+   * delay. A frame has begun when the decoder holds bytes (`remaining()`), or,
+   * for a decoder without `remaining()`, when a chunk completed no frame.
+   * `0`: none.
    * @default the connection's `frameTimeout`, else 0
    */
   frameTimeout?: number | undefined;

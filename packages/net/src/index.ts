@@ -40,6 +40,7 @@ export {
   type FrameErrorMessage,
   FrameTimeoutError,
   type HandlerContext,
+  HandshakeError,
   IdleTimeoutError,
   type IpAddress,
   type ListenerCounters,
@@ -52,7 +53,6 @@ export {
 } from '@sluice/connection';
 export { type ConnectOptions, connect } from './connect.js';
 export { type BindOptions, bind, type Datagram, DatagramSocket } from './datagram.js';
-export { HandshakeError } from './errors.js';
 export { fromNodeSocket } from './from-node-socket.js';
 export { type ListenOptions, listen } from './listen.js';
 export { Listener } from './listener.js';

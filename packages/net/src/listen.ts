@@ -8,6 +8,8 @@ import { Listener } from './listener.js';
 
 /** How long a TLS client may take to finish its handshake, by default. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
+/** The longest wait `setTimeout` (and so Node's TLS handshake timer) can take: 2^31 - 1 ms. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
 export interface ListenOptions extends ConnectionOptions, AbortOptions {
@@ -41,6 +43,7 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
    * With `tls`: milliseconds a client has to finish its TLS handshake; a
    * silent or slow one is dropped (`onClientError` hears `ERR_TLS_HANDSHAKE`
    * with reason `ERR_TLS_HANDSHAKE_TIMEOUT`). Node's own default is 120 s.
+   * At least 1: a handshake always has a limit (Node reads 0 as its default).
    * @default 5000
    */
   handshakeTimeout?: number | undefined;
@@ -69,7 +72,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): tls', options.tls, 'object');
-  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, 'timeout');
+  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, { integer: [1, MAX_TIMEOUT] });
   checkOption('listen(): noDelay', options.noDelay, 'boolean');
   checkOption('listen(): onClientError', options.onClientError, 'function');
   throwIfAborted(signal);
@@ -79,8 +82,8 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   const server = secure
     ? tls.createServer({
         minVersion: 'TLSv1.2',
-        handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
         ...options.tls,
+        handshakeTimeout: options.handshakeTimeout ?? options.tls?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
         ...serverOptions,
         allowHalfOpen: false,
       })

@@ -6,13 +6,13 @@ import {
   type ConnectionHandler,
   type ConnectionOptions,
   fromTransport,
+  HandshakeError,
   type ListenerCounters,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { HandshakeError } from './errors.js';
 import { remoteAddressOf } from './internal/address-of.js';
 import { SocketTransport } from './internal/socket-transport.js';
 

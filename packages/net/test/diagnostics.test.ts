@@ -45,6 +45,32 @@ afterEach(() => {
 const codeOf = (error: unknown) => (error as { code?: string } | undefined)?.code;
 
 describe('diagnostics channels', () => {
+  it('a close subscriber reading listener.counters sees that connection closed already', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const snapshots: { open: number; closed: number }[] = [];
+    const onClose = (message: unknown) => {
+      if ((message as ConnectionCloseMessage).side !== 'server') return;
+      const { open, closed } = listener.counters;
+      snapshots.push({ open, closed });
+    };
+    diagnostics.subscribe(channels.close, onClose);
+    stops.push(() => diagnostics.unsubscribe(channels.close, onClose));
+    const served = listener.serve(async () => {}); // each handler returns at once: the server closes
+    for (let i = 1; i <= 3; i++) {
+      const conn = await connect(listener.address);
+      for await (const _ of conn); // until the server ends its side
+      await conn.close();
+      await until(() => snapshots.length === i, 'the server side closed');
+    }
+    expect(snapshots).toEqual([
+      { open: 0, closed: 1 },
+      { open: 0, closed: 2 },
+      { open: 0, closed: 3 },
+    ]);
+    await listener.close();
+    await served;
+  });
+
   it('publishes open and close once for each of many connections, with the side, the error and the counters', async () => {
     const seen = record();
     await using listener = await listen({ host: '127.0.0.1', port: 0, idleTimeout: 5000 });

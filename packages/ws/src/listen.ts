@@ -5,6 +5,7 @@ import {
   type ConnectionOptions,
   checkConnectionOptions,
   fromTransport,
+  HandshakeError,
   type IpAddress,
   type RefusalReason,
   type SocketAddress,
@@ -16,6 +17,8 @@ import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
 /** How long a `wss` client may take to finish its TLS handshake, by default (Node's own is 120 s). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
+/** The longest wait `setTimeout` (and so Node's TLS handshake timer) can take: 2^31 - 1 ms. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
@@ -37,6 +40,16 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   path?: string | undefined;
   /** Serve `wss:` with these TLS options (`key`, `cert`, …), when not attaching to a `server`. */
   tls?: https.ServerOptions | undefined;
+  /**
+   * Milliseconds a client has to finish its opening handshake on the
+   * listener's own server: the TLS handshake (`wss:`), and the HTTP upgrade
+   * request's headers. A silent or byte-dribbling client is dropped (a TLS
+   * one without an answer, an HTTP one with 408) and counted and published
+   * as a `'handshake'` refusal. At least 1. Not applied to a `server` you
+   * attach to: its own timeouts stand.
+   * @default 5000
+   */
+  handshakeTimeout?: number | undefined;
   /** Aborting before the listener is bound rejects; afterwards it closes the listener. */
   signal?: AbortSignal | undefined;
   /** Connections open at once; past it, upgrades are refused with 503. */
@@ -81,6 +94,7 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   checkOption('listen(): server', attached, 'object');
   checkOption('listen(): path', options.path, 'string');
   checkOption('listen(): tls', options.tls, 'object');
+  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, { integer: [1, MAX_TIMEOUT] });
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
@@ -90,11 +104,19 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   checkOption('listen(): heartbeat', options.heartbeat, 'timeout');
   throwIfAborted(signal);
 
+  const handshakeTimeout = options.handshakeTimeout ?? options.tls?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  // The upgrade request's headers must arrive within the handshake's time too (Node's default is 60 s), checked
+  // often enough that a dribbler is dropped close to it.
+  const requestLimits: http.ServerOptions = {
+    headersTimeout: handshakeTimeout,
+    requestTimeout: handshakeTimeout,
+    connectionsCheckingInterval: Math.min(1000, handshakeTimeout),
+  };
   const server =
     attached ??
     (options.tls === undefined
-      ? http.createServer(upgradeRequired)
-      : https.createServer({ handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT, ...options.tls }, upgradeRequired));
+      ? http.createServer(requestLimits, upgradeRequired)
+      : https.createServer({ ...options.tls, ...requestLimits, handshakeTimeout }, upgradeRequired));
   const protocol = options.tls !== undefined || server instanceof https.Server ? 'wss' : 'ws';
   if (attached === undefined) {
     await new Promise<void>((resolve, reject) => {
@@ -132,6 +154,7 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
       server.off('upgrade', onUpgrade);
       server.off('error', onServerError);
       server.off('tlsClientError', onClientError);
+      server.off('clientError', onRequestError);
       wss.close();
       if (attached === undefined) {
         // Stop listening, and drop the sockets that never became WebSockets (nothing sent yet, an upgrade request
@@ -164,13 +187,26 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   // A server error after binding (EMFILE, …) reaches whoever waits for a connection, never the process.
   const onServerError = (error: Error) => listener.fail(error);
   // A failed or timed-out TLS handshake on a server of our own: counted and published, the socket released.
-  const onClientError = (error: Error, socket: Duplex & { remoteAddress?: string; remotePort?: number }) => {
+  const onClientError = (error: Error, socket: PeerSocket) => {
     socket.destroy();
-    const remote =
-      socket.remoteAddress === undefined ? undefined : { host: socket.remoteAddress, port: socket.remotePort ?? 0 };
-    listener.refuse('handshake', remote, error);
+    const code = (error as { code?: unknown }).code;
+    const failure = new HandshakeError(typeof code === 'string' ? code : 'UNKNOWN', error.message, { cause: error });
+    listener.refuse('handshake', remoteOf(socket), failure);
   };
-  if (attached === undefined) server.on('tlsClientError', onClientError);
+  // A bad or too slow upgrade request on a server of our own: answered as Node would (408 or 400), and an
+  // upgrade request whose headers did not arrive within handshakeTimeout counted and published.
+  const onRequestError = (error: Error, socket: PeerSocket) => {
+    const timedOut = (error as { code?: unknown }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (socket.writable && socket.bytesWritten === 0) {
+      socket.write(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+    }
+    socket.destroy();
+    if (timedOut) listener.refuse('handshake', remoteOf(socket), error);
+  };
+  if (attached === undefined) {
+    server.on('tlsClientError', onClientError);
+    server.on('clientError', onRequestError);
+  }
   const onSignal = () => void listener.close();
   server.on('upgrade', onUpgrade);
   server.on('error', onServerError);
@@ -211,6 +247,13 @@ function refuse(
 /** Whether the request is for `path` (any path when there is none). */
 function onPath(request: http.IncomingMessage, path: string | undefined): boolean {
   return path === undefined || new URL(request.url ?? '/', 'ws://x').pathname === path;
+}
+
+/** A socket of the listener's own server, as its error events give it. */
+type PeerSocket = Duplex & { remoteAddress?: string; remotePort?: number; bytesWritten?: number };
+
+function remoteOf(socket: PeerSocket): IpAddress | undefined {
+  return socket.remoteAddress === undefined ? undefined : { host: socket.remoteAddress, port: socket.remotePort ?? 0 };
 }
 
 function boundAddress(server: http.Server | https.Server): SocketAddress {

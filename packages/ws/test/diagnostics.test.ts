@@ -4,6 +4,8 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { lines } from '@sluice/codec';
 import {
   type ConnectionCloseMessage,
@@ -95,5 +97,60 @@ describe('@sluice/ws diagnostics', () => {
     silent.terminate();
     await listener.close();
     await served;
+  });
+
+  describe('the opening handshake has handshakeTimeout to finish (TLS, then the upgrade request)', () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../net/test/fixtures/${name}`, import.meta.url));
+
+    /** A raw TCP client of `port` that writes `sent` and resolves with what it got once the server closes it. */
+    async function stalled(port: number, sent: string) {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.write(sent);
+      const started = performance.now();
+      await within(once(socket, 'close'), 5000, 'the server dropping the stalled client');
+      return { answer: Buffer.concat(chunks).toString(), after: performance.now() - started };
+    }
+
+    it('a wss client silent after connecting is dropped, counted and published as a HandshakeError', async () => {
+      const refused = collect<ConnectionRefusedMessage>(channels.refused);
+      await using listener = await listen({
+        host: '127.0.0.1',
+        port: 0,
+        tls: { key: fixture('server.key'), cert: fixture('server.crt') },
+        handshakeTimeout: 200,
+      });
+      const { after } = await stalled(listener.port!, '');
+      expect(after).toBeLessThan(2000);
+      const [message] = await within(refused.atLeast(1), 5000, 'the refusal');
+      expect(message).toMatchObject({ protocol: 'wss', reason: 'handshake' });
+      expect(message!.error).toMatchObject({ name: 'HandshakeError', code: 'ERR_TLS_HANDSHAKE' });
+      expect(listener.counters).toMatchObject({ handshakeFailures: 1, accepted: 0 });
+    });
+
+    it('an upgrade request dribbled header by header is answered 408 and dropped, not held for 60 s', async () => {
+      const refused = collect<ConnectionRefusedMessage>(channels.refused);
+      await using listener = await listen({ host: '127.0.0.1', port: 0, handshakeTimeout: 300 });
+      const { answer, after } = await stalled(listener.port!, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: web');
+      expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(after).toBeLessThan(3000);
+      const [message] = await within(refused.atLeast(1), 5000, 'the refusal');
+      expect(message).toMatchObject({ protocol: 'ws', reason: 'handshake' });
+      expect(message!.error).toMatchObject({ code: 'ERR_HTTP_REQUEST_TIMEOUT' });
+      expect(listener.counters).toMatchObject({ handshakeFailures: 1, accepted: 0 });
+    });
+
+    it('refuses a handshakeTimeout that is not a whole number of milliseconds from 1', async () => {
+      for (const handshakeTimeout of [0, -1, 1.5, Number.NaN])
+        await expect(listen({ host: '127.0.0.1', port: 0, handshakeTimeout })).rejects.toMatchObject({
+          code: 'ERR_OUT_OF_RANGE',
+        });
+      await expect(listen({ host: '127.0.0.1', port: 0, handshakeTimeout: '5s' as never })).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARG',
+      });
+    });
   });
 });

@@ -4,7 +4,7 @@
  * between frames alone.
  */
 import { once } from 'node:events';
-import { lines } from '@sluice/codec';
+import { type Codec, lines } from '@sluice/codec';
 import { listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { rawClient } from '../support/peers.js';
@@ -66,5 +66,53 @@ describe('frameTimeout', () => {
     expect(await io.read()).toBeUndefined();
     await conn.close();
     await once(peer, 'close');
+  });
+
+  it("a handler busier than frameTimeout is not the peer's delay: the rest of a frame received meanwhile is read", async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0, frameTimeout: 200 });
+    const peer = await rawClient(listener);
+    const conn = (await listener.accept())!;
+    const io = conn.framed(lines());
+    peer.write('first\nhal'); // a frame, and the start of the next
+    expect(await io.read()).toBe('first');
+    peer.write('f\n');
+    // The rest of 'half' is received (queued, unread) while the handler stays busy past frameTimeout.
+    while (conn.counters.bytesIn < 'first\nhalf\n'.length) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await io.read()).toBe('half');
+    expect(conn.error).toBeUndefined();
+    peer.end();
+    expect(await io.read()).toBeUndefined();
+  });
+
+  it('applies to a codec whose decoder cannot say what it holds: a chunk that completes no frame begins one', async () => {
+    const utf8 = new TextDecoder();
+    // Newline-delimited text without remaining(): only what the frame clock needs to know differs.
+    const bare: Codec<string> = {
+      decoder() {
+        let text = '';
+        return {
+          decode(chunk) {
+            text += utf8.decode(chunk);
+            const parts = text.split('\n');
+            text = parts.pop()!;
+            return parts;
+          },
+          end: () => (text === '' ? [] : [text]),
+        };
+      },
+      encoder: () => ({ encode: (line) => new TextEncoder().encode(`${line}\n`) }),
+    };
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const peer = await rawClient(listener);
+    const conn = (await listener.accept())!;
+    const io = conn.framed(bare, { frameTimeout: 200 });
+    peer.write('whole\n');
+    expect(await io.read()).toBe('whole');
+    const stop = dribble(peer, 'abc', 20);
+    await expect(io.read()).rejects.toMatchObject({ code: 'ERR_FRAME_TIMEOUT' });
+    expect(conn.destroyed).toBe(true);
+    stop();
+    peer.destroy();
   });
 });

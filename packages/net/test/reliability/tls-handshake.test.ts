@@ -77,4 +77,29 @@ describe('a TLS listener releases sockets that never finish a handshake', () => 
       await server.stop();
     }
   });
+
+  it('handshakeTimeout is at least 1 ms: 0 would be Node\u2019s 120 s, so it is refused', async () => {
+    await expect(listen({ host: '127.0.0.1', port: 0, tls: certs.server, handshakeTimeout: 0 })).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+    });
+  });
+
+  it('the listen() option wins over tls.handshakeTimeout, even one left undefined', async () => {
+    const failures = new ErrorLog();
+    const listener = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { ...certs.server, handshakeTimeout: undefined },
+      handshakeTimeout: 200,
+      onClientError: failures.push,
+    });
+    const silent = await rawClient(listener);
+    try {
+      const [failure] = await failures.reach(1, 3000);
+      expect(failure).toMatchObject({ code: 'ERR_TLS_HANDSHAKE', reason: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
+    } finally {
+      silent.resetAndDestroy();
+      await listener.close();
+    }
+  });
 });

@@ -1,0 +1,24 @@
+/**
+ * What must happen the moment a connection closes, before its close message
+ * is published: a listener's counters, so that a `sluice:connection:close`
+ * subscriber reading `listener.counters` sees the connection closed already.
+ * Run once, from `Connection`'s close, or (for a connection closed before the
+ * hook was set) when `closed` resolves.
+ *
+ * @internal
+ */
+const hooks = new WeakMap<object, () => void>();
+
+/** Calls `hook` once `connection` has closed, before its close is published if still to come. */
+export function onClose(connection: { readonly closed: Promise<void> }, hook: () => void): void {
+  hooks.set(connection, hook);
+  void connection.closed.then(() => runCloseHook(connection));
+}
+
+/** Runs the hook set for `connection`, if any and not run yet. */
+export function runCloseHook(connection: object): void {
+  const hook = hooks.get(connection);
+  if (hook === undefined) return;
+  hooks.delete(connection);
+  hook();
+}
