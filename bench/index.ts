@@ -71,10 +71,13 @@ function writeResults(results: Record<string, Row[]>): void {
     }
   })();
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/${commit}${options.quick ? '-quick' : ''}.json`, import.meta.url);
+  const date = new Date().toISOString();
+  // One file per run, so runs repeated on one commit (while tuning) all show in the report.
+  const stamp = date.slice(0, 19).replace(/[-:]/g, '');
+  const file = new URL(`./results/${commit}-${stamp}${options.quick ? '-quick' : ''}.json`, import.meta.url);
   writeFileSync(
     file,
-    `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, quick: options.quick, results }, null, 2)}\n`,
+    `${JSON.stringify({ commit, date, node: process.version, quick: options.quick, results }, null, 2)}\n`,
   );
   console.log(`\nResults written to ${file.pathname}`);
   const report = writeReport();

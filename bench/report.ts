@@ -173,7 +173,8 @@ function legend(runs: RunInfo[]): string {
   const history = runs
     .map((run, i) => {
       const alpha = i === runs.length - 1 ? 0.95 : 0.18 + (0.45 * i) / Math.max(1, runs.length - 1);
-      return `${swatch(`rgba(60,60,60,${alpha})`)}${escapeHtml(run.commit)}${run.quick ? ' quick' : ''}`;
+      const when = run.date.slice(5, 16).replace('T', ' '); // MM-DD hh:mm: runs of one commit told apart
+      return `${swatch(`rgba(60,60,60,${alpha})`)}${escapeHtml(run.commit)} ${escapeHtml(when)}${run.quick ? ' quick' : ''}`;
     })
     .join(' ');
   return [
