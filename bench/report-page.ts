@@ -297,24 +297,33 @@ function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
     host.append(box);
     return c;
   };
-  for (const m of throughput) {
-    lineChart(canvas(), `${m.name}: frames per second, all connections together`, 'frames/s', [
+  // One chart per metric: Sluice's line (labelled with its ratio to the first peer), then each peer's.
+  const byName = new Map<string, ScalingMetric[]>();
+  for (const m of throughput) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  for (const [name, [first, ...others]] of byName) {
+    if (first === undefined) continue;
+    const peerColours = [`rgb(${PEER})`, 'rgb(200, 120, 40)', 'rgb(120, 60, 160)'];
+    lineChart(canvas(), `${name}: frames per second, all connections together`, 'frames/s', [
       {
-        label: `Sluice (label: ratio to ${m.peerName})`,
+        label: `Sluice (label: ratio to ${first.peerName})`,
         colour: `rgb(${NONE})`,
         dashed: false,
-        points: m.points.map((p) => ({
+        points: first.points.map((p) => ({
           x: p.connections,
           y: p.sluice,
           label: `${formatValue(p.sluice, '')} (${times(p.ratio)})`,
         })),
       },
-      {
-        label: m.peerName,
-        colour: `rgb(${PEER})`,
+      ...[first, ...others].map((m, i) => ({
+        label: i === 0 ? m.peerName : `${m.peerName} (label: Sluice's ratio to it)`,
+        colour: peerColours[i % peerColours.length]!,
         dashed: true,
-        points: m.points.map((p) => ({ x: p.connections, y: p.peer, label: formatValue(p.peer, '') })),
-      },
+        points: m.points.map((p) => ({
+          x: p.connections,
+          y: p.peer,
+          label: i === 0 ? formatValue(p.peer, '') : `${formatValue(p.peer, '')} (${times(p.ratio)})`,
+        })),
+      })),
     ]);
   }
   if (memory.length > 0) {

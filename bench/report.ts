@@ -64,8 +64,9 @@ function scalingOf(rows: Row[]): ScalingMetric[] {
     if (!match) continue;
     // The count goes, and so does a note on how the ratio is taken: "memory per idle conn".
     const name = `${match[1]}${match[3] ? ` ${match[3]}` : ''}`.replace(/\s*\(ratio = [^)]*\)/, '');
-    let metric = metrics.get(name);
-    if (!metric) metrics.set(name, (metric = { name, unit: r.unit, peerName: r.peerName, points: [] }));
+    const id = key({ name, peerName: r.peerName }); // one metric may be set against several peers
+    let metric = metrics.get(id);
+    if (!metric) metrics.set(id, (metric = { name, unit: r.unit, peerName: r.peerName, points: [] }));
     metric.points.push({ connections: Number(match[2]!.replaceAll(',', '')), ...r });
   }
   return [...metrics.values()];

@@ -1,9 +1,10 @@
 /**
  * How cost grows: 1, 100, 1,000 and 5,000 concurrent loopback connections,
  * each sending 4-byte length-prefixed 64-byte frames to one server. The
- * server is either Sluice (`listen()` + `serve()`, `for await` over
- * `conn.framed(lengthPrefixed())`) or plain `node:net` ('data' events and the
- * same framing by hand), alternating round by round. Reports per level the
+ * server is Sluice (`listen()` + `serve()`, `for await` over
+ * `conn.framed(lengthPrefixed())`), plain `node:net` ('data' events and the
+ * same framing by hand), or plain `node:net` read by an async function (see
+ * below), taking turns round by round. Reports per level the
  * aggregate frames/s and what each open connection costs the server in memory
  * (heap + external, after gc, divided by connections): idle, and after it has
  * received 100 frames (the same at every level). What to look for: memory per
@@ -12,7 +13,7 @@
  * so memory is reported from 100 connections up.
  *
  * The clients live in a child process (plain `node:net` sockets, the same for
- * both servers), so this process holds only the server side and the sender
+ * every server), so this process holds only the server side and the sender
  * runs beside the receiver rather than in its turn. Sending is cheap (the
  * pre-encoded frames go out in 64 KiB writes; a bare byte-counting receiver
  * takes them at ~10 M frames/s on one connection): the receiver, which
@@ -20,6 +21,14 @@
  * level shares about the same number of frames among its connections (at
  * least 100 each), so at 5,000 connections each carries a few kilobytes and
  * the figure includes the per-read cost of many small reads.
+ *
+ * A third server is plain `node:net` read the way async code reads it: an
+ * async function awaiting each chunk (a promise resolved from 'data'), then
+ * the same hand framing. It separates what awaiting per chunk costs by
+ * itself from what Sluice adds: with thousands of connections each awaiting
+ * its next chunk, any async reader (this one included) falls well behind
+ * 'data' callbacks, while Sluice should stay close to this reader at every
+ * level.
  *
  * Needs two file descriptors per connection (one in each process): levels
  * above `ulimit -n` are skipped with a note.
@@ -48,6 +57,7 @@ const FRAME = 4 + PAYLOAD;
 const BATCH = 500;
 const WRITE = 64 * 1024;
 const PEER = 'node:net hand framing';
+const ASYNC_PEER = 'node:net, async reader by hand';
 
 type Command =
   | { type: 'connect'; port: number; count: number }
@@ -190,6 +200,60 @@ async function nodeServer(): Promise<CountingServer> {
   };
 }
 
+/**
+ * Plain node:net as async code reads it: 'data' resolves a promise that an
+ * async function awaits, a chunk at a time, then frames as {@link nodeServer}.
+ */
+async function nodeAsyncServer(): Promise<CountingServer> {
+  const counter = frameCounter();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const queued: (Buffer | null)[] = [];
+    let wake: ((chunk: Buffer | null) => void) | undefined;
+    const deliver = (chunk: Buffer | null) => {
+      if (wake === undefined) return void queued.push(chunk);
+      const resolve = wake;
+      wake = undefined;
+      resolve(chunk);
+    };
+    const nextChunk = () =>
+      queued.length > 0
+        ? Promise.resolve(queued.shift() as Buffer | null)
+        : new Promise<Buffer | null>((resolve) => (wake = resolve));
+    socket.on('data', deliver);
+    socket.on('end', () => deliver(null));
+    void (async () => {
+      let pending: Buffer = EMPTY;
+      for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) {
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        while (pending.length >= 4) {
+          const length = pending.readUInt32BE(0);
+          if (pending.length < 4 + length) break;
+          counter.add(pending.subarray(4, 4 + length));
+          pending = pending.subarray(4 + length);
+        }
+        if (pending.length === 0) pending = EMPTY;
+      }
+    })();
+  });
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+  await once(server, 'listening');
+  let accepted = 0;
+  server.on('connection', () => accepted++);
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    accepted: () => accepted,
+    whenFrames: counter.whenFrames,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      while (sockets.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
 async function sluiceServer(): Promise<CountingServer> {
   const counter = frameCounter();
   const codec = lengthPrefixed();
@@ -272,6 +336,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
     // Warm-up, not reported: without it the first level (one connection) also measures the JIT compiling both servers.
     for (let round = 0; round < 2; round++) {
       await measure(client, nodeServer, 10, 20_000);
+      await measure(client, nodeAsyncServer, 10, 20_000);
       await measure(client, sluiceServer, 10, 20_000);
     }
     for (const count of [1, 100, 1_000, 5_000]) {
@@ -282,16 +347,18 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       const frames = Math.max(100, Math.round(total / count));
       // Samples at the small levels are short (and cheap): take more of them.
       const rounds = (quick ? 3 : 5) + (count <= 100 ? 2 : 0);
-      const samples = { node: [] as Sample[], sluice: [] as Sample[] };
+      const samples = { node: [] as Sample[], async: [] as Sample[], sluice: [] as Sample[] };
       for (let round = 0; round < rounds; round++) {
         samples.node.push(await measure(client, nodeServer, count, frames));
+        samples.async.push(await measure(client, nodeAsyncServer, count, frames));
         samples.sluice.push(await measure(client, sluiceServer, count, frames));
       }
-      const figure = (name: 'node' | 'sluice', key: keyof Sample) =>
+      const figure = (name: keyof typeof samples, key: keyof Sample) =>
         median(samples[name].map((s) => s[key])) / (key === 'rate' ? 1 : 1024);
       const label = `${count.toLocaleString('en-US')} conn${count === 1 ? '' : 's'}`;
       rows.rate.push(
         row(`lengthPrefixed frames, ${label}`, 'f/s', figure('sluice', 'rate'), PEER, figure('node', 'rate')),
+        row(`lengthPrefixed frames, ${label}`, 'f/s', figure('sluice', 'rate'), ASYNC_PEER, figure('async', 'rate')),
       );
       // One connection's memory is within the heap's own noise (tens of KiB): memory is reported from 100 up.
       if (count === 1) continue;
