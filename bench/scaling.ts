@@ -165,25 +165,32 @@ function frameCounter() {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Plain node:net with 4-byte length framing by hand, as in echo-latency.ts. */
-async function nodeServer(): Promise<CountingServer> {
+/** 4-byte length framing by hand, as in echo-latency.ts: takes each chunk, keeping a partial frame between calls. */
+function handFramer(add: (frame: Buffer) => void): (chunk: Buffer) => void {
+  let pending: Buffer = EMPTY;
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 4) {
+      const length = pending.readUInt32BE(0);
+      if (pending.length < 4 + length) break;
+      add(pending.subarray(4, 4 + length));
+      pending = pending.subarray(4 + length);
+    }
+    if (pending.length === 0) pending = EMPTY; // an empty view would keep the whole chunk alive
+  };
+}
+
+/** A plain node:net server that frames by hand what `read` hands it from each socket. */
+async function plainServer(
+  read: (socket: net.Socket, frame: (chunk: Buffer) => void) => void,
+): Promise<CountingServer> {
   const counter = frameCounter();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    let pending: Buffer = EMPTY;
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= 4) {
-        const length = pending.readUInt32BE(0);
-        if (pending.length < 4 + length) break;
-        counter.add(pending.subarray(4, 4 + length));
-        pending = pending.subarray(4 + length);
-      }
-      if (pending.length === 0) pending = EMPTY; // an empty view would keep the whole chunk alive
-    });
+    read(socket, handFramer(counter.add));
   });
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   await once(server, 'listening');
@@ -200,17 +207,15 @@ async function nodeServer(): Promise<CountingServer> {
   };
 }
 
+/** Plain node:net: each chunk framed in its 'data' event. */
+const nodeServer = () => plainServer((socket, frame) => socket.on('data', frame));
+
 /**
  * Plain node:net as async code reads it: 'data' resolves a promise that an
  * async function awaits, a chunk at a time, then frames as {@link nodeServer}.
  */
-async function nodeAsyncServer(): Promise<CountingServer> {
-  const counter = frameCounter();
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+const nodeAsyncServer = () =>
+  plainServer((socket, frame) => {
     const queued: (Buffer | null)[] = [];
     let wake: ((chunk: Buffer | null) => void) | undefined;
     const deliver = (chunk: Buffer | null) => {
@@ -226,33 +231,9 @@ async function nodeAsyncServer(): Promise<CountingServer> {
     socket.on('data', deliver);
     socket.on('end', () => deliver(null));
     void (async () => {
-      let pending: Buffer = EMPTY;
-      for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-        while (pending.length >= 4) {
-          const length = pending.readUInt32BE(0);
-          if (pending.length < 4 + length) break;
-          counter.add(pending.subarray(4, 4 + length));
-          pending = pending.subarray(4 + length);
-        }
-        if (pending.length === 0) pending = EMPTY;
-      }
+      for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) frame(chunk);
     })();
   });
-  server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
-  await once(server, 'listening');
-  let accepted = 0;
-  server.on('connection', () => accepted++);
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    accepted: () => accepted,
-    whenFrames: counter.whenFrames,
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      while (sockets.size > 0) await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
 
 async function sluiceServer(): Promise<CountingServer> {
   const counter = frameCounter();
