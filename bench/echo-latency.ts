@@ -16,6 +16,7 @@ import { connect, listen } from '@sluice/net';
 import {
   type BenchOptions,
   type Echoer,
+  handFramer,
   interleavedLatency,
   isMain,
   latencyRows,
@@ -23,20 +24,6 @@ import {
   quickFromArgv,
   type Row,
 } from './support.js';
-
-/** Plain node:net framing by hand: calls `onFrame` for each 4-byte-length-prefixed frame. */
-function handFramer(onFrame: (frame: Buffer) => void) {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 4) {
-      const length = pending.readUInt32BE(0);
-      if (pending.length < 4 + length) break;
-      onFrame(pending.subarray(4, 4 + length));
-      pending = pending.subarray(4 + length);
-    }
-  };
-}
 
 /** Plain node:net line framing by hand, as it is usually written: a string buffer split at '\n'. */
 function handLines(onLine: (line: string) => void) {

@@ -286,6 +286,9 @@ interface LineSpec {
   points: { x: number; y: number; label: string }[];
 }
 
+/** Line colours of the peers on a scaling chart, in the order their rows come. */
+const PEER_LINES = [`rgb(${PEER})`, 'rgb(200, 120, 40)', 'rgb(120, 60, 160)'];
+
 function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
   const throughput = scaling.filter((m) => m.unit.trim() === 'f/s');
   const memory = scaling.filter((m) => m.unit.trim() === 'KiB');
@@ -297,31 +300,25 @@ function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
     host.append(box);
     return c;
   };
-  // One chart per metric: Sluice's line (labelled with its ratio to the first peer), then each peer's.
+  // One chart per metric: Sluice's line, then each peer's, labelled with Sluice's ratio to it.
   const byName = new Map<string, ScalingMetric[]>();
   for (const m of throughput) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
-  for (const [name, [first, ...others]] of byName) {
-    if (first === undefined) continue;
-    const peerColours = [`rgb(${PEER})`, 'rgb(200, 120, 40)', 'rgb(120, 60, 160)'];
+  for (const [name, peers] of byName) {
     lineChart(canvas(), `${name}: frames per second, all connections together`, 'frames/s', [
       {
-        label: `Sluice (label: ratio to ${first.peerName})`,
+        label: 'Sluice',
         colour: `rgb(${NONE})`,
         dashed: false,
-        points: first.points.map((p) => ({
-          x: p.connections,
-          y: p.sluice,
-          label: `${formatValue(p.sluice, '')} (${times(p.ratio)})`,
-        })),
+        points: peers[0]!.points.map((p) => ({ x: p.connections, y: p.sluice, label: formatValue(p.sluice, '') })),
       },
-      ...[first, ...others].map((m, i) => ({
-        label: i === 0 ? m.peerName : `${m.peerName} (label: Sluice's ratio to it)`,
-        colour: peerColours[i % peerColours.length]!,
+      ...peers.map((m, i) => ({
+        label: `${m.peerName} (label: Sluice's ratio to it)`,
+        colour: PEER_LINES[i % PEER_LINES.length]!,
         dashed: true,
         points: m.points.map((p) => ({
           x: p.connections,
           y: p.peer,
-          label: i === 0 ? formatValue(p.peer, '') : `${formatValue(p.peer, '')} (${times(p.ratio)})`,
+          label: `${formatValue(p.peer, '')} (${times(p.ratio)})`,
         })),
       })),
     ]);

@@ -43,6 +43,7 @@ import { listen } from '@sluice/net';
 import {
   type BenchOptions,
   drainedOrClosed,
+  handFramer,
   isMain,
   median,
   printRows,
@@ -163,23 +164,6 @@ function frameCounter() {
   };
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/** 4-byte length framing by hand, as in echo-latency.ts: takes each chunk, keeping a partial frame between calls. */
-function handFramer(add: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = EMPTY;
-  return (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 4) {
-      const length = pending.readUInt32BE(0);
-      if (pending.length < 4 + length) break;
-      add(pending.subarray(4, 4 + length));
-      pending = pending.subarray(4 + length);
-    }
-    if (pending.length === 0) pending = EMPTY; // an empty view would keep the whole chunk alive
-  };
-}
-
 /** A plain node:net server that frames by hand what `read` hands it from each socket. */
 async function plainServer(
   read: (socket: net.Socket, frame: (chunk: Buffer) => void) => void,
@@ -229,7 +213,7 @@ const nodeAsyncServer = () =>
         ? Promise.resolve(queued.shift() as Buffer | null)
         : new Promise<Buffer | null>((resolve) => (wake = resolve));
     socket.on('data', deliver);
-    socket.on('end', () => deliver(null));
+    socket.on('close', () => deliver(null)); // after the end, or after a reset
     void (async () => {
       for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) frame(chunk);
     })();

@@ -139,6 +139,28 @@ export function isMain(url: string): boolean {
 }
 
 /** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Plain node:net framing by hand, as the peers of Sluice's length-prefixed
+ * figures: returns a chunk handler that calls `onFrame` for each frame (a
+ * 4-byte big-endian length, then the payload), keeping a partial frame
+ * between chunks.
+ */
+export function handFramer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
+  let pending: Buffer = NO_BYTES;
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 4) {
+      const length = pending.readUInt32BE(0);
+      if (pending.length < 4 + length) break;
+      onFrame(pending.subarray(4, 4 + length));
+      pending = pending.subarray(4 + length);
+    }
+    if (pending.length === 0) pending = NO_BYTES; // an empty view would keep the whole chunk alive
+  };
+}
+
 export function drainedOrClosed(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
