@@ -138,7 +138,6 @@ export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
 }
 
-/** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
 const NO_BYTES = Buffer.alloc(0);
 
 /**
@@ -161,6 +160,7 @@ export function handFramer(onFrame: (frame: Buffer) => void): (chunk: Buffer) =>
   };
 }
 
+/** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
 export function drainedOrClosed(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

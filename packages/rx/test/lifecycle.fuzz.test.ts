@@ -34,14 +34,19 @@ describe('socket$ lifecycle', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const server = await rxServer(lines()); // echo
+        let live = 0; // connections open now
         const sock = socket$({
           host: '127.0.0.1',
           port: server.port,
           codec: lines(),
-          openObserver: { next: () => (opened++, live++) },
+          openObserver: {
+            next: () => {
+              opened++;
+              live++;
+            },
+          },
           closeObserver: { next: () => live-- },
         });
-        let live = 0; // connections open now
         const subscriptions: Subscription[] = [];
         const failures: unknown[] = [];
         for (const step of ops) {
@@ -64,13 +69,12 @@ describe('socket$ lifecycle', () => {
             case 'turns':
               for (let i = 0; i < step.count; i++) await new Promise((resolve) => setImmediate(resolve));
               break;
-            case 'untilOpen': {
+            case 'untilOpen':
               // Waits on events, not time: a connection is open, or every subscription has ended.
               await settle(
                 () => live > 0 || subscriptions.every((s) => s.closed),
                 (done) => done,
               );
-            }
           }
         }
         for (const subscription of subscriptions) subscription.unsubscribe();
