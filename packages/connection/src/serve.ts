@@ -119,8 +119,6 @@ async function acceptLoop<C extends Connection>(
           conn,
         );
       }
-    } finally {
-      running.delete(conn);
     }
   };
 
@@ -129,7 +127,9 @@ async function acceptLoop<C extends Connection>(
       if (running.size >= concurrency) await Promise.race(running.values());
       const conn = await listener.accept();
       if (conn === undefined) break;
-      running.set(conn, run(conn));
+      // Removed once settled, never before it is added: a handler that throws at once settles in this turn.
+      const task = run(conn).finally(() => running.delete(conn));
+      running.set(conn, task);
     }
   } finally {
     signal?.removeEventListener('abort', stop);

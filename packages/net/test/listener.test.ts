@@ -190,6 +190,31 @@ describe('listener.serve', () => {
     await Promise.all(closedByServer);
   });
 
+  it('keeps to its concurrency and counts right when a handler throws before its first await', async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    let calls = 0;
+    let running = 0;
+    let mostAtOnce = 0;
+    const served = listener.serve(
+      (conn) => {
+        if (calls++ === 0) throw new Error('refused at once'); // synchronously, not a rejected promise
+        return (async () => {
+          running++;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          await readAll(conn);
+          await conn.write('done');
+          running--;
+        })();
+      },
+      { concurrency: 1, onError: () => {} },
+    );
+    const answers = await Promise.all(Array.from({ length: 5 }, () => roundTrip(listener.address, 'hi')));
+    expect(answers.filter((answer) => answer === 'done')).toHaveLength(4);
+    expect(mostAtOnce).toBe(1);
+    await listener.close();
+    await expect(served).resolves.toEqual({ served: 4, failed: 1, cut: 0 });
+  });
+
   it('shutdownTimeout bounds serve() even when a handler waits on something other than its connection', async () => {
     const controller = new AbortController();
     const listener = await listen({ host: '127.0.0.1', port: 0 });
