@@ -1,4 +1,5 @@
 import { checkOption, type Source } from '@sluice/core';
+import { checkFrames } from './check-frames.js';
 import type { Codec } from './codec.js';
 import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
 import { NO_INPUT } from './internal/no-input.js';
@@ -32,11 +33,12 @@ export function decodeByChunk<T>(
   return (source) => {
     checkOption('decodeByChunk(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
+    const name = codec.name ?? 'custom codec';
     const batch = (frames: T[]): T[][] => (frames.length > 0 ? [frames] : NONE);
     return new FlatMapIterator<Uint8Array, T[]>(
       source,
-      (chunk) => batch(decoder.decode(chunk)),
-      () => batch(decoder.end()),
+      (chunk) => batch(checkFrames(name, decoder.decode(chunk))),
+      () => batch(checkFrames(name, decoder.end())),
       NO_INPUT,
     );
   };

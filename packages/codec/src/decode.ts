@@ -1,4 +1,5 @@
 import { checkOption, type Source } from '@sluice/core';
+import { checkFrames } from './check-frames.js';
 import type { Codec } from './codec.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
 import { NO_INPUT } from './internal/no-input.js';
@@ -36,10 +37,11 @@ export function decode<T>(
   return (source) => {
     checkOption('decode(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
+    const name = codec.name ?? 'custom codec';
     return new FlatMapIterator<Uint8Array, T>(
       source,
-      (chunk) => decoder.decode(chunk),
-      () => decoder.end(),
+      (chunk) => checkFrames(name, decoder.decode(chunk)),
+      () => checkFrames(name, decoder.end()),
       NO_INPUT,
     );
   };

@@ -41,6 +41,7 @@
  * @module
  */
 export { allocateBytes, encodeUtf8 } from './bytes.js';
+export { checkFrames } from './check-frames.js';
 export type * from './codec.js';
 export { decode } from './decode.js';
 export { decodeByChunk } from './decode-by-chunk.js';

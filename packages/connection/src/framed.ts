@@ -1,4 +1,4 @@
-import { type Codec, type Decoder, EncodeError, type Encoder } from '@sluice/codec';
+import { type Codec, checkFrames, type Decoder, EncodeError, type Encoder } from '@sluice/codec';
 import type { AbortOptions } from '@sluice/core';
 import {
   AbortError,
@@ -72,12 +72,15 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** How the source asks this reader to hand back its bytes when another reader takes over. */
   readonly #owner: QueueOwner = { handBack: () => this.#handBack() };
   #encoder: Encoder<TEncoded> | undefined;
+  get #codecName(): string {
+    return this.#codec.name ?? 'custom codec';
+  }
   #pending: TDecoded[] = NO_FRAMES;
   #index = 0;
   #inputEnded = false;
   /** The error the decoder found behind the frames of the last chunk, delivered once they are read. */
   #heldError: unknown;
-  /** An error met by `takeNow`, for the `next()` that follows. */
+  /** The error that ended reading: every later read rejects with it (a failed reader never looks ended). */
   #failure: unknown;
   /** The read waiting for a chunk, if one is: how to settle it, and whether it wants a whole batch. */
   #settleRead: ((result: unknown) => void) | undefined;
@@ -292,9 +295,8 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       if (this.#failure !== undefined || this.#heldError !== undefined) return undefined;
       try {
         if (this.#fill() !== FRAMES) return undefined;
-      } catch (error) {
-        this.#failure = error; // for the next() that follows
-        return undefined;
+      } catch {
+        return undefined; // the next() that follows rejects with it
       }
     }
   }
@@ -395,11 +397,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * the error that ends reading.
    */
   #fill(): FillState {
-    if (this.#failure !== undefined) {
-      const failure = this.#failure;
-      this.#failure = undefined;
-      throw failure;
-    }
+    if (this.#failure !== undefined) throw this.#failure;
     if (this.#inputEnded) return ENDED;
     if (this.#heldError !== undefined) throw this.#failWith(this.#heldError);
     for (;;) {
@@ -430,12 +428,12 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       if (chunk === END) {
         this.#stopFrameClock();
         this.#inputEnded = true;
-        frames = decoder.end();
+        frames = checkFrames(this.#codecName, decoder.end());
       } else {
-        frames = decoder.decode(chunk);
+        frames = checkFrames(this.#codecName, decoder.decode(chunk));
         if (frames.length > 0) {
           try {
-            const more = decoder.decode(NO_INPUT);
+            const more = checkFrames(this.#codecName, decoder.decode(NO_INPUT));
             if (more.length > 0) frames = [...frames, ...more];
           } catch (error) {
             this.#heldError = error;
@@ -467,7 +465,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
   /** Ends reading with a decode error: published, and the connection destroyed with it. */
   #failWith(error: unknown): unknown {
     this.#stopFrameClock();
-    this.#inputEnded = true;
+    this.#failure = error;
     this.#heldError = undefined;
     publish(channels.frameError, { connection: this.connection, error: error as Error });
     this.connection.destroy(error as Error);

@@ -1,4 +1,4 @@
-import type { Codec } from '@sluice/codec';
+import { type Codec, checkFrames } from '@sluice/codec';
 import { checkOption } from '@sluice/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 
@@ -36,6 +36,7 @@ export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8A
   return (source) =>
     new Observable<T>((subscriber) => {
       const decoder = codec.decoder();
+      const name = codec.name ?? 'custom codec';
       const emit = (frames: T[]) => {
         for (let i = 0; i < frames.length && !subscriber.closed; i++) subscriber.next(frames[i] as T);
       };
@@ -44,7 +45,7 @@ export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8A
           if (subscriber.closed) return;
           let frames: T[];
           try {
-            frames = decoder.decode(chunk);
+            frames = checkFrames(name, decoder.decode(chunk));
           } catch (error) {
             subscriber.error(error);
             return;
@@ -58,7 +59,7 @@ export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8A
           if (subscriber.closed) return;
           let frames: T[];
           try {
-            frames = decoder.end();
+            frames = checkFrames(name, decoder.end());
           } catch (error) {
             subscriber.error(error);
             return;

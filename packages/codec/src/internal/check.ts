@@ -13,7 +13,10 @@ import { EncodeError } from '../errors.js';
 /** The kind of a value, for messages: `a string`, `null`, `a Uint8ArrayList`, … */
 export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'Object'}`;
+  if (typeof value === 'object') {
+    const name = value.constructor?.name;
+    return name === undefined || name === 'Object' ? 'an object' : `a ${name}`;
+  }
   return `a ${typeof value}`;
 }
 

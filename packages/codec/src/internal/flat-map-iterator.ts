@@ -8,7 +8,9 @@
  * Lifecycle: the source is opened on the first `next()`. If `step` or `flush`
  * throws, or the consumer leaves early (`return()`, `break`), the source's
  * `return()` is called; if the source itself throws, it is finished already
- * and is left alone. Concurrent `next()` calls are served in order.
+ * and is left alone. After an error every `next()` rejects with it, so a
+ * failed iterator is never mistaken for one that ended. Concurrent `next()`
+ * calls are served in order.
  *
  * Fields are TS `private` rather than `#private`: on Node 20 that is
  * measurably cheaper per item (see docs/conventions.md).
@@ -27,6 +29,8 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   private buffer: Out[] = NONE;
   private index = 0;
   private done = false;
+  /** What ended the iteration with an error: every later `next()` rejects with it. */
+  private failed: { readonly error: unknown } | null = null;
   private busy: Promise<IteratorResult<Out, undefined>> | null = null;
   private pulling = false;
   private readonly probe: IteratorYieldResult<In> | null;
@@ -60,7 +64,7 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
       const again = (): Promise<IteratorResult<Out, undefined>> => this.next();
       return this.busy.then(again, again);
     }
-    if (this.done) return Promise.resolve(DONE);
+    if (this.done) return this.failed === null ? Promise.resolve(DONE) : Promise.reject(this.failed.error);
     const pull = this.#pull();
     // A sync source may have finished the pull already; only a pending one blocks.
     if (this.pulling) this.busy = pull;
@@ -106,6 +110,7 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
       }
     } catch (error) {
       this.#finish();
+      this.failed = { error };
       throw error;
     } finally {
       this.pulling = false;

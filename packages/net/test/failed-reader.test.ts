@@ -1,0 +1,139 @@
+/**
+ * A framed reader that failed keeps failing: every later read rejects with
+ * the same error, so a loop that logs and retries never mistakes the failure
+ * for the peer finishing. And what a custom decoder returns is checked, as
+ * encoders' output is: anything but an array of frames is `ERR_DECODE`.
+ */
+import { type Codec, checkFrames, decode, decodeByChunk, lines } from '@sluice/codec';
+import { connect, listen } from '@sluice/net';
+import { decodeWith } from '@sluice/rx';
+import { firstValueFrom, of, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { rawClient } from './support/peers.js';
+
+/** A server connection and a raw client socket to feed it exact bytes. */
+async function pair() {
+  const listener = await listen({ host: '127.0.0.1', port: 0 });
+  const accepted = listener.accept();
+  const peer = await rawClient(listener);
+  const conn = (await accepted)!;
+  return {
+    conn,
+    peer,
+    [Symbol.asyncDispose]: async () => {
+      peer.destroy();
+      conn.destroy();
+      await listener.close();
+    },
+  };
+}
+
+describe('a framed reader that failed', () => {
+  it('rejects every later read() with the same error instead of reporting a clean end', async () => {
+    await using sides = await pair();
+    const io = sides.conn.framed(lines({ maxFrameLength: 8 }));
+    sides.peer.write(`ok\n${'x'.repeat(100)}\n`);
+    expect(await io.read()).toBe('ok');
+    const failure = await io.read().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
+    for (let retry = 0; retry < 3; retry++) await expect(io.read()).rejects.toBe(failure);
+    await expect(io[Symbol.asyncIterator]().next()).rejects.toBe(failure);
+    await expect(io.byChunk()[Symbol.asyncIterator]().next()).rejects.toBe(failure);
+    await sides.conn.closed;
+    expect(sides.conn.error).toBe(failure);
+  });
+
+  it('keeps failing after an error found at the end of the input (a truncated frame)', async () => {
+    await using sides = await pair();
+    const io = sides.conn.framed(lines({ allowUnterminated: false }));
+    sides.peer.end('whole\nhalf a li');
+    expect(await io.read()).toBe('whole');
+    const failure = await io.read().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ERR_TRUNCATED_FRAME' });
+    await expect(io.read()).rejects.toBe(failure);
+  });
+
+  it('decode() keeps failing too, in memory', async () => {
+    const frames = decode(lines({ maxFrameLength: 4 }))([new TextEncoder().encode('ok\ntoo long\n')]);
+    expect(await frames.next()).toEqual({ value: 'ok', done: false });
+    const failure = await frames.next().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
+    await expect(frames.next()).rejects.toBe(failure);
+  });
+});
+
+/** A codec whose decoder returns `output` for every chunk, as a buggy custom codec might. */
+function returning(output: unknown): Codec<unknown> {
+  return {
+    name: 'buggy',
+    decoder: () => ({ decode: () => output as unknown[], end: () => [] }),
+    encoder: () => ({ encode: (frame) => frame as Uint8Array }),
+  };
+}
+
+const NOT_FRAMES: [string, unknown][] = [
+  ['a number', 3],
+  ['a Set', new Set(['a'])],
+  ['a string', 'abc'],
+  ['undefined', undefined],
+  ['null', null],
+  ['an object', { 0: 'a', length: 1 }],
+];
+
+describe("a custom decoder's output", () => {
+  it.each(NOT_FRAMES)(
+    'returning %s rejects the read with ERR_DECODE and closes the connection',
+    async (kind, output) => {
+      await using sides = await pair();
+      const io = sides.conn.framed(returning(output));
+      sides.peer.write('bytes');
+      const failure = await io.read().catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'ERR_DECODE' });
+      expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}, not an array of frames`);
+      await sides.conn.closed;
+      expect(sides.conn.counters.framesIn).toBe(0);
+    },
+  );
+
+  it.each(NOT_FRAMES)(
+    'returning %s fails decode(), decodeByChunk() and decodeWith() with ERR_DECODE',
+    async (_, output) => {
+      const chunk = [new Uint8Array([1])];
+      await expect(decode(returning(output))(chunk).next()).rejects.toMatchObject({ code: 'ERR_DECODE' });
+      await expect(decodeByChunk(returning(output))(chunk).next()).rejects.toMatchObject({ code: 'ERR_DECODE' });
+      await expect(firstValueFrom(of(...chunk).pipe(decodeWith(returning(output)), toArray()))).rejects.toMatchObject({
+        code: 'ERR_DECODE',
+      });
+    },
+  );
+
+  it('an array passes through checkFrames unchanged', () => {
+    const frames = ['a'];
+    expect(checkFrames('mine', frames)).toBe(frames);
+  });
+
+  it('a connection whose decoder misbehaves leaves the others alone', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const served = listener.serve(
+      async (conn) => {
+        const io = conn.framed(lines());
+        const first = await io.read();
+        if (first === 'bad') await conn.framed(returning(7)).read(); // a handler switching to a broken codec
+        await io.write(`echo ${first}`);
+      },
+      { onError: () => {} },
+    );
+    const ask = async (line: string) => {
+      await using conn = await connect(listener.address);
+      const io = conn.framed(lines());
+      await io.write(line);
+      await io.write('more');
+      return await io.read().catch((error: { code?: string }) => error.code ?? 'failed');
+    };
+    const [bad, good] = await Promise.all([ask('bad'), ask('good')]);
+    expect(bad === undefined || bad === 'ECONNRESET').toBe(true);
+    expect(good).toBe('echo good');
+    await listener.close();
+    await served;
+  });
+});
