@@ -177,6 +177,8 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * Writes bytes (or a UTF-8 string). Resolves at once while the socket's
    * write buffer is below its high-water mark, otherwise when it drains.
    * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`.
+   * Once it resolves, the bytes are taken (copied, or sent): the caller may
+   * refill and reuse its buffer.
    *
    * A `signal` already aborted rejects with an `AbortError` and sends
    * nothing. If it aborts while waiting, the promise rejects with an

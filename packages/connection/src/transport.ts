@@ -33,7 +33,9 @@ export interface TransportEvents {
  *   between `resume()` and `pause()`.
  * - `write(bytes)` takes the bytes (it may gather small writes) and returns
  *   false once its buffer is over its bound; `events.drain` follows when it
- *   is below again.
+ *   is below again. Once it returns true, or once `events.drain` follows a
+ *   false, the caller may reuse `bytes`: a transport that keeps a reference
+ *   to them (instead of a copy) returns false until it has sent them.
  * - `end()` sends what was written, then ends this side (half-close where the
  *   transport has it); `events.finish` follows. `destroy()` ends at once;
  *   `reset()` ends at once telling the peer it was cut off (TCP's RST).

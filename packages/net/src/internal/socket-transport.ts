@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { allocateBytes } from '@sluice/codec';
 import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import { AlreadyConsumedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf } from './address-of.js';
@@ -18,6 +19,12 @@ const adopted = new WeakSet<Socket>();
  * in the same tick are gathered and handed to the socket as one buffer when
  * the tick ends, one system call for many frames.
  *
+ * Once `write()` returns true the caller's bytes are no longer needed: a
+ * gathered write is copied, and bytes handed to the socket by reference have
+ * gone to the operating system (Node keeps a reference to what it cannot send
+ * at once). When the socket keeps some, `write()` returns false and
+ * `events.drain` follows once it has sent everything.
+ *
  * @internal
  */
 export class SocketTransport implements Transport<Socket> {
@@ -27,9 +34,12 @@ export class SocketTransport implements Transport<Socket> {
   readonly side: ConnectionSide | undefined;
   readonly #socket: Socket;
   #events: TransportEvents | undefined;
+  /** Copies of the small writes gathered this tick. */
   #batch: Uint8Array[] = [];
   #batchBytes = 0;
   #flushScheduled = false;
+  /** A write returned false because the socket kept bytes: `events.drain` is due once it has sent them all. */
+  #drainDue = false;
 
   /**
    * `path`: the IPC path, which a connected socket does not report itself;
@@ -98,19 +108,19 @@ export class SocketTransport implements Transport<Socket> {
 
   write(bytes: Uint8Array): boolean {
     const socket = this.#socket;
-    if (bytes.byteLength >= COALESCE_LIMIT) {
-      this.#flush();
-      return socket.write(bytes);
-    }
-    if (!this.#flushScheduled) {
+    const small = bytes.byteLength < COALESCE_LIMIT;
+    if (small) {
+      // Later in the tick, or while the socket holds unsent bytes (it would keep a reference): copy and gather.
+      if (this.#flushScheduled || socket.writableLength > 0) return this.#gather(bytes);
       this.#flushScheduled = true;
       process.nextTick(this.#flushAtTickEnd);
-      return socket.write(bytes);
+    } else {
+      this.#flush();
     }
-    this.#batch.push(bytes);
-    this.#batchBytes += bytes.byteLength;
-    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush();
-    return !socket.writableNeedDrain;
+    socket.write(bytes, this.#written);
+    if (socket.writableLength === 0) return true; // all of it went to the operating system
+    this.#drainDue = true;
+    return false;
   }
 
   end(): void {
@@ -158,6 +168,20 @@ export class SocketTransport implements Transport<Socket> {
     return socket;
   }
 
+  /** Copies `bytes` into this tick's batch; returns false if the socket is over its bound. */
+  #gather(bytes: Uint8Array): boolean {
+    const copy = allocateBytes(bytes.byteLength);
+    copy.set(bytes);
+    this.#batch.push(copy);
+    this.#batchBytes += bytes.byteLength;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushAtTickEnd);
+    }
+    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush();
+    return !this.#socket.writableNeedDrain;
+  }
+
   /** Hands the gathered small writes to the socket; returns false if it is now over its bound. */
   #flush(): boolean {
     const batch = this.#batch;
@@ -166,12 +190,24 @@ export class SocketTransport implements Transport<Socket> {
     this.#batch = [];
     this.#batchBytes = 0;
     if (this.#socket.destroyed) return false;
-    return this.#socket.write(bytes);
+    return this.#socket.write(bytes, this.#written);
   }
 
   #flushAtTickEnd = (): void => {
     this.#flushScheduled = false;
     this.#flush();
+  };
+
+  /**
+   * After each write the socket finished: once it holds nothing, a writer told
+   * to wait may go on. A write that failed, or was cut off by a destroy (Node
+   * then calls back with no error), leaves waiting writers to `close`.
+   */
+  #written = (error?: Error | null): void => {
+    const socket = this.#socket;
+    if (error != null || !this.#drainDue || socket.writableLength > 0 || socket.destroyed) return;
+    this.#drainDue = false;
+    this.#events?.drain();
   };
 }
 
