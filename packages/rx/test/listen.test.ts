@@ -99,7 +99,8 @@ describe('listen$', () => {
     await taken.close();
   });
 
-  it('errors with what onListening throws, and closes the listener', async () => {
+  it('errors with what onListening throws, and closes the listener; nothing reaches the process', async () => {
+    const guard = new ProcessGuard();
     const failure = new Promise((resolve) =>
       listen$({
         host: '127.0.0.1',
@@ -112,6 +113,7 @@ describe('listen$', () => {
     );
     await expect(failure).resolves.toMatchObject({ message: 'no thanks' });
     expect((await settle(socketHandles, (h) => h.servers === 0)).servers).toBe(0);
+    expect(await guard.stop()).toEqual([]);
   });
 
   it('refuses a bad capacity (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
