@@ -1,6 +1,7 @@
 import type { AbortOptions } from '@sluice/core';
 import { checkOption } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { reportCallbackError } from './report-callback-error.js';
 
 /** Handles one connection. The connection is closed when the returned promise settles. */
 export type ConnectionHandler<C extends Connection = Connection> = (conn: C, context: HandlerContext) => unknown;
@@ -35,7 +36,9 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
   signal?: AbortSignal | undefined;
   /**
    * Called with the error of a handler that threw (its connection has been
-   * destroyed). Other connections and the server carry on.
+   * destroyed). Other connections and the server carry on. An `onError`
+   * that throws is contained too: both errors are reported with
+   * `console.error`.
    * @default reports the error with `console.error`
    */
   onError?: ((error: unknown, conn: C) => void) | undefined;
@@ -114,9 +117,9 @@ async function acceptLoop<C extends Connection>(
         onError(error, conn);
       } catch (reporting) {
         // An onError that throws must not take the server down: report both.
-        reportHandlerError(
+        reportCallbackError(
+          'serve(): onError',
           new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
-          conn,
         );
       }
     }

@@ -44,7 +44,9 @@ export interface ChannelOptions extends AbortOptions {
   signal?: AbortSignal | undefined;
   /**
    * Called once if the consumer leaves before the end (`break`, `return()`),
-   * so the producer's owner (a socket) can tear down.
+   * so the producer's owner (a socket) can tear down. If it throws, the
+   * `return()` that called it rejects with what it threw (a `for await`
+   * left with `break` throws it); the channel is closed all the same.
    * @default undefined
    */
   onReturn?: (() => void) | undefined;

@@ -1,5 +1,6 @@
 import { AbortError, ClosedError, channel, collect, isSluiceError, OverflowError, pipe, take } from '@sluice/core';
 import { describe, expect, it, vi } from 'vitest';
+import { ProcessGuard } from '../../../test-support/process-guard.js';
 import { flush } from './helpers.js';
 
 describe('channel', () => {
@@ -144,6 +145,26 @@ describe('channel', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_CLOSED' });
     await expect(ch.push(4)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
     expect(ch.offer(5)).toBe(false);
+  });
+
+  it('an onReturn that throws is contained: the loop that left early throws it, and the channel is closed', async () => {
+    const guard = new ProcessGuard();
+    try {
+      const ch = channel<number>({
+        onReturn: () => {
+          throw new Error('onReturn failed');
+        },
+      });
+      ch.offer(1);
+      const leave = async () => {
+        for await (const _ of ch) break;
+      };
+      await expect(leave()).rejects.toThrow('onReturn failed');
+      expect(ch.writable).toBe(false);
+      await expect(ch.push(2)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    } finally {
+      expect(await guard.stop()).toEqual([]);
+    }
   });
 
   it('does not call onReturn when the consumer read to the end', async () => {

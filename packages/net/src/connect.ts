@@ -24,7 +24,9 @@ export interface ConnectOptions extends ConnectionOptions, AbortOptions {
   /**
    * Connect with TLS: `true` for the system's trusted CAs and hostname
    * checks, or Node's `tls.ConnectionOptions` (`ca`, `cert`, `key`,
-   * `servername`, …). TLS 1.2 is the minimum.
+   * `servername`, …). TLS 1.2 is the minimum. A `checkServerIdentity`
+   * that throws refuses the certificate: `connect()` rejects with what it
+   * threw.
    */
   tls?: boolean | tls.ConnectionOptions | undefined;
   /** Aborts connecting: the promise rejects with an `AbortError`. */
@@ -107,12 +109,29 @@ function openSocket(options: ConnectOptions): net.Socket {
   const endpoint = path !== undefined ? { path } : { host, port: port as number };
   if (!options.tls) return net.connect({ ...common, ...endpoint });
   const tlsOptions = options.tls === true ? {} : options.tls;
+  const { checkServerIdentity } = tlsOptions;
   const servername = path === undefined && net.isIP(host) === 0 ? host : undefined;
   return tls.connect({
     minVersion: 'TLSv1.2',
     ...(servername === undefined ? {} : { servername }),
     ...common,
     ...tlsOptions,
+    ...(checkServerIdentity === undefined ? {} : { checkServerIdentity: contained(checkServerIdentity) }),
     ...endpoint,
   });
+}
+
+/**
+ * A `checkServerIdentity` whose throw refuses the certificate (`connect()`
+ * rejects with what it threw) instead of escaping from Node's handshake
+ * callback as an uncaught exception.
+ */
+function contained(check: NonNullable<tls.ConnectionOptions['checkServerIdentity']>): typeof check {
+  return (hostname, cert) => {
+    try {
+      return check(hostname, cert);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
 }

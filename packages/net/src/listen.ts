@@ -47,7 +47,12 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
    * @default 5000
    */
   handshakeTimeout?: number | undefined;
-  /** Told about TLS handshakes that failed (the listener carries on). */
+  /**
+   * Told about TLS handshakes that failed (the listener carries on). One that
+   * throws is contained: its error is reported with `console.error` and the
+   * listener carries on.
+   * @default undefined
+   */
   onClientError?: ((error: Error) => void) | undefined;
 }
 

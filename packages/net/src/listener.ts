@@ -8,6 +8,7 @@ import {
   fromTransport,
   HandshakeError,
   type ListenerCounters,
+  reportCallbackError,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
@@ -78,7 +79,12 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       socket.destroy();
       const failure = handshakeError(error, socket);
       this.#accepted.refuse({ protocol: this.#protocol, reason: 'handshake', remoteAddress, error: failure });
-      this.#init.onClientError?.(failure);
+      try {
+        this.#init.onClientError?.(failure);
+      } catch (thrown) {
+        // Any client can cause a failed handshake: a throwing callback must not take the server down.
+        reportCallbackError('listen(): onClientError', thrown);
+      }
     });
     server.on('error', (error: Error) => this.#accepted.close(error));
     // Closed underneath (a cluster primary disconnecting this worker): stop as if close() was called.

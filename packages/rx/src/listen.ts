@@ -45,7 +45,10 @@ export type ListenSubjectOptions<TIn, TOut = TIn> = Omit<ListenOptions, 'signal'
  * keeps its connection open (unread) until then, so subscribe to each one
  * promptly or not at all. A subject's connection also closes when its last
  * subscriber leaves; it cannot reconnect: subscribing again after its end
- * errors with `ERR_CLOSED`.
+ * errors with `ERR_CLOSED`. A client that stops reading cannot take the
+ * server down: a close that `closeTimeout` cuts off with frames unsent is
+ * recorded on that connection (`conn.error`, the `closeObserver`'s event,
+ * the `sluice:connection:close` diagnostics message), never thrown.
  *
  * To learn the bound address (with `port: 0`), pass `onListening`.
  *
@@ -113,7 +116,8 @@ export function listen$<TIn, TOut = TIn>(
       stop.abort();
       // A subject in use completes its subscribers, flushes and closes; the others are closed here.
       for (const [conn, subject] of open)
-        if (enders.get(subject)?.() !== true) conn.close().catch(reportUnhandledError);
+        if (enders.get(subject)?.() !== true)
+          conn.close().catch((error: unknown) => reportUnhandledError("the connection's close()", error));
     };
   });
 }

@@ -17,8 +17,12 @@ import { reportUnhandledError } from './internal/report-unhandled-error.js';
  * value arrives: over a quiet socket that can be never. For a Sluice
  * `Connection` or `Framed`, `return()` closes the connection, so the peer sees
  * the end immediately. Whatever the pending `next()` settles with afterwards
- * is ignored. A `return()` that rejects after unsubscription is reported like
- * any other error RxJS cannot deliver (`config.onUnhandledError`).
+ * is ignored. A `return()` that rejects after unsubscription has nobody to
+ * tell and is never thrown: it goes to RxJS's `config.onUnhandledError` when
+ * set, otherwise to `console.error`. One exception: a Sluice connection's
+ * close cut off by its `closeTimeout` (`ERR_CLOSE_TIMEOUT`, a peer that
+ * stopped reading) is only recorded on the connection (`conn.error`, the
+ * `sluice:connection:close` diagnostics message).
  *
  * @example Log the lines of a connection until a `stop` line
  * ```ts
@@ -76,10 +80,11 @@ export function observe<T>(source: AsyncIterable<T>): Observable<T> {
       running = false;
       const stop = iterator.return;
       if (stop === undefined) return;
+      const failed = (error: unknown) => reportUnhandledError("observe(): the source iterator's return()", error);
       try {
-        stop.call(iterator).then(undefined, reportUnhandledError);
+        stop.call(iterator).then(undefined, failed);
       } catch (error) {
-        reportUnhandledError(error);
+        failed(error);
       }
     };
   });

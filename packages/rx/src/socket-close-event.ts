@@ -12,7 +12,11 @@ import type { Connection } from '@sluice/connection';
 export interface SocketCloseEvent {
   /** The connection that closed. */
   readonly connection: Connection;
-  /** False if it ended with an error (a reset, a decode error, an overflow, `error()`). */
+  /**
+   * False if it ended with an error (a reset, a decode error, an overflow,
+   * `error()`, or a close after the last unsubscribe that `closeTimeout` cut
+   * off with frames unsent: `ERR_CLOSE_TIMEOUT`).
+   */
   readonly wasClean: boolean;
   /** The error it ended with, when not clean. */
   readonly error?: unknown | undefined;

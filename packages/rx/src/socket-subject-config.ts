@@ -30,8 +30,19 @@ export interface SocketSubjectConfig<TIn, TOut = TIn> {
    * @default 'error'
    */
   overflow?: PushOverflowPolicy | undefined;
-  /** Told about each connection once it is up, before any frame is read. @default undefined */
+  /**
+   * Told about each connection once it is up, before any frame is read. If
+   * its `next` throws, the connection is destroyed and the subscribers get
+   * what it threw (as an error notification); the process carries on.
+   * @default undefined
+   */
   openObserver?: Partial<Observer<Connection>> | undefined;
-  /** Told about each connection once it has fully closed. @default undefined */
+  /**
+   * Told about each connection once it has fully closed. If its `next`
+   * throws, nobody is left to tell: what it threw goes to RxJS's
+   * `config.onUnhandledError` when set, otherwise to `console.error`; it is
+   * never thrown.
+   * @default undefined
+   */
   closeObserver?: Partial<Observer<SocketCloseEvent>> | undefined;
 }

@@ -20,7 +20,11 @@ import type { SocketSubjectConfig } from './socket-subject-config.js';
  * - When the last subscriber unsubscribes, the connection closes
  *   gracefully: frames already given to `next()` are still sent, then FIN;
  *   the socket is destroyed once the peer has finished too, or after the
- *   connection's `closeTimeout`.
+ *   connection's `closeTimeout`. Nobody awaits that close: if the timeout
+ *   cuts off frames still unsent (a peer that stopped reading), the
+ *   `ERR_CLOSE_TIMEOUT` is recorded on the connection (`conn.error`, the
+ *   `closeObserver`'s event, the `sluice:connection:close` diagnostics
+ *   message), never thrown.
  * - Subscribing after the end starts a new connection, so `retry()` and
  *   `repeat()` reconnect. (A subject from `listen$` cannot reconnect: it
  *   errors with `ERR_CLOSED` instead.)

@@ -1,10 +1,14 @@
+import net from 'node:net';
 import { lines } from '@sluice/codec';
 import { connect } from '@sluice/net';
+import type { SocketCloseEvent } from '@sluice/rx';
 import { listen$, type SocketSubject, socket$ } from '@sluice/rx';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { ProcessGuard } from '../../../test-support/process-guard.js';
+import { signal, within } from '../../../test-support/waits.js';
 import { settle, socketHandles, until } from './support/resources.js';
-import { nodeServer, rxServer } from './support/servers.js';
+import { BACKLOG, nodeServer, rxServer } from './support/servers.js';
 
 describe('listen$', () => {
   it('serves an echo in one line, on the port it reports through onListening', async () => {
@@ -95,7 +99,8 @@ describe('listen$', () => {
     await taken.close();
   });
 
-  it('errors with what onListening throws, and closes the listener', async () => {
+  it('errors with what onListening throws, and closes the listener; nothing reaches the process', async () => {
+    const guard = new ProcessGuard();
     const failure = new Promise((resolve) =>
       listen$({
         host: '127.0.0.1',
@@ -108,6 +113,7 @@ describe('listen$', () => {
     );
     await expect(failure).resolves.toMatchObject({ message: 'no thanks' });
     expect((await settle(socketHandles, (h) => h.servers === 0)).servers).toBe(0);
+    expect(await guard.stop()).toEqual([]);
   });
 
   it('refuses a bad capacity (ERR_OUT_OF_RANGE) or overflow policy (ERR_INVALID_ARG) at once', () => {
@@ -131,5 +137,47 @@ describe('listen$', () => {
     expect(() => listen$({ port: 0, codec: undefined as never })).toThrow(
       'listen$(): codec must be a codec (an object with decoder() and encoder()), got undefined',
     );
+  });
+
+  it('a client that stops reading cannot kill the server: the close cut off by closeTimeout is recorded, and it serves on', async () => {
+    const guard = new ProcessGuard();
+    const closed = signal<SocketCloseEvent>();
+    const accepted: SocketSubject<string>[] = [];
+    const listening = signal<number>();
+    const server = listen$({
+      host: '127.0.0.1',
+      port: 0,
+      codec: lines(),
+      closeTimeout: 50,
+      capacity: BACKLOG.length,
+      closeObserver: { next: closed.resolve },
+      onListening: (address) => listening.resolve('port' in address ? address.port : 0),
+    }).subscribe((sock) => {
+      accepted.push(sock);
+      if (accepted.length > 1) return void sock.subscribe(sock); // later clients: an echo
+      const subscription = sock.subscribe();
+      void until(() => sock.connection !== undefined).then(() => {
+        for (const line of BACKLOG) sock.next(line);
+        subscription.unsubscribe(); // the last subscriber leaves with frames unsent; nobody awaits the close
+      });
+    });
+    const port = await listening.promise;
+    const stalled = net.connect(port, '127.0.0.1');
+    stalled.pause(); // never reads
+    stalled.on('error', () => {});
+    try {
+      const event = await within(closed.promise, 5000, 'the stalled connection closing');
+      expect(event).toMatchObject({ wasClean: false, error: { code: 'ERR_CLOSE_TIMEOUT' } });
+      expect(event.connection.error).toMatchObject({ code: 'ERR_CLOSE_TIMEOUT' });
+      const client = socket$({ host: '127.0.0.1', port, codec: lines() });
+      const reply = firstValueFrom(client);
+      client.next('still here');
+      await expect(reply).resolves.toBe('still here');
+    } finally {
+      stalled.destroy();
+      server.unsubscribe();
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported).toEqual([]);
   });
 });

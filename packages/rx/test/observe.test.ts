@@ -3,8 +3,9 @@ import { connect } from '@sluice/net';
 import { observe } from '@sluice/rx';
 import { config, firstValueFrom, from, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { ProcessGuard } from '../../../test-support/process-guard.js';
 import { until } from './support/resources.js';
-import { nodeServer, seen } from './support/servers.js';
+import { BACKLOG, nodeServer, seen, unreadingServer } from './support/servers.js';
 
 /** A hand-written source whose next() never settles, recording each call. */
 function stuckSource() {
@@ -155,5 +156,39 @@ describe('observe', () => {
 
   it('reads a sync iterable too', async () => {
     expect(await firstValueFrom(observe([1, 2] as never).pipe(toArray()))).toEqual([1, 2]);
+  });
+
+  it('a close cut off by closeTimeout after unsubscribing from observe(framed) is recorded on the connection, never thrown', async () => {
+    const guard = new ProcessGuard();
+    const server = await unreadingServer();
+    try {
+      const conn = await connect({ host: '127.0.0.1', port: server.port, closeTimeout: 50 });
+      const io = conn.framed(lines());
+      for (const line of BACKLOG) io.write(line).catch(() => {}); // fails once the close resets the connection
+      observe(io).subscribe().unsubscribe(); // closes the connection; nobody awaits that close
+      await conn.closed;
+      expect(conn.error).toMatchObject({ code: 'ERR_CLOSE_TIMEOUT' });
+    } finally {
+      await server.close();
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported).toEqual([]);
+  });
+
+  it('without onUnhandledError, a return() that rejects after unsubscription is reported with console.error, not thrown', async () => {
+    const guard = new ProcessGuard();
+    try {
+      const source: AsyncIterable<number> = {
+        [Symbol.asyncIterator]: () => ({
+          next: () => new Promise<IteratorResult<number>>(() => {}),
+          return: () => Promise.reject(new Error('could not close')),
+        }),
+      };
+      observe(source).subscribe().unsubscribe();
+      await until(() => guard.reported.length === 1, 2000);
+    } finally {
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported[0]?.[1]).toMatchObject({ message: 'could not close' });
   });
 });

@@ -3,8 +3,10 @@ import type { Connection } from '@sluice/net';
 import { type SocketCloseEvent, socket$ } from '@sluice/rx';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { ProcessGuard } from '../../../test-support/process-guard.js';
+import { signal, within } from '../../../test-support/waits.js';
 import { until } from './support/resources.js';
-import { nodeServer, sawHangUp, seen } from './support/servers.js';
+import { BACKLOG, nodeServer, sawHangUp, seen, unreadingServer } from './support/servers.js';
 
 /** Collects what a node:net peer receives, as text. */
 function record(socket: import('node:net').Socket): { text: () => string } {
@@ -211,5 +213,88 @@ describe('socket$', () => {
       error: expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     });
     await server.close();
+  });
+});
+
+describe('socket$ contains what nobody can receive any more', () => {
+  it('a close cut off by closeTimeout after the last unsubscribe (a peer that never reads) is recorded, never thrown', async () => {
+    const guard = new ProcessGuard();
+    const server = await unreadingServer();
+    try {
+      const closed = signal<SocketCloseEvent>();
+      const sock = socket$({
+        host: '127.0.0.1',
+        port: server.port,
+        codec: lines(),
+        closeTimeout: 50,
+        capacity: BACKLOG.length,
+        closeObserver: { next: closed.resolve },
+      });
+      const subscription = sock.subscribe();
+      await until(() => sock.connection !== undefined);
+      for (const line of BACKLOG) sock.next(line);
+      subscription.unsubscribe(); // nobody awaits the close that follows
+      const event = await within(closed.promise, 5000, 'the connection closing');
+      expect(event).toMatchObject({ wasClean: false, error: { code: 'ERR_CLOSE_TIMEOUT' } });
+      expect(event.connection.error).toMatchObject({ code: 'ERR_CLOSE_TIMEOUT' });
+    } finally {
+      await server.close();
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported).toEqual([]); // recorded on the connection, not logged: a peer must not fill the log
+  });
+
+  it('an openObserver that throws errors the subscribers and destroys that connection; the next subscription reconnects', async () => {
+    const guard = new ProcessGuard();
+    const server = await nodeServer((socket) => socket.end('hello\n'));
+    try {
+      let opens = 0;
+      const sock = socket$({
+        host: '127.0.0.1',
+        port: server.port,
+        codec: lines(),
+        openObserver: {
+          next: () => {
+            if (++opens === 1) throw new Error('openObserver failed');
+          },
+        },
+      });
+      await expect(firstValueFrom(sock)).rejects.toThrow('openObserver failed');
+      await expect(firstValueFrom(sock)).resolves.toBe('hello');
+      expect(opens).toBe(2);
+    } finally {
+      await server.close();
+      expect(await guard.stop()).toEqual([]);
+    }
+  });
+
+  it('a closeObserver that throws is reported with console.error; the subject reconnects as before', async () => {
+    const guard = new ProcessGuard();
+    const server = await nodeServer((socket) => socket.end('hello\n'));
+    try {
+      let closes = 0;
+      const sock = socket$({
+        host: '127.0.0.1',
+        port: server.port,
+        codec: lines(),
+        closeObserver: {
+          next: () => {
+            closes++;
+            throw new Error('closeObserver failed');
+          },
+        },
+      });
+      await expect(lastValueFrom(sock)).resolves.toBe('hello');
+      await until(() => closes === 1);
+      await expect(lastValueFrom(sock)).resolves.toBe('hello');
+      await until(() => closes === 2);
+    } finally {
+      await server.close();
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported.map(([message, error]) => [message, (error as Error).message])).toEqual([
+      ['sluice: closeObserver.next threw (contained; carrying on)', 'closeObserver failed'],
+      ['sluice: closeObserver.next threw (contained; carrying on)', 'closeObserver failed'],
+    ]);
   });
 });

@@ -10,7 +10,8 @@
 
 import { connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { ErrorLog, portOf, rawClient, received, within } from '../support/peers.js';
+import { ProcessGuard } from '../../../../test-support/process-guard.js';
+import { ErrorLog, portOf, rawClient, received, until, within } from '../support/peers.js';
 import { handlesSettleTo, socketHandles } from '../support/resources.js';
 import * as certs from '../support/tls.js';
 
@@ -101,5 +102,37 @@ describe('a TLS listener releases sockets that never finish a handshake', () => 
       silent.resetAndDestroy();
       await listener.close();
     }
+  });
+
+  it('an onClientError that throws is contained: a bad TLS client cannot crash the server, which serves on', async () => {
+    const guard = new ProcessGuard();
+    let told = 0;
+    const listener = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: certs.server,
+      onClientError: () => {
+        told++;
+        throw new Error('onClientError failed');
+      },
+    });
+    const served = listener.serve(async (conn) => void (await conn.write('hello')));
+    try {
+      const garbage = await rawClient(listener);
+      const outcome = received(garbage);
+      garbage.write('GET / HTTP/1.1\r\n\r\n'); // not a TLS ClientHello
+      await within(outcome, 3000, 'the server dropping the bad client');
+      await until(() => told === 1, 'onClientError being told');
+      const good = await connect({ host: 'localhost', port: portOf(listener), tls: { ca: certs.ca } });
+      expect(new TextDecoder().decode((await good[Symbol.asyncIterator]().next()).value)).toBe('hello');
+      await good.close();
+    } finally {
+      await listener.close();
+      await served;
+      expect(await guard.stop()).toEqual([]);
+    }
+    expect(guard.reported.map(([message, error]) => [message, (error as Error).message])).toEqual([
+      ['sluice: listen(): onClientError threw (contained; carrying on)', 'onClientError failed'],
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { lines } from '@sluice/codec';
 import { connect, type HandshakeError, type ListenOptions, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProcessGuard } from '../../../../test-support/process-guard.js';
 import { ErrorLog, portOf } from '../support/peers.js';
 import { available, type Child, start } from '../support/processes.js';
 import { handlesSettleTo, readAll, socketHandles, socketResources } from '../support/resources.js';
@@ -121,6 +122,31 @@ describe('TLS defaults', () => {
       await conn.close();
     }
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('a checkServerIdentity that throws', () => {
+  it('is contained: connect() rejects with what it threw, and the next connect works', async () => {
+    const guard = new ProcessGuard();
+    const server = await upperServer();
+    try {
+      const failed = new Error('identity check failed');
+      const refused = connect({
+        host: 'localhost',
+        port: server.port,
+        tls: {
+          ca: certs.ca,
+          checkServerIdentity: () => {
+            throw failed;
+          },
+        },
+      });
+      await expect(refused).rejects.toBe(failed);
+      expect(await ask({ host: 'localhost', port: server.port, tls: { ca: certs.ca } })).toBe('HELLO');
+    } finally {
+      await server.stop();
+      expect(await guard.stop()).toEqual([]);
+    }
   });
 });
 

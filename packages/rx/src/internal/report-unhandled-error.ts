@@ -1,20 +1,28 @@
+import { reportCallbackError } from '@sluice/connection';
+import { isSluiceError } from '@sluice/core';
 import { config } from 'rxjs';
 
 /**
  * Reports an error that no subscriber can receive any more (a teardown that
- * failed after unsubscribe), the way RxJS itself does: to
- * `config.onUnhandledError` when set, otherwise thrown on a fresh task so that
- * it reaches the host's uncaught-exception handling instead of vanishing.
+ * failed after unsubscribe, an observer callback that threw), without ever
+ * throwing it: to RxJS's `config.onUnhandledError` when set, otherwise with
+ * `console.error` (`reportCallbackError`). `where` names what failed:
+ * `'closeObserver.next'`.
+ *
+ * A graceful close cut off by `closeTimeout` (`ERR_CLOSE_TIMEOUT`: a peer that
+ * stopped reading) is not reported at all: the connection records it
+ * (`conn.error`, the `closeObserver`'s event, the `sluice:connection:close`
+ * diagnostics message), and a peer must not be able to fill the log.
  *
  * @internal
  */
-export function reportUnhandledError(error: unknown): void {
+export function reportUnhandledError(where: string, error: unknown): void {
+  if (isSluiceError(error) && error.code === 'ERR_CLOSE_TIMEOUT') return;
   const handler = config.onUnhandledError;
-  if (handler !== null) {
+  if (handler === null) return reportCallbackError(where, error);
+  try {
     handler(error);
-    return;
+  } catch (thrown) {
+    reportCallbackError('RxJS config.onUnhandledError', thrown);
   }
-  setTimeout(() => {
-    throw error;
-  });
 }

@@ -108,15 +108,17 @@ export class Session<TIn, TOut> {
     this.#reading?.unsubscribe();
     const { connection, outbox } = this;
     if (connection === undefined || outbox === undefined) return;
+    // Nobody awaits this close: a cut-off one (ERR_CLOSE_TIMEOUT, a peer that stopped reading) is recorded on the
+    // connection and told to closeObserver, never thrown.
     outbox
       .finish()
       .then(() => connection.close())
-      .catch(reportUnhandledError);
+      .catch((error: unknown) => reportUnhandledError("the connection's close()", error));
   }
 
   #open(conn: Connection): void {
     if (this.shutDown || this.#failure !== undefined) {
-      conn.close().catch(reportUnhandledError);
+      conn.close().catch((error: unknown) => reportUnhandledError("the connection's close()", error));
       return;
     }
     this.connection = conn;
@@ -126,7 +128,11 @@ export class Session<TIn, TOut> {
     const outbox = (this.outbox = owner.takeOutbox());
     outbox.onFail = (error) => this.fail(error);
     void conn.closed.then(() => this.#closed(conn));
-    notify(owner.openObserver, conn);
+    try {
+      owner.openObserver?.next?.(conn);
+    } catch (error) {
+      return this.fail(error); // the subscribers are where a throwing openObserver is told
+    }
     if (this.shutDown || this.#failure !== undefined) return;
     void outbox.attach(framed, last).then(() => {
       if (outbox.completed && !this.shutDown && this.#failure === undefined) conn.closeWrite().catch(() => {});
@@ -151,17 +157,17 @@ export class Session<TIn, TOut> {
 
   #closed(connection: Connection): void {
     const failure = this.#failure;
+    // Without a failure of its own, the connection may still have ended with one: a close cut off by closeTimeout.
+    const error = failure === undefined ? connection.error : failure.error;
     const event: SocketCloseEvent =
-      failure === undefined ? { connection, wasClean: true } : { connection, wasClean: false, error: failure.error };
-    notify(this.#owner.closeObserver, event);
-  }
-}
-
-function notify<T>(observer: Partial<Observer<T>> | undefined, value: T): void {
-  if (observer?.next === undefined) return;
-  try {
-    observer.next(value);
-  } catch (error) {
-    reportUnhandledError(error);
+      failure === undefined && error === undefined
+        ? { connection, wasClean: true }
+        : { connection, wasClean: false, error };
+    const observer = this.#owner.closeObserver;
+    try {
+      observer?.next?.(event);
+    } catch (thrown) {
+      reportUnhandledError('closeObserver.next', thrown); // the connection has closed: nobody waits any more
+    }
   }
 }

@@ -105,3 +105,14 @@ export function sawHangUp(socket: net.Socket): Promise<void> {
     socket.once('close', () => resolve());
   });
 }
+
+/** A node:net server whose sockets never read: what it is sent piles up until the sender's close times out. */
+export function unreadingServer(): Promise<NodeServer> {
+  return nodeServer((socket) => socket.pause());
+}
+
+/**
+ * Lines enough (36 MB) that a peer that never reads leaves most of them
+ * unsent: more than the loopback socket buffers of both sides hold.
+ */
+export const BACKLOG: readonly string[] = Array.from({ length: 600 }, () => 'x'.repeat(60_000));
