@@ -26,6 +26,10 @@ export type Carrier = 'stream' | 'websocket';
 
 /** The largest WebSocket message accepted unless a codec's limit asks for more (as `@sluice/ws`). */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The codecs' own defaults for `maxFrameLength`: `lines()` 64 KiB, `lengthPrefixed()` 16 MiB, NDJSON 1 MiB here. */
+const DEFAULT_MAX_LINE = 64 * 1024;
+const DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
+const DEFAULT_MAX_JSON = 1024 * 1024;
 /** Room in a message for what a framing adds to a frame: a length of up to 10 bytes, or a delimiter. */
 const FRAMING_OVERHEAD = 16;
 
@@ -53,6 +57,12 @@ export interface CliCodec {
   codec: Codec<unknown, unknown>;
   /** Over WebSocket: the largest message to accept (`maxPayload`). */
   maxPayload: number;
+  /**
+   * The longest stdin line that can be a frame, in bytes: a longer one is
+   * refused while it is read, not held. `undefined` for `text`, which is
+   * unframed: a long line goes out in pieces as it arrives.
+   */
+  maxLineLength: number | undefined;
 }
 
 /**
@@ -86,15 +96,20 @@ export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'
   const maxPayload = perMessage
     ? (maxFrameLength ?? DEFAULT_MAX_PAYLOAD)
     : Math.max(DEFAULT_MAX_PAYLOAD, (maxFrameLength ?? 0) + FRAMING_OVERHEAD + Buffer.byteLength(delimiter ?? ''));
-  const build = <D, E>(kind: FrameKind, codec: Codec<D, E>): CliCodec => ({
+  const build = <D, E>(kind: FrameKind, codec: Codec<D, E>, maxLineLength?: number): CliCodec => ({
     name,
     kind,
     codec: codec as unknown as Codec<unknown, unknown>,
     maxPayload,
+    maxLineLength,
   });
   switch (name) {
     case 'lines':
-      return build('text', lines({ ...limit, ...(delimiter === undefined ? {} : { delimiter }) }));
+      return build(
+        'text',
+        lines({ ...limit, ...(delimiter === undefined ? {} : { delimiter }) }),
+        maxFrameLength ?? DEFAULT_MAX_LINE,
+      );
     case 'lp':
     case 'varint': {
       const width = name === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
@@ -104,15 +119,17 @@ export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'
       return build(
         'bytes',
         lengthPrefixed({ width, endian, ...(maxFrameLength ? { maxFrameLength: maxFrameLength } : {}) }),
+        maxFrameLength ?? DEFAULT_MAX_FRAME,
       );
     }
     case 'json':
       return build(
         'json',
-        perMessage ? jsonMessagesKeepingText(maxPayload) : ndjsonKeepingText(maxFrameLength ?? 1024 * 1024),
+        perMessage ? jsonMessagesKeepingText(maxPayload) : ndjsonKeepingText(maxFrameLength ?? DEFAULT_MAX_JSON),
+        perMessage ? maxPayload : (maxFrameLength ?? DEFAULT_MAX_JSON),
       );
     case 'messages':
-      return build('bytes', withMessageLimit(messages(), maxPayload));
+      return build('bytes', withMessageLimit(messages(), maxPayload), maxPayload);
     default:
       return build('text', text());
   }

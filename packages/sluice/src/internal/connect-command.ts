@@ -106,6 +106,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     input: io.stdin,
     framed,
     codec: codec.name,
+    maxLineLength: codec.maxLineLength,
     warn,
     onInputEnd: () => (inputEnded = true),
     beforeCloseWrite: linger && ((signal) => linger.quiet(signal)),

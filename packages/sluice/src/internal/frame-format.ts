@@ -48,9 +48,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * codec expects, or `undefined` for a line that sends nothing (a blank line
  * for JSON, an empty one for messages). Binary codecs send the bytes as they
  * are; text codecs throw `ERR_DECODE` for a line that is not UTF-8, as for
- * bad JSON.
+ * bad JSON. A `part` (the start of a long line, for the unframed text codec)
+ * is sent without a newline: the rest of the line follows.
  */
-export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
+export function frameFromLine(bytes: Uint8Array, codec: string, part = false): unknown {
   if (codec === 'lp' || codec === 'varint') return bytes;
   if (codec === 'messages') return bytes.byteLength > 0 ? bytes : undefined; // an empty message carries no frame
   let line: string;
@@ -67,6 +68,6 @@ export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
       throw new DecodeError(`not JSON: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (codec === 'text') return `${line}\n`;
+  if (codec === 'text') return part ? line : `${line}\n`;
   return line;
 }
