@@ -49,6 +49,21 @@ describe('sluice connect: stdin lines that cannot be frames', () => {
   });
 });
 
+describe('sluice connect --codec json: values as typed', () => {
+  it('sends each line as typed once it parses, listen --echo sends it back as it came, and connect prints it so', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run: server, port } = await sluiceListen(['--codec', 'json', '--echo', '--once']);
+    // Encoded again, the number would be 1.2345678901234568e+22 and the object {"a":1.5}.
+    const input = '12345678901234567890123\n{ "a" : 1.50 }\n';
+    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--codec', 'json'], { input }).exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(input);
+    expect(exit.stderr).toMatch(/sent 2 frames \(39 bytes\), received 2 frames \(39 bytes\)/);
+    expectExit(await server.exited, 0);
+  });
+});
+
 describe('sluice connect: a stdin line far over the limit', () => {
   const MiB = 1024 * 1024;
   /** Bytes typed without a newline: held whole, far more than the CLI's own footprint. */

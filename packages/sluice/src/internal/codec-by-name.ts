@@ -1,4 +1,4 @@
-import { type Codec, DecodeError, FrameTooLongError, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Codec, DecodeError, FrameTooLongError, lengthPrefixed, lines, text } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
 import { messages } from '@sluice/ws';
 import { onlyWith } from './options.js';
@@ -18,6 +18,8 @@ Over WebSocket, lines, lp, varint and text read the messages as one byte
 stream and send each frame as one message (text messages for lines and text).
 For json and messages, --max-frame-length is the largest message accepted
 (default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).`;
+
+const toUtf8 = new TextEncoder();
 
 const CODECS = ['lines', 'lp', 'varint', 'json', 'text', 'messages'];
 
@@ -44,7 +46,11 @@ export interface CodecSettings {
 /** What frames a codec yields: text, bytes, or JSON values (with the text they arrived as). */
 export type FrameKind = 'text' | 'bytes' | 'json';
 
-/** A JSON value received, with its line: `-o hex` shows the bytes that arrived. */
+/**
+ * A JSON value with the text it came as: a line typed or a line (or message)
+ * received. It goes out as that text, never encoded again (which would turn
+ * `12345678901234567890123` into `1.2345678901234568e+22`).
+ */
 export interface JsonFrame {
   text: string;
   value: unknown;
@@ -150,9 +156,10 @@ function unescapeTyped(value: string): string {
 
 /**
  * NDJSON as `json()` reads it (blank lines skipped, strict UTF-8), but each
- * value keeps the line it came in, so `-o hex` can show the bytes received.
+ * value keeps the line it came in, so `-o hex` can show the bytes received;
+ * a frame goes out as its text and a newline.
  */
-function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
+function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, JsonFrame> {
   const framing = lines({ maxFrameLength, fatal: true });
   return {
     name: 'ndjson',
@@ -179,7 +186,10 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
       };
       return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
     },
-    encoder: () => json({ maxFrameLength }).encoder(),
+    encoder() {
+      const inner = framing.encoder();
+      return { encode: (frame) => inner.encode(frame.text) };
+    },
   };
 }
 
@@ -187,10 +197,10 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
  * `json({ framing: messages() })`: one JSON value per WebSocket message, sent
  * as text messages; but each value keeps the text it came in, for `-o hex`.
  * A message of whitespace only carries no value (as `json()` skips it); one
- * that is not UTF-8 or not JSON is `ERR_DECODE`; a value longer than
- * `maxLength` bytes is not sent (`ERR_FRAME_TOO_LONG`).
+ * that is not UTF-8 or not JSON is `ERR_DECODE`; a frame goes out as its
+ * text, unless longer than `maxLength` bytes (`ERR_FRAME_TOO_LONG`).
  */
-function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
+function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, JsonFrame> {
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const parse = (message: Uint8Array): JsonFrame[] => {
     let text: string;
@@ -219,7 +229,8 @@ function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
           end: () => inner.end().flatMap(parse),
         };
       },
-      encoder: () => json({ framing }).encoder(),
+      // `wire: 'text'`: the bytes go as a text message, as json() sends them.
+      encoder: () => ({ encode: (frame) => toUtf8.encode(frame.text) }),
     },
     maxLength,
   );

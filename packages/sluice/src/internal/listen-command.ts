@@ -3,7 +3,7 @@ import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
 import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
-import { echoOf, formatFrame, parseFormat } from './frame-format.js';
+import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readFileOption } from './options.js';
 import type { CliIo } from './run-cli.js';
@@ -119,7 +119,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
             else if (unechoed > 0) unechoed++;
             else {
               try {
-                await framed.write(echoOf(frame, codec.kind), { signal });
+                await framed.write(frame, { signal }); // as it came: a JSON frame is its text, not encoded again
               } catch (error) {
                 // Its close ends both ways; reading on tells a clean close from a failure (a message too big).
                 if (!(values.ws && isSluiceError(error, 'ERR_CLOSED'))) throw error;
