@@ -95,7 +95,7 @@ export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'
     throw new InvalidArgumentError(`--max-frame-length must be a positive whole number of bytes, got "${raw}"`);
   }
   const limit = maxFrameLength === undefined ? {} : { maxFrameLength };
-  const delimiter = settings.delimiter === undefined ? undefined : unescapeTyped(settings.delimiter);
+  const delimiter = settings.delimiter === undefined ? undefined : parseDelimiter(settings.delimiter);
   // One frame per message: the frame limit is the message limit. A byte stream: a frame may span messages,
   // but each one sent is a message, so room for the largest frame.
   const perMessage = carrier === 'websocket' && (name === 'json' || name === 'messages');
@@ -146,12 +146,25 @@ function parseWidth(width: string): 1 | 2 | 4 | 8 {
   throw new InvalidArgumentError(`--width must be 1, 2, 4 or 8, got "${width}"`);
 }
 
-/** Turns `\n`, `\r`, `\t`, `\0` typed on a command line into the characters. */
-function unescapeTyped(value: string): string {
-  return value.replace(
-    /\\([nrt0\\])/g,
-    (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' })[c] ?? c,
-  );
+/** What `--delimiter` takes, for --help and its errors. */
+export const DELIMITER_ESCAPES = '\\0 or \\x00, \\xHH up to \\x7f, \\n, \\r, \\t, \\\\';
+
+/**
+ * `--delimiter` as typed on a command line: `\0` or `\xHH`, `\n`, `\r`, `\t`
+ * and `\\` become the characters; any other backslash is refused, never
+ * taken literally.
+ */
+function parseDelimiter(value: string): string {
+  const named: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' };
+  return value.replace(/\\(x[0-9a-fA-F]{2}|[\s\S]?)/g, (typed, what: string) => {
+    const code = what.length === 3 ? Number.parseInt(what.slice(1), 16) : undefined;
+    const character = code === undefined ? named[what] : code <= 0x7f ? String.fromCharCode(code) : undefined;
+    if (character === undefined)
+      throw new InvalidArgumentError(
+        `--delimiter has an unknown escape "${typed}" in "${value}" (it takes ${DELIMITER_ESCAPES})`,
+      );
+    return character;
+  });
 }
 
 /**

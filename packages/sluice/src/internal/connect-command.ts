@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from '@sluice/core';
 import { connect } from '@sluice/net';
 import { connect as connectWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { Linger } from './linger.js';
-import { count, onlyWith, parseConnectTarget, parseMilliseconds, readFileOption } from './options.js';
+import { count, onlyWith, parseConnectTarget, parseMilliseconds, readCa } from './options.js';
 import type { CliIo } from './run-cli.js';
 import { sendStdin } from './send-stdin.js';
 
@@ -33,7 +33,8 @@ once stdin has ended, connect reads on until the peer has sent nothing for
 Options:
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
-  --delimiter D      for --codec lines (\\n by default; escapes like \\r\\n work)
+  --delimiter D      for --codec lines (default \\n); escapes:
+                     ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted or sent, in bytes
   -o, --output F     how received frames are printed: text (default), hex, json
   --timeout MS       give up connecting after MS milliseconds (default 10000; 0: never)
@@ -83,7 +84,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   const lingerMs = websocket ? parseMilliseconds(values.linger ?? DEFAULT_LINGER, '--linger') : undefined;
   const tls = secure
     ? {
-        ...(values.ca ? { ca: readFileOption(values.ca, '--ca') } : {}),
+        ...(values.ca ? { ca: readCa(values.ca) } : {}),
         ...(values.insecure ? { rejectUnauthorized: false } : {}),
       }
     : undefined;
