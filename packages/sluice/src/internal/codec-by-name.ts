@@ -17,7 +17,11 @@ export const CODEC_HELP = `Codecs (--codec):
 Over WebSocket, lines, lp, varint and text read the messages as one byte
 stream and send each frame as one message (text messages for lines and text).
 For json and messages, --max-frame-length is the largest message accepted
-(default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).`;
+(default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).
+
+A json value is sent, echoed and printed (-o text) as the text it came in,
+never encoded again (which could change a number's digits); -o json prints it
+encoded again, compact.`;
 
 const toUtf8 = new TextEncoder();
 

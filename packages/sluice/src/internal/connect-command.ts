@@ -17,10 +17,13 @@ Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
 name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000. With lp,
 varint and messages each line is sent as its raw bytes; the other codecs take
-UTF-8.
+UTF-8. With json each line goes out as typed, once it parses.
 
 A stdin line that cannot be sent (not UTF-8, not JSON, over --max-frame-length)
-is reported on stderr and skipped; the exit code is then 1. A reset or a bad
+is reported on stderr and skipped; the exit code is then 1. A line over the
+limit is refused as soon as that much of it has come, and the rest of it is
+dropped as it arrives (never held whole); with text, which has no limit, a
+long line goes out in pieces. A reset or a bad
 frame from the peer ends the command at once with exit code 1, and so does a
 peer that closes the connection before stdin has ended (a listener drops a
 client that sent it a bad frame).
