@@ -37,13 +37,24 @@ const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
 const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
 const METRICS_PORT = Number(process.env.METRICS_PORT ?? (ONCE ? 0 : 9464));
 
+/** A port that cannot be had (taken by another program, say) is told in one line: exit 1, no stack trace. */
+function cannotListen(port: number, variable: string, error: unknown): never {
+  const { code, message } = error as NodeJS.ErrnoException;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `port ${port} is already in use: stop what holds it, or set ${variable} to another port`
+      : `cannot listen on port ${port}: ${message}`,
+  );
+  process.exit(1);
+}
+
 const listener = await listen({
   host: '127.0.0.1',
   port: PORT,
   idleTimeout: 30_000,
   frameTimeout: 5_000,
   maxConnections: 10_000,
-});
+}).catch((error: unknown) => cannotListen(PORT, 'PORT', error));
 
 // --- From the listener's counters, read at each scrape -------------------------------------------
 const registry = new Registry();
@@ -137,7 +148,7 @@ const metricsServer = http.createServer(async (request, response) => {
   response.writeHead(200, { 'Content-Type': registry.contentType }).end(await registry.metrics());
 });
 metricsServer.listen(METRICS_PORT, '127.0.0.1');
-await once(metricsServer, 'listening');
+await once(metricsServer, 'listening').catch((error: unknown) => cannotListen(METRICS_PORT, 'METRICS_PORT', error));
 const metricsPort = (metricsServer.address() as { port: number }).port;
 console.log(`lines on 127.0.0.1:${listener.port}, metrics on http://127.0.0.1:${metricsPort}/metrics`);
 

@@ -24,11 +24,18 @@ const fixture = (name: string) => readFileSync(new URL(`../packages/net/test/fix
 const shutdown = new AbortController();
 process.once('SIGINT', () => shutdown.abort());
 
+// A client whose handshake fails is told here (its message says "TLS handshake failed: …"); the
+// server carries on. `sawFailedHandshake` lets the self-test wait for the refused client below.
+let sawFailedHandshake: () => void = () => {};
+const failedHandshake = new Promise<void>((resolve) => (sawFailedHandshake = resolve));
 const listener = await listen({
   host: '127.0.0.1',
   port: PORT,
   tls: { key: fixture('server.key'), cert: fixture('server.crt') },
-  onClientError: (error) => console.log('a TLS handshake failed:', error.message),
+  onClientError: (error) => {
+    console.log(`server: ${error.message}`);
+    sawFailedHandshake();
+  },
 });
 const { port } = listener.address as { port: number };
 console.log(`TLS echo server on localhost:${port}`);
@@ -61,6 +68,9 @@ const refused = await connect({ host: 'localhost', port, tls: true, timeout: 500
 );
 console.log('a client without our CA:', refused);
 
-if (ONCE) shutdown.abort();
+if (ONCE) {
+  await failedHandshake; // the server's side of the refused client
+  shutdown.abort();
+}
 await served;
 console.log('TLS server stopped');

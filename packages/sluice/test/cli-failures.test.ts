@@ -104,6 +104,21 @@ describe('sluice connect when the peer fails', () => {
     expect(listened.stderr).toMatch(/^sluice: 127\.0\.0\.1:\d+: sent a bad frame: .* \(ERR_FRAME_TOO_LONG\)$/m);
   });
 
+  it('connect --tls to a plain listener says so in one sentence, without OpenSSL source files, exit 1', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const echo = await peer((socket) => socket.pipe(socket)); // a plain echo server: its ClientHello comes back
+    const greeter = await peer((socket) => socket.end('+OK hello\r\n')); // a plain line server's greeting
+    for (const port of [echo, greeter]) {
+      const exit = await connectTyping(port, ['--tls']).exited;
+      expectExit(exit, 1);
+      const said = exit.stderr.trimEnd();
+      expect(said.split('\n'), said).toHaveLength(1);
+      expect(said).toMatch(/^sluice: TLS failed: [a-z ]+: is the server speaking TLS on that port\? \(ERR_SSL_\w+\)$/);
+      expect(said).not.toMatch(/\.c:|ssl\/|routines|error:[0-9A-F]{8}/);
+    }
+  });
+
   it('exits 0 when stdin ends first and the peer then finishes', { timeout: TIMEOUT }, async () => {
     // Answers only once our side has finished: stdin ended before the peer closed.
     const port = await peer((socket) => socket.on('end', () => socket.end('done\n')).resume());
@@ -126,11 +141,14 @@ describe('the top-level guard', () => {
       };`)}`,
   ];
 
-  it('tells an uncaught exception in one line and exits 1', { timeout: TIMEOUT }, async () => {
-    const run = sluice(['listen', '--port', '0'], { nodeArgs: failOnceListening("throw new Error('boom')") });
+  it('tells an uncaught exception in one line, a multi-line message whole, and exits 1', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const failure = 'throw new Error(\'boom\\non "two" lines\')';
+    const run = sluice(['listen', '--port', '0'], { nodeArgs: failOnceListening(failure) });
     const exit = await run.exited;
     expectExit(exit, 1);
-    expect(exit.stderr).toMatch(/^sluice: boom$/m);
+    expect(exit.stderr).toMatch(/^sluice: boom\\non "two" lines$/m);
   });
 
   it('tells an unhandled rejection in one line and exits 1', { timeout: TIMEOUT }, async () => {

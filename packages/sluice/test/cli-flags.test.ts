@@ -61,8 +61,38 @@ const refused: [string[], RegExp][] = [
   [['connect', ':9000', '--bogus'], /^sluice: unknown option --bogus \(see sluice connect --help\)$/],
   [['connect', '127.0.0.1:1e3'], /^sluice: the port in "127\.0\.0\.1:1e3" must be a whole number from 1 to 65535/],
   [['connect', '::1:9000'], /^sluice: "::1:9000" is not a HOST:PORT address .*\[::1\]:9000$/],
+  // A value with a line break is shown whole, escaped: never cut at its first line with a dangling quote.
+  [['connect', 'a\nb:1'], /^sluice: "a\\nb:1" is not a HOST:PORT address \(for example 127\.0\.0\.1:9000\)$/],
   [['connect', ':9000', '--timeout', 'soon'], /^sluice: --timeout must be milliseconds/],
   [['listen', '--port', '0', '--idle-timeout', '1.5'], /^sluice: --idle-timeout must be milliseconds/],
+  // A flag that takes one value, given twice: parseArgs kept the last in silence.
+  [['listen', '--port', '1', '--port', '0'], /^sluice: --port was given twice \("1", then "0"\): give it once$/],
+  [['connect', ':9000', '-o', 'hex', '--output=json'], /^sluice: --output was given twice \("hex", then "json"\)/],
+  // A backslash --delimiter does not know is refused, never taken literally.
+  [
+    ['listen', '--port', '0', '--delimiter', 'a\\q'],
+    /^sluice: --delimiter has an unknown escape "\\q" in "a\\q" \(it takes \\0 or \\x00, .*\)$/,
+  ],
+  [['listen', '--port', '0', '--delimiter', '\\x80'], /^sluice: --delimiter has an unknown escape "\\x80"/],
+  // TLS files that are not what they should be are named, with OpenSSL's reason (not its raw text).
+  [
+    ['listen', '--port', '0', '--tls', '--key', `${FIXTURES}/server.key`, '--cert', 'package.json'],
+    /^sluice: --cert "package\.json" is not a PEM certificate: no start line$/,
+  ],
+  [
+    ['listen', '--port', '0', '--tls', '--key', 'package.json', '--cert', `${FIXTURES}/server.crt`],
+    /^sluice: --key "package\.json" is not a PEM private key: [a-z ]+$/,
+  ],
+  [
+    ['listen', '--port', '0', '--tls', '--key', `${FIXTURES}/server.key`, '--cert', `${FIXTURES}/client.crt`],
+    /^sluice: --key ".*server\.key" is not the key of --cert ".*client\.crt": key values mismatch$/,
+  ],
+  [['connect', ':9000', '--tls', '--ca', 'package.json'], /^sluice: --ca "package\.json" holds no PEM certificate/],
+  // A file flag reads a bounded amount: /dev/zero never ends.
+  [
+    ['listen', '--port', '0', '--tls', '--key', '/dev/zero', '--cert', `${FIXTURES}/server.crt`],
+    /^sluice: --key "\/dev\/zero" is over 1 MiB: expected a PEM file$/,
+  ],
   // Node's "ENOENT: no such file or directory, open … (ENOENT)" said the code twice.
   [
     ['connect', ':9000', '--tls', '--ca', 'missing/ca.crt'],
@@ -96,6 +126,22 @@ describe('sluice command-line checks', () => {
       expect(exit.stderr.trimEnd(), args.join(' ')).toMatch(message);
       expect(exit.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
     });
+  });
+
+  it('--delimiter takes \\x00 and \\0 as a NUL byte (and says so in --help)', { timeout: TIMEOUT }, async () => {
+    for (const delimiter of ['\\x00', '\\0']) {
+      const { run, port } = await sluiceListen(['--delimiter', delimiter, '--once', '-o', 'hex']);
+      const peer = net.connect(port, '127.0.0.1');
+      await once(peer, 'connect');
+      peer.end('a\0b\\x00c\0');
+      const exit = await run.exited;
+      expectExit(exit, 0);
+      expect(exit.stdout, delimiter).toBe(`61\n${Buffer.from('b\\x00c').toString('hex')}\n`);
+    }
+    for (const command of ['listen', 'connect']) {
+      const help = (await sluice([command, '--help']).exited).stdout;
+      expect(help, command).toMatch(/--delimiter D .*\n\s+\\0 or \\x00, \\xHH up to \\x7f, \\n, \\r, \\t, \\\\\n/);
+    }
   });
 
   it('--help shows --codec as optional (it defaults to lines)', { timeout: TIMEOUT }, async () => {
@@ -141,13 +187,15 @@ describe('sluice addresses and TLS', () => {
     expect(exit.stderr).toMatch(/^sluice: \[::1\]:\d+ connected$/m);
   });
 
-  it('listen --tls reports a failed handshake in one line and carries on', { timeout: TIMEOUT }, async () => {
+  it('listen --tls reports a failed handshake in one plain line and carries on', { timeout: TIMEOUT }, async () => {
     const tls = ['--tls', '--key', `${FIXTURES}/server.key`, '--cert', `${FIXTURES}/server.crt`];
     const { run: server, port } = await sluiceListen([...tls, '--echo', '--once']);
     const plain = net.connect(port, '127.0.0.1');
     plain.on('error', () => {});
     plain.end('this is not a TLS ClientHello\n');
-    await server.waitFor(/^sluice: TLS handshake failed: .+$/m);
+    const [failed] = await server.waitFor(/^sluice: TLS handshake failed: .+$/m);
+    // OpenSSL's reason, not its raw text with a C source file and line.
+    expect(failed).toMatch(/^sluice: TLS handshake failed: [a-z ]+ \(ERR_TLS_HANDSHAKE\)$/);
     const client = sluice(['connect', `localhost:${port}`, '--tls', '--ca', `${FIXTURES}/ca.crt`], { input: 'safe\n' });
     const exit = await client.exited;
     expectExit(exit, 0);

@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
+import { expectExit, memoryOf, sluice, sluiceListen } from './support/sluice-cli.js';
 
 const TIMEOUT = 20_000;
 
@@ -46,6 +46,94 @@ describe('sluice connect: stdin lines that cannot be frames', () => {
     expect(exit.stdout).toBe('short\nok\n');
     expect(exit.stderr).toMatch(/^sluice: stdin line 2 skipped: .+ \(ERR_FRAME_TOO_LONG\)$/m);
     expectExit(await server.exited, 0);
+  });
+});
+
+describe('sluice connect --codec json: values as typed', () => {
+  it('sends each line as typed once it parses, listen --echo sends it back as it came, and connect prints it so', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run: server, port } = await sluiceListen(['--codec', 'json', '--echo', '--once']);
+    // Encoded again, the number would be 1.2345678901234568e+22 and the object {"a":1.5}.
+    const input = '12345678901234567890123\n{ "a" : 1.50 }\n';
+    const exit = await sluice(['connect', `127.0.0.1:${port}`, '--codec', 'json'], { input }).exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(input);
+    expect(exit.stderr).toMatch(/sent 2 frames \(39 bytes\), received 2 frames \(39 bytes\)/);
+    expectExit(await server.exited, 0);
+  });
+});
+
+describe('sluice connect: a stdin line far over the limit', () => {
+  const MiB = 1024 * 1024;
+  /** Bytes typed without a newline: held whole, far more than the CLI's own footprint. */
+  const LONG = 256 * MiB;
+
+  /**
+   * Pipes LONG bytes of one line (of `fill`), then `\n1\n`, into `connect …args` against a
+   * node:net peer that counts what arrives; resolves to the exit, the bytes the
+   * peer got, and how far the CLI's peak memory rose over its size once connected.
+   */
+  async function pipeLongLine(args: string[], fill = 'x') {
+    let received = 0;
+    const server = net.createServer();
+    const connected = new Promise<void>((resolve) => {
+      server.once('connection', (socket) => {
+        socket.on('data', (chunk: Buffer) => (received += chunk.length));
+        socket.on('end', () => socket.end());
+        resolve();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    const run = sluice(['connect', `127.0.0.1:${port}`, '-q', ...args], { keepStdinOpen: true, timeout: 55_000 });
+    await connected;
+    const before = memoryOf(run.process.pid, 'VmRSS');
+    const chunk = Buffer.alloc(MiB, fill);
+    const stdin = run.process.stdin;
+    for (let sent = 0; sent < LONG; sent += MiB) if (!stdin.write(chunk)) await once(stdin, 'drain');
+    // Read while the CLI is still running (stdin is open): once it exits, /proc has nothing to say.
+    const peak = memoryOf(run.process.pid, 'VmHWM');
+    stdin.end('\n1\n');
+    const exit = await run.exited;
+    server.close();
+    return {
+      exit,
+      received,
+      growth: (peak ?? 0) - (before ?? 0),
+      measured: before !== undefined && peak !== undefined,
+    };
+  }
+
+  for (const [codec, sent] of [
+    ['lines', 2],
+    ['json', 2],
+    ['lp', 5],
+    ['varint', 2],
+  ] as const) {
+    it(`--codec ${codec} refuses it while reading (ERR_FRAME_TOO_LONG), holding little of it, and sends the next line`, {
+      timeout: 60_000,
+    }, async () => {
+      const { exit, received, growth, measured } = await pipeLongLine(['--codec', codec, '--max-frame-length', '1024']);
+      expectExit(exit, 1);
+      expect(exit.stderr).toMatch(
+        /^sluice: stdin line 1 skipped: Line too long: \d+ bytes, limit 1024 \(ERR_FRAME_TOO_LONG\)$/m,
+      );
+      expect(exit.stderr).toMatch(/^sluice: 1 stdin line skipped$/m);
+      expect(received).toBe(sent); // the line after it, framed
+      if (measured) expect(growth, `peak memory grew by ${growth} bytes`).toBeLessThan(LONG / 3);
+    });
+  }
+
+  it('--codec text (unframed) sends it on in pieces as it arrives, never cutting a character, holding little of it', {
+    timeout: 60_000,
+  }, async () => {
+    // Two-byte characters: a piece cut inside one would be refused as not UTF-8.
+    const { exit, received, growth, measured } = await pipeLongLine(['--codec', 'text'], 'é');
+    expectExit(exit, 0);
+    expect(received).toBe(LONG + 3);
+    if (measured) expect(growth, `peak memory grew by ${growth} bytes`).toBeLessThan(LONG / 3);
   });
 });
 

@@ -122,6 +122,24 @@ describe('sluice connect ws:// against a plain ws server', () => {
     expect(exit.stdout).toBe('{"echo":{"n":1}}\n{"echo":"two"}\n{"echo":[3]}\n');
   });
 
+  it('sends JSON lines as typed and prints replies as they came, a multi-line one on one line', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const seen: { data: string; isBinary: boolean }[] = [];
+    const url = await wsServer((ws) =>
+      ws.on('message', (data, isBinary) => {
+        seen.push({ data: String(data), isBinary });
+        ws.send(`{\n  "echo": ${String(data)}\n}`);
+        ws.close(1000);
+      }),
+    );
+    const exit = await sluice(['connect', url, '--codec', 'json'], { input: '12345678901234567890123\n' }).exited;
+    expectExit(exit, 0);
+    // Encoded again, the number would be 1.2345678901234568e+22.
+    expect(seen).toEqual([{ data: '12345678901234567890123', isBinary: false }]);
+    expect(exit.stdout).toBe('{ "echo": 12345678901234567890123 }\n');
+  });
+
   it('reads until the server closes; a server that closes first while stdin is open is exit 1', {
     timeout: TIMEOUT,
   }, async () => {

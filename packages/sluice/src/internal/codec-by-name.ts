@@ -1,4 +1,4 @@
-import { type Codec, DecodeError, FrameTooLongError, json, lengthPrefixed, lines, text } from '@sluice/codec';
+import { type Codec, DecodeError, FrameTooLongError, lengthPrefixed, lines, text } from '@sluice/codec';
 import { InvalidArgumentError } from '@sluice/core';
 import { messages } from '@sluice/ws';
 import { onlyWith } from './options.js';
@@ -17,7 +17,13 @@ export const CODEC_HELP = `Codecs (--codec):
 Over WebSocket, lines, lp, varint and text read the messages as one byte
 stream and send each frame as one message (text messages for lines and text).
 For json and messages, --max-frame-length is the largest message accepted
-(default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).`;
+(default 1 MiB): a larger one closes the connection (ERR_WS_MESSAGE_TOO_BIG).
+
+A json value is sent, echoed and printed (-o text) as the text it came in,
+never encoded again (which could change a number's digits); -o json prints it
+encoded again, compact.`;
+
+const toUtf8 = new TextEncoder();
 
 const CODECS = ['lines', 'lp', 'varint', 'json', 'text', 'messages'];
 
@@ -26,6 +32,10 @@ export type Carrier = 'stream' | 'websocket';
 
 /** The largest WebSocket message accepted unless a codec's limit asks for more (as `@sluice/ws`). */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The codecs' own defaults for `maxFrameLength`: `lines()` 64 KiB, `lengthPrefixed()` 16 MiB, NDJSON 1 MiB here. */
+const DEFAULT_MAX_LINE = 64 * 1024;
+const DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
+const DEFAULT_MAX_JSON = 1024 * 1024;
 /** Room in a message for what a framing adds to a frame: a length of up to 10 bytes, or a delimiter. */
 const FRAMING_OVERHEAD = 16;
 
@@ -40,7 +50,11 @@ export interface CodecSettings {
 /** What frames a codec yields: text, bytes, or JSON values (with the text they arrived as). */
 export type FrameKind = 'text' | 'bytes' | 'json';
 
-/** A JSON value received, with its line: `-o hex` shows the bytes that arrived. */
+/**
+ * A JSON value with the text it came as: a line typed or a line (or message)
+ * received. It goes out as that text, never encoded again (which would turn
+ * `12345678901234567890123` into `1.2345678901234568e+22`).
+ */
 export interface JsonFrame {
   text: string;
   value: unknown;
@@ -53,6 +67,12 @@ export interface CliCodec {
   codec: Codec<unknown, unknown>;
   /** Over WebSocket: the largest message to accept (`maxPayload`). */
   maxPayload: number;
+  /**
+   * The longest stdin line that can be a frame, in bytes: a longer one is
+   * refused while it is read, not held. `undefined` for `text`, which is
+   * unframed: a long line goes out in pieces as it arrives.
+   */
+  maxLineLength: number | undefined;
 }
 
 /**
@@ -79,22 +99,27 @@ export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'
     throw new InvalidArgumentError(`--max-frame-length must be a positive whole number of bytes, got "${raw}"`);
   }
   const limit = maxFrameLength === undefined ? {} : { maxFrameLength };
-  const delimiter = settings.delimiter === undefined ? undefined : unescapeTyped(settings.delimiter);
+  const delimiter = settings.delimiter === undefined ? undefined : parseDelimiter(settings.delimiter);
   // One frame per message: the frame limit is the message limit. A byte stream: a frame may span messages,
   // but each one sent is a message, so room for the largest frame.
   const perMessage = carrier === 'websocket' && (name === 'json' || name === 'messages');
   const maxPayload = perMessage
     ? (maxFrameLength ?? DEFAULT_MAX_PAYLOAD)
     : Math.max(DEFAULT_MAX_PAYLOAD, (maxFrameLength ?? 0) + FRAMING_OVERHEAD + Buffer.byteLength(delimiter ?? ''));
-  const build = <D, E>(kind: FrameKind, codec: Codec<D, E>): CliCodec => ({
+  const build = <D, E>(kind: FrameKind, codec: Codec<D, E>, maxLineLength?: number): CliCodec => ({
     name,
     kind,
     codec: codec as unknown as Codec<unknown, unknown>,
     maxPayload,
+    maxLineLength,
   });
   switch (name) {
     case 'lines':
-      return build('text', lines({ ...limit, ...(delimiter === undefined ? {} : { delimiter }) }));
+      return build(
+        'text',
+        lines({ ...limit, ...(delimiter === undefined ? {} : { delimiter }) }),
+        maxFrameLength ?? DEFAULT_MAX_LINE,
+      );
     case 'lp':
     case 'varint': {
       const width = name === 'varint' ? 'varint' : parseWidth(settings.width ?? '4');
@@ -104,15 +129,17 @@ export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'
       return build(
         'bytes',
         lengthPrefixed({ width, endian, ...(maxFrameLength ? { maxFrameLength: maxFrameLength } : {}) }),
+        maxFrameLength ?? DEFAULT_MAX_FRAME,
       );
     }
     case 'json':
       return build(
         'json',
-        perMessage ? jsonMessagesKeepingText(maxPayload) : ndjsonKeepingText(maxFrameLength ?? 1024 * 1024),
+        perMessage ? jsonMessagesKeepingText(maxPayload) : ndjsonKeepingText(maxFrameLength ?? DEFAULT_MAX_JSON),
+        perMessage ? maxPayload : (maxFrameLength ?? DEFAULT_MAX_JSON),
       );
     case 'messages':
-      return build('bytes', withMessageLimit(messages(), maxPayload));
+      return build('bytes', withMessageLimit(messages(), maxPayload), maxPayload);
     default:
       return build('text', text());
   }
@@ -123,19 +150,33 @@ function parseWidth(width: string): 1 | 2 | 4 | 8 {
   throw new InvalidArgumentError(`--width must be 1, 2, 4 or 8, got "${width}"`);
 }
 
-/** Turns `\n`, `\r`, `\t`, `\0` typed on a command line into the characters. */
-function unescapeTyped(value: string): string {
-  return value.replace(
-    /\\([nrt0\\])/g,
-    (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' })[c] ?? c,
-  );
+/** What `--delimiter` takes, for --help and its errors. */
+export const DELIMITER_ESCAPES = '\\0 or \\x00, \\xHH up to \\x7f, \\n, \\r, \\t, \\\\';
+
+/**
+ * `--delimiter` as typed on a command line: `\0` or `\xHH`, `\n`, `\r`, `\t`
+ * and `\\` become the characters; any other backslash is refused, never
+ * taken literally.
+ */
+function parseDelimiter(value: string): string {
+  const named: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\' };
+  return value.replace(/\\(x[0-9a-fA-F]{2}|[\s\S]?)/g, (typed, what: string) => {
+    const code = what.length === 3 ? Number.parseInt(what.slice(1), 16) : undefined;
+    const character = code === undefined ? named[what] : code <= 0x7f ? String.fromCharCode(code) : undefined;
+    if (character === undefined)
+      throw new InvalidArgumentError(
+        `--delimiter has an unknown escape "${typed}" in "${value}" (it takes ${DELIMITER_ESCAPES})`,
+      );
+    return character;
+  });
 }
 
 /**
  * NDJSON as `json()` reads it (blank lines skipped, strict UTF-8), but each
- * value keeps the line it came in, so `-o hex` can show the bytes received.
+ * value keeps the line it came in, so `-o hex` can show the bytes received;
+ * a frame goes out as its text and a newline.
  */
-function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
+function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, JsonFrame> {
   const framing = lines({ maxFrameLength, fatal: true });
   return {
     name: 'ndjson',
@@ -162,7 +203,10 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
       };
       return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
     },
-    encoder: () => json({ maxFrameLength }).encoder(),
+    encoder() {
+      const inner = framing.encoder();
+      return { encode: (frame) => inner.encode(frame.text) };
+    },
   };
 }
 
@@ -170,10 +214,10 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, unknown> {
  * `json({ framing: messages() })`: one JSON value per WebSocket message, sent
  * as text messages; but each value keeps the text it came in, for `-o hex`.
  * A message of whitespace only carries no value (as `json()` skips it); one
- * that is not UTF-8 or not JSON is `ERR_DECODE`; a value longer than
- * `maxLength` bytes is not sent (`ERR_FRAME_TOO_LONG`).
+ * that is not UTF-8 or not JSON is `ERR_DECODE`; a frame goes out as its
+ * text, unless longer than `maxLength` bytes (`ERR_FRAME_TOO_LONG`).
  */
-function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
+function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, JsonFrame> {
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const parse = (message: Uint8Array): JsonFrame[] => {
     let text: string;
@@ -202,7 +246,8 @@ function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, unknown> {
           end: () => inner.end().flatMap(parse),
         };
       },
-      encoder: () => json({ framing }).encoder(),
+      // `wire: 'text'`: the bytes go as a text message, as json() sends them.
+      encoder: () => ({ encode: (frame) => toUtf8.encode(frame.text) }),
     },
     maxLength,
   );

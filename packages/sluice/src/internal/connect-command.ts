@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from '@sluice/core';
 import { connect } from '@sluice/net';
 import { connect as connectWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { Linger } from './linger.js';
-import { count, onlyWith, parseConnectTarget, parseMilliseconds, readFileOption } from './options.js';
+import { count, onlyWith, parseConnectTarget, parseMilliseconds, readCa } from './options.js';
 import type { CliIo } from './run-cli.js';
 import { sendStdin } from './send-stdin.js';
 
@@ -17,10 +17,13 @@ Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
 name, an IPv4 address, or an IPv6 address in brackets: [::1]:9000. With lp,
 varint and messages each line is sent as its raw bytes; the other codecs take
-UTF-8.
+UTF-8. With json each line goes out as typed, once it parses.
 
 A stdin line that cannot be sent (not UTF-8, not JSON, over --max-frame-length)
-is reported on stderr and skipped; the exit code is then 1. A reset or a bad
+is reported on stderr and skipped; the exit code is then 1. A line over the
+limit is refused as soon as that much of it has come, and the rest of it is
+dropped as it arrives (never held whole); with text, which has no limit, a
+long line goes out in pieces. A reset or a bad
 frame from the peer ends the command at once with exit code 1, and so does a
 peer that closes the connection before stdin has ended (a listener drops a
 client that sent it a bad frame).
@@ -33,7 +36,8 @@ once stdin has ended, connect reads on until the peer has sent nothing for
 Options:
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
-  --delimiter D      for --codec lines (\\n by default; escapes like \\r\\n work)
+  --delimiter D      for --codec lines (default \\n); escapes:
+                     ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted or sent, in bytes
   -o, --output F     how received frames are printed: text (default), hex, json
   --timeout MS       give up connecting after MS milliseconds (default 10000; 0: never)
@@ -83,7 +87,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   const lingerMs = websocket ? parseMilliseconds(values.linger ?? DEFAULT_LINGER, '--linger') : undefined;
   const tls = secure
     ? {
-        ...(values.ca ? { ca: readFileOption(values.ca, '--ca') } : {}),
+        ...(values.ca ? { ca: readCa(values.ca) } : {}),
         ...(values.insecure ? { rejectUnauthorized: false } : {}),
       }
     : undefined;
@@ -106,6 +110,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     input: io.stdin,
     framed,
     codec: codec.name,
+    maxLineLength: codec.maxLineLength,
     warn,
     onInputEnd: () => (inputEnded = true),
     beforeCloseWrite: linger && ((signal) => linger.quiet(signal)),

@@ -24,6 +24,10 @@ export function isUnsendable(error: unknown): boolean {
 
 /** A friendly one-line description of what went wrong, with its code once. */
 export function describe(error: unknown): string {
+  return oneLine(describeOnLines(error));
+}
+
+function describeOnLines(error: unknown): string {
   const code = codeOf(error);
   const details = (typeof error === 'object' && error !== null ? error : {}) as {
     address?: string;
@@ -58,20 +62,61 @@ export function describe(error: unknown): string {
           : 'the connection dropped without a close frame';
       return withCode(`${messageOf(error)}${typeof reason === 'string' && reason !== '' ? '' : `: ${meaning}`}`, code);
     }
+    case 'ERR_TLS_HANDSHAKE':
+      return withCode(plainOpenSsl(messageOf(error)), code);
     case 'ERR_WS_UPGRADE_REFUSED': {
       const status = (error as { status?: unknown }).status;
       const hint = status === 404 ? ' (is the path right?)' : status === 503 ? ' (is it full?)' : '';
       return `the server answered HTTP ${String(status)} instead of accepting the WebSocket${hint}`;
     }
     default:
-      return withCode(messageOf(error), code);
+      if (code?.startsWith('ERR_SSL_')) {
+        const hint = NOT_TLS_CODES.has(code) ? ': is the server speaking TLS on that port?' : '';
+        return withCode(`TLS failed: ${plainOpenSsl(messageOf(error))}${hint}`, code);
+      }
+      return withCode(plainOpenSsl(messageOf(error)), code);
   }
 }
 
-/** Appends ` (CODE)` unless the message already names the code. */
+/** Appends ` (CODE)` unless the message already names the code; on one line (see {@link oneLine}). */
 function withCode(message: string, code: string | undefined): string {
-  const line = message.split('\n')[0] ?? '';
+  const line = oneLine(message);
   return code === undefined || line.includes(code) ? line : `${line} (${code})`;
+}
+
+/**
+ * `message` on one line, faithfully: surrounding white space trimmed, and
+ * line breaks, tabs and other control characters written as escapes (`\n`,
+ * `\x1b`), so a value quoted in it (`"a\nb:1" is not a HOST:PORT address`)
+ * is shown whole, never cut at a dangling quote.
+ */
+export function oneLine(message: string): string {
+  const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return (
+    message
+      .trim()
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+      .replace(/[\x00-\x1f\x7f]/g, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  );
+}
+
+/** Codes of a TLS client's handshake with a peer that answered, but not in TLS. */
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_UNEXPECTED_MESSAGE',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+  'ERR_SSL_UNEXPECTED_EOF_WHILE_READING',
+]);
+
+/**
+ * OpenSSL's error text, reduced to its reason: `80AC…:error:0A00010B:SSL
+ * routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:`
+ * says `wrong version number`; `error:0480006C:PEM routines::no start line`
+ * says `no start line`. Other text is left as it is, trimmed.
+ */
+export function plainOpenSsl(message: string): string {
+  return message.trim().replace(/(?:[0-9A-F]+:)?error:[0-9A-F]{8}:[^:\n]*:[^:\n]*:([^:\n]+)(?::[^:\s]*:\d+:?)?/g, '$1');
 }
 
 function messageOf(error: unknown): string {

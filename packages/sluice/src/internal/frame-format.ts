@@ -18,11 +18,14 @@ export function parseFormat(value: string | undefined): OutputFormat {
 /**
  * Renders one received frame as one line of output. `hex` shows the bytes
  * received: a byte frame's bytes, a text frame's UTF-8, a JSON value's line.
+ * `text` shows a JSON value as it came (a message's line breaks, which JSON
+ * allows only between tokens, each with the spaces around it as one space); `json` encodes it again, compact.
  */
 export function formatFrame(frame: unknown, kind: FrameKind, format: OutputFormat): string {
   if (kind === 'json') {
     const { text, value } = frame as JsonFrame;
-    return format === 'hex' ? hex(toUtf8.encode(text)) : JSON.stringify(value);
+    if (format === 'hex') return hex(toUtf8.encode(text));
+    return format === 'json' ? JSON.stringify(value) : text.replace(/\s*[\r\n]\s*/g, ' ');
   }
   if (kind === 'bytes') {
     const bytes = frame as Uint8Array;
@@ -36,11 +39,6 @@ export function formatFrame(frame: unknown, kind: FrameKind, format: OutputForma
   return format === 'json' ? JSON.stringify(line) : line;
 }
 
-/** What to send back when echoing a received frame: a JSON frame's value, any other frame as is. */
-export function echoOf(frame: unknown, kind: FrameKind): unknown {
-  return kind === 'json' ? (frame as JsonFrame).value : frame;
-}
-
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -48,9 +46,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * codec expects, or `undefined` for a line that sends nothing (a blank line
  * for JSON, an empty one for messages). Binary codecs send the bytes as they
  * are; text codecs throw `ERR_DECODE` for a line that is not UTF-8, as for
- * bad JSON.
+ * bad JSON; a JSON line goes as it was typed, once it parses. A `part` (the start of a long line, for the unframed text codec)
+ * is sent without a newline: the rest of the line follows.
  */
-export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
+export function frameFromLine(bytes: Uint8Array, codec: string, part = false): unknown {
   if (codec === 'lp' || codec === 'varint') return bytes;
   if (codec === 'messages') return bytes.byteLength > 0 ? bytes : undefined; // an empty message carries no frame
   let line: string;
@@ -62,11 +61,11 @@ export function frameFromLine(bytes: Uint8Array, codec: string): unknown {
   if (codec === 'json') {
     if (line.trim() === '') return undefined; // a blank line is no JSON value: NDJSON readers skip them too
     try {
-      return JSON.parse(line) as unknown;
+      return { text: line, value: JSON.parse(line) as unknown } satisfies JsonFrame;
     } catch (error) {
       throw new DecodeError(`not JSON: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (codec === 'text') return `${line}\n`;
+  if (codec === 'text') return part ? line : `${line}\n`;
   return line;
 }

@@ -1,11 +1,11 @@
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
-import { echoOf, formatFrame, parseFormat } from './frame-format.js';
+import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
-import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readFileOption } from './options.js';
+import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert } from './options.js';
 import type { CliIo } from './run-cli.js';
 
 export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [--ws [--path /P]] [options]
@@ -23,7 +23,8 @@ Options:
   --path /P          with --ws, take only this URL path (others get HTTP 404; default any)
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
-  --delimiter D      for --codec lines
+  --delimiter D      for --codec lines (default \\n); escapes:
+                     ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted, in bytes
   --echo             send every frame back to its sender
   --once             exit after the first connection ends
@@ -64,9 +65,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   const codec = codecByName(values, values.ws ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
-  const tls = values.tls
-    ? { key: readFileOption(values.key as string, '--key'), cert: readFileOption(values.cert as string, '--cert') }
-    : undefined;
+  const tls = values.tls ? readKeyAndCert(values.key as string, values.cert as string) : undefined;
   const warn = (line: string) => io.stderr.write(`sluice: ${line}\n`);
   const log = (line: string) => values.quiet || warn(line);
 
@@ -119,7 +118,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
             else if (unechoed > 0) unechoed++;
             else {
               try {
-                await framed.write(echoOf(frame, codec.kind), { signal });
+                await framed.write(frame, { signal }); // as it came: a JSON frame is its text, not encoded again
               } catch (error) {
                 // Its close ends both ways; reading on tells a clean close from a failure (a message too big).
                 if (!(values.ws && isSluiceError(error, 'ERR_CLOSED'))) throw error;

@@ -1,6 +1,9 @@
 /** Checking command-line values: numbers, addresses, files, and flags that only go together. */
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { InvalidArgumentError } from '@sluice/core';
+import { plainOpenSsl } from './describe-error.js';
 
 /** A port: decimal digits only, 0 to 65535 (`min` 1 where 0 means nothing). */
 export function parsePort(value: string | undefined, what: string, min = 0): number {
@@ -22,7 +25,7 @@ export function parseMilliseconds(value: string | undefined, flag: string): numb
 
 /** Parses `host:port`, `[v6]:port` or `:port` (loopback). */
 export function parseHostPort(target: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):([^:]*)$/.exec(target);
+  const match = /^(?:\[([^\]\s]+)\]|([^:[\]\s]*)):([^:]*)$/.exec(target);
   if (match === null) {
     const bareIpv6 = !target.includes('[') && (target.match(/:/g)?.length ?? 0) > 1;
     const hint = bareIpv6 ? ': write an IPv6 address in brackets, as [::1]:9000' : '';
@@ -83,14 +86,66 @@ export function onlyWith(values: Record<string, unknown>, flags: string[], condi
   }
 }
 
-/** Reads a file named by `--flag`, saying which flag when it cannot. */
+/** The largest file `--key`, `--cert` or `--ca` may name: PEM files are a few KiB (a long CA bundle, a few hundred). */
+const MAX_PEM_FILE = 1024 * 1024;
+
+/**
+ * Reads a file named by `--flag`, saying which flag when it cannot; reads no
+ * more than {@link MAX_PEM_FILE} bytes (`--ca /dev/zero` would never end).
+ */
 export function readFileOption(path: string, flag: string): Buffer {
+  let fd: number | undefined;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(MAX_PEM_FILE + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_PEM_FILE)
+      throw new InvalidArgumentError(
+        `${flag} "${path}" is over ${MAX_PEM_FILE / 1024 / 1024} MiB: expected a PEM file`,
+      );
+    return buffer.subarray(0, length);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    if (error instanceof InvalidArgumentError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (error as Error).message;
     throw new InvalidArgumentError(`cannot read ${flag} "${path}": ${reason}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** `--key` and `--cert` read and checked: each file says what it is, and the key is the certificate's. */
+export function readKeyAndCert(keyPath: string, certPath: string): { key: Buffer; cert: Buffer } {
+  const key = readFileOption(keyPath, '--key');
+  const cert = readFileOption(certPath, '--cert');
+  const check = (options: SecureContextOptions, problem: string) => {
+    try {
+      createSecureContext(options);
+    } catch (error) {
+      throw new InvalidArgumentError(`${problem}: ${plainOpenSsl((error as Error).message)}`);
+    }
+  };
+  check({ cert }, `--cert "${certPath}" is not a PEM certificate`);
+  check({ key }, `--key "${keyPath}" is not a PEM private key`);
+  check({ key, cert }, `--key "${keyPath}" is not the key of --cert "${certPath}"`);
+  return { key, cert };
+}
+
+/** `--ca` read and checked: it holds a PEM certificate, and the first one parses. */
+export function readCa(path: string): Buffer {
+  const ca = readFileOption(path, '--ca');
+  if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+    throw new InvalidArgumentError(`--ca "${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  try {
+    new X509Certificate(ca); // the first one; Node skips a garbled one in silence
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `--ca "${path}" is not a PEM certificate: ${plainOpenSsl((error as Error).message)}`,
+    );
+  }
+  return ca;
 }
 
 /** `1 frame`, `2 frames`. */

@@ -28,11 +28,12 @@ const ELSEWHERE: Record<string, Record<string, { of: string; instead?: string }>
 };
 
 /**
- * parseArgs in strict mode for `command`, after three checks of its own:
+ * parseArgs in strict mode for `command`, after four checks of its own:
  * an unknown flag is named in one short line (with the command it belongs
  * to, if any); a flag that needs a value and is followed by another flag,
- * or by nothing, says so; and a value that starts with `-` (`--port -1`)
- * is taken as the flag's value, so that the flag's own check names it.
+ * or by nothing, says so; a flag that takes one value and is given twice
+ * is refused; and a value that starts with `-` (`--port -1`) is taken as
+ * the flag's value, so that the flag's own check names it.
  */
 export function parseCommandLine<const T extends Options>(
   command: string,
@@ -50,6 +51,7 @@ export function parseCommandLine<const T extends Options>(
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   const given = [...args];
   const joined = new Set<number>(); // indexes of values now written as --flag=value
+  const values = new Map<string, string>(); // each string flag's value
   for (const token of tokens) {
     if (token.kind === 'option-terminator') break;
     if (token.kind !== 'option') continue;
@@ -63,9 +65,18 @@ export function parseCommandLine<const T extends Options>(
           : `${token.rawName} is a ${other.of} option${other.instead ? `; ${other.instead}` : ` (${help})`}`,
       );
     }
-    if (option.type !== 'string' || token.inlineValue) continue;
-    if (token.value === undefined || isFlag(token.value))
+    if (option.type !== 'string') continue;
+    if (!token.inlineValue && (token.value === undefined || isFlag(token.value)))
       throw new InvalidArgumentError(`--${token.name} needs a value`);
+    // parseArgs would keep the last one in silence: which did the user mean?
+    const earlier = values.get(token.name);
+    if (earlier !== undefined && !option.multiple) {
+      throw new InvalidArgumentError(
+        `--${token.name} was given twice ("${earlier}", then "${token.value ?? ''}"): give it once`,
+      );
+    }
+    values.set(token.name, token.value ?? '');
+    if (token.inlineValue) continue;
     // `--port -1`: strict parseArgs calls this ambiguous; `--port=-1` says what is meant.
     if (token.value.startsWith('-')) {
       given[token.index] = `--${token.name}=${token.value}`;

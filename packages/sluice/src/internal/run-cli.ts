@@ -1,5 +1,5 @@
 import { CONNECT_HELP, connectCommand } from './connect-command.js';
-import { codeOf, describe } from './describe-error.js';
+import { codeOf, describe, oneLine } from './describe-error.js';
 import { isOutputClosed } from './line-output.js';
 import { LISTEN_HELP, listenCommand } from './listen-command.js';
 import { parseCommandLine } from './parse-command-line.js';
@@ -103,7 +103,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     if (isOutputClosed(error)) return 0;
     const usage = USAGE_CODES.has(codeOf(error) ?? '');
     // A usage mistake is told without its code, which says nothing a user needs.
-    io.stderr.write(`sluice: ${usage ? String((error as Error).message).split('\n')[0] : describe(error)}\n`);
+    io.stderr.write(`sluice: ${usage ? oneLine(String((error as Error).message)) : describe(error)}\n`);
     return usage ? 2 : 1;
   }
 }

@@ -89,3 +89,13 @@ export function bytesRead(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** A field of /proc/<pid>/status in bytes (VmRSS now, VmHWM the peak so far; Linux), or undefined where /proc cannot say. */
+export function memoryOf(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
