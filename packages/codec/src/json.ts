@@ -47,8 +47,10 @@ export interface JsonOptions {
  * JSON values, one per frame: NDJSON (newline-delimited JSON) by default, or
  * over any framing codec, such as `json({ framing: lengthPrefixed() })`.
  *
- * Decoding parses each frame with `JSON.parse` and skips blank frames (a
- * keep-alive newline, a trailing empty line). `T` is not checked: validate
+ * Decoding parses each frame with `JSON.parse`. Over lines (the default, or
+ * a `lines()` framing) it skips blank ones (a keep-alive newline, a trailing
+ * empty line); over any other framing (WebSocket messages, length prefixes)
+ * an empty or blank frame is no JSON value: `ERR_DECODE`. `T` is not checked: validate
  * decoded values if the peer is untrusted. Encoding uses `JSON.stringify`,
  * whose output never holds a raw newline, so every value fits on one line.
  *
@@ -97,7 +99,7 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
     name: framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`,
     // JSON is text; it stays text on the wire unless the framing adds binary (a length header).
     wire: inner.wire === 'binary' ? 'binary' : 'text',
-    decoder: () => jsonDecoder<T>(inner.decoder(), reviver),
+    decoder: () => jsonDecoder<T>(inner.decoder(), reviver, framing === undefined || inner.name === 'lines'),
     encoder: () => jsonEncoder<T>(inner.encoder(), kind, replacer),
   };
 }
@@ -105,10 +107,14 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
 /** The answer to a call that completes no frame: shared, since it is the most common one. */
 const NO_VALUES: never[] = Object.freeze([]) as never[];
 
-function jsonDecoder<T>(inner: Decoder<string | Uint8Array>, reviver: JsonOptions['reviver']): Decoder<T> {
+function jsonDecoder<T>(
+  inner: Decoder<string | Uint8Array>,
+  reviver: JsonOptions['reviver'],
+  skipBlank: boolean,
+): Decoder<T> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let failed: unknown;
-  // Parses the frames, dropping blank ones. After a bad frame, the values
+  // Parses the frames, dropping blank lines. After a bad frame, the values
   // before it are returned and the error is thrown by the next call.
   const parseAll = (frames: (string | Uint8Array)[]): T[] => {
     if (frames.length === 0) return NO_VALUES;
@@ -119,7 +125,7 @@ function jsonDecoder<T>(inner: Decoder<string | Uint8Array>, reviver: JsonOption
         try {
           values.push(JSON.parse(text, reviver) as T);
         } catch (error) {
-          if (text.trim() === '') continue;
+          if (skipBlank && text.trim() === '') continue;
           throw new DecodeError(`Invalid JSON in a ${text.length}-character frame: ${(error as Error).message}`, {
             cause: error,
           });

@@ -71,7 +71,7 @@ export interface ConnectionRefusedMessage {
   readonly reason: RefusalReason;
   /** The peer, where known. */
   readonly remoteAddress: SocketAddress | undefined;
-  /** For `'handshake'`: the `HandshakeError`. */
+  /** For `'handshake'`: the `HandshakeError`; for `'origin'`: what a WebSocket listener's `origin` function threw. */
   readonly error?: Error | undefined;
 }
 

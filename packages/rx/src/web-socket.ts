@@ -47,7 +47,9 @@ export function webSocket$<TIn, TOut = TIn>(options: WebSocketSubjectOptions<TIn
   checkOption('webSocket$(): options', options, 'object', { required: true });
   checkSubjectConfig('webSocket$()', options);
   const { url, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
-  checkOption('webSocket$(): url', typeof url === 'string' ? url : url?.href, 'string', { required: true });
+  // A URL (or URL-like object) by its href; any other value as it is, so that the message names it.
+  const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
+  checkOption('webSocket$(): url', typeof href === 'string' ? href : url, 'string', { required: true });
   return new SocketSubject<TIn, TOut>((signal) => connect(url, { ...connectOptions, signal }), {
     codec,
     capacity,

@@ -11,7 +11,7 @@ import {
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
@@ -36,7 +36,11 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
    * server on different paths), and closing the listener leaves the server running.
    */
   server?: http.Server | https.Server | undefined;
-  /** Accept upgrades for this URL path only; others get 404 (or, on your `server`, are left to it). @default any path */
+  /**
+   * Accept upgrades for this URL path only (it must start with `/`); others get 404 (or, on your
+   * `server`, are left to it). A request target that is no URL path (`//[`) gets 400.
+   * @default any path
+   */
   path?: string | undefined;
   /** Serve `wss:` with these TLS options (`key`, `cert`, …), when not attaching to a `server`. */
   tls?: https.ServerOptions | undefined;
@@ -60,7 +64,12 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   maxPayload?: number | undefined;
   /** Compress messages (permessage-deflate); costs memory per connection. @default false */
   perMessageDeflate?: boolean | undefined;
-  /** Accepts the `Origin` of a browser's upgrade (absent for non-browser clients); refused ones get 403. @default any */
+  /**
+   * Accepts the `Origin` of a browser's upgrade (`undefined` for non-browser clients); refused ones
+   * get 403. If it throws, that client is refused with 403 too, and the error is published with
+   * the refusal on `sluice:connection:refused`; the listener carries on.
+   * @default any
+   */
   origin?: ((origin: string | undefined) => boolean) | undefined;
   /**
    * Pings every connection this often (ms) and drops one that did not answer
@@ -93,6 +102,9 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   checkOption('listen(): host', options.host, 'string');
   checkOption('listen(): server', attached, 'object');
   checkOption('listen(): path', options.path, 'string');
+  if (options.path !== undefined && !options.path.startsWith('/')) {
+    throw new InvalidArgumentError(`listen(): path must start with '/', got ${JSON.stringify(options.path)}`);
+  }
   checkOption('listen(): tls', options.tls, 'object');
   checkOption('listen(): handshakeTimeout', options.handshakeTimeout, { integer: [1, MAX_TIMEOUT] });
   checkOption('listen(): signal', signal, 'signal');
@@ -166,15 +178,16 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
     },
   });
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // On a server you run, upgrades for other paths are left to your other handlers.
-    if (attached !== undefined && !onPath(request, options.path)) return;
+    const target = pathOf(request);
+    // On a server you run, upgrades for other paths (or targets that are no path at all) are left to your other handlers.
+    if (attached !== undefined && options.path !== undefined && target !== options.path) return;
     const peer = request.socket;
     const remote: IpAddress | undefined =
       peer.remoteAddress === undefined ? undefined : { host: peer.remoteAddress, port: peer.remotePort ?? 0 };
-    const refusal = refuse(request, options, listener);
-    if (refusal !== undefined) {
-      listener.refuse(refusal, remote);
-      const status = STATUS[refusal];
+    const { reason, error } = refuse(target, request, options, listener);
+    if (reason !== undefined) {
+      listener.refuse(reason, remote, error);
+      const status = STATUS[reason];
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
       return;
     }
@@ -233,20 +246,35 @@ const STATUS: Record<RefusalReason, string> = {
   handshake: '400 Bad Request',
 };
 
-/** Why an upgrade is refused, or `undefined` to take it. */
+/** Why an upgrade is refused (and what went wrong, if something did), or no reason to take it. */
 function refuse(
+  target: string | undefined,
   request: http.IncomingMessage,
   options: WebSocketListenOptions,
   listener: WebSocketListener,
-): RefusalReason | undefined {
-  if (!onPath(request, options.path)) return 'path';
-  if (options.origin !== undefined && !options.origin(request.headers.origin)) return 'origin';
-  return listener.refusal();
+): { reason?: RefusalReason; error?: Error } {
+  if (target === undefined) return { reason: 'handshake' }; // 400, as Node answers a malformed request
+  if (options.path !== undefined && target !== options.path) return { reason: 'path' };
+  if (options.origin !== undefined) {
+    // A user's function that throws refuses that client only (403), and the error is published with the refusal.
+    try {
+      if (!options.origin(request.headers.origin)) return { reason: 'origin' };
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(`origin threw ${String(thrown)}`);
+      return { reason: 'origin', error };
+    }
+  }
+  const reason = listener.refusal();
+  return reason === undefined ? {} : { reason };
 }
 
-/** Whether the request is for `path` (any path when there is none). */
-function onPath(request: http.IncomingMessage, path: string | undefined): boolean {
-  return path === undefined || new URL(request.url ?? '/', 'ws://x').pathname === path;
+/** The path the upgrade request asks for, or `undefined` if its target is not a URL path (`//[`, `http://[::1`). */
+function pathOf(request: http.IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'ws://x').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A socket of the listener's own server, as its error events give it. */

@@ -4,6 +4,14 @@ import { closeError, WebSocketCloseError } from '../errors.js';
 
 /** Bytes `ws` may buffer for sending before writers wait for it to drain. */
 const WRITE_BOUND = 64 * 1024;
+/**
+ * What may be read past a full read queue once this side has sent its close
+ * frame, so that the peer's close frame is found behind a last reply nobody
+ * reads; past it, reading waits for the reader, as before the close.
+ */
+const CLOSING_READ_LIMIT = 1024 * 1024;
+/** The largest message copied, rather than waited for, when `ws` would hold on to the caller's bytes. */
+const COPY_LIMIT = 16 * 1024;
 
 /** @internal What a WebSocket transport says of itself in diagnostics. */
 export interface TransportDescription {
@@ -22,7 +30,17 @@ export interface TransportDescription {
  * - A WebSocket has no half-close: `end()` sends a close frame (1000) after
  *   what was written, and reading goes on until the peer's close frame, as
  *   the closing handshake allows. So `closeWrite()` is safe: no byte written
- *   before it is lost, and the peer's last messages still arrive.
+ *   before it is lost, and the peer's last messages still arrive. Reading
+ *   stays bounded then too: past a full read queue up to 1 MiB more is read
+ *   to find the peer's close frame, then the socket is paused again, so a
+ *   peer that ignores the close frame and keeps sending is held back by TCP,
+ *   not read into memory (`close()` discards what arrives instead, and `ws`
+ *   drops a peer that has not answered the close frame after 30 s).
+ * - `write()` may return true (the caller goes on) only once `ws` no longer
+ *   needs the caller's bytes: `ws` masks a client's frames into a copy, but
+ *   sends a server's as they are, and compression reads them later. When the
+ *   socket could not take a message at once, a small one is copied, and a
+ *   large one is waited for (`drain` once it is sent).
  * - A close other than normal (1000, 1001, 1005) reaches readers as a
  *   `WebSocketCloseError` (`ERR_WS_CLOSED`, `ERR_WS_ABNORMAL_CLOSE`,
  *   `ERR_WS_MESSAGE_TOO_BIG`) carrying the close code and reason.
@@ -41,12 +59,21 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #waitingForDrain = false;
   /** Messages handed to `ws` whose send callback has not come yet. */
   #unsent = 0;
+  /** Messages handed to `ws`, and those whose send callback has come (they come in order). */
+  #sends = 0;
+  #sent = 0;
+  /** Writers wait until this many messages are sent: `ws` holds the caller's bytes of the last one until then. */
+  #holdUntil = 0;
   /** A send failed: what was written did not all go out, so writing never finishes (the close says why). */
   #sendFailed = false;
   #ended = false;
   #finished = false;
   #closed = false;
   #readableEnded = false;
+  /** The reader asked for no more data (the read queue is full, or nobody reads yet). */
+  #readerPaused = false;
+  /** Bytes read while `#readerPaused`, since this side sent its close frame. */
+  #readWhileClosing = 0;
 
   constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, { protocol, side }: TransportDescription) {
     this.#ws = ws;
@@ -92,11 +119,14 @@ export class WebSocketTransport implements Transport<WebSocket> {
   }
 
   pause(): void {
-    // Once closing, frames must keep flowing: a paused WebSocket would never read the peer's close.
+    this.#readerPaused = true;
+    this.#readWhileClosing = 0;
+    // Once closing, frames go on flowing for a while, so that the peer's close frame is read (see #onMessage).
     if (!this.#ended) this.#ws.pause();
   }
 
   resume(): void {
+    this.#readerPaused = false;
     this.#ws.resume();
   }
 
@@ -104,10 +134,22 @@ export class WebSocketTransport implements Transport<WebSocket> {
     const ws = this.#ws;
     this.#bytesOut += bytes.byteLength;
     this.#unsent++;
-    ws.send(bytes, { binary: !text }, this.#onSent);
-    if (ws.bufferedAmount < WRITE_BOUND) return true;
+    this.#sends++;
+    // ws holds on to the bytes it is given until they are sent, unless it masks them into a copy (a client without
+    // compression). Given to a socket that takes them at once, nothing holds them; behind queued ones, a small message
+    // is cheaper to copy, a large one to wait for.
+    const held = !this.#copiedByWs();
+    const data = held && ws.bufferedAmount > 0 && bytes.byteLength <= COPY_LIMIT ? bytes.slice() : bytes;
+    ws.send(data, { binary: !text }, this.#onSent);
+    if (held && data === bytes && ws.bufferedAmount > 0) this.#holdUntil = this.#sends;
+    if (ws.bufferedAmount < WRITE_BOUND && this.#holdUntil <= this.#sent) return true;
     this.#waitingForDrain = true;
     return false;
+  }
+
+  /** Whether `ws` sends a copy of what it is given: a client masks each frame into a new buffer, unless it compresses. */
+  #copiedByWs(): boolean {
+    return this.side === 'client' && !this.#ws.extensions.includes('permessage-deflate');
   }
 
   end(close?: { readonly code: number; readonly reason: string }): void {
@@ -115,6 +157,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
     this.#ended = true;
     // Queued after every message written so far; `ws` sends them in order.
     this.#ws.close(close?.code ?? 1000, close?.reason);
+    this.#readWhileClosing = 0;
     this.#ws.resume();
     // Finished once every message written before has gone to the socket (at once if none waits): until
     // then, close() running out of time is a cut-off (ERR_CLOSE_TIMEOUT), not a clean end.
@@ -166,6 +209,10 @@ export class WebSocketTransport implements Transport<WebSocket> {
     const chunk = toBytes(data);
     this.#bytesIn += chunk.byteLength;
     if (this.#idle !== undefined) this.#armIdle();
+    if (this.#ended && this.#readerPaused) {
+      this.#readWhileClosing += chunk.byteLength;
+      if (this.#readWhileClosing >= CLOSING_READ_LIMIT) this.#ws.pause();
+    }
     this.#events?.data(chunk);
   };
 
@@ -176,13 +223,14 @@ export class WebSocketTransport implements Transport<WebSocket> {
 
   #onSent = (error?: Error | null): void => {
     this.#unsent--;
+    this.#sent++;
     if (error) {
       this.#sendFailed = true; // the socket is going: its close ends the writers
       return;
     }
     if (this.#ended && this.#unsent === 0 && !this.#sendFailed) this.#finish();
     if (this.#idle !== undefined) this.#armIdle();
-    if (this.#waitingForDrain && this.#ws.bufferedAmount < WRITE_BOUND) {
+    if (this.#waitingForDrain && this.#ws.bufferedAmount < WRITE_BOUND && this.#holdUntil <= this.#sent) {
       this.#waitingForDrain = false;
       this.#events?.drain();
     }
