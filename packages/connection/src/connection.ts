@@ -1,10 +1,18 @@
 import { type Codec, encodeUtf8 } from '@sluice/codec';
-import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
+import {
+  AbortError,
+  type AbortOptions,
+  ClosedError,
+  checkOption,
+  checkOptionKeys,
+  InvalidArgumentError,
+} from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { channels, hasSubscribers, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
 import { runCloseHook } from './internal/close-hooks.js';
+import { hasUnknownKeys, noLimitAsZero, READ_OPTION_KEYS, rejectUnknownKeys } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
 import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
@@ -104,7 +112,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    this.#frameTimeout = options.frameTimeout ?? 0;
+    this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
     this.closed = this.#closedNow.promise;
@@ -121,7 +129,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
     }
     if (transport.closed) this.#onClose();
-    const idleTimeout = options.idleTimeout ?? 0;
+    const idleTimeout = noLimitAsZero(options.idleTimeout ?? 0);
     if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => this.shed(new IdleTimeoutError(idleTimeout)));
   }
 
@@ -196,6 +204,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     const bytes = toBytes(data);
     if (bytes === undefined) return Promise.reject(notBytes(data));
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('write()', options);
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
@@ -276,14 +285,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#source.discard();
     this.#endWrite(closeReason).catch(() => {});
     let cutOff: CloseTimeoutError | undefined;
-    const timer = setTimeout(() => {
-      if (transport.writableFinished) return void transport.destroy();
-      // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
-      cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
-      this.#error ??= cutOff;
-      transport.reset(cutOff);
-    }, this.#closeTimeout);
-    (timer as { unref?: () => void }).unref?.();
+    const timer =
+      this.#closeTimeout === Number.POSITIVE_INFINITY
+        ? undefined
+        : setTimeout(() => {
+            if (transport.writableFinished) return void transport.destroy();
+            // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
+            cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
+            this.#error ??= cutOff;
+            transport.reset(cutOff);
+          }, this.#closeTimeout);
+    (timer as { unref?: () => void } | undefined)?.unref?.();
     this.#closing = this.closed.then(() => {
       clearTimeout(timer);
       if (cutOff !== undefined) throw cutOff;
@@ -320,12 +332,13 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   ): Framed<TDecoded, TEncoded> {
     checkOption('framed(): codec', codec, 'codec', { required: true });
     checkOption('framed(): options', options, 'object');
+    checkOptionKeys('framed()', options, READ_OPTION_KEYS);
     checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('framed(): signal', options?.signal, 'signal');
     checkOption('framed(): frameTimeout', options?.frameTimeout, 'timeout');
     const text = codec.wire === 'text';
     const write = (bytes: Uint8Array, o: AbortOptions | undefined) => this.#writeEncoded(bytes, o, text);
-    const frameTimeout = options?.frameTimeout ?? this.#frameTimeout;
+    const frameTimeout = noLimitAsZero(options?.frameTimeout ?? this.#frameTimeout);
     return new Framed(this, codec, this.#source, this.#frames, write, { ...options, frameTimeout });
   }
 
@@ -343,8 +356,10 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    */
   reader(options?: ReadOptions): AsyncIterable<Uint8Array> {
     checkOption('reader(): options', options, 'object');
+    checkOptionKeys('reader()', options, READ_OPTION_KEYS);
     checkOption('reader(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('reader(): signal', options?.signal, 'signal');
+    checkOption('reader(): frameTimeout', options?.frameTimeout, 'timeout');
     const source = this.#source;
     const signal = options?.signal;
     const keepOpen = options?.keepOpen ?? false;

@@ -1,5 +1,5 @@
 import type { AbortOptions } from '@sluice/core';
-import { checkOption } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
 import type { Connection } from './connection.js';
 
 /** Handles one connection. The connection is closed when the returned promise settles. */
@@ -52,8 +52,9 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
 /** Throws `ERR_INVALID_ARG` or `ERR_OUT_OF_RANGE` on options `serve()` cannot work with. */
 function checkServeOptions(options: ServeOptions<never>): void {
   checkOption('serve(): options', options, 'object');
+  checkOptionKeys('serve()', options, ['concurrency', 'signal', 'onError', 'shutdownTimeout']);
   checkOption('serve(): concurrency', options.concurrency, { integer: [1, Number.POSITIVE_INFINITY] });
-  checkOption('serve(): shutdownTimeout', options.shutdownTimeout, { integer: [0, Number.POSITIVE_INFINITY] });
+  checkOption('serve(): shutdownTimeout', options.shutdownTimeout, 'timeout');
   checkOption('serve(): signal', options.signal, 'signal');
   checkOption('serve(): onError', options.onError, 'function');
 }
