@@ -22,7 +22,7 @@ import type { Transport, TransportEvents } from './transport.js';
 export interface ConnectionOptions {
   /**
    * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
-   * with nothing read or written. `0` or absent: no idle timeout.
+   * with nothing read or written, up to 2^31 - 1. `0`, `Infinity` or absent: no idle timeout.
    */
   idleTimeout?: number | undefined;
   /**
@@ -33,11 +33,12 @@ export interface ConnectionOptions {
   /**
    * The default `frameTimeout` of this connection's framed readers: once a
    * frame has begun, it must be complete within this time (see `ReadOptions`).
-   * `0` or absent: none.
+   * Up to 2^31 - 1. `0`, `Infinity` or absent: none.
    */
   frameTimeout?: number | undefined;
   /**
-   * How long `close()` waits for the peer to finish before destroying the socket.
+   * How long `close()` waits for the peer to finish before destroying the socket, in
+   * milliseconds up to 2^31 - 1; `0` destroys it at once, `Infinity` waits as long as the peer takes.
    * @default 2000
    */
   closeTimeout?: number | undefined;

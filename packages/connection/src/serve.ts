@@ -44,6 +44,7 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
    * destroying their connections (counted as `cut` in the {@link ServeSummary}).
    * `serve()` then resolves without waiting for the cut handlers, so a handler
    * stuck on something other than its connection cannot hold the shutdown.
+   * Milliseconds up to 2^31 - 1, or `Infinity`.
    * @default Infinity (wait for all)
    */
   shutdownTimeout?: number | undefined;

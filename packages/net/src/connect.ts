@@ -36,7 +36,8 @@ export interface ConnectOptions extends ConnectionOptions, AbortOptions {
   signal?: AbortSignal | undefined;
   /**
    * Milliseconds allowed for connecting (and the TLS handshake); then
-   * `ERR_CONNECT_TIMEOUT`. `0` or absent: no timeout, as in Node.
+   * `ERR_CONNECT_TIMEOUT`, up to 2^31 - 1. `0`, `Infinity` or absent: no
+   * timeout, as in Node.
    */
   timeout?: number | undefined;
   /** Disable Nagle's algorithm, for low latency. @default true */

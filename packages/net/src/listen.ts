@@ -51,7 +51,7 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
    * With `tls`: milliseconds a client has to finish its TLS handshake; a
    * silent or slow one is dropped (`onClientError` hears `ERR_TLS_HANDSHAKE`
    * with reason `ERR_TLS_HANDSHAKE_TIMEOUT`). Node's own default is 120 s.
-   * At least 1: a handshake always has a limit (Node reads 0 as its default).
+   * From 1 to 2^31 - 1 (Node reads 0 as its default), or `Infinity` for no limit.
    * @default 5000
    */
   handshakeTimeout?: number | undefined;

@@ -9,7 +9,7 @@ import { checkTarget } from './internal/target.js';
 export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
   /** Subprotocols to offer (`Sec-WebSocket-Protocol`). */
   protocols?: string | string[] | undefined;
-  /** Milliseconds allowed for connecting; then `ERR_CONNECT_TIMEOUT`. `0`: none. */
+  /** Milliseconds allowed for connecting; then `ERR_CONNECT_TIMEOUT`. `0` or `Infinity`: none. */
   timeout?: number | undefined;
 }
 

@@ -17,7 +17,7 @@ export interface WebSocketConnectOptions extends ConnectionOptions, AbortOptions
   headers?: Record<string, string> | undefined;
   /** Aborts connecting: the promise rejects with an `AbortError`. */
   signal?: AbortSignal | undefined;
-  /** Milliseconds allowed for connecting and the handshake; then `ERR_CONNECT_TIMEOUT`. `0`: none. */
+  /** Milliseconds allowed for connecting and the handshake; then `ERR_CONNECT_TIMEOUT`. `0` or `Infinity`: none. */
   timeout?: number | undefined;
   /**
    * The largest message accepted, in bytes; a larger one closes the

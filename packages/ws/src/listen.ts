@@ -44,7 +44,7 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
    * listener's own server: the TLS handshake (`wss:`), and the HTTP upgrade
    * request's headers. A silent or byte-dribbling client is dropped (a TLS
    * one without an answer, an HTTP one with 408) and counted and published
-   * as a `'handshake'` refusal. At least 1. Not applied to a `server` you
+   * as a `'handshake'` refusal. At least 1; `Infinity`: no limit. Not applied to a `server` you
    * attach to: its own timeouts stand.
    * @default 5000
    */
@@ -63,7 +63,7 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   origin?: ((origin: string | undefined) => boolean) | undefined;
   /**
    * Pings every connection this often (ms) and drops one that did not answer
-   * the previous ping: dead peers are shed. `0` turns it off.
+   * the previous ping: dead peers are shed. `0` or `Infinity` turns it off.
    * @default 30000
    */
   heartbeat?: number | undefined;
