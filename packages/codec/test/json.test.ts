@@ -77,9 +77,11 @@ describe('json', () => {
     );
     // Without a reviver the same value decodes; truly invalid JSON is still called invalid.
     expect(json().decoder().decode(utf8.encode(deep))).toHaveLength(1);
-    expect(() => json({ reviver: (_key, value) => value }).decoder().decode(utf8.encode('[1,\n'))).toThrow(
-      /^Invalid JSON in a 3-character frame/,
-    );
+    expect(() =>
+      json({ reviver: (_key, value) => value })
+        .decoder()
+        .decode(utf8.encode('[1,\n')),
+    ).toThrow(/^Invalid JSON in a 3-character frame/);
   });
 
   it('a reviver that throws is an ERR_DECODE naming the reviver, with its error as cause', () => {
