@@ -1,4 +1,4 @@
-import { checkOption, InvalidArgumentError } from '@sluice/core';
+import { checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 import { encodeUtf8 } from './bytes.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
@@ -79,6 +79,7 @@ export interface JsonOptions {
  */
 export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   checkOption('json(): options', options, 'object');
+  checkOptionKeys('json()', options, ['framing', 'frames', 'reviver', 'replacer', 'maxFrameLength']);
   const { framing, reviver, replacer } = options;
   checkOption('json(): framing', framing, 'codec');
   checkOption('json(): frames', options.frames, { oneOf: ['string', 'bytes'] });
@@ -126,9 +127,7 @@ function jsonDecoder<T>(
           values.push(JSON.parse(text, reviver) as T);
         } catch (error) {
           if (skipBlank && text.trim() === '') continue;
-          throw new DecodeError(`Invalid JSON in a ${text.length}-character frame: ${(error as Error).message}`, {
-            cause: error,
-          });
+          throw parseError(text, reviver, error);
         }
       }
     } catch (error) {
@@ -147,6 +146,34 @@ function jsonDecoder<T>(
   // Hands back what the framing holds, if the framing can.
   if (inner.remaining !== undefined) decoder.remaining = () => (check(), inner.remaining!());
   return decoder;
+}
+
+/**
+ * The error of a frame `JSON.parse` refused. With a reviver, valid JSON can
+ * fail too: the reviver threw, or the value nests deeper than the engine's
+ * recursive reviver walk has stack for (the parser itself has no such limit).
+ */
+function parseError(text: string, reviver: JsonOptions['reviver'], error: unknown): DecodeError {
+  const message = (error as Error).message;
+  if (reviver === undefined || !isJson(text)) {
+    return new DecodeError(`Invalid JSON in a ${text.length}-character frame: ${message}`, { cause: error });
+  }
+  if (error instanceof RangeError && /call stack/i.test(message)) {
+    return new DecodeError(
+      `Valid JSON in a ${text.length}-character frame nests too deeply for the reviver (the call stack ran out)`,
+      { cause: error },
+    );
+  }
+  return new DecodeError(`The reviver threw on a ${text.length}-character JSON frame: ${message}`, { cause: error });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function toText(utf8: TextDecoder, frame: Uint8Array): string {

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { withFrameKind } from './internal/frame-kind.js';
 import { resolveLengthField } from './internal/length-field.js';
@@ -96,6 +97,14 @@ export interface LengthPrefixedOptions {
  */
 export function lengthPrefixed(options: LengthPrefixedOptions = {}): Codec<Uint8Array> {
   const field = resolveLengthField(options);
+  checkOptionKeys('lengthPrefixed()', options, [
+    'width',
+    'endian',
+    'maxFrameLength',
+    'lengthIncludesHeader',
+    'lengthAdjustment',
+    'copy',
+  ]);
   return withFrameKind(
     {
       name: 'lengthPrefixed',

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@sluice/core';
 import type { Codec } from './codec.js';
 import { withFrameKind } from './internal/frame-kind.js';
 import { resolveLines } from './internal/lines-config.js';
@@ -93,6 +94,14 @@ export interface LinesOptions {
  */
 export function lines(options: LinesOptions = {}): Codec<string> {
   const config = resolveLines(options);
+  checkOptionKeys('lines()', options, [
+    'delimiter',
+    'maxFrameLength',
+    'encoding',
+    'fatal',
+    'stripCR',
+    'allowUnterminated',
+  ]);
   return withFrameKind(
     {
       name: 'lines',

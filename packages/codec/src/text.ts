@@ -1,4 +1,4 @@
-import { checkOption } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
 import { encodeUtf8 } from './bytes.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
@@ -60,6 +60,7 @@ export interface TextOptions {
  */
 export function text(options: TextOptions = {}): Codec<string> {
   checkOption('text(): options', options, 'object');
+  checkOptionKeys('text()', options, ['encoding', 'fatal']);
   const { encoding = 'utf-8', fatal = false } = options;
   checkOption('text(): encoding', encoding, 'string');
   checkOption('text(): fatal', fatal, 'boolean');

@@ -66,6 +66,40 @@ describe('json', () => {
     expect(codec.decoder().decode(bytes)).toEqual([{ at: new Date('2024-01-01T00:00:00.000Z') }]);
   });
 
+  it('valid JSON nested too deeply for the reviver is an ERR_DECODE saying so, not "Invalid JSON"', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const revived = json({ reviver: (_key, value) => value }).decoder();
+    expect(() => revived.decode(utf8.encode(deep))).toThrow(
+      expect.objectContaining({
+        code: 'ERR_DECODE',
+        message: expect.stringMatching(/^Valid JSON in a 200000-character frame nests too deeply for the reviver/),
+      }),
+    );
+    // Without a reviver the same value decodes; truly invalid JSON is still called invalid.
+    expect(json().decoder().decode(utf8.encode(deep))).toHaveLength(1);
+    expect(() =>
+      json({ reviver: (_key, value) => value })
+        .decoder()
+        .decode(utf8.encode('[1,\n')),
+    ).toThrow(/^Invalid JSON in a 3-character frame/);
+  });
+
+  it('a reviver that throws is an ERR_DECODE naming the reviver, with its error as cause', () => {
+    const failure = new Error('no dates here');
+    const codec = json({
+      reviver: () => {
+        throw failure;
+      },
+    });
+    expect(() => codec.decoder().decode(utf8.encode('{"a":1}\n'))).toThrow(
+      expect.objectContaining({
+        code: 'ERR_DECODE',
+        message: 'The reviver threw on a 7-character JSON frame: no dates here',
+        cause: failure,
+      }),
+    );
+  });
+
   it('limits NDJSON lines with maxFrameLength, which only the default framing takes', () => {
     const outcome = tryDecodeAll(json({ maxFrameLength: 8 }), [utf8.encode('"123456789"\n')]);
     expect(outcome.error).toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });

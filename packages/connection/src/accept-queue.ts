@@ -1,7 +1,8 @@
-import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption } from '@sluice/core';
+import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption, checkOptionKeys } from '@sluice/core';
 import type { Connection } from './connection.js';
 import { type ConnectionRefusedMessage, channels, publish } from './diagnostics.js';
 import { onClose } from './internal/close-hooks.js';
+import { ABORT_OPTION_KEYS } from './internal/option-keys.js';
 import { DONE } from './internal/settle.js';
 import type { ListenerCounters } from './listener-counters.js';
 import { type ConnectionHandler, type ServeOptions, type ServeSummary, serveConnections } from './serve.js';
@@ -106,6 +107,7 @@ export class AcceptQueue<C extends Connection> {
     if (this.#serving) return Promise.reject(new AlreadyConsumedError('listener', SERVING));
     try {
       checkOption('accept(): options', options, 'object');
+      checkOptionKeys('accept()', options, ABORT_OPTION_KEYS);
       checkOption('accept(): signal', options?.signal, 'signal');
     } catch (error) {
       return Promise.reject(error);

@@ -1,10 +1,18 @@
 import { type Codec, encodeUtf8 } from '@sluice/codec';
-import { AbortError, type AbortOptions, ClosedError, checkOption, InvalidArgumentError } from '@sluice/core';
+import {
+  AbortError,
+  type AbortOptions,
+  ClosedError,
+  checkOption,
+  checkOptionKeys,
+  InvalidArgumentError,
+} from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import { channels, hasSubscribers, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
 import { runCloseHook } from './internal/close-hooks.js';
+import { hasUnknownKeys, noLimitAsZero, READ_OPTION_KEYS, rejectUnknownKeys } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
 import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
@@ -14,7 +22,7 @@ import type { Transport, TransportEvents } from './transport.js';
 export interface ConnectionOptions {
   /**
    * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
-   * with nothing read or written. `0` or absent: no idle timeout.
+   * with nothing read or written, up to 2^31 - 1. `0`, `Infinity` or absent: no idle timeout.
    */
   idleTimeout?: number | undefined;
   /**
@@ -25,11 +33,12 @@ export interface ConnectionOptions {
   /**
    * The default `frameTimeout` of this connection's framed readers: once a
    * frame has begun, it must be complete within this time (see `ReadOptions`).
-   * `0` or absent: none.
+   * Up to 2^31 - 1. `0`, `Infinity` or absent: none.
    */
   frameTimeout?: number | undefined;
   /**
-   * How long `close()` waits for the peer to finish before destroying the socket.
+   * How long `close()` waits for the peer to finish before destroying the socket, in
+   * milliseconds up to 2^31 - 1; `0` destroys it at once, `Infinity` waits as long as the peer takes.
    * @default 2000
    */
   closeTimeout?: number | undefined;
@@ -104,7 +113,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    this.#frameTimeout = options.frameTimeout ?? 0;
+    this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
     this.closed = this.#closedNow.promise;
@@ -121,7 +130,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
     }
     if (transport.closed) this.#onClose();
-    const idleTimeout = options.idleTimeout ?? 0;
+    const idleTimeout = noLimitAsZero(options.idleTimeout ?? 0);
     if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => this.shed(new IdleTimeoutError(idleTimeout)));
   }
 
@@ -198,6 +207,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     const bytes = toBytes(data);
     if (bytes === undefined) return Promise.reject(notBytes(data));
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('write()', options);
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
@@ -278,14 +288,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#source.discard();
     this.#endWrite(closeReason).catch(() => {});
     let cutOff: CloseTimeoutError | undefined;
-    const timer = setTimeout(() => {
-      if (transport.writableFinished) return void transport.destroy();
-      // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
-      cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
-      this.#error ??= cutOff;
-      transport.reset(cutOff);
-    }, this.#closeTimeout);
-    (timer as { unref?: () => void }).unref?.();
+    const timer =
+      this.#closeTimeout === Number.POSITIVE_INFINITY
+        ? undefined
+        : setTimeout(() => {
+            if (transport.writableFinished) return void transport.destroy();
+            // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
+            cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
+            this.#error ??= cutOff;
+            transport.reset(cutOff);
+          }, this.#closeTimeout);
+    (timer as { unref?: () => void } | undefined)?.unref?.();
     this.#closing = this.closed.then(() => {
       clearTimeout(timer);
       if (cutOff !== undefined) throw cutOff;
@@ -322,12 +335,13 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   ): Framed<TDecoded, TEncoded> {
     checkOption('framed(): codec', codec, 'codec', { required: true });
     checkOption('framed(): options', options, 'object');
+    checkOptionKeys('framed()', options, READ_OPTION_KEYS);
     checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('framed(): signal', options?.signal, 'signal');
     checkOption('framed(): frameTimeout', options?.frameTimeout, 'timeout');
     const text = codec.wire === 'text';
     const write = (bytes: Uint8Array, o: AbortOptions | undefined) => this.#writeEncoded(bytes, o, text);
-    const frameTimeout = options?.frameTimeout ?? this.#frameTimeout;
+    const frameTimeout = noLimitAsZero(options?.frameTimeout ?? this.#frameTimeout);
     return new Framed(this, codec, this.#source, this.#frames, write, { ...options, frameTimeout });
   }
 
@@ -345,8 +359,10 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    */
   reader(options?: ReadOptions): AsyncIterable<Uint8Array> {
     checkOption('reader(): options', options, 'object');
+    checkOptionKeys('reader()', options, READ_OPTION_KEYS);
     checkOption('reader(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('reader(): signal', options?.signal, 'signal');
+    checkOption('reader(): frameTimeout', options?.frameTimeout, 'timeout');
     const source = this.#source;
     const signal = options?.signal;
     const keepOpen = options?.keepOpen ?? false;

@@ -11,6 +11,7 @@ import {
 import type { Connection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
 import { FrameTimeoutError } from './errors.js';
+import { hasUnknownKeys, rejectUnknownKeys } from './internal/option-keys.js';
 import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
 import type { ReadOptions } from './read-options.js';
@@ -121,6 +122,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   write(frame: TEncoded, options?: AbortOptions): Promise<void> {
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('write()', options);
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(new AbortError(signal.reason));
     let bytes: Uint8Array;
@@ -147,6 +149,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   async writeAll(source: Iterable<TEncoded> | AsyncIterable<TEncoded>, options?: AbortOptions): Promise<void> {
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('writeAll()', options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError(signal.reason);
     if (typeof source === 'string') {
@@ -206,6 +209,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
    * ```
    */
   async read(options?: AbortOptions): Promise<TDecoded | undefined> {
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('read()', options);
     const signal = options?.signal;
     if (signal === undefined) {
       const result = await this.#nextFrame();

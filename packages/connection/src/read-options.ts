@@ -30,7 +30,7 @@ export interface ReadOptions extends AbortOptions {
    * frames, while the rest of this one is already received, is not the peer's
    * delay. A frame has begun when the decoder holds bytes (`remaining()`), or,
    * for a decoder without `remaining()`, when a chunk completed no frame.
-   * `0`: none.
+   * Up to 2^31 - 1; `0` or `Infinity`: none.
    * @default the connection's `frameTimeout`, else 0
    */
   frameTimeout?: number | undefined;

@@ -1,5 +1,5 @@
 import type { AbortOptions } from '@sluice/core';
-import { checkOption } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
 import type { Connection } from './connection.js';
 import { reportCallbackError } from './report-callback-error.js';
 
@@ -47,6 +47,7 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
    * destroying their connections (counted as `cut` in the {@link ServeSummary}).
    * `serve()` then resolves without waiting for the cut handlers, so a handler
    * stuck on something other than its connection cannot hold the shutdown.
+   * Milliseconds up to 2^31 - 1, or `Infinity`.
    * @default Infinity (wait for all)
    */
   shutdownTimeout?: number | undefined;
@@ -55,8 +56,9 @@ export interface ServeOptions<C extends Connection = Connection> extends AbortOp
 /** Throws `ERR_INVALID_ARG` or `ERR_OUT_OF_RANGE` on options `serve()` cannot work with. */
 function checkServeOptions(options: ServeOptions<never>): void {
   checkOption('serve(): options', options, 'object');
+  checkOptionKeys('serve()', options, ['concurrency', 'signal', 'onError', 'shutdownTimeout']);
   checkOption('serve(): concurrency', options.concurrency, { integer: [1, Number.POSITIVE_INFINITY] });
-  checkOption('serve(): shutdownTimeout', options.shutdownTimeout, { integer: [0, Number.POSITIVE_INFINITY] });
+  checkOption('serve(): shutdownTimeout', options.shutdownTimeout, 'timeout');
   checkOption('serve(): signal', options.signal, 'signal');
   checkOption('serve(): onError', options.onError, 'function');
 }

@@ -1,7 +1,7 @@
-import { checkOption } from './check-option.js';
+import { checkOption, checkOptionKeys } from './check-option.js';
 import { InvalidArgumentError } from './errors.js';
 import { Operator } from './internal/operator.js';
-import { done, MAX_TIMEOUT, noop } from './internal/util.js';
+import { done, noop } from './internal/util.js';
 
 /**
  * Options of {@link batch}; at least one of them must be finite.
@@ -53,9 +53,10 @@ export interface BatchOptions {
  */
 export function batch(options: BatchOptions): <T>(source: AsyncIterable<T>) => AsyncIterable<T[]> {
   checkOption('batch(): options', options, 'object', { required: true });
+  checkOptionKeys('batch()', options, ['size', 'maxWait']);
   const { size = Infinity, maxWait = Infinity } = options;
   checkOption('batch(): size', size, { integer: [1, Infinity] });
-  if (maxWait !== Infinity) checkOption('batch(): maxWait', maxWait, { integer: [0, MAX_TIMEOUT] });
+  checkOption('batch(): maxWait', maxWait, 'timeout');
   if (size === Infinity && maxWait === Infinity) {
     throw new InvalidArgumentError(
       'batch(): options must set a finite size or maxWait (a batch without either is unbounded), got neither',

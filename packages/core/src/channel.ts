@@ -1,4 +1,4 @@
-import { checkOption } from './check-option.js';
+import { checkOption, checkOptionKeys } from './check-option.js';
 import { ChannelImpl } from './internal/channel-impl.js';
 import type { AbortOptions } from './types.js';
 
@@ -142,6 +142,7 @@ export interface Channel<T> extends AsyncIterable<T> {
  */
 export function channel<T>(options: ChannelOptions = {}): Channel<T> {
   checkOption('channel(): options', options, 'object');
+  checkOptionKeys('channel()', options, ['capacity', 'overflow', 'signal', 'onReturn']);
   const { capacity = 16, overflow = 'wait' } = options;
   checkOption('channel(): capacity', capacity, { integer: [0] });
   checkOption('channel(): overflow', overflow, { oneOf: OVERFLOW_POLICIES });

@@ -1,13 +1,15 @@
 import { InvalidArgumentError, OutOfRangeError } from './errors.js';
-import { describeValue } from './internal/util.js';
+import { closestName } from './internal/closest.js';
+import { describeValue, MAX_TIMEOUT } from './internal/util.js';
 
 /**
  * What {@link checkOption} accepts:
  * - `'boolean'`, `'string'` (not empty), `'function'`, `'object'` (not null,
  *   not an array), `'signal'` (an `AbortSignal`), `'iterable'` (sync or
  *   async), `'codec'` (an object with `decoder()` and `encoder()`), `'bytes'`
- *   (a `Uint8Array`), `'timeout'` (whole milliseconds from 0, meaning none,
- *   to 2^31 - 1, the longest `setTimeout` waits: longer ones fire at once);
+ *   (a `Uint8Array`), `'timeout'` (every time option: whole milliseconds
+ *   from 0 to 2^31 - 1, the longest `setTimeout` waits, or `Infinity` for
+ *   no limit);
  * - `{ integer: [min, max] }`: a safe integer in the range (`max` defaults to
  *   `Number.MAX_SAFE_INTEGER`; a `max` of `Infinity` also admits `Infinity`);
  * - `{ oneOf: [...] }`: one of the listed values.
@@ -49,8 +51,9 @@ export function checkOption(
   kind: OptionKind,
   options?: { readonly required?: boolean | undefined },
 ): void {
+  if (options !== undefined) checkOptionKeys('checkOption()', options, CHECK_OPTION_KEYS);
   if (value === undefined && options?.required !== true) return;
-  if (kind === 'timeout') return checkInteger(label, value, [0, MAX_TIMEOUT]);
+  if (kind === 'timeout') return checkTimeout(label, value);
   if (typeof kind === 'object' && 'integer' in kind) return checkInteger(label, value, kind.integer);
   if (typeof kind === 'object') {
     if (kind.oneOf.includes(value)) return;
@@ -62,8 +65,50 @@ export function checkOption(
     throw new InvalidArgumentError(`${label} must be ${EXPECTED[kind]}, got ${describeValue(value)}`);
 }
 
-/** The longest delay `setTimeout` can wait (about 24.8 days). */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+/**
+ * Refuses an options object's keys that the function does not know, so that
+ * a misspelt or renamed option (`maxLength` for `maxFrameLength`) cannot be
+ * silently ignored: throws an {@link InvalidArgumentError} (`ERR_INVALID_ARG`)
+ * naming the closest known key, or listing them all when none is close.
+ * Anything but a plain object passes (check its kind with {@link checkOption}).
+ *
+ * @param label The function whose options these are, as messages name it: `'lines()'`.
+ * @param known Every key the function accepts, those of inherited interfaces included.
+ *
+ * @example
+ * ```ts
+ * export function fixedSize(options: { size?: number | undefined } = {}): Codec<Uint8Array> {
+ *   checkOptionKeys('fixedSize()', options, ['size']);
+ *   // fixedSize({ sise: 4 }) throws: fixedSize(): unknown option "sise" (did you mean "size"?)
+ * }
+ * ```
+ */
+export function checkOptionKeys(label: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const key in options) {
+    if (!known.includes(key) && Object.hasOwn(options, key)) throw unknownOption(label, key, known);
+  }
+}
+
+const CHECK_OPTION_KEYS = ['required'];
+
+function unknownOption(label: string, key: string, known: readonly string[]): InvalidArgumentError {
+  const closest = closestName(key, known);
+  const hint =
+    closest !== undefined
+      ? `did you mean ${JSON.stringify(closest)}?`
+      : `known options: ${known.map((name) => JSON.stringify(name)).join(', ')}`;
+  return new InvalidArgumentError(`${label}: unknown option ${JSON.stringify(key)} (${hint})`);
+}
+
+function checkTimeout(label: string, value: unknown): void {
+  if (value === Number.POSITIVE_INFINITY) return;
+  const expected = `${label} must be whole milliseconds from 0 to ${MAX_TIMEOUT}, or Infinity for no limit`;
+  if (typeof value !== 'number') throw new InvalidArgumentError(`${expected}, got ${describeValue(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT) {
+    throw new OutOfRangeError(`${expected}, got ${describeValue(value)}`);
+  }
+}
 
 const IS: Record<Exclude<OptionKind, object | 'timeout'>, (value: unknown) => boolean> = {
   boolean: (value) => typeof value === 'boolean',

@@ -34,7 +34,7 @@
 
 export { type BatchOptions, batch } from './batch.js';
 export { type Channel, type ChannelOptions, channel, type OverflowPolicy } from './channel.js';
-export { checkOption, type OptionKind } from './check-option.js';
+export { checkOption, checkOptionKeys, type OptionKind } from './check-option.js';
 export { collect } from './collect.js';
 export { drain } from './drain.js';
 export * from './errors.js';

@@ -1,4 +1,4 @@
-import { checkOption } from './check-option.js';
+import { checkOption, checkOptionKeys } from './check-option.js';
 import { abortable } from './internal/abortable.js';
 import { Operator } from './internal/operator.js';
 import { ParallelMap } from './internal/parallel-map.js';
@@ -57,6 +57,7 @@ export interface MapOptions extends AbortOptions {
 export function map<A, B>(fn: (value: A, index: number) => B | PromiseLike<B>, options: MapOptions = {}): Step<A, B> {
   checkOption('map(): fn', fn, 'function', { required: true });
   checkOption('map(): options', options, 'object');
+  checkOptionKeys('map()', options, ['concurrency', 'signal']);
   const { concurrency = 1, signal } = options;
   checkOption('map(): concurrency', concurrency, { integer: [1] });
   checkOption('map(): signal', signal, 'signal');

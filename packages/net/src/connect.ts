@@ -8,9 +8,9 @@ import {
   fromTransport,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './internal/address-of.js';
-import { checkEndpoint } from './internal/check.js';
+import { CONNECTION_OPTION_KEYS, checkClientTls, checkEndpoint } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */
@@ -21,6 +21,11 @@ export interface ConnectOptions extends ConnectionOptions, AbortOptions {
   port?: number | undefined;
   /** Unix socket path or Windows pipe name, instead of `host`/`port`. */
   path?: string | undefined;
+  /**
+   * Accepted and unused, so that an address (`listener.address`, which has
+   * `family`) can be passed as the options: `host` says the family.
+   */
+  family?: string | undefined;
   /**
    * Connect with TLS: `true` for the system's trusted CAs and hostname
    * checks, or Node's `tls.ConnectionOptions` (`ca`, `cert`, `key`,
@@ -33,7 +38,8 @@ export interface ConnectOptions extends ConnectionOptions, AbortOptions {
   signal?: AbortSignal | undefined;
   /**
    * Milliseconds allowed for connecting (and the TLS handshake); then
-   * `ERR_CONNECT_TIMEOUT`. `0` or absent: no timeout, as in Node.
+   * `ERR_CONNECT_TIMEOUT`, up to 2^31 - 1. `0`, `Infinity` or absent: no
+   * timeout, as in Node.
    */
   timeout?: number | undefined;
   /** Disable Nagle's algorithm, for low latency. @default true */
@@ -57,12 +63,14 @@ export interface ConnectOptions extends ConnectionOptions, AbortOptions {
  */
 export async function connect(options: ConnectOptions): Promise<Connection<net.Socket>> {
   checkOption('connect(): options', options, 'object', { required: true });
+  checkOptionKeys('connect()', options, CONNECT_OPTION_KEYS);
   const { signal, timeout = 0, path } = options;
   checkEndpoint('connect()', options, 1);
   checkConnectionOptions('connect()', options);
   checkOption('connect(): timeout', timeout, 'timeout');
   checkOption('connect(): signal', signal, 'signal');
   checkOption('connect(): noDelay', options.noDelay, 'boolean');
+  checkClientTls('connect()', options.tls);
   throwIfAborted(signal);
 
   const socket = openSocket(options);
@@ -70,7 +78,9 @@ export async function connect(options: ConnectOptions): Promise<Connection<net.S
   try {
     await new Promise<void>((resolve, reject) => {
       const timer =
-        timeout === 0 ? undefined : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
+        timeout === 0 || timeout === Number.POSITIVE_INFINITY
+          ? undefined
+          : setTimeout(() => fail(new ConnectTimeoutError(timeout, target)), timeout);
       const onAbort = () => fail(new AbortError(signal?.reason));
       const cleanup = () => {
         clearTimeout(timer);
@@ -96,6 +106,11 @@ export async function connect(options: ConnectOptions): Promise<Connection<net.S
   }
   return fromTransport(new SocketTransport(socket, { path, side: 'client' }), options);
 }
+
+const CONNECT_OPTION_KEYS = [
+  ...['host', 'port', 'path', 'family', 'tls', 'signal', 'timeout', 'noDelay', 'keepAlive'],
+  ...CONNECTION_OPTION_KEYS,
+];
 
 function openSocket(options: ConnectOptions): net.Socket {
   const { host = 'localhost', port, path } = options;

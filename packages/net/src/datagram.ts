@@ -7,6 +7,7 @@ import {
   ClosedError,
   channel,
   checkOption,
+  checkOptionKeys,
   throwIfAborted,
 } from '@sluice/core';
 
@@ -97,6 +98,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
       checkOption('send(): to', to, 'object', { required: true });
       checkOption('send(): to.port', to.port, { integer: [1, 65535] }, { required: true });
       checkOption('send(): to.host', to.host, 'string', { required: true });
+      checkOptionKeys('send()', options, ['signal']);
       checkOption('send(): signal', options?.signal, 'signal');
     } catch (error) {
       return Promise.reject(error);
@@ -143,6 +145,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   checkOption('bind(): options', options, 'object', { required: true });
+  checkOptionKeys('bind()', options, ['host', 'port', 'type', 'capacity', 'signal', 'reuseAddr']);
   const { type = 'udp4', port = 0, signal, capacity = 1024 } = options;
   checkOption('bind(): port', port, { integer: [0, 65535] });
   checkOption('bind(): host', options.host, 'string');

@@ -1,6 +1,7 @@
 import net, { type Socket } from 'node:net';
 import { type Connection, type ConnectionOptions, fromTransport } from '@sluice/connection';
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOptionKeys, InvalidArgumentError } from '@sluice/core';
+import { CONNECTION_OPTION_KEYS } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /**
@@ -21,5 +22,6 @@ export function fromNodeSocket(socket: Socket, options?: ConnectionOptions): Con
   if (!(socket instanceof net.Socket)) {
     throw new InvalidArgumentError('fromNodeSocket(): socket must be a net.Socket or a tls.TLSSocket');
   }
+  checkOptionKeys('fromNodeSocket()', options, CONNECTION_OPTION_KEYS);
   return fromTransport(new SocketTransport(socket), options);
 }

@@ -2,14 +2,22 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { type ConnectionOptions, checkConnectionOptions, type SocketAddress } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
-import { checkEndpoint } from './internal/check.js';
+import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
+import {
+  CONNECTION_OPTION_KEYS,
+  checkEndpoint,
+  checkHandshakeTimeout,
+  checkServerTls,
+  handshakeTimeoutForNode as forNode,
+} from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** How long a TLS client may take to finish its handshake, by default. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
-/** The longest wait `setTimeout` (and so Node's TLS handshake timer) can take: 2^31 - 1 ms. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+const LISTEN_OPTION_KEYS = [
+  ...['host', 'port', 'path', 'tls', 'signal', 'maxConnections', 'backlog', 'acceptCapacity', 'noDelay'],
+  ...['handshakeTimeout', 'onClientError', ...CONNECTION_OPTION_KEYS],
+];
 
 /** Options of {@link listen}: give `port` (and `host`), or `path`. */
 export interface ListenOptions extends ConnectionOptions, AbortOptions {
@@ -43,7 +51,7 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
    * With `tls`: milliseconds a client has to finish its TLS handshake; a
    * silent or slow one is dropped (`onClientError` hears `ERR_TLS_HANDSHAKE`
    * with reason `ERR_TLS_HANDSHAKE_TIMEOUT`). Node's own default is 120 s.
-   * At least 1: a handshake always has a limit (Node reads 0 as its default).
+   * From 1 to 2^31 - 1 (Node reads 0 as its default), or `Infinity` for no limit.
    * @default 5000
    */
   handshakeTimeout?: number | undefined;
@@ -69,6 +77,7 @@ export interface ListenOptions extends ConnectionOptions, AbortOptions {
  */
 export async function listen(options: ListenOptions): Promise<Listener> {
   checkOption('listen(): options', options, 'object', { required: true });
+  checkOptionKeys('listen()', options, LISTEN_OPTION_KEYS);
   const { path, signal } = options;
   checkEndpoint('listen()', options, 0);
   checkConnectionOptions('listen()', options);
@@ -76,8 +85,8 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   checkOption('listen(): backlog', options.backlog, { integer: [1] });
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
   checkOption('listen(): signal', signal, 'signal');
-  checkOption('listen(): tls', options.tls, 'object');
-  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, { integer: [1, MAX_TIMEOUT] });
+  checkServerTls('listen()', options.tls);
+  checkHandshakeTimeout('listen()', options.handshakeTimeout);
   checkOption('listen(): noDelay', options.noDelay, 'boolean');
   checkOption('listen(): onClientError', options.onClientError, 'function');
   throwIfAborted(signal);
@@ -88,7 +97,9 @@ export async function listen(options: ListenOptions): Promise<Listener> {
     ? tls.createServer({
         minVersion: 'TLSv1.2',
         ...options.tls,
-        handshakeTimeout: options.handshakeTimeout ?? options.tls?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+        handshakeTimeout: forNode(
+          options.handshakeTimeout ?? options.tls?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+        ),
         ...serverOptions,
         allowHalfOpen: false,
       })

@@ -1,7 +1,8 @@
-import { ClosedError, checkOption } from '@sluice/core';
+import { ClosedError, checkOption, checkOptionKeys } from '@sluice/core';
 import { type Connection, type ListenOptions, listen, type SocketAddress } from '@sluice/net';
 import { Observable } from 'rxjs';
 import { enders } from './internal/enders.js';
+import { LISTEN_SUBJECT_OPTION_KEYS } from './internal/option-keys.js';
 import { checkSubjectConfig } from './internal/options.js';
 import { reportUnhandledError } from './internal/report-unhandled-error.js';
 import { observe } from './observe.js';
@@ -82,6 +83,7 @@ export function listen$<TIn, TOut = TIn>(
   options: ListenSubjectOptions<TIn, TOut>,
 ): Observable<SocketSubject<TIn, TOut>> {
   checkOption('listen$(): options', options, 'object', { required: true });
+  checkOptionKeys('listen$()', options, LISTEN_SUBJECT_OPTION_KEYS);
   const { codec, capacity, overflow, closeObserver, onListening, ...listenOptions } = options;
   const config = { codec, capacity, overflow, closeObserver };
   checkSubjectConfig('listen$()', config);

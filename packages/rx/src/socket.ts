@@ -1,5 +1,6 @@
-import { checkOption } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
 import { type ConnectOptions, connect } from '@sluice/net';
+import { SOCKET_OPTION_KEYS } from './internal/option-keys.js';
 import { checkSubjectConfig } from './internal/options.js';
 import { SocketSubject } from './socket-subject.js';
 import type { SocketSubjectConfig } from './socket-subject-config.js';
@@ -59,6 +60,7 @@ export type SocketOptions<TIn, TOut = TIn> = Omit<ConnectOptions, 'signal'> & So
  */
 export function socket$<TIn, TOut = TIn>(options: SocketOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
   checkOption('socket$(): options', options, 'object', { required: true });
+  checkOptionKeys('socket$()', options, SOCKET_OPTION_KEYS);
   checkSubjectConfig('socket$()', options);
   const { codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
   return new SocketSubject<TIn, TOut>((signal) => connect({ ...connectOptions, signal }), {

@@ -1,5 +1,6 @@
-import { channel, checkOption } from '@sluice/core';
+import { channel, checkOption, checkOptionKeys } from '@sluice/core';
 import type { Observable, Subscription } from 'rxjs';
+import { TO_ASYNC_ITERABLE_OPTION_KEYS } from './internal/option-keys.js';
 import { checkObservable, PUSH_POLICIES } from './internal/options.js';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
 
@@ -72,6 +73,7 @@ export interface ToAsyncIterableOptions {
 export function toAsyncIterable<T>(observable: Observable<T>, options: ToAsyncIterableOptions = {}): AsyncIterable<T> {
   checkObservable('toAsyncIterable(): observable', observable);
   checkOption('toAsyncIterable(): options', options, 'object');
+  checkOptionKeys('toAsyncIterable()', options, TO_ASYNC_ITERABLE_OPTION_KEYS);
   const { capacity = 16, overflow = 'error' } = options;
   checkOption('toAsyncIterable(): capacity', capacity, { integer: [1] }); // 0 would overflow on every value
   checkOption('toAsyncIterable(): overflow', overflow, PUSH_POLICIES);

@@ -1,5 +1,6 @@
-import { checkOption } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
 import { connect, type WebSocketConnectOptions } from '@sluice/ws';
+import { WEB_SOCKET_SUBJECT_OPTION_KEYS } from './internal/option-keys.js';
 import { checkSubjectConfig } from './internal/options.js';
 import { SocketSubject } from './socket-subject.js';
 import type { SocketSubjectConfig } from './socket-subject-config.js';
@@ -45,6 +46,7 @@ export type WebSocketSubjectOptions<TIn, TOut = TIn> = Omit<WebSocketConnectOpti
  */
 export function webSocket$<TIn, TOut = TIn>(options: WebSocketSubjectOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
   checkOption('webSocket$(): options', options, 'object', { required: true });
+  checkOptionKeys('webSocket$()', options, WEB_SOCKET_SUBJECT_OPTION_KEYS);
   checkSubjectConfig('webSocket$()', options);
   const { url, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
   // A URL (or URL-like object) by its href; any other value as it is, so that the message names it.

@@ -1,14 +1,15 @@
 import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
-import { AbortError, type AbortOptions, throwIfAborted } from '@sluice/core';
+import { AbortError, type AbortOptions, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { WebSocketCloseError } from './errors.js';
 import { BrowserWebSocketTransport } from './internal/browser-transport.js';
+import { BROWSER_CONNECT_OPTION_KEYS } from './internal/check-options.js';
 import { checkTarget } from './internal/target.js';
 
 /** Options of {@link connect} in browsers. */
 export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
   /** Subprotocols to offer (`Sec-WebSocket-Protocol`). */
   protocols?: string | string[] | undefined;
-  /** Milliseconds allowed for connecting; then `ERR_CONNECT_TIMEOUT`. `0`: none. */
+  /** Milliseconds allowed for connecting; then `ERR_CONNECT_TIMEOUT`. `0` or `Infinity`: none. */
   timeout?: number | undefined;
 }
 
@@ -29,7 +30,8 @@ export interface BrowserConnectOptions extends ConnectionOptions, AbortOptions {
 export async function connect(url: string | URL, options: BrowserConnectOptions = {}): Promise<Connection<WebSocket>> {
   const { target, port, protocol } = checkTarget(url, options, globalThis.location?.href);
   const { signal } = options;
-  const timeout = options.timeout ?? 0;
+  checkOptionKeys('connect()', options, BROWSER_CONNECT_OPTION_KEYS);
+  const timeout = options.timeout === Number.POSITIVE_INFINITY ? 0 : (options.timeout ?? 0);
   throwIfAborted(signal);
   const ws = new WebSocket(target, options.protocols);
   // The connection is made in the 'open' handler itself, before any message can be dispatched.

@@ -2,9 +2,10 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type tls from 'node:tls';
 import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
 import { UpgradeRefusedError } from './errors.js';
+import { CONNECT_OPTION_KEYS } from './internal/check-options.js';
 import { checkTarget } from './internal/target.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 
@@ -16,7 +17,7 @@ export interface WebSocketConnectOptions extends ConnectionOptions, AbortOptions
   headers?: Record<string, string> | undefined;
   /** Aborts connecting: the promise rejects with an `AbortError`. */
   signal?: AbortSignal | undefined;
-  /** Milliseconds allowed for connecting and the handshake; then `ERR_CONNECT_TIMEOUT`. `0`: none. */
+  /** Milliseconds allowed for connecting and the handshake; then `ERR_CONNECT_TIMEOUT`. `0` or `Infinity`: none. */
   timeout?: number | undefined;
   /**
    * The largest message accepted, in bytes; a larger one closes the
@@ -57,7 +58,8 @@ export async function connect(
 ): Promise<Connection<WebSocket>> {
   const { target, port, protocol } = checkTarget(url, options);
   const { signal } = options;
-  const timeout = options.timeout ?? 0;
+  checkOptionKeys('connect()', options, CONNECT_OPTION_KEYS);
+  const timeout = options.timeout === Number.POSITIVE_INFINITY ? 0 : (options.timeout ?? 0);
   checkOption('connect(): maxPayload', options.maxPayload, { integer: [1] });
   checkOption('connect(): perMessageDeflate', options.perMessageDeflate, 'boolean');
   checkOption('connect(): headers', options.headers, 'object');

@@ -11,15 +11,14 @@ import {
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, InvalidArgumentError, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
 /** How long a `wss` client may take to finish its TLS handshake, by default (Node's own is 120 s). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
-/** The longest wait `setTimeout` (and so Node's TLS handshake timer) can take: 2^31 - 1 ms. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
 
+import { checkHandshakeTimeout, checkServerTls, LISTEN_OPTION_KEYS } from './internal/check-options.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
 
@@ -49,7 +48,7 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
    * listener's own server: the TLS handshake (`wss:`), and the HTTP upgrade
    * request's headers. A silent or byte-dribbling client is dropped (a TLS
    * one without an answer, an HTTP one with 408) and counted and published
-   * as a `'handshake'` refusal. At least 1. Not applied to a `server` you
+   * as a `'handshake'` refusal. At least 1; `Infinity`: no limit. Not applied to a `server` you
    * attach to: its own timeouts stand.
    * @default 5000
    */
@@ -73,7 +72,7 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   origin?: ((origin: string | undefined) => boolean) | undefined;
   /**
    * Pings every connection this often (ms) and drops one that did not answer
-   * the previous ping: dead peers are shed. `0` turns it off.
+   * the previous ping: dead peers are shed. `0` or `Infinity` turns it off.
    * @default 30000
    */
   heartbeat?: number | undefined;
@@ -96,6 +95,7 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
  */
 export async function listen(options: WebSocketListenOptions): Promise<WebSocketListener> {
   checkOption('listen(): options', options, 'object', { required: true });
+  checkOptionKeys('listen()', options, LISTEN_OPTION_KEYS);
   checkConnectionOptions('listen()', options);
   const { server: attached, signal } = options;
   if (attached === undefined) checkOption('listen(): port', options.port, { integer: [0, 65535] }, { required: true });
@@ -105,8 +105,8 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   if (options.path !== undefined && !options.path.startsWith('/')) {
     throw new InvalidArgumentError(`listen(): path must start with '/', got ${JSON.stringify(options.path)}`);
   }
-  checkOption('listen(): tls', options.tls, 'object');
-  checkOption('listen(): handshakeTimeout', options.handshakeTimeout, { integer: [1, MAX_TIMEOUT] });
+  checkServerTls('listen()', options.tls);
+  checkHandshakeTimeout('listen()', options.handshakeTimeout);
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
@@ -119,16 +119,21 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   const handshakeTimeout = options.handshakeTimeout ?? options.tls?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   // The upgrade request's headers must arrive within the handshake's time too (Node's default is 60 s), checked
   // often enough that a dribbler is dropped close to it.
+  // No limit (Infinity) is 0 to Node's HTTP server, and a negative number to its TLS server (0 is its 120 s default).
+  const noLimit = handshakeTimeout === Number.POSITIVE_INFINITY;
   const requestLimits: http.ServerOptions = {
-    headersTimeout: handshakeTimeout,
-    requestTimeout: handshakeTimeout,
+    headersTimeout: noLimit ? 0 : handshakeTimeout,
+    requestTimeout: noLimit ? 0 : handshakeTimeout,
     connectionsCheckingInterval: Math.min(1000, handshakeTimeout),
   };
   const server =
     attached ??
     (options.tls === undefined
       ? http.createServer(requestLimits, upgradeRequired)
-      : https.createServer({ ...options.tls, ...requestLimits, handshakeTimeout }, upgradeRequired));
+      : https.createServer(
+          { ...options.tls, ...requestLimits, handshakeTimeout: noLimit ? -1 : handshakeTimeout },
+          upgradeRequired,
+        ));
   const protocol = options.tls !== undefined || server instanceof https.Server ? 'wss' : 'ws';
   if (attached === undefined) {
     await new Promise<void>((resolve, reject) => {

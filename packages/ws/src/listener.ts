@@ -70,7 +70,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
     this.address = init.address;
     this.#init = init;
     this.#accepted = new AcceptQueue(init.acceptCapacity);
-    if (init.heartbeat > 0) {
+    if (init.heartbeat > 0 && init.heartbeat !== Number.POSITIVE_INFINITY) {
       this.#heartbeat = setInterval(this.#beat, init.heartbeat);
       this.#heartbeat.unref?.();
     }

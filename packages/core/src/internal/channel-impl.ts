@@ -1,9 +1,9 @@
 import type { Channel, ChannelOptions, OverflowPolicy } from '../channel.js';
-import { checkOption } from '../check-option.js';
+import { checkOption, checkOptionKeys } from '../check-option.js';
 import { AbortError, AlreadyConsumedError, ClosedError, OverflowError } from '../errors.js';
 import type { AbortOptions } from '../types.js';
 import { Ring } from './ring.js';
-import { done, RESOLVED } from './util.js';
+import { ABORT_OPTION_KEYS, done, RESOLVED } from './util.js';
 
 interface Reader<T> {
   resolve(result: IteratorResult<T>): void;
@@ -229,6 +229,7 @@ export class ChannelImpl<T> implements Channel<T> {
 function invalidPushOptions(options: AbortOptions): unknown {
   try {
     checkOption('push(): options', options, 'object');
+    checkOptionKeys('push()', options, ABORT_OPTION_KEYS);
     checkOption('push(): signal', options.signal, 'signal');
   } catch (error) {
     return error;

@@ -9,6 +9,9 @@ export const RESOLVED: Promise<void> = Promise.resolve();
 /** The longest delay `setTimeout` can wait (about 24.8 days); a longer one fires at once. */
 export const MAX_TIMEOUT = 2 ** 31 - 1;
 
+/** The keys of `AbortOptions`, for `checkOptionKeys`. */
+export const ABORT_OPTION_KEYS: readonly string[] = ['signal'];
+
 /** Does nothing; used to discard a promise's outcome on purpose. */
 export const noop = (): void => {};
 

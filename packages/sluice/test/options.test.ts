@@ -1,0 +1,286 @@
+/**
+ * Every options object of the public API refuses a key it does not know
+ * (issue 20, item 13), and every time option has the one range, 0 to
+ * 2^31 - 1 ms or `Infinity` (item 11). The options objects are not listed by
+ * hand: `publicOptionsParameters()` finds them with the TypeScript compiler,
+ * and each must have a call below, so a new one cannot go unchecked.
+ */
+import net from 'node:net';
+import { of } from 'rxjs';
+import {
+  AcceptQueue,
+  batch,
+  bind,
+  channel,
+  checkOption,
+  connect,
+  fromNodeSocket,
+  isSluiceError,
+  json,
+  lengthPrefixed,
+  lines,
+  listen,
+  listen$,
+  map,
+  serveConnections,
+  socket$,
+  text,
+  toAsyncIterable,
+  webSocket$,
+  ws,
+} from 'sluice';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { within } from '../../../test-support/waits.js';
+import { connect as browserConnect } from '../../ws/src/browser.js';
+import { publicOptionsParameters } from './support/public-options.js';
+
+/** Options objects that are not the caller's own, so cannot know every key. */
+const EXEMPT: Record<string, string> = {
+  checkConnectionOptions:
+    "checks a transport's connect or listen options, which hold more keys: that function checks them",
+  fromTransport: "takes the options of the transport's connect or listen function calling it, which checks the keys",
+};
+
+type Options = Record<string, unknown>;
+
+/** How the tests call one function: with `options` beside valid arguments, and what to do with what it returns. */
+interface Call {
+  call(options: Options): unknown;
+  /** Options that make the call succeed (for `Infinity` accepted). */
+  base?: Options;
+  /** Releases what a successful call returned; by default, `close()` it or `await using` it. */
+  release?: (value: unknown) => unknown;
+}
+
+const NOTHING = () => {};
+let netListener: Awaited<ReturnType<typeof listen>>;
+let wsListener: Awaited<ReturnType<typeof ws.listen>>;
+let conn: Awaited<ReturnType<typeof connect>>;
+let udp: Awaited<ReturnType<typeof bind>>;
+const host = '127.0.0.1';
+
+beforeAll(async () => {
+  netListener = await listen({ host, port: 0 });
+  wsListener = await ws.listen({ host, port: 0 });
+  conn = await connect(netListener.address as { host: string; port: number });
+  udp = await bind();
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await netListener?.close();
+  await wsListener?.close();
+  await udp?.close();
+});
+
+/** Serves on a fresh listener with `options`, closes it, and resolves with what serve() resolves with. */
+async function serveAndClose(
+  open: () => Promise<{ serve(h: () => void, o: Options): Promise<unknown>; close(): Promise<void> }>,
+  options: Options,
+): Promise<unknown> {
+  const listener = await open();
+  let served: Promise<unknown>;
+  try {
+    served = listener.serve(NOTHING, options);
+  } finally {
+    void listener.close();
+  }
+  return served;
+}
+
+/** Subscribes to a socket subject or listen$ until it is open (or fails), then unsubscribes. */
+function untilOpen(subscribe: (opened: () => void) => { subscribe(o: object): { unsubscribe(): void } }) {
+  return new Promise((resolve, reject) => {
+    let subscription: { unsubscribe(): void } | undefined;
+    let open = false;
+    const source = subscribe(() => {
+      open = true;
+      subscription?.unsubscribe();
+      resolve(NOTHING);
+    });
+    subscription = source.subscribe({ error: reject });
+    if (open) subscription.unsubscribe();
+  });
+}
+
+const KEEP = { release: NOTHING };
+/** A connection is destroyed, not closed: with `closeTimeout: Infinity`, close() waits for a peer that never reads. */
+const destroy = (value: unknown) => (value as { destroy(): void }).destroy();
+
+const CALLS: Record<string, Call> = {
+  // @sluice/core
+  batch: { call: (o) => batch(o), base: { size: 2 }, ...KEEP },
+  channel: { call: (o) => channel(o), ...KEEP },
+  'Channel#push': { call: (o) => channel({ capacity: 1 }).push(1, o), ...KEEP },
+  checkOption: { call: (o) => checkOption('x', undefined, 'string', o), ...KEEP },
+  map: { call: (o) => map((x) => x, o), ...KEEP },
+  // @sluice/codec
+  json: { call: (o) => json(o), ...KEEP },
+  lengthPrefixed: { call: (o) => lengthPrefixed(o), ...KEEP },
+  lines: { call: (o) => lines(o), ...KEEP },
+  text: { call: (o) => text(o), ...KEEP },
+  // @sluice/connection
+  'AcceptQueue#accept': { call: (o) => new AcceptQueue(1).accept(o), ...KEEP },
+  'AcceptQueue#serve': {
+    call: (o) => {
+      const queue = new AcceptQueue(1);
+      const served = queue.serve(NOTHING, o, async () => {});
+      queue.close();
+      return served;
+    },
+    ...KEEP,
+  },
+  serveConnections: {
+    call: (o) => serveConnections({ accept: async () => undefined, close: async () => {} }, NOTHING, o),
+    ...KEEP,
+  },
+  'Connection#write': { call: (o) => conn.write('', o), ...KEEP },
+  'Connection#framed': { call: (o) => conn.framed(lines(), { keepOpen: true, ...o }), ...KEEP },
+  'Connection#reader': { call: (o) => conn.reader({ keepOpen: true, ...o }), ...KEEP },
+  'Framed#write': { call: (o) => conn.framed(lines(), { keepOpen: true }).write('', o), ...KEEP },
+  'Framed#writeAll': { call: (o) => conn.framed(lines(), { keepOpen: true }).writeAll([], o), ...KEEP },
+  'Framed#read': { call: (o) => conn.framed(lines(), { keepOpen: true }).read(o), ...KEEP },
+  // @sluice/net
+  connect: { call: (o) => connect(o), base: { host, port: 0 }, release: destroy },
+  listen: { call: (o) => listen(o), base: { host, port: 0 } },
+  bind: { call: (o) => bind(o) },
+  fromNodeSocket: { call: (o) => fromNodeSocket(new net.Socket(), o), release: destroy },
+  'Listener#accept': { call: (o) => netListener.accept(o), ...KEEP },
+  'Listener#serve': { call: (o) => serveAndClose(() => listen({ host, port: 0 }), o), ...KEEP },
+  'DatagramSocket#send': { call: (o) => udp.send('', udp.address, o), ...KEEP },
+  // @sluice/ws
+  'ws.connect': { call: (o) => ws.connect(`ws://${host}:${wsListener.port}`, o), release: destroy },
+  'ws.listen': { call: (o) => ws.listen(o), base: { host, port: 0 } },
+  'ws.WebSocketListener#accept': { call: (o) => wsListener.accept(o), ...KEEP },
+  'ws.WebSocketListener#serve': { call: (o) => serveAndClose(() => ws.listen({ host, port: 0 }), o), ...KEEP },
+  'ws/browser.connect': { call: (o) => browserConnect(`ws://${host}:${wsListener.port}`, o), release: destroy },
+  // @sluice/rx
+  toAsyncIterable: { call: (o) => toAsyncIterable(of(1), o), ...KEEP },
+  socket$: {
+    call: (o) => untilOpen((opened) => socket$({ codec: lines(), openObserver: { next: opened }, ...o })),
+    base: { host, port: 0 },
+    ...KEEP,
+  },
+  listen$: {
+    call: (o) => untilOpen((opened) => listen$({ codec: lines(), host, port: 0, onListening: opened, ...o })),
+    ...KEEP,
+  },
+  webSocket$: {
+    call: (o) => untilOpen((opened) => webSocket$({ url: '', codec: lines(), openObserver: { next: opened }, ...o })),
+    ...KEEP,
+  },
+};
+
+/** What a call threw or rejected with, or what it returned (released at once). */
+async function outcome(entry: Call, options: Options): Promise<{ error: unknown } | { value: unknown }> {
+  let value: unknown;
+  try {
+    value = await within(
+      Promise.resolve().then(() => entry.call(options)),
+      5000,
+      `the call with ${Object.keys(options)}`,
+    );
+  } catch (error) {
+    return { error };
+  }
+  await release(entry, value);
+  return { value };
+}
+
+async function release(entry: Call, value: unknown): Promise<void> {
+  if (entry.release !== undefined) return void (await entry.release(value));
+  const closable = value as { close?: () => Promise<void> } | undefined;
+  await closable?.close?.();
+}
+
+const codeOf = (result: { error: unknown } | { value: unknown }) =>
+  'error' in result ? (isSluiceError(result.error) ? result.error.code : String(result.error)) : 'no error';
+const messageOf = (result: { error: unknown } | { value: unknown }) =>
+  'error' in result ? (result.error as Error).message : 'no error';
+
+const discovered = publicOptionsParameters();
+
+describe('options objects of the public API', () => {
+  it('are all found, and each has a call in this test (or a reason to be exempt)', () => {
+    const missing = [...discovered.keys()].filter((name) => CALLS[name] === undefined && EXEMPT[name] === undefined);
+    expect(missing, 'options objects with no call in options.test.ts').toEqual([]);
+    const gone = Object.keys({ ...CALLS, ...EXEMPT }).filter((name) => !discovered.has(name));
+    expect(gone, 'calls of options objects that no longer exist').toEqual([]);
+    expect(discovered.size).toBeGreaterThan(30);
+  });
+
+  const checked = [...discovered.values()].filter(({ name }) => EXEMPT[name] === undefined && CALLS[name]);
+
+  it.each(checked)('$name refuses a misspelt key, naming the closest known one', async ({ name, keys }) => {
+    const entry = CALLS[name] as Call;
+    for (const key of keys) {
+      const typo = `${key}x`;
+      const result = await outcome(entry, { ...entry.base, [typo]: 1 });
+      expect(codeOf(result), `${name}({ ${typo} })`).toBe('ERR_INVALID_ARG');
+      expect(messageOf(result)).toContain(`unknown option "${typo}" (did you mean "${key}"?)`);
+    }
+  });
+
+  it.each(checked)(
+    '$name lists its keys for a key unlike any of them, and they are all its type has',
+    async ({ name, keys }) => {
+      const entry = CALLS[name] as Call;
+      const result = await outcome(entry, { ...entry.base, zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz: 1 });
+      expect(codeOf(result), name).toBe('ERR_INVALID_ARG');
+      const listed = /\(known options: (.*)\)$/.exec(messageOf(result))?.[1];
+      const known = listed?.split(', ').map((key) => JSON.parse(key) as string);
+      expect(known?.sort(), `${name}: the keys it accepts, against its type's`).toEqual([...keys].sort());
+    },
+  );
+
+  it('accept the keys they know', async () => {
+    expect(() => lines({ maxFrameLength: 10 })).not.toThrow();
+    await expect(conn.write('', { signal: new AbortController().signal })).resolves.toBeUndefined();
+    const noPrototypeKeys = Object.assign(Object.create({ inherited: 1 }), { capacity: 1 });
+    expect(() => channel(noPrototypeKeys)).not.toThrow();
+  });
+
+  it("the issue's examples name the right key", async () => {
+    expect(() => lines({ maxLength: 10 } as never)).toThrow(
+      'lines(): unknown option "maxLength" (did you mean "maxFrameLength"?)',
+    );
+    expect(() => lengthPrefixed({ maxFrameSize: 10 } as never)).toThrow('(did you mean "maxFrameLength"?)');
+    expect(() => channel({ highWaterMark: 10 } as never)).toThrow(
+      'channel(): unknown option "highWaterMark" (known options:',
+    );
+    await expect(listen({ host, port: 0, idleTimout: 10 } as never)).rejects.toThrow('(did you mean "idleTimeout"?)');
+    await expect(ws.listen({ host, port: 0, maxPayLoad: 10 } as never)).rejects.toThrow('(did you mean "maxPayload"?)');
+    await expect(connect({ host, port: 1, timout: 10 } as never)).rejects.toThrow('(did you mean "timeout"?)');
+  });
+});
+
+/** Every time option: what the options objects call a timeout, a wait or a heartbeat. */
+const TIME = /timeout$|^maxWait$|^heartbeat$/i;
+const timeOptions = [...discovered.values()]
+  .filter(({ name }) => CALLS[name] !== undefined)
+  .flatMap(({ name, keys }) => keys.filter((key) => TIME.test(key)).map((key) => ({ name, key })));
+
+describe('time options', () => {
+  it('are found in the options objects', () => {
+    expect(timeOptions.map(({ key }) => key)).toEqual(
+      expect.arrayContaining(['timeout', 'idleTimeout', 'closeTimeout', 'frameTimeout', 'handshakeTimeout']),
+    );
+    expect(timeOptions.map(({ key }) => key)).toEqual(
+      expect.arrayContaining(['shutdownTimeout', 'maxWait', 'heartbeat']),
+    );
+  });
+
+  it.each(timeOptions)(
+    '$name: $key of 2^31 ms is refused with ERR_OUT_OF_RANGE, Infinity is accepted',
+    async ({ name, key }) => {
+      const entry = CALLS[name] as Call;
+      const base = name === 'connect' || name === 'socket$' ? { ...entry.base, ...netListener.address } : entry.base;
+      const wsBase = name === 'webSocket$' ? { url: `ws://${host}:${wsListener.port}` } : {};
+      const tooLong = await outcome(entry, { ...base, ...wsBase, [key]: 2 ** 31 });
+      expect(codeOf(tooLong), `${name}({ ${key}: 2 ** 31 }): ${messageOf(tooLong)}`).toBe('ERR_OUT_OF_RANGE');
+      if (name === 'ws/browser.connect' && globalThis.WebSocket === undefined) return; // Node 20 has no WebSocket
+      const none = await outcome(entry, { ...base, ...wsBase, [key]: Number.POSITIVE_INFINITY });
+      expect('value' in none, `${name}({ ${key}: Infinity }): ${messageOf(none)}`).toBe(true);
+    },
+  );
+});
