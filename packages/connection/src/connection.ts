@@ -177,9 +177,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     };
   }
 
-  /** True once the connection can neither read nor write. */
+  /** True once the connection can neither read nor write (after `unwrap()` too). */
   get destroyed(): boolean {
-    return this.#transport.destroyed;
+    return this.#unwrapped || this.#transport.destroyed;
   }
 
   /**
@@ -275,6 +275,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    */
   close(code?: number, reason?: string): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
+    if (this.#unwrapped) return (this.#closing = this.closed); // the socket belongs to whoever unwrapped it
     let closeReason: CloseReason | undefined;
     if (code !== undefined || reason !== undefined) {
       try {
@@ -315,6 +316,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   destroy(error?: Error): void {
+    if (this.#unwrapped) return; // the socket belongs to whoever unwrapped it
     if (error !== undefined && this.#error === undefined) this.#error = error;
     this.#transport.destroy(error);
   }
@@ -440,7 +442,10 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
 
   /**
    * Hands the underlying Node socket back, with any bytes received but not yet
-   * read pushed back into it. The `Connection` is unusable afterwards.
+   * read pushed back into it, neither flowing nor paused (a `'data'` listener
+   * starts it, as on a fresh socket). The `Connection` is unusable afterwards,
+   * and the socket is its new owner's: `close()` and `destroy()` leave it
+   * alone, and so does a `serve()` handler's end.
    *
    * @example
    * ```ts

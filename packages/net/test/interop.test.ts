@@ -32,6 +32,52 @@ describe('fromNodeSocket and unwrap', () => {
   });
 });
 
+describe('an unwrapped socket is a plain Node socket', () => {
+  it("starts flowing with a 'data' listener, as a fresh socket does, bytes read ahead first", async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const accepted = listener.accept();
+    const peer = net.connect(listener.address as { host: string; port: number });
+    await once(peer, 'connect');
+    const conn = (await accepted)!;
+    peer.write('one|');
+    const reading = conn.reader({ keepOpen: true })[Symbol.asyncIterator]();
+    expect(text((await reading.next()).value!)).toBe('one|');
+    const socket = conn.unwrap();
+    expect(socket.readableFlowing).not.toBe(false);
+    const received: string[] = [];
+    const twoArrived = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        received.push(chunk.toString());
+        if (received.join('') === 'two|three') resolve();
+      }),
+    );
+    peer.write('two|');
+    peer.write('three');
+    await twoArrived;
+    peer.destroy();
+    socket.destroy();
+  });
+
+  it('is left to its new owner when a serve() handler unwraps it and returns', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    let handed!: () => void;
+    const handedOver = new Promise<void>((resolve) => (handed = resolve));
+    const served = listener.serve((conn) => {
+      const socket = conn.unwrap();
+      socket.pipe(socket); // a plain Node echo, owned by this code from now on
+      handed();
+    });
+    const client = await connect(listener.address);
+    await handedOver; // the handler has returned: serve() must not end the socket
+    await client.write('still there?');
+    const io = client.reader({ keepOpen: true })[Symbol.asyncIterator]();
+    expect(text((await io.next()).value!)).toBe('still there?');
+    await client.close();
+    await listener.close();
+    await served;
+  });
+});
+
 describe('unwrap with a write in flight', () => {
   it('settles a write that was waiting for the socket to drain (found by the lifecycle fuzz)', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });

@@ -165,6 +165,7 @@ export class SocketTransport implements Transport<Socket> {
     this.setIdleTimeout(0, () => {});
     for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
     adopted.delete(socket);
+    handBackUnpaused(socket);
     return socket;
   }
 
@@ -219,4 +220,16 @@ function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
     offset += bytes.byteLength;
   }
   return joined;
+}
+
+/**
+ * Leaves `socket` as a fresh one is: neither flowing nor paused on purpose,
+ * so that a `'data'` listener starts the flow, as Node users expect. The
+ * transport paused it for backpressure; Node has no public way back from an
+ * explicit `pause()` (`readableFlowing` stays `false` and `'data'` never
+ * fires), so the stream's state is reset where it is kept.
+ */
+function handBackUnpaused(socket: Socket): void {
+  const state = (socket as unknown as { _readableState?: { flowing: boolean | null } })._readableState;
+  if (state?.flowing === false) state.flowing = null;
 }
