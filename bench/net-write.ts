@@ -1,7 +1,14 @@
 /**
  * Encoding and writing frames: Sluice's `framed(codec).writeAll()` against
- * it-length-prefixed's `encode` piped into a socket. The receiver is a plain
- * `node:net` server counting bytes; a run ends when it has seen them all.
+ * it-length-prefixed's `encode` piped into a socket; and a loop of
+ * `await conn.write(bytes)` with one buffer refilled each time against
+ * node:net's `socket.write()` waiting for 'drain' when it returns false. That
+ * second row carries what safety costs: Sluice copies each small write (the
+ * caller may reuse its buffer once the write resolves; node:net keeps a
+ * reference, so the same loop would send corrupt bytes) and lets the event
+ * loop run every 128 writes (node:net's loop starves timers and other
+ * connections until the socket is full). The receiver is a plain `node:net`
+ * server counting bytes; a run ends when it has seen them all.
  *
  * Run: pnpm build && pnpm bench:one bench/net-write.ts [--quick]
  */
@@ -54,9 +61,40 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
         await conn.close();
       }),
   });
+  const buffer = new Uint8Array(64);
+  const loops = await alternate(quick ? 3 : 5, {
+    node: () =>
+      timed(async () => {
+        const socket = net.connect({ port: sink.port, host: '127.0.0.1' });
+        await once(socket, 'connect');
+        for (let i = 0; i < count; i++) {
+          buffer.fill(i & 0xff);
+          if (!socket.write(Buffer.from(buffer))) await once(socket, 'drain'); // a copy: node:net keeps a reference
+        }
+        socket.end();
+        await once(socket, 'close');
+      }),
+    sluice: () =>
+      timed(async () => {
+        const conn = await connect({ host: '127.0.0.1', port: sink.port });
+        for (let i = 0; i < count; i++) {
+          buffer.fill(i & 0xff);
+          await conn.write(buffer);
+        }
+        await conn.close();
+      }),
+  });
   await sink.close();
   return [
     row('encode + write lengthPrefixed(varint)', 'f/s', rates.sluice!, 'it-length-prefixed encode', rates.itlp!, 2),
+    row(
+      'await write() of 64 B, buffer reused (copied, fair)',
+      'w/s',
+      loops.sluice!,
+      'node:net write + drain',
+      loops.node!,
+      0.9,
+    ),
   ];
 }
 

@@ -11,6 +11,7 @@ import {
 import type { Connection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
 import { FrameTimeoutError } from './errors.js';
+import { afterYield } from './internal/budget.js';
 import { hasUnknownKeys, rejectUnknownKeys } from './internal/option-keys.js';
 import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
@@ -246,7 +247,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
             const rest = this.#pending.slice(this.#index);
             this.#pending = NO_FRAMES;
             this.#index = 0;
-            return Promise.resolve({ value: rest, done: false });
+            return this.#atHand({ value: rest, done: false });
           }
           return this.#nextBatch();
         },
@@ -274,7 +275,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
       if (this.#index < pending.length) {
         const value = pending[this.#index++] as TDecoded;
         if (this.#index === pending.length) this.#allRead();
-        return Promise.resolve({ value, done: false });
+        return this.#atHand({ value, done: false });
       }
       let state: FillState;
       try {
@@ -368,7 +369,12 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
     const frames = this.#pending;
     this.#index = frames.length;
     this.#allRead(); // every frame is handed out
-    return Promise.resolve({ value: frames, done: false });
+    return this.#atHand({ value: frames, done: false });
+  }
+
+  /** A read served without waiting: resolved, or after a turn of the event loop once the budget is spent. */
+  #atHand<R>(result: R): Promise<R> {
+    return this.#source.budget.spend() ? afterYield(result) : Promise.resolve(result);
   }
 
   /** After a chunk arrived for a waiting `byChunk()` read: its frames, or (if it held none) the next read's. */

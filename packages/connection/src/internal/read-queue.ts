@@ -1,4 +1,5 @@
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
+import { afterYield, Budget } from './budget.js';
 import { DONE, DONE_PROMISE } from './settle.js';
 
 /** `take()`: the input is over. */
@@ -43,6 +44,8 @@ export interface FlowControl {
  * @internal
  */
 export class ReadQueue {
+  /** The connection's budget of operations that complete without waiting, shared by its readers and writers. */
+  readonly budget = new Budget();
   readonly #flow: FlowControl;
   readonly #capacity: number;
   #queue: Uint8Array[] = [];
@@ -86,7 +89,10 @@ export class ReadQueue {
       return Promise.reject(error);
     }
     if (now === END) return DONE_PROMISE;
-    if (now !== undefined) return Promise.resolve({ value: now, done: false });
+    if (now !== undefined) {
+      const result = { value: now, done: false } as const;
+      return this.budget.spend() ? afterYield(result) : Promise.resolve(result);
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (chunk) => resolve(chunk === END ? DONE : { value: chunk, done: false }),
@@ -115,6 +121,7 @@ export class ReadQueue {
    */
   wait(waiter: Waiter, signal: AbortSignal | undefined): void {
     if (this.#waiter !== undefined) return waiter.reject(new AlreadyConsumedError('connection', CONCURRENT_READ));
+    this.budget.refill();
     if (this.#paused) this.#resume();
     if (signal === undefined) this.#waiter = waiter;
     else this.#waitWithSignal(waiter, signal);
