@@ -10,7 +10,7 @@ import { lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { within } from '../../../test-support/waits.js';
-import { rawClient } from './support/peers.js';
+import { portOf, rawClient } from './support/peers.js';
 
 const skip = process.env.SLUICE_SKIP_PYTHON === '1';
 
@@ -68,7 +68,7 @@ describe.skipIf(skip)('fairness', () => {
         written++;
       }
     });
-    const reader = fastReader(listener.port, 'flood');
+    const reader = fastReader(portOf(listener), 'flood');
     await flooding;
     // While the flood runs: a 10 ms timer fires three times, and another client's echo comes back.
     let fired = 0;
