@@ -47,6 +47,7 @@ export { Framed } from './framed.js';
 export { fromTransport } from './from-transport.js';
 export type { ListenerCounters } from './listener-counters.js';
 export type { ReadOptions } from './read-options.js';
+export { refuseOnThrow } from './refuse-on-throw.js';
 export { reportCallbackError } from './report-callback-error.js';
 export {
   type ConnectionHandler,

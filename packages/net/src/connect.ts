@@ -6,6 +6,7 @@ import {
   ConnectTimeoutError,
   checkConnectionOptions,
   fromTransport,
+  refuseOnThrow,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
@@ -131,22 +132,7 @@ function openSocket(options: ConnectOptions): net.Socket {
     ...(servername === undefined ? {} : { servername }),
     ...common,
     ...tlsOptions,
-    ...(checkServerIdentity === undefined ? {} : { checkServerIdentity: contained(checkServerIdentity) }),
+    ...(checkServerIdentity === undefined ? {} : { checkServerIdentity: refuseOnThrow(checkServerIdentity) }),
     ...endpoint,
   });
-}
-
-/**
- * A `checkServerIdentity` whose throw refuses the certificate (`connect()`
- * rejects with what it threw) instead of escaping from Node's handshake
- * callback as an uncaught exception.
- */
-function contained(check: NonNullable<tls.ConnectionOptions['checkServerIdentity']>): typeof check {
-  return (hostname, cert) => {
-    try {
-      return check(hostname, cert);
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
-  };
 }

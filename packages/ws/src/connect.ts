@@ -1,6 +1,12 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type tls from 'node:tls';
-import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
+import {
+  type Connection,
+  type ConnectionOptions,
+  ConnectTimeoutError,
+  fromTransport,
+  refuseOnThrow,
+} from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
@@ -29,7 +35,9 @@ export interface WebSocketConnectOptions extends ConnectionOptions, AbortOptions
   perMessageDeflate?: boolean | undefined;
   /**
    * TLS options for `wss:` (Node's `tls.ConnectionOptions`: `ca`, `cert`, `key`,
-   * `servername`, `rejectUnauthorized`, …). TLS 1.2 is the minimum.
+   * `servername`, `rejectUnauthorized`, …). TLS 1.2 is the minimum. A
+   * `checkServerIdentity` that throws refuses the certificate: `connect()`
+   * rejects with what it threw.
    */
   tls?: tls.ConnectionOptions | undefined;
 }
@@ -69,7 +77,7 @@ export async function connect(
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     perMessageDeflate: options.perMessageDeflate ?? false,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
-    ...(target.protocol === 'wss:' ? { minVersion: 'TLSv1.2' as const, ...options.tls } : {}),
+    ...(target.protocol === 'wss:' ? { minVersion: 'TLSv1.2' as const, ...secure(options.tls) } : {}),
   });
   try {
     // The connection is made in the 'open' handler itself: messages the server sends at once must find it there.
@@ -108,4 +116,10 @@ export async function connect(
     ws.terminate();
     throw error;
   }
+}
+
+/** The TLS options for `wss:`, with a `checkServerIdentity` that throws refusing the certificate instead of crashing. */
+function secure(options: tls.ConnectionOptions | undefined): tls.ConnectionOptions | undefined {
+  const check = options?.checkServerIdentity;
+  return check === undefined ? options : { ...options, checkServerIdentity: refuseOnThrow(check) };
 }

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { arbitraryCuts, concatBytes, encodeAll, rechunk } from '../../../test-support/chunking.js';
+import { ProcessGuard } from '../../../test-support/process-guard.js';
 
 const runs = Number(process.env.FC_NUM_RUNS ?? 10);
 const url = (port: number | undefined, path = '') => `ws://127.0.0.1:${port}${path}`;
@@ -350,6 +351,27 @@ describe('@sluice/ws', () => {
     await expect(connect(`wss://localhost:${listener.port}`)).rejects.toMatchObject({
       code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     });
+  });
+
+  it('contains a checkServerIdentity that throws: connect() rejects with what it threw', async () => {
+    const guard = new ProcessGuard();
+    const fixture = (name: string) => readFileSync(new URL(`../../net/test/fixtures/${name}`, import.meta.url));
+    await using listener = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { key: fixture('server.key'), cert: fixture('server.crt') },
+    });
+    const failed = new Error('identity check failed');
+    const checkServerIdentity = () => {
+      throw failed;
+    };
+    await expect(
+      connect(`wss://localhost:${listener.port}`, { tls: { ca: fixture('ca.crt'), checkServerIdentity } }),
+    ).rejects.toBe(failed);
+    // The process is alive and the next client connects.
+    await using conn = await connect(`wss://localhost:${listener.port}`, { tls: { ca: fixture('ca.crt') } });
+    expect(conn.destroyed).toBe(false);
+    expect(await guard.stop()).toEqual([]);
   });
 
   it('refuses bad arguments with coded errors before connecting', async () => {
