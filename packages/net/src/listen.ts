@@ -1,15 +1,14 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { type ConnectionOptions, checkConnectionOptions, type SocketAddress } from '@sluice/connection';
+import {
+  type ConnectionOptions,
+  checkConnectionOptions,
+  checkServerTlsOptions,
+  type SocketAddress,
+} from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
-import {
-  CONNECTION_OPTION_KEYS,
-  checkEndpoint,
-  checkHandshakeTimeout,
-  checkServerTls,
-  handshakeTimeoutForNode as forNode,
-} from './internal/check.js';
+import { CONNECTION_OPTION_KEYS, checkEndpoint, handshakeTimeoutForNode as forNode } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** How long a TLS client may take to finish its handshake, by default. */
@@ -85,8 +84,7 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   checkOption('listen(): backlog', options.backlog, { integer: [1] });
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });
   checkOption('listen(): signal', signal, 'signal');
-  checkServerTls('listen()', options.tls);
-  checkHandshakeTimeout('listen()', options.handshakeTimeout);
+  checkServerTlsOptions('listen()', options);
   checkOption('listen(): noDelay', options.noDelay, 'boolean');
   checkOption('listen(): onClientError', options.onClientError, 'function');
   throwIfAborted(signal);

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import {
   type ConnectionOptions,
   checkConnectionOptions,
+  checkServerTlsOptions,
   fromTransport,
   HandshakeError,
   type IpAddress,
@@ -18,7 +19,7 @@ import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 /** How long a `wss` client may take to finish its TLS handshake, by default (Node's own is 120 s). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
 
-import { checkHandshakeTimeout, checkServerTls, LISTEN_OPTION_KEYS } from './internal/check-options.js';
+import { LISTEN_OPTION_KEYS } from './internal/check-options.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
 
@@ -105,8 +106,7 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   if (options.path !== undefined && !options.path.startsWith('/')) {
     throw new InvalidArgumentError(`listen(): path must start with '/', got ${JSON.stringify(options.path)}`);
   }
-  checkServerTls('listen()', options.tls);
-  checkHandshakeTimeout('listen()', options.handshakeTimeout);
+  checkServerTlsOptions('listen()', options);
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('listen(): acceptCapacity', options.acceptCapacity, { integer: [1] });

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { checkOption, InvalidArgumentError, OutOfRangeError } from '@sluice/core';
+import { checkOption, InvalidArgumentError } from '@sluice/core';
 
 /** Where to connect or listen: a `port` (with an optional `host`) or a `path`, never both. */
 export function checkEndpoint(
@@ -35,32 +35,6 @@ export function checkClientTls(where: string, value: unknown): void {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return;
   const got = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : String(value);
   throw new InvalidArgumentError(`${where}: tls must be true, false or an object of TLS options, got ${got}`);
-}
-
-/**
- * A listener's `tls`: Node's options object, which must give the server a
- * certificate: `key` and `cert`, or `pfx`, unless a `secureContext`,
- * `SNICallback` or (for TLS-PSK) `pskCallback` supplies one. Node would accept
- * the object and fail every handshake.
- */
-export function checkServerTls(where: string, value: unknown): void {
-  checkOption(`${where}: tls`, value, 'object');
-  if (value === undefined) return;
-  const has = (key: string) => (value as Record<string, unknown>)[key] != null;
-  if (has('pfx') || has('secureContext') || has('SNICallback') || has('pskCallback')) return;
-  if (has('key') && has('cert')) return;
-  const got = has('key') ? 'a key without cert' : has('cert') ? 'a cert without key' : 'none of them';
-  throw new InvalidArgumentError(
-    `${where}: tls must give a certificate: key and cert, or pfx (or a secureContext or SNICallback), got ${got}`,
-  );
-}
-
-/** `handshakeTimeout`: a time option, but never 0 (Node would read it as its own 120 s default). */
-export function checkHandshakeTimeout(where: string, value: unknown): void {
-  checkOption(`${where}: handshakeTimeout`, value, 'timeout');
-  if (value === 0) {
-    throw new OutOfRangeError(`${where}: handshakeTimeout must be at least 1, or Infinity for no limit, got 0`);
-  }
 }
 
 /** `handshakeTimeout` as Node's TLS server takes it: no limit is a negative number (0 is its default). */
