@@ -9,28 +9,11 @@ import { connect, listen } from '@sluice/net';
 import { decodeWith } from '@sluice/rx';
 import { firstValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { rawClient } from './support/peers.js';
-
-/** A server connection and a raw client socket to feed it exact bytes. */
-async function pair() {
-  const listener = await listen({ host: '127.0.0.1', port: 0 });
-  const accepted = listener.accept();
-  const peer = await rawClient(listener);
-  const conn = (await accepted)!;
-  return {
-    conn,
-    peer,
-    [Symbol.asyncDispose]: async () => {
-      peer.destroy();
-      conn.destroy();
-      await listener.close();
-    },
-  };
-}
+import { serverWithRawPeer } from './support/peers.js';
 
 describe('a framed reader that failed', () => {
   it('rejects every later read() with the same error instead of reporting a clean end', async () => {
-    await using sides = await pair();
+    await using sides = await serverWithRawPeer();
     const io = sides.conn.framed(lines({ maxFrameLength: 8 }));
     sides.peer.write(`ok\n${'x'.repeat(100)}\n`);
     expect(await io.read()).toBe('ok');
@@ -44,7 +27,7 @@ describe('a framed reader that failed', () => {
   });
 
   it('keeps failing after an error found at the end of the input (a truncated frame)', async () => {
-    await using sides = await pair();
+    await using sides = await serverWithRawPeer();
     const io = sides.conn.framed(lines({ allowUnterminated: false }));
     sides.peer.end('whole\nhalf a li');
     expect(await io.read()).toBe('whole');
@@ -84,7 +67,7 @@ describe("a custom decoder's output", () => {
   it.each(NOT_FRAMES)(
     'returning %s rejects the read with ERR_DECODE and closes the connection',
     async (kind, output) => {
-      await using sides = await pair();
+      await using sides = await serverWithRawPeer();
       const io = sides.conn.framed(returning(output));
       sides.peer.write('bytes');
       const failure = await io.read().catch((error: unknown) => error);

@@ -9,28 +9,11 @@ import { takeNow } from '@sluice/core';
 import { connect, listen } from '@sluice/net';
 import { observe } from '@sluice/rx';
 import { describe, expect, it } from 'vitest';
-import { rawClient } from './support/peers.js';
-
-/** A server connection and a raw client socket to feed it exact bytes. */
-async function pair() {
-  const listener = await listen({ host: '127.0.0.1', port: 0 });
-  const accepted = listener.accept();
-  const peer = await rawClient(listener);
-  const conn = (await accepted)!;
-  return {
-    conn,
-    peer,
-    [Symbol.asyncDispose]: async () => {
-      peer.destroy();
-      conn.destroy();
-      await listener.close();
-    },
-  };
-}
+import { serverWithRawPeer } from './support/peers.js';
 
 describe('takeNow', () => {
   it('hands out frames at hand synchronously, leaves the rest to next(), and says when it would wait', async () => {
-    await using sides = await pair();
+    await using sides = await serverWithRawPeer();
     const iterator = sides.conn.framed(lines())[Symbol.asyncIterator]();
     expect(iterator[takeNow]()).toBeUndefined(); // nothing received yet
     sides.peer.write('a\nb\nc\nd\n');
@@ -48,7 +31,7 @@ describe('takeNow', () => {
   });
 
   it('a decode error met by takeNow is not lost: the next() rejects with it', async () => {
-    await using sides = await pair();
+    await using sides = await serverWithRawPeer();
     const iterator = sides.conn.framed(lengthPrefixed({ maxFrameLength: 4 }))[Symbol.asyncIterator]();
     // One good frame, then a header announcing 1000 bytes: in one write, usually one chunk.
     sides.peer.write(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 3, 232]));

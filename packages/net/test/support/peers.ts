@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import type { Listener, SocketAddress } from '@sluice/net';
+import { type Listener, listen, type SocketAddress } from '@sluice/net';
 
 /** A plain `node:net` server; every socket it accepts goes to `onSocket`. */
 export interface RawServer {
@@ -112,4 +112,24 @@ export async function stillPending(promise: Promise<unknown>): Promise<boolean> 
   await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setImmediate(resolve));
   return !settled;
+}
+
+/**
+ * A Sluice server connection and a raw client socket feeding it exact bytes,
+ * over loopback; `await using` destroys both and closes the listener.
+ */
+export async function serverWithRawPeer() {
+  const listener = await listen({ host: '127.0.0.1', port: 0 });
+  const accepted = listener.accept();
+  const peer = await rawClient(listener);
+  const conn = (await accepted)!;
+  return {
+    conn,
+    peer,
+    [Symbol.asyncDispose]: async () => {
+      peer.destroy();
+      conn.destroy();
+      await listener.close();
+    },
+  };
 }
