@@ -38,8 +38,7 @@ import { publicOptionsParameters } from './support/public-options.js';
 const EXEMPT: Record<string, string> = {
   checkConnectionOptions:
     "checks a transport's connect or listen options, which hold more keys: that function checks them",
-  checkServerTlsOptions:
-    "checks a transport's listen options, which hold more keys: that function checks them",
+  checkServerTlsOptions: "checks a transport's listen options, which hold more keys: that function checks them",
   fromTransport: "takes the options of the transport's connect or listen function calling it, which checks the keys",
 };
 
