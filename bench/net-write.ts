@@ -6,7 +6,7 @@
  * second row carries what safety costs: Sluice copies each small write (the
  * caller may reuse its buffer once the write resolves; node:net keeps a
  * reference, so the same loop would send corrupt bytes) and lets the event
- * loop run every 128 writes (node:net's loop starves timers and other
+ * loop run every 512 writes (node:net's loop starves timers and other
  * connections until the socket is full). The receiver is a plain `node:net`
  * server counting bytes; a run ends when it has seen them all.
  *

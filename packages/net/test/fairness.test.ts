@@ -10,6 +10,7 @@ import { lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { within } from '../../../test-support/waits.js';
+import { OPERATIONS_PER_TURN } from '../../connection/src/internal/budget.js';
 import { portOf, rawClient } from './support/peers.js';
 
 const skip = process.env.SLUICE_SKIP_PYTHON === '1';
@@ -112,7 +113,7 @@ describe.skipIf(skip)('fairness', () => {
     }
     counter.stop();
     // Without a budget the whole queue is drained on microtasks alone: no turn at all.
-    expect(counter.turns).toBeGreaterThanOrEqual(Math.floor((32 * 1024) / 128) - 1);
+    expect(counter.turns).toBeGreaterThanOrEqual(Math.floor((32 * 1024) / OPERATIONS_PER_TURN) - 1);
     peer.destroy();
     conn.destroy();
   });

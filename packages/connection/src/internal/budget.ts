@@ -11,8 +11,8 @@
  * @internal
  */
 
-/** Operations a connection completes without waiting before it lets the event loop run (tokio's budget is 128). */
-export const OPERATIONS_PER_TURN = 128;
+/** Operations a connection completes without waiting before it lets the event loop run (tokio's budget is 128 of its heavier operations). */
+export const OPERATIONS_PER_TURN = 512;
 
 /** Runs `callback` after the event loop has turned: `setImmediate` where there is one, else a message. */
 const afterTurn: (callback: () => void) => void = (() => {

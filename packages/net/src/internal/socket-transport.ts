@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { allocateBytes } from '@sluice/codec';
 import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import { AlreadyConsumedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf } from './address-of.js';
@@ -34,8 +33,8 @@ export class SocketTransport implements Transport<Socket> {
   readonly side: ConnectionSide | undefined;
   readonly #socket: Socket;
   #events: TransportEvents | undefined;
-  /** Copies of the small writes gathered this tick. */
-  #batch: Uint8Array[] = [];
+  /** This tick's small writes, copied one after another (a buffer from the spares, taken on the first). */
+  #batch: Uint8Array | undefined;
   #batchBytes = 0;
   #flushScheduled = false;
   /** A write returned false because the socket kept bytes: `events.drain` is due once it has sent them all. */
@@ -129,14 +128,12 @@ export class SocketTransport implements Transport<Socket> {
   }
 
   destroy(error?: Error): void {
-    this.#batch = [];
-    this.#batchBytes = 0;
+    this.#dropBatch();
     this.#socket.destroy(error);
   }
 
   reset(error: Error): void {
-    this.#batch = [];
-    this.#batchBytes = 0;
+    this.#dropBatch();
     try {
       this.#socket.resetAndDestroy(); // TCP: the peer sees a reset, not a clean end
     } catch {
@@ -171,27 +168,36 @@ export class SocketTransport implements Transport<Socket> {
 
   /** Copies `bytes` into this tick's batch; returns false if the socket is over its bound. */
   #gather(bytes: Uint8Array): boolean {
-    const copy = allocateBytes(bytes.byteLength);
-    copy.set(bytes);
-    this.#batch.push(copy);
+    if (this.#batchBytes + bytes.byteLength > COALESCE_LIMIT) this.#flush();
+    const batch = (this.#batch ??= takeSpare());
+    batch.set(bytes, this.#batchBytes);
     this.#batchBytes += bytes.byteLength;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       process.nextTick(this.#flushAtTickEnd);
     }
-    if (this.#batchBytes >= COALESCE_LIMIT) return this.#flush();
+    if (this.#batchBytes === COALESCE_LIMIT) return this.#flush();
     return !this.#socket.writableNeedDrain;
   }
 
   /** Hands the gathered small writes to the socket; returns false if it is now over its bound. */
   #flush(): boolean {
     const batch = this.#batch;
-    if (batch.length === 0) return !this.#socket.writableNeedDrain;
-    const bytes = batch.length === 1 ? (batch[0] as Uint8Array) : joinBatch(batch, this.#batchBytes);
-    this.#batch = [];
+    const socket = this.#socket;
+    if (batch === undefined) return !socket.writableNeedDrain;
+    const bytes = batch.subarray(0, this.#batchBytes);
+    this.#batch = undefined;
     this.#batchBytes = 0;
-    if (this.#socket.destroyed) return false;
-    return this.#socket.write(bytes, this.#written);
+    if (socket.destroyed) return false;
+    const below = socket.write(bytes, this.#written);
+    if (socket.writableLength === 0) giveBack(batch); // sent at once: the buffer is free for the next batch
+    return below;
+  }
+
+  #dropBatch(): void {
+    if (this.#batch !== undefined) giveBack(this.#batch);
+    this.#batch = undefined;
+    this.#batchBytes = 0;
   }
 
   #flushAtTickEnd = (): void => {
@@ -212,14 +218,20 @@ export class SocketTransport implements Transport<Socket> {
   };
 }
 
-function joinBatch(batch: readonly Uint8Array[], length: number): Uint8Array {
-  const joined = Buffer.allocUnsafe(length);
-  let offset = 0;
-  for (const bytes of batch) {
-    joined.set(bytes, offset);
-    offset += bytes.byteLength;
-  }
-  return joined;
+/**
+ * Batch buffers not in use, shared by every socket: a connection holds one
+ * only from its first gathered write of a tick to the flush, so an idle
+ * connection holds none. A buffer Node keeps (not sent at once) is not given back.
+ */
+const spares: Uint8Array[] = [];
+const MAX_SPARES = 16;
+
+function takeSpare(): Uint8Array {
+  return spares.pop() ?? Buffer.allocUnsafeSlow(COALESCE_LIMIT);
+}
+
+function giveBack(buffer: Uint8Array): void {
+  if (spares.length < MAX_SPARES) spares.push(buffer);
 }
 
 /**
