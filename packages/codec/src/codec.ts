@@ -75,8 +75,9 @@
  *   and throw the error on the next call, so that no good frame is lost to a
  *   bad one behind it. Callers (`Framed`, `decode()`) make that next call at
  *   once, with an empty chunk, so the error arrives right after the frames,
- *   not when more bytes come. A decoder must therefore accept an empty chunk.
- *   (Throwing at once, dropping those frames, is also allowed.)
+ *   not when more bytes come. A decoder must therefore accept an empty chunk;
+ *   what it returns for that one is ignored (an empty chunk completes no
+ *   frame). (Throwing at once, dropping those frames, is also allowed.)
  * - A decoder must never allocate a buffer sized by an untrusted header
  *   beyond its configured limit.
  * - `remaining()` (optional, but implement it) hands back the bytes the

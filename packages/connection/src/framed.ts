@@ -443,8 +443,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
         frames = checkFrames(this.#codecName, decoder.decode(chunk));
         if (frames.length > 0) {
           try {
-            const more = checkFrames(this.#codecName, decoder.decode(NO_INPUT));
-            if (more.length > 0) frames = [...frames, ...more];
+            decoder.decode(NO_INPUT); // what it returns is dropped: an empty chunk completes no frame
           } catch (error) {
             this.#heldError = error;
           }

@@ -5,6 +5,7 @@
  * encoders' output is: anything but an array of frames is `ERR_DECODE`.
  */
 import { type Codec, checkFrames, decode, decodeByChunk, lines } from '@sluice/codec';
+import { collect, pipe, take } from '@sluice/core';
 import { connect, listen } from '@sluice/net';
 import { decodeWith } from '@sluice/rx';
 import { firstValueFrom, of, toArray } from 'rxjs';
@@ -89,6 +90,25 @@ describe("a custom decoder's output", () => {
       });
     },
   );
+
+  it('a decoder that answers every chunk with a frame (even the empty probe) gives exactly the chunks', async () => {
+    const identity: Codec<Uint8Array> = {
+      name: 'raw',
+      decoder: () => ({ decode: (chunk) => [chunk], end: () => [] }),
+      encoder: () => ({ encode: (frame) => frame }),
+    };
+    const chunks = [new TextEncoder().encode('a'), new TextEncoder().encode('b')];
+    const text = (frames: Uint8Array[]) => frames.map((frame) => new TextDecoder().decode(frame));
+    // take(10): were the probe's frame kept, decode() would loop on phantom empty frames.
+    expect(text(await pipe(chunks, decode(identity), take(10), collect()))).toEqual(['a', 'b']);
+    expect(await pipe(chunks, decodeByChunk(identity), take(10), collect())).toHaveLength(2);
+    await using sides = await serverWithRawPeer();
+    sides.peer.end('hello');
+    const frames: Uint8Array[] = [];
+    for await (const frame of sides.conn.framed(identity)) frames.push(frame);
+    expect(text(frames).join('')).toBe('hello');
+    expect(frames.every((frame) => frame.length > 0)).toBe(true);
+  });
 
   it('an array passes through checkFrames unchanged', () => {
     const frames = ['a'];

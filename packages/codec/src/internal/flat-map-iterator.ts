@@ -40,7 +40,9 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   /**
    * @param probe An input to step once more after every step that gave
    *   outputs, before the source is read again: an empty chunk, so that a
-   *   decoder holding an error behind good frames throws it at once.
+   *   decoder holding an error behind good frames throws it at once. What
+   *   the probe step returns is dropped (an empty chunk completes no frame),
+   *   so a decoder that answers it with a frame cannot loop.
    */
   constructor(source: Source<In>, step: (item: In) => Out[], flush: () => Out[], probe?: In) {
     this.source = source;
@@ -84,16 +86,17 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
     try {
       const iterator = (this.iterator ??= this.#open());
       for (;;) {
-        const result: IteratorResult<In> =
-          this.probing && this.probe !== null
-            ? this.probe
-            : this.sync
-              ? (iterator as Iterator<In>).next()
-              : await (iterator as AsyncIterator<In>).next();
+        const probing = this.probing && this.probe !== null;
+        const result: IteratorResult<In> = probing
+          ? (this.probe as IteratorYieldResult<In>)
+          : this.sync
+            ? (iterator as Iterator<In>).next()
+            : await (iterator as AsyncIterator<In>).next();
         this.probing = false;
         let out: Out[];
         try {
           out = result.done === true ? this.#end() : this.step(result.value);
+          if (probing) out = NONE; // an empty chunk completes no frame: the probe only brings out a held error
         } catch (error) {
           const open = !this.done;
           this.#finish();
