@@ -1,5 +1,6 @@
 import type { AbortOptions } from '@sluice/core';
 import { checkOption, checkOptionKeys } from '@sluice/core';
+import { callContained } from './call-contained.js';
 import type { Connection } from './connection.js';
 import { reportCallbackError } from './report-callback-error.js';
 
@@ -115,15 +116,13 @@ async function acceptLoop<C extends Connection>(
     } catch (error) {
       conn.destroy();
       if (!cut.has(conn)) summary.failed++;
-      try {
-        onError(error, conn);
-      } catch (reporting) {
-        // An onError that throws must not take the server down: report both.
+      // An onError that throws (or rejects) must not take the server down: report both.
+      callContained('serve(): onError', onError, [error, conn], (reporting) =>
         reportCallbackError(
           'serve(): onError',
           new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
-        );
-      }
+        ),
+      );
     }
   };
 

@@ -132,7 +132,9 @@ function openSocket(options: ConnectOptions): net.Socket {
     ...(servername === undefined ? {} : { servername }),
     ...common,
     ...tlsOptions,
-    ...(checkServerIdentity === undefined ? {} : { checkServerIdentity: refuseOnThrow(checkServerIdentity) }),
+    ...(checkServerIdentity === undefined
+      ? {}
+      : { checkServerIdentity: refuseOnThrow('connect(): tls.checkServerIdentity', checkServerIdentity) }),
     ...endpoint,
   });
 }

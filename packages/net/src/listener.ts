@@ -5,10 +5,10 @@ import {
   type Connection,
   type ConnectionHandler,
   type ConnectionOptions,
+  callContained,
   fromTransport,
   HandshakeError,
   type ListenerCounters,
-  reportCallbackError,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
@@ -79,12 +79,8 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
       socket.destroy();
       const failure = handshakeError(error, socket);
       this.#accepted.refuse({ protocol: this.#protocol, reason: 'handshake', remoteAddress, error: failure });
-      try {
-        this.#init.onClientError?.(failure);
-      } catch (thrown) {
-        // Any client can cause a failed handshake: a throwing callback must not take the server down.
-        reportCallbackError('listen(): onClientError', thrown);
-      }
+      // Any client can cause a failed handshake: a callback that throws (or rejects) must not take the server down.
+      callContained('listen(): onClientError', this.#init.onClientError, [failure]);
     });
     server.on('error', (error: Error) => this.#accepted.close(error));
     // Closed underneath (a cluster primary disconnecting this worker): stop as if close() was called.

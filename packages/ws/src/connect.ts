@@ -121,5 +121,7 @@ export async function connect(
 /** The TLS options for `wss:`, with a `checkServerIdentity` that throws refusing the certificate instead of crashing. */
 function secure(options: tls.ConnectionOptions | undefined): tls.ConnectionOptions | undefined {
   const check = options?.checkServerIdentity;
-  return check === undefined ? options : { ...options, checkServerIdentity: refuseOnThrow(check) };
+  return check === undefined
+    ? options
+    : { ...options, checkServerIdentity: refuseOnThrow('connect(): tls.checkServerIdentity', check) };
 }

@@ -66,8 +66,9 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
   perMessageDeflate?: boolean | undefined;
   /**
    * Accepts the `Origin` of a browser's upgrade (`undefined` for non-browser clients); refused ones
-   * get 403. If it throws, that client is refused with 403 too, and the error is published with
-   * the refusal on `sluice:connection:refused`; the listener carries on.
+   * get 403. If it throws, or answers with a promise (an `async` function: decide at once, from
+   * what you hold in memory), that client is refused with 403 too, and the error is published
+   * with the refusal on `sluice:connection:refused`; the listener carries on.
    * @default any
    */
   origin?: ((origin: string | undefined) => boolean) | undefined;
@@ -241,6 +242,9 @@ function upgradeRequired(_request: http.IncomingMessage, response: http.ServerRe
   response.end('Upgrade Required');
 }
 
+const ORIGIN_NOT_AT_ONCE =
+  'listen(): origin must answer at once with true or false, not with a promise (an async function): the client was refused';
+
 /** The HTTP status line that answers each refusal. */
 const STATUS: Record<RefusalReason, string> = {
   path: '404 Not Found',
@@ -263,7 +267,13 @@ function refuse(
   if (options.origin !== undefined) {
     // A user's function that throws refuses that client only (403), and the error is published with the refusal.
     try {
-      if (!options.origin(request.headers.origin)) return { reason: 'origin' };
+      const verdict: unknown = options.origin(request.headers.origin);
+      if (typeof (verdict as PromiseLike<unknown> | null)?.then === 'function') {
+        // An async origin would let everyone in (a promise is truthy): refuse, and say why.
+        (verdict as PromiseLike<unknown>).then(undefined, () => {}); // its rejection has nobody to reach: the client is refused already
+        return { reason: 'origin', error: new InvalidArgumentError(ORIGIN_NOT_AT_ONCE) };
+      }
+      if (!verdict) return { reason: 'origin' };
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(`origin threw ${String(thrown)}`);
       return { reason: 'origin', error };
