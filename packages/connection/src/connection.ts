@@ -563,6 +563,6 @@ function kindOf(value: unknown): string {
   return value === null
     ? 'null'
     : typeof value === 'object'
-      ? `a ${value.constructor?.name ?? 'object'}`
+      ? `${/^[AEIOU]/i.test(value.constructor?.name ?? 'object') ? 'an' : 'a'} ${value.constructor?.name ?? 'object'}`
       : typeof value;
 }

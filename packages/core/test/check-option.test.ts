@@ -59,3 +59,14 @@ describe('checkOption: the time range', () => {
     );
   });
 });
+
+describe('checkOption: what the message says was given', () => {
+  it.each([
+    [new ArrayBuffer(1), 'an ArrayBuffer'],
+    [new Set(), 'a Set'],
+    [[], 'an array'],
+    [{}, 'an object'],
+  ])('names %o as %s', (value, kind) => {
+    expect(() => checkOption('x()', value, 'bytes')).toThrow(`x() must be a Uint8Array, got ${kind}`);
+  });
+});

@@ -140,3 +140,24 @@ describe("a custom decoder's output", () => {
     await served;
   });
 });
+
+describe('messages name what they were given', () => {
+  it('write() of an ArrayBuffer says "got an ArrayBuffer"', async () => {
+    await using sides = await serverWithRawPeer();
+    await expect(sides.conn.write(new ArrayBuffer(4) as never)).rejects.toThrow(
+      'write(): data must be a Uint8Array or a string, got an ArrayBuffer',
+    );
+    expect(checkFramesMessage(new Int32Array(1))).toBe(
+      'mine: the decoder returned an Int32Array, not an array of frames',
+    );
+  });
+});
+
+function checkFramesMessage(output: unknown): string {
+  try {
+    checkFrames('mine', output as never);
+    return 'accepted';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

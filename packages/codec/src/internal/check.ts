@@ -15,7 +15,7 @@ export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'object') {
     const name = value.constructor?.name;
-    return name === undefined || name === 'Object' ? 'an object' : `a ${name}`;
+    return name === undefined || name === 'Object' ? 'an object' : `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
   }
   return `a ${typeof value}`;
 }

@@ -40,5 +40,10 @@ export function describeValue(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return 'an array';
   const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
-  return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+  return typeof name === 'string' && name !== 'Object' ? withArticle(name) : 'an object';
+}
+
+/** `name` after the article it takes: `a Set`, `an ArrayBuffer`. */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
