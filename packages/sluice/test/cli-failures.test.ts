@@ -119,6 +119,26 @@ describe('sluice connect when the peer fails', () => {
     }
   });
 
+  it('connect to a wss:// or ws:// URL of a server that speaks neither says so in one sentence, exit 1', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const echo = await peer((socket) => socket.pipe(socket)); // plain TCP: no TLS, no HTTP
+    const greeter = await peer((socket) => socket.end('+OK hello\r\n'));
+    const said = async (url: string) => {
+      const exit = await sluice(['connect', url], { keepStdinOpen: true, timeout: 10_000 }).exited;
+      expectExit(exit, 1);
+      const line = exit.stderr.trimEnd();
+      expect(line.split('\n'), line).toHaveLength(1);
+      return line;
+    };
+    expect(await said(`wss://127.0.0.1:${echo}/`)).toMatch(
+      /^sluice: TLS failed: .+: is the server speaking TLS on that port\? \((EPROTO|ERR_SSL_\w+)\)$/,
+    );
+    expect(await said(`ws://127.0.0.1:${greeter}/`)).toMatch(
+      /^sluice: the server did not answer in HTTP: is it a WebSocket server\? \(HPE_\w+\)$/,
+    );
+  });
+
   it('exits 0 when stdin ends first and the peer then finishes', { timeout: TIMEOUT }, async () => {
     // Answers only once our side has finished: stdin ended before the peer closed.
     const port = await peer((socket) => socket.on('end', () => socket.end('done\n')).resume());

@@ -69,7 +69,16 @@ function describeOnLines(error: unknown): string {
       const hint = status === 404 ? ' (is the path right?)' : status === 503 ? ' (is it full?)' : '';
       return `the server answered HTTP ${String(status)} instead of accepting the WebSocket${hint}`;
     }
+    case 'EPROTO': // a TLS client (wss:) met a peer that does not speak TLS
+      return withCode(
+        `TLS failed: ${plainOpenSsl(messageOf(error).replace(/^(read|write) EPROTO\s*/, '')) || 'protocol error'}: is the server speaking TLS on that port?`,
+        code,
+      );
     default:
+      if (code?.startsWith('HPE_')) {
+        // Node's HTTP parser: a ws:// client met a peer that does not answer in HTTP.
+        return withCode('the server did not answer in HTTP: is it a WebSocket server?', code);
+      }
       if (code?.startsWith('ERR_SSL_')) {
         const hint = NOT_TLS_CODES.has(code) ? ': is the server speaking TLS on that port?' : '';
         return withCode(`TLS failed: ${plainOpenSsl(messageOf(error))}${hint}`, code);
