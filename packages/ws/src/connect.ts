@@ -10,7 +10,7 @@ import {
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';
-import { UpgradeRefusedError } from './errors.js';
+import { UpgradeRefusedError, WebSocketHandshakeError } from './errors.js';
 import { CONNECT_OPTION_KEYS } from './internal/check-options.js';
 import { checkTarget } from './internal/target.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
@@ -51,7 +51,8 @@ export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
  * once the handshake is done: the same connection as `@sluice/net`'s, so
  * `framed(codec)`, backpressure, `closeWrite()` and `await using` work alike.
  * Rejects with the handshake's error (`ECONNREFUSED`, an unexpected HTTP
- * status), an `AbortError`, or `ERR_CONNECT_TIMEOUT`.
+ * status, `ERR_WS_HANDSHAKE` for a 101 answer that breaks the protocol), an
+ * `AbortError`, or `ERR_CONNECT_TIMEOUT`.
  *
  * @example
  * ```ts
@@ -91,15 +92,19 @@ export async function connect(
         ws.off('open', succeed);
         ws.off('error', fail);
         ws.off('unexpected-response', refused);
+        ws.off('upgrade', onUpgrade);
       };
       function refused(request: ClientRequest, response: IncomingMessage) {
         request.destroy();
         response.resume();
         fail(new UpgradeRefusedError(response.statusCode ?? 0, target.href));
       }
+      // Past the server's 101, what fails is its answer breaking the handshake (`ws` reports a plain Error).
+      let upgraded = false;
+      const onUpgrade = () => (upgraded = true);
       function fail(error: Error) {
         cleanup();
-        reject(error);
+        reject(upgraded ? new WebSocketHandshakeError(target.href, error) : error);
       }
       function succeed() {
         cleanup();
@@ -110,6 +115,7 @@ export async function connect(
       ws.once('open', succeed);
       ws.once('error', fail);
       ws.once('unexpected-response', refused);
+      ws.once('upgrade', onUpgrade);
     });
   } catch (error) {
     ws.on('error', () => {}); // terminating while connecting reports one more error

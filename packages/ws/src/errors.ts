@@ -66,3 +66,27 @@ export class UpgradeRefusedError extends SluiceError {
     this.status = status;
   }
 }
+
+/**
+ * The server answered the opening handshake with 101 (switching to the
+ * WebSocket protocol) but not as the protocol requires: a wrong
+ * `Sec-WebSocket-Accept` (it is not a WebSocket server, or something in
+ * between rewrote the answer), a missing `Upgrade: websocket`, a subprotocol
+ * or extension that was not offered. Code `ERR_WS_HANDSHAKE`; `cause` is what
+ * `ws` reported.
+ *
+ * @example
+ * ```ts
+ * try { await connect('ws://127.0.0.1:8080/'); }
+ * catch (err) { if (err instanceof WebSocketHandshakeError) console.log(err.message); }
+ * ```
+ */
+export class WebSocketHandshakeError extends SluiceError {
+  override name = 'WebSocketHandshakeError';
+
+  constructor(url: string, cause: Error) {
+    super('ERR_WS_HANDSHAKE', `The server at ${url} answered the WebSocket handshake wrongly: ${cause.message}`, {
+      cause,
+    });
+  }
+}

@@ -24,7 +24,7 @@
  * @module
  */
 export { connect, type WebSocketConnectOptions } from './connect.js';
-export { UpgradeRefusedError, WebSocketCloseError } from './errors.js';
+export { UpgradeRefusedError, WebSocketCloseError, WebSocketHandshakeError } from './errors.js';
 export { listen, type WebSocketListenOptions } from './listen.js';
 export { WebSocketListener, type WebSocketListenerCounters } from './listener.js';
 export { messages } from './messages.js';

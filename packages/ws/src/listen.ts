@@ -12,7 +12,7 @@ import {
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
@@ -20,6 +20,7 @@ import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 const DEFAULT_HANDSHAKE_TIMEOUT = 5000;
 
 import { LISTEN_OPTION_KEYS } from './internal/check-options.js';
+import { checkPath, leftToOthers, registerUpgradeHandler } from './internal/upgrade-path.js';
 import { WebSocketTransport } from './internal/ws-transport.js';
 import { type Accepted, WebSocketListener } from './listener.js';
 
@@ -34,11 +35,18 @@ export interface WebSocketListenOptions extends ConnectionOptions, AbortOptions 
    * WebSocket upgrades for `path` are taken from it; other requests, and
    * upgrades for other paths, are left to it (several listeners can share one
    * server on different paths), and closing the listener leaves the server running.
+   * An upgrade for another path is left to the server's other `'upgrade'`
+   * listeners; if it has none but Sluice listeners and none of them takes
+   * that path, it is answered 404 (400 for a target that is no URL path) and
+   * its socket closed, rather than left open for good.
    */
   server?: http.Server | https.Server | undefined;
   /**
    * Accept upgrades for this URL path only (it must start with `/`); others get 404 (or, on your
-   * `server`, are left to it). A request target that is no URL path (`//[`) gets 400.
+   * `server`, are left to its other `'upgrade'` listeners, if it has any). A request target that is
+   * no URL path (`//[`) gets 400. Matched as clients send it, percent-encoded: `'/café'` takes
+   * `ws://host/café`. A query, a fragment or `.`/`..` segments, which no request's path has, are
+   * refused (`ERR_INVALID_ARG`).
    * @default any path
    */
   path?: string | undefined;
@@ -104,9 +112,8 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   checkOption('listen(): host', options.host, 'string');
   checkOption('listen(): server', attached, 'object');
   checkOption('listen(): path', options.path, 'string');
-  if (options.path !== undefined && !options.path.startsWith('/')) {
-    throw new InvalidArgumentError(`listen(): path must start with '/', got ${JSON.stringify(options.path)}`);
-  }
+  // Compared with each request's path as parsed: percent-encoded as clients send it.
+  if (options.path !== undefined) options = { ...options, path: checkPath(options.path) };
   checkServerTlsOptions('listen()', options);
   checkOption('listen(): signal', signal, 'signal');
   checkOption('listen(): maxConnections', options.maxConnections, { integer: [1, Number.POSITIVE_INFINITY] });
@@ -185,8 +192,9 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
   });
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const target = pathOf(request);
-    // On a server you run, upgrades for other paths (or targets that are no path at all) are left to your other handlers.
-    if (attached !== undefined && options.path !== undefined && target !== options.path) return;
+    // On a server you run, upgrades for other paths (or targets that are no path at all) are left to your other
+    // 'upgrade' listeners; answered here only if none would answer them (the socket would stay open for good).
+    if (attached !== undefined && !takes(target) && leftToOthers(attached, target, onUpgrade)) return;
     const peer = request.socket;
     const remote: IpAddress | undefined =
       peer.remoteAddress === undefined ? undefined : { host: peer.remoteAddress, port: peer.remotePort ?? 0 };
@@ -203,6 +211,8 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
       listener.offer(accepted);
     });
   };
+  const takes = (target: string | undefined): boolean => options.path === undefined || target === options.path;
+  registerUpgradeHandler(onUpgrade, takes);
   // A server error after binding (EMFILE, …) reaches whoever waits for a connection, never the process.
   const onServerError = (error: Error) => listener.fail(error);
   // A failed or timed-out TLS handshake on a server of our own: counted and published, the socket released.

@@ -8,8 +8,8 @@ const NOTHING: never[] = Object.freeze([]) as never[];
  * frame written is a message. `json({ framing: messages() })` is one JSON value
  * per message (sent as text messages), which is what RxJS's `webSocket`
  * subject and most browser code speak. Over a byte stream (TCP) there are no
- * messages: use `lines()` or `lengthPrefixed()` there. Empty messages carry
- * no frame.
+ * messages: use `lines()` or `lengthPrefixed()` there. An empty message is
+ * an empty frame, and an empty frame is sent as an empty message.
  *
  * @example
  * ```ts

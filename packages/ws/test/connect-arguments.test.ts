@@ -3,7 +3,8 @@
  * constructor would reject with a bare `SyntaxError`, and what is no URL at
  * all, with `ERR_INVALID_ARG` and a message naming the value: subprotocols
  * that are no tokens, repeated or not strings, a URL with a fragment, a
- * number for a URL. Nothing is opened.
+ * number for a URL. A port past 65535 is `ERR_OUT_OF_RANGE`, said so. Nothing
+ * is opened.
  */
 import { connect } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
@@ -40,4 +41,18 @@ describe('connect() arguments', () => {
       }
     });
   }
+
+  it('refuses a port past 65535 with ERR_OUT_OF_RANGE, naming the port', async () => {
+    for (const url of ['ws://127.0.0.1:99999/', 'wss://user@host:65536', 'http://[::1]:70000/chat']) {
+      for (const open of [connect, browserConnect]) {
+        await expect(open(url), url).rejects.toMatchObject({
+          code: 'ERR_OUT_OF_RANGE',
+          message: expect.stringMatching(/^connect\(\): url port must be from 0 to 65535, got \d+ in "/),
+        });
+      }
+    }
+    await expect(connect('ws://127.0.0.1:99999/')).rejects.toThrow(
+      'connect(): url port must be from 0 to 65535, got 99999 in "ws://127.0.0.1:99999/"',
+    );
+  });
 });

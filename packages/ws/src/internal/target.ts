@@ -1,5 +1,8 @@
 import { type ConnectionOptions, checkConnectionOptions } from '@sluice/connection';
-import { checkOption, InvalidArgumentError } from '@sluice/core';
+import { checkOption, InvalidArgumentError, OutOfRangeError } from '@sluice/core';
+
+/** The port of an absolute URL's authority (after any user info and the host, an IPv6 one in brackets). */
+const PORT = /^[a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^/?#:[\]]*):(\d+)(?:[/?#]|$)/i;
 
 /** What every `connect()` checks: the URL (http(s) meaning ws(s), as the platform's WebSocket reads it) and the common options. */
 export function checkTarget(
@@ -17,6 +20,12 @@ export function checkTarget(
   try {
     target = new URL(url as string | URL, base);
   } catch {
+    const port = PORT.exec(String(url))?.[1];
+    if (port !== undefined && Number(port) > 65535) {
+      throw new OutOfRangeError(
+        `connect(): url port must be from 0 to 65535, got ${port} in ${JSON.stringify(String(url))}`,
+      );
+    }
     throw new InvalidArgumentError(
       `connect(): url must be a ws:, wss:, http: or https: URL, got ${JSON.stringify(String(url))}`,
     );

@@ -1,6 +1,7 @@
 import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import type WebSocket from 'ws';
 import { closeError, WebSocketCloseError } from '../errors.js';
+import { handBack } from './hand-back.js';
 
 /** Bytes `ws` may buffer for sending before writers wait for it to drain. */
 const WRITE_BOUND = 64 * 1024;
@@ -44,6 +45,8 @@ export interface TransportDescription {
  * - A close other than normal (1000, 1001, 1005) reaches readers as a
  *   `WebSocketCloseError` (`ERR_WS_CLOSED`, `ERR_WS_ABNORMAL_CLOSE`,
  *   `ERR_WS_MESSAGE_TOO_BIG`) carrying the close code and reason.
+ * - `release()` (`conn.unwrap()`) keeps the messages not read, binary or text
+ *   as they came, for the new owner's first `'message'` listener (see `handBack`).
  *
  * @internal
  */
@@ -74,6 +77,8 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #readerPaused = false;
   /** Bytes read while `#readerPaused`, since this side sent its close frame. */
   #readWhileClosing = 0;
+  /** The chunks that came as text messages, so that `release()` hands them back as text. */
+  readonly #text = new WeakSet<Uint8Array>();
 
   constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, { protocol, side }: TransportDescription) {
     this.#ws = ws;
@@ -186,9 +191,11 @@ export class WebSocketTransport implements Transport<WebSocket> {
     ws.off('error', this.#onError);
     ws.off('close', this.#onClose);
     clearTimeout(this.#idleTimer);
-    // A WebSocket cannot take bytes back: re-emit them as messages, in order, once resumed.
-    for (const bytes of unread) queueMicrotask(() => ws.emit('message', Buffer.from(bytes), true));
-    return ws;
+    // A WebSocket cannot take bytes back: they are kept, and given as messages to the new owner's first listener.
+    return handBack(
+      ws,
+      unread.map((bytes) => ({ bytes, binary: !this.#text.has(bytes) })),
+    );
   }
 
   #failure: Error | undefined;
@@ -205,8 +212,9 @@ export class WebSocketTransport implements Transport<WebSocket> {
     (this.#idleTimer as { unref?: () => void }).unref?.();
   }
 
-  #onMessage = (data: WebSocket.RawData): void => {
+  #onMessage = (data: WebSocket.RawData, binary: boolean): void => {
     const chunk = toBytes(data);
+    if (!binary) this.#text.add(chunk);
     this.#bytesIn += chunk.byteLength;
     if (this.#idle !== undefined) this.#armIdle();
     if (this.#ended && this.#readerPaused) {
