@@ -15,6 +15,7 @@ export const READ_OPTION_KEYS: readonly string[] = ['signal', 'keepOpen', 'frame
 export const CONNECTION_OPTION_KEYS: readonly string[] = [
   'idleTimeout',
   'readCapacity',
+  'writeCapacity',
   'frameTimeout',
   'closeTimeout',
 ];

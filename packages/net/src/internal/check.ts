@@ -25,6 +25,7 @@ export function checkEndpoint(
 export const CONNECTION_OPTION_KEYS: readonly string[] = [
   'idleTimeout',
   'readCapacity',
+  'writeCapacity',
   'frameTimeout',
   'closeTimeout',
 ];
