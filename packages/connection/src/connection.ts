@@ -6,13 +6,12 @@ import {
   checkOption,
   checkOptionKeys,
   InvalidArgumentError,
-  WriteOverflowError,
 } from '@sluice/core';
 import type { SocketAddress } from './address.js';
-import { Budget } from './budget.js';
 import { channels, hasSubscribers, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
+import { afterYield } from './internal/budget.js';
 import { runCloseHook } from './internal/close-hooks.js';
 import { hasUnknownKeys, noLimitAsZero, READ_OPTION_KEYS, rejectUnknownKeys } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
@@ -32,16 +31,6 @@ export interface ConnectionOptions {
    * @default 65536
    */
   readCapacity?: number | undefined;
-  /**
-   * Bytes written but not yet sent past which a write is refused with
-   * `ERR_WRITE_OVERFLOW` (a `WriteOverflowError`) instead of being queued:
-   * writes nobody awaits cannot pile up in memory. A writer that awaits each
-   * write never meets it (a write waits once a few KiB are unsent); a single
-   * larger write is still taken while less than this is unsent. `Infinity`:
-   * no limit.
-   * @default 4194304 (4 MiB)
-   */
-  writeCapacity?: number | undefined;
   /**
    * The default `frameTimeout` of this connection's framed readers: once a
    * frame has begun, it must be complete within this time (see `ReadOptions`).
@@ -74,7 +63,6 @@ export interface ConnectionCounters {
 
 const DEFAULT_READ_CAPACITY = 64 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
-const DEFAULT_WRITE_CAPACITY = 4 * 1024 * 1024;
 const utf8 = new TextEncoder();
 
 /**
@@ -110,7 +98,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   readonly #transport: Transport<Raw>;
   readonly #source: ReadQueue;
   readonly #closeTimeout: number;
-  readonly #writeCapacity: number;
   readonly #frameTimeout: number;
   readonly #frames = { in: 0, out: 0 };
   readonly #closedNow: Deferred<void> = deferred();
@@ -127,7 +114,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-    this.#writeCapacity = options.writeCapacity ?? DEFAULT_WRITE_CAPACITY;
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
@@ -200,9 +186,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   /**
    * Writes bytes (or a UTF-8 string). Resolves at once while the socket's
    * write buffer is below its high-water mark, otherwise when it drains.
-   * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`,
-   * and with `ERR_WRITE_OVERFLOW` (nothing queued, the connection carries on)
-   * while more than `writeCapacity` bytes written are not yet sent: await each write.
+   * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`.
    * Once it resolves, the bytes are taken (copied, or sent): the caller may
    * refill and reuse its buffer. A loop of writes the socket takes at once
    * lets the event loop run every 512 writes (timers, other connections).
@@ -229,7 +213,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    if (this.#drain !== undefined && transport.unsentBytes > this.#writeCapacity) return this.#overflow();
     return transport.write(bytes) ? this.#written() : this.#waitForDrain(signal);
   }
 
@@ -241,28 +224,12 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
-    if (this.#drain !== undefined && transport.unsentBytes > this.#writeCapacity) return this.#overflow();
     return transport.write(bytes, text) ? this.#written() : this.#waitForDrain(signal);
-  }
-
-  /**
-   * Refuses a write made while more than `writeCapacity` bytes are unsent. Checked only while a drain is
-   * awaited: a transport that took the last write at once holds less than its own bound, far below it.
-   */
-  #overflow(): Promise<never> {
-    const limit = this.#writeCapacity;
-    const unsent = this.#transport.unsentBytes;
-    return Promise.reject(
-      new WriteOverflowError(
-        limit,
-        `write(): ${unsent} bytes written are not yet sent, more than writeCapacity (${limit}): await each write`,
-      ),
-    );
   }
 
   /** A write the transport took at once: resolved, or after a turn of the event loop once the budget is spent. */
   #written(): Promise<void> {
-    return this.#source.budget.spend() ? Budget.afterYield(undefined) : RESOLVED;
+    return this.#source.budget.spend() ? afterYield(undefined) : RESOLVED;
   }
 
   /**

@@ -8,10 +8,10 @@ import {
   type TakeNow,
   takeNow,
 } from '@sluice/core';
-import { Budget } from './budget.js';
 import type { Connection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
 import { FrameTimeoutError } from './errors.js';
+import { afterYield } from './internal/budget.js';
 import { hasUnknownKeys, rejectUnknownKeys } from './internal/option-keys.js';
 import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './internal/read-queue.js';
 import { DONE, DONE_PROMISE, RESOLVED, raceSignal } from './internal/settle.js';
@@ -374,7 +374,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
 
   /** A read served without waiting: resolved, or after a turn of the event loop once the budget is spent. */
   #atHand<R>(result: R): Promise<R> {
-    return this.#source.budget.spend() ? Budget.afterYield(result) : Promise.resolve(result);
+    return this.#source.budget.spend() ? afterYield(result) : Promise.resolve(result);
   }
 
   /** After a chunk arrived for a waiting `byChunk()` read: its frames, or (if it held none) the next read's. */

@@ -21,7 +21,6 @@
  */
 export { AcceptQueue } from './accept-queue.js';
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
-export { Budget } from './budget.js';
 export { callContained } from './call-contained.js';
 export { checkConnectionOptions } from './check-connection-options.js';
 export { checkServerTlsOptions } from './check-server-tls-options.js';

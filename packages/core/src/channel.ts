@@ -4,7 +4,7 @@ import type { AbortOptions } from './types.js';
 
 /**
  * What a full {@link channel} does with a new value:
- * - `'wait'`: `push` waits for room (at most `pushCapacity` pushes at once); `offer` refuses (returns false).
+ * - `'wait'`: `push` waits for room; `offer` refuses (returns false).
  * - `'drop-newest'`: the new value is dropped and counted.
  * - `'drop-oldest'`: the oldest buffered value is dropped and counted; the new one is taken.
  * - `'error'`: the channel fails with an `OverflowError`, which `offer` and `push` also throw.
@@ -36,16 +36,6 @@ export interface ChannelOptions extends AbortOptions {
    * @default 'wait'
    */
   overflow?: OverflowPolicy | undefined;
-  /**
-   * How many `push` calls may wait for room at once while the channel is
-   * full (policy `'wait'`): a push beyond them is refused with a
-   * `WriteOverflowError` (`ERR_WRITE_OVERFLOW`), so that a producer that does
-   * not await its pushes cannot pile them up in memory. Producers that each
-   * await their push never meet it unless more of them push at once; raise
-   * it for more, `Infinity` for no limit.
-   * @default 1024
-   */
-  pushCapacity?: number | undefined;
   /**
    * Aborting it fails the channel with an `AbortError` (as `error()` would):
    * the consumer gets the buffered values, then the error.
@@ -87,8 +77,7 @@ export interface Channel<T> extends AsyncIterable<T> {
    * other policies behave like {@link Channel.offer} and resolve at once).
    * Rejects with a `ClosedError` if the channel is or becomes closed before
    * the value is accepted, and with an `AbortError` if `options.signal` aborts
-   * first. When `pushCapacity` pushes already wait, rejects at once with a
-   * `WriteOverflowError` (`ERR_WRITE_OVERFLOW`): await each push. Accepted values are delivered in order. Rejects (never throws)
+   * first. Accepted values are delivered in order. Rejects (never throws)
    * with an `InvalidArgumentError` (`ERR_INVALID_ARG`) if `options` is not an
    * object or its `signal` is not an `AbortSignal`.
    */
@@ -153,10 +142,9 @@ export interface Channel<T> extends AsyncIterable<T> {
  */
 export function channel<T>(options: ChannelOptions = {}): Channel<T> {
   checkOption('channel(): options', options, 'object');
-  checkOptionKeys('channel()', options, ['capacity', 'overflow', 'pushCapacity', 'signal', 'onReturn']);
+  checkOptionKeys('channel()', options, ['capacity', 'overflow', 'signal', 'onReturn']);
   const { capacity = 16, overflow = 'wait' } = options;
   checkOption('channel(): capacity', capacity, { integer: [0] });
-  checkOption('channel(): pushCapacity', options.pushCapacity, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('channel(): overflow', overflow, { oneOf: OVERFLOW_POLICIES });
   checkOption('channel(): signal', options.signal, 'signal');
   checkOption('channel(): onReturn', options.onReturn, 'function');

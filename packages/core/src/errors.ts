@@ -122,30 +122,6 @@ export class OverflowError extends SluiceError {
 }
 
 /**
- * A write, push or send was refused because too many earlier ones are still
- * unfinished: the caller does not await them, and they would pile up in
- * memory without limit. Only that call is refused; the connection, socket or
- * channel carries on, and what it accepted before still goes. Await each
- * write (or raise the bound: `writeCapacity`, `sendCapacity`, `pushCapacity`).
- *
- * @example
- * ```ts
- * for (const line of lines) conn.write(line); // not awaited: rejects with code 'ERR_WRITE_OVERFLOW' past writeCapacity
- * for (const line of lines) await conn.write(line); // never does
- * ```
- */
-export class WriteOverflowError extends SluiceError {
-  override name = 'WriteOverflowError';
-  /** The bound that was exceeded, in its own unit (bytes, sends or pushes). */
-  readonly limit: number;
-
-  constructor(limit: number, message: string) {
-    super('ERR_WRITE_OVERFLOW', message);
-    this.limit = limit;
-  }
-}
-
-/**
  * Throws an {@link AbortError} carrying the signal's reason if `signal` has
  * been aborted.
  *

@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { Budget, type IpAddress } from '@sluice/connection';
+import type { IpAddress } from '@sluice/connection';
 import {
   AbortError,
   type AbortOptions,
@@ -9,11 +9,7 @@ import {
   checkOption,
   checkOptionKeys,
   throwIfAborted,
-  WriteOverflowError,
 } from '@sluice/core';
-
-/** Sends not yet done that a socket takes before refusing more. */
-const DEFAULT_SEND_CAPACITY = 1024;
 
 /** One received datagram. */
 export interface Datagram {
@@ -37,14 +33,6 @@ export interface BindOptions extends AbortOptions {
    * @default 1024
    */
   capacity?: number | undefined;
-  /**
-   * Sends not yet done (handed to the OS) past which `send()` is refused with
-   * `ERR_WRITE_OVERFLOW` (a `WriteOverflowError`) instead of queued, so that
-   * sends nobody awaits cannot pile up in memory. A sender that awaits each
-   * send never meets it. `Infinity`: no limit.
-   * @default 1024
-   */
-  sendCapacity?: number | undefined;
   /** Aborting before binding rejects; afterwards it closes the socket. */
   signal?: AbortSignal | undefined;
   /** Allow several sockets to bind the same address (`SO_REUSEADDR`). @default false */
@@ -70,17 +58,11 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
 
   readonly #socket: dgram.Socket;
   readonly #received: Channel<Datagram>;
-  readonly #sendCapacity: number;
-  /** Sends handed to the socket whose callback has not come yet. */
-  #sending = 0;
-  /** Node calls a send back without a turn of the event loop: a loop of awaited sends must still let it run. */
-  readonly #budget = new Budget();
   #closing: Promise<void> | undefined;
 
   /** @internal Use `bind()`. */
-  constructor(socket: dgram.Socket, capacity: number, sendCapacity = DEFAULT_SEND_CAPACITY) {
+  constructor(socket: dgram.Socket, capacity: number) {
     this.#socket = socket;
-    this.#sendCapacity = sendCapacity;
     const bound = socket.address();
     this.address = { host: bound.address, port: bound.port, family: bound.family };
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -103,10 +85,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
 
   /**
    * Sends one datagram to `to` (`{ host, port }`, or a received datagram's
-   * `address`); resolves once it has been handed to the OS. A loop of awaited
-   * sends lets the event loop run every 512 sends. While `sendCapacity` sends
-   * are not yet done, rejects with `ERR_WRITE_OVERFLOW` and sends nothing:
-   * await each send.
+   * `address`); resolves once it has been handed to the OS.
    *
    * @example
    * ```ts
@@ -127,23 +106,9 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.#closing !== undefined) return Promise.reject(new ClosedError('Cannot send: the socket is closed'));
-    if (this.#sending >= this.#sendCapacity) return Promise.reject(this.#overflow());
-    this.#sending++;
     return new Promise((resolve, reject) => {
-      this.#socket.send(data, to.port, to.host, (error) => {
-        this.#sending--;
-        if (error) reject(error);
-        else resolve(this.#budget.spend() ? Budget.afterYield(undefined) : undefined);
-      });
+      this.#socket.send(data, to.port, to.host, (error) => (error ? reject(error) : resolve()));
     });
-  }
-
-  #overflow(): WriteOverflowError {
-    const limit = this.#sendCapacity;
-    return new WriteOverflowError(
-      limit,
-      `send(): ${limit} sends are not yet done, the most sendCapacity allows: await each send`,
-    );
   }
 
   /** Closes the socket; iteration ends after the datagrams already queued. */
@@ -180,12 +145,11 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   checkOption('bind(): options', options, 'object', { required: true });
-  checkOptionKeys('bind()', options, ['host', 'port', 'type', 'capacity', 'sendCapacity', 'signal', 'reuseAddr']);
-  const { type = 'udp4', port = 0, signal, capacity = 1024, sendCapacity = DEFAULT_SEND_CAPACITY } = options;
+  checkOptionKeys('bind()', options, ['host', 'port', 'type', 'capacity', 'signal', 'reuseAddr']);
+  const { type = 'udp4', port = 0, signal, capacity = 1024 } = options;
   checkOption('bind(): port', port, { integer: [0, 65535] });
   checkOption('bind(): host', options.host, 'string');
   checkOption('bind(): capacity', capacity, { integer: [1] });
-  checkOption('bind(): sendCapacity', sendCapacity, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('bind(): signal', signal, 'signal');
   checkOption('bind(): type', type, { oneOf: ['udp4', 'udp6'] });
   checkOption('bind(): reuseAddr', options.reuseAddr, 'boolean');
@@ -209,7 +173,7 @@ export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
     });
   });
   socket.removeAllListeners('error');
-  const bound = new DatagramSocket(socket, capacity, sendCapacity);
+  const bound = new DatagramSocket(socket, capacity);
   signal?.addEventListener('abort', () => void bound.close(), { once: true });
   return bound;
 }

@@ -15,7 +15,6 @@ export const READ_OPTION_KEYS: readonly string[] = ['signal', 'keepOpen', 'frame
 export const CONNECTION_OPTION_KEYS: readonly string[] = [
   'idleTimeout',
   'readCapacity',
-  'writeCapacity',
   'frameTimeout',
   'closeTimeout',
 ];

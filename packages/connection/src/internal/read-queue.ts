@@ -1,5 +1,5 @@
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
-import { Budget } from '../budget.js';
+import { afterYield, Budget } from './budget.js';
 import { DONE, DONE_PROMISE } from './settle.js';
 
 /** `take()`: the input is over. */
@@ -91,7 +91,7 @@ export class ReadQueue {
     if (now === END) return DONE_PROMISE;
     if (now !== undefined) {
       const result = { value: now, done: false } as const;
-      return this.budget.spend() ? Budget.afterYield(result) : Promise.resolve(result);
+      return this.budget.spend() ? afterYield(result) : Promise.resolve(result);
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {

@@ -1,6 +1,6 @@
 import type { Channel, ChannelOptions, OverflowPolicy } from '../channel.js';
 import { checkOption, checkOptionKeys } from '../check-option.js';
-import { AbortError, AlreadyConsumedError, ClosedError, OverflowError, WriteOverflowError } from '../errors.js';
+import { AbortError, AlreadyConsumedError, ClosedError, OverflowError } from '../errors.js';
 import type { AbortOptions } from '../types.js';
 import { Ring } from './ring.js';
 import { ABORT_OPTION_KEYS, done, RESOLVED } from './util.js';
@@ -18,9 +18,6 @@ interface Pusher<T> {
   onAbort: (() => void) | undefined;
 }
 
-/** How many pushes may wait for room at once, by default. */
-const DEFAULT_PUSH_CAPACITY = 1024;
-
 /** Accepting pushes. */
 const OPEN = 0;
 /** `end()` or `error()` was called: the consumer drains what is buffered. */
@@ -31,13 +28,12 @@ const FINISHED = 2;
 /**
  * The state machine behind {@link channel}. Invariants:
  * - readers wait only when the buffer is empty and no pusher waits;
- * - pushers wait only when the buffer is full (`size === capacity`), at most `pushCapacity` of them;
+ * - pushers wait only when the buffer is full (`size === capacity`);
  * - `size <= capacity` at all times.
  */
 export class ChannelImpl<T> implements Channel<T> {
   readonly capacity: number;
   private readonly overflow: OverflowPolicy;
-  private readonly pushCapacity: number;
   private readonly buffer: Ring<T>;
   private readonly readers = new Ring<Reader<T>>(2);
   private readonly pushers = new Ring<Pusher<T>>(2);
@@ -53,7 +49,6 @@ export class ChannelImpl<T> implements Channel<T> {
   constructor(capacity: number, options: ChannelOptions) {
     this.capacity = capacity;
     this.overflow = options.overflow ?? 'wait';
-    this.pushCapacity = options.pushCapacity ?? DEFAULT_PUSH_CAPACITY;
     this.buffer = new Ring(Math.min(capacity, 16));
     this.onReturn = options.onReturn;
     this.signal = options.signal;
@@ -91,7 +86,6 @@ export class ChannelImpl<T> implements Channel<T> {
       }
       return RESOLVED;
     }
-    if (this.pushers.length >= this.pushCapacity) return Promise.reject(this.tooManyPushes());
     return new Promise<void>((resolve, reject) => {
       const pusher: Pusher<T> = { value, resolve, reject, signal, onAbort: undefined };
       if (signal !== undefined) {
@@ -198,15 +192,6 @@ export class ChannelImpl<T> implements Channel<T> {
         throw err;
       }
     }
-  }
-
-  /** Why a push is refused when `pushCapacity` pushes already wait. */
-  private tooManyPushes(): WriteOverflowError {
-    const limit = this.pushCapacity;
-    return new WriteOverflowError(
-      limit,
-      `push(): ${limit} pushes already wait for room in a full channel, the most pushCapacity allows: await each push`,
-    );
   }
 
   /** Why a push is refused: the channel's own signal aborted it, or it was closed. */

@@ -25,7 +25,6 @@ export function checkEndpoint(
 export const CONNECTION_OPTION_KEYS: readonly string[] = [
   'idleTimeout',
   'readCapacity',
-  'writeCapacity',
   'frameTimeout',
   'closeTimeout',
 ];

@@ -4,7 +4,7 @@
  * function is called, not at each subscription. Not exported from the package.
  */
 
-const CONNECTION = ['idleTimeout', 'readCapacity', 'writeCapacity', 'frameTimeout', 'closeTimeout'];
+const CONNECTION = ['idleTimeout', 'readCapacity', 'frameTimeout', 'closeTimeout'];
 const SUBJECT = ['codec', 'capacity', 'overflow', 'openObserver', 'closeObserver'];
 
 /** `SocketOptions`: `@sluice/net`'s `ConnectOptions` and the subject's. */

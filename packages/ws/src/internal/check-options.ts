@@ -1,4 +1,4 @@
-const CONNECTION_OPTION_KEYS = ['idleTimeout', 'readCapacity', 'writeCapacity', 'frameTimeout', 'closeTimeout'];
+const CONNECTION_OPTION_KEYS = ['idleTimeout', 'readCapacity', 'frameTimeout', 'closeTimeout'];
 
 /** Every key of `WebSocketListenOptions`. */
 export const LISTEN_OPTION_KEYS: readonly string[] = [

@@ -7,14 +7,11 @@
  * operations without waiting; when they are spent, the next one resolves
  * after the event loop has run once (a macrotask), and the budget is whole
  * again. A real wait (for the peer, for a drain) refills it too.
- */
-
-/**
- * Operations a connection completes without waiting before it lets the event loop run (tokio's budget is 128 of
- * its heavier operations).
  *
  * @internal
  */
+
+/** Operations a connection completes without waiting before it lets the event loop run (tokio's budget is 128 of its heavier operations). */
 export const OPERATIONS_PER_TURN = 512;
 
 /** Runs `callback` after the event loop has turned: `setImmediate` where there is one, else a message. */
@@ -31,31 +28,13 @@ const afterTurn: (callback: () => void) => void = (() => {
   };
 })();
 
-/**
- * One connection's (or socket's) budget of operations that complete without
- * waiting, for transports whose operations can complete on microtasks alone
- * (a Node `dgram` send calls back without a turn of the event loop). Count
- * each such operation with {@link Budget.spend}; when it says the budget is
- * spent, resolve through {@link Budget.afterYield}, so that a loop awaiting
- * them lets timers and other I/O run every 512 operations. Connections keep
- * their own: a transport under a `Connection` needs none.
- *
- * @example A send whose callback may come without a turn of the event loop
- * ```ts
- * const budget = new Budget();
- * function send(bytes: Uint8Array): Promise<void> {
- *   return new Promise((resolve, reject) =>
- *     socket.send(bytes, (error) => (error ? reject(error) : resolve(budget.spend() ? Budget.afterYield(undefined) : undefined))),
- *   );
- * }
- * ```
- */
+/** One connection's budget of operations that complete without waiting. */
 export class Budget {
   #left = OPERATIONS_PER_TURN;
 
   /**
    * Counts one operation that completed without waiting. True when the budget
-   * is spent (and whole again): the caller resolves through {@link Budget.afterYield} instead of at once.
+   * is spent: the caller resolves through {@link afterYield} instead of at once.
    */
   spend(): boolean {
     if (--this.#left > 0) return false;
@@ -63,13 +42,13 @@ export class Budget {
     return true;
   }
 
-  /** The operation waited (for the peer, for a drain): the event loop ran meanwhile, and the budget is whole. */
+  /** The connection waited for the peer: the event loop ran meanwhile. */
   refill(): void {
     this.#left = OPERATIONS_PER_TURN;
   }
+}
 
-  /** Resolves with `value` once the event loop has run timers and other I/O (`setImmediate`, or a message in browsers). */
-  static afterYield<T>(value: T): Promise<T> {
-    return new Promise((resolve) => afterTurn(() => resolve(value)));
-  }
+/** Resolves with `value` once the event loop has run timers and other I/O. */
+export function afterYield<T>(value: T): Promise<T> {
+  return new Promise((resolve) => afterTurn(() => resolve(value)));
 }
