@@ -12,7 +12,7 @@ import {
   type SocketAddress,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
+import { AbortError, checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
