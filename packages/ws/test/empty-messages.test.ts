@@ -16,14 +16,29 @@ import { within } from './support/peers.js';
 const utf8 = new TextDecoder();
 const text = (frames: Uint8Array[]) => frames.map((frame) => utf8.decode(frame));
 
+/** A Sluice WebSocket listener, its accepted connection, and the plain `ws` client on the other end. */
+async function withPlainPeer() {
+  const listener = await listen({ host: '127.0.0.1', port: 0 });
+  const accepted = listener.accept();
+  const peer = new WebSocket(`ws://127.0.0.1:${listener.port}/`);
+  peer.on('error', () => {});
+  await once(peer, 'open');
+  const conn = (await within(accepted, 5000, 'the connection'))!;
+  return {
+    peer,
+    conn,
+    [Symbol.asyncDispose]: async () => {
+      peer.terminate();
+      conn.destroy();
+      await listener.close();
+    },
+  };
+}
+
 describe('empty WebSocket messages', () => {
   it('from a plain ws client, binary and text, each an empty frame in order', async () => {
-    await using listener = await listen({ host: '127.0.0.1', port: 0 });
-    const accepted = listener.accept();
-    const peer = new WebSocket(`ws://127.0.0.1:${listener.port}/`);
-    peer.on('error', () => {});
-    await once(peer, 'open');
-    await using conn = await within(accepted, 5000, 'the connection');
+    await using sides = await withPlainPeer();
+    const { peer, conn } = sides;
     for (const [data, binary] of [
       ['a', false],
       ['', true],
@@ -36,7 +51,7 @@ describe('empty WebSocket messages', () => {
     }
     peer.close();
     const frames: Uint8Array[] = [];
-    for await (const frame of conn!.framed(messages())) frames.push(frame);
+    for await (const frame of conn.framed(messages())) frames.push(frame);
     expect(text(frames)).toEqual(['a', '', '', 'b', '', '']);
   });
 
@@ -68,15 +83,11 @@ describe('empty WebSocket messages', () => {
   });
 
   it('json() over messages() refuses an empty message with ERR_DECODE', async () => {
-    await using listener = await listen({ host: '127.0.0.1', port: 0 });
-    const accepted = listener.accept();
-    const peer = new WebSocket(`ws://127.0.0.1:${listener.port}/`);
-    peer.on('error', () => {});
-    await once(peer, 'open');
-    await using conn = await within(accepted, 5000, 'the connection');
+    await using sides = await withPlainPeer();
+    const { peer, conn } = sides;
     peer.send('{"a":1}');
     peer.send('');
-    const io = conn!.framed(json({ framing: messages() }));
+    const io = conn.framed(json({ framing: messages() }));
     expect(await io.read()).toEqual({ a: 1 });
     await expect(io.read()).rejects.toMatchObject({ code: 'ERR_DECODE' });
     peer.terminate();
