@@ -250,6 +250,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
 
   #endWrite(reason: CloseReason | undefined): Promise<void> {
     if (this.#finished !== undefined) return this.#finished;
+    if (this.#unwrapped) return (this.#finished = RESOLVED); // the socket belongs to whoever unwrapped it
     const transport = this.#transport;
     if (transport.destroyed)
       return (this.#finished = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
@@ -451,7 +452,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * Hands the underlying Node socket back, with any bytes received but not yet
    * read pushed back into it, neither flowing nor paused (a `'data'` listener
    * starts it, as on a fresh socket). The `Connection` is unusable afterwards,
-   * and the socket is its new owner's: `close()` and `destroy()` leave it
+   * and the socket is its new owner's: `closeWrite()`, `close()` and `destroy()` leave it
    * alone, and so does a `serve()` handler's end.
    *
    * @example

@@ -58,13 +58,17 @@ describe('an unwrapped socket is a plain Node socket', () => {
     socket.destroy();
   });
 
-  it('is left to its new owner when a serve() handler unwraps it and returns', async () => {
+  it('is left to its new owner by closeWrite(), close(), destroy() and a serve() handler that returns', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
     let handed!: () => void;
     const handedOver = new Promise<void>((resolve) => (handed = resolve));
-    const served = listener.serve((conn) => {
+    const served = listener.serve(async (conn) => {
       const socket = conn.unwrap();
       socket.pipe(socket); // a plain Node echo, owned by this code from now on
+      // The connection settles at once and leaves the socket alone (closeWrite() once hung, found by the lifecycle fuzz).
+      await conn.closeWrite();
+      await conn.close();
+      conn.destroy();
       handed();
     });
     const client = await connect(listener.address);

@@ -4,7 +4,7 @@
  * the new owner adds a `'message'` listener, however many turns later, and
  * reach it first, in order, binary or text as they came; a listener added
  * without `resume()` gets the newer ones too. The WebSocket is its new
- * owner's: `close()`, `destroy()` and a `serve()` handler's end leave it open.
+ * owner's: `closeWrite()`, `close()`, `destroy()` and a `serve()` handler's end leave it open.
  */
 import { once } from 'node:events';
 import { connect, listen } from '@sluice/ws';
@@ -86,12 +86,13 @@ describe('unwrap() of a WebSocket connection', () => {
     }
   });
 
-  it("is left open by close(), destroy() and the serve() handler's end: a raw ws echo goes on", async () => {
+  it("is left open by closeWrite(), close(), destroy() and the serve() handler's end: a raw ws echo goes on", async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
     const handedBack = signal();
     void listener.serve(async (conn) => {
       const ws = conn.unwrap();
       ws.on('message', (data) => ws.send(data));
+      await within(conn.closeWrite(), 5000, 'closeWrite() after unwrap()'); // once hung: found by the lifecycle fuzz
       conn.destroy();
       await conn.close();
       handedBack.resolve();
