@@ -20,26 +20,23 @@
  *       const partial = new Uint8Array(size); // never more than one record is buffered
  *       let filled = 0;
  *       return {
- *         decode(chunk) {
- *           const frames: Uint8Array[] = [];
+ *         decode(chunk, frames) {
  *           let pos = 0;
  *           if (filled > 0) {
  *             const take = Math.min(size - filled, chunk.length);
  *             partial.set(chunk.subarray(0, take), filled);
  *             filled += take;
  *             pos = take;
- *             if (filled < size) return frames;
+ *             if (filled < size) return;
  *             frames.push(partial.slice());
  *             filled = 0;
  *           }
  *           for (; pos + size <= chunk.length; pos += size) frames.push(chunk.subarray(pos, pos + size));
  *           partial.set(chunk.subarray(pos));
  *           filled = chunk.length - pos;
- *           return frames;
  *         },
  *         end() {
  *           if (filled > 0) throw new TruncatedFrameError(filled);
- *           return [];
  *         },
  *       };
  *     },
@@ -60,41 +57,48 @@
  */
 
 /**
- * Per-stream decoding state: fed byte chunks in order, it returns the frames
- * each chunk completes and keeps any incomplete tail for the next call.
+ * Per-stream decoding state: fed byte chunks in order, it pushes the frames
+ * each chunk completes onto the array it is given, and keeps any incomplete
+ * tail for the next call.
  *
  * Contract:
- * - `decode(chunk)` returns the frames completed by `chunk` (often none, often
- *   one, sometimes many), in order. It may keep a reference to `chunk`: the
- *   caller must not modify a chunk after handing it over.
- * - `end()` is called once when input ends. It returns any final frames, or
- *   throws a `TruncatedFrameError` if input stopped inside a frame.
- * - Either method may throw a coded error (`ERR_FRAME_TOO_LONG`,
- *   `ERR_DECODE`, …); after a throw the decoder is not used again.
- * - An error found after good frames of the same chunk: return those frames
- *   and throw the error on the next call, so that no good frame is lost to a
- *   bad one behind it. Callers (`Framed`, `decode()`) make that next call at
- *   once, with an empty chunk, so the error arrives right after the frames,
- *   not when more bytes come. A decoder must therefore accept an empty chunk;
- *   what it returns for that one is ignored (an empty chunk completes no
- *   frame). (Throwing at once, dropping those frames, is also allowed.)
- * - A decoder must never allocate a buffer sized by an untrusted header
- *   beyond its configured limit.
+ * - `decode(chunk, frames)` pushes the frames completed by `chunk` (often
+ *   none, often one, sometimes many) onto `frames`, in order, and returns
+ *   nothing. It may keep a reference to `chunk`: the caller does not modify a
+ *   chunk after handing it over. A chunk may be empty.
+ * - `end(frames)` is called once when input ends. It pushes any final
+ *   frames, or throws a `TruncatedFrameError` if input stopped inside a frame.
+ * - On bad input, throw a coded error (`ERR_FRAME_TOO_LONG`, `ERR_DECODE`, …)
+ *   at once. Frames pushed before the throw are not lost: the reader hands
+ *   them out first, then the error. After a throw the decoder is not used again.
+ * - Never allocate a buffer sized by an untrusted header beyond the codec's
+ *   configured limit.
  * - `remaining()` (optional, but implement it) hands back the bytes the
- *   decoder holds that are not part of any frame it returned, in order. It is
- *   called when the decoder's reader is done and another takes over the same
- *   stream (switching protocols after a greeting, as tokio's `FramedParts`
- *   and Netty's handler replacement do), and the decoder is not used again.
- *   A decoder without it cannot hand its bytes back: they are lost.
+ *   decoder holds that are not part of any frame it pushed, in order. It is
+ *   called when another reader takes over the same stream (switching
+ *   protocols after a greeting, as tokio's `FramedParts` and Netty's handler
+ *   replacement do), and the decoder is not used again. A decoder without it
+ *   cannot hand its bytes back: they are lost.
+ *
+ * A decoder written before 0.1.0 returned its frames instead; the readers
+ * refuse one with `ERR_CODEC_CONTRACT` (see {@link checkDecoded}), never
+ * with wrong frames.
  */
 export interface Decoder<T> {
-  /** Feeds the next chunk; returns the frames it completes, in order. */
-  decode(chunk: Uint8Array): T[];
-  /** Signals the end of input; returns final frames or throws on a partial frame. */
-  end(): T[];
   /**
-   * The bytes held but not yet returned as frames, in order (often none).
-   * Throws the error the decoder holds, if any.
+   * Feeds the next chunk: pushes the frames it completes onto `frames`, in order.
+   *
+   * @example
+   * ```ts
+   * const frames: string[] = [];
+   * decoder.decode(new TextEncoder().encode('one\ntwo\nthr'), frames); // frames: ['one', 'two']
+   * ```
+   */
+  decode(chunk: Uint8Array, frames: T[]): void;
+  /** Signals the end of input: pushes final frames, or throws on a partial frame. */
+  end(frames: T[]): void;
+  /**
+   * The bytes held but not yet pushed as frames, in order (often none).
    *
    * @example A decoder that keeps its partial input in `pending`
    * ```ts
@@ -128,7 +132,8 @@ export interface Encoder<T> {
  * ```ts
  * const codec = lengthPrefixed({ width: 2 });
  * const bytes = codec.encoder().encode(new TextEncoder().encode('hi'));
- * const frames = codec.decoder().decode(bytes); // [Uint8Array [104, 105]]
+ * const frames: Uint8Array[] = [];
+ * codec.decoder().decode(bytes, frames); // frames: [Uint8Array [104, 105]]
  * ```
  */
 export interface Codec<TDecoded, TEncoded = TDecoded> {

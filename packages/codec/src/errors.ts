@@ -9,6 +9,7 @@
  * | `TruncatedFrameError` | `ERR_TRUNCATED_FRAME`| input ended inside a frame                         |
  * | `DecodeError`         | `ERR_DECODE`         | the bytes are malformed (bad varint, JSON, UTF-8)  |
  * | `EncodeError`         | `ERR_ENCODE`         | a value cannot be encoded in this format           |
+ * | `CodecContractError`  | `ERR_CODEC_CONTRACT` | a decoder returned frames instead of pushing them  |
  *
  * @module
  */
@@ -112,5 +113,29 @@ export class EncodeError extends SluiceError {
    */
   constructor(message: string, options?: ErrorOptions) {
     super('ERR_ENCODE', message, options);
+  }
+}
+
+/**
+ * A decoder broke the decoder contract: it returned its frames instead of
+ * pushing them onto the array it was given (the contract before 0.1.0), or
+ * returned something else. Raised by every reader before the decoder's
+ * output is used, so a codec written to the old contract fails with this,
+ * never with wrong frames. Change `decode(chunk)` to
+ * `decode(chunk, frames)` and `end()` to `end(frames)`, push frames with
+ * `frames.push(frame)`, and return nothing.
+ *
+ * @example
+ * ```ts
+ * const old = { decoder: () => ({ decode: (chunk: Uint8Array) => [chunk], end: () => [] }), encoder };
+ * for await (const frame of conn.framed(old)) {} // rejects with ERR_CODEC_CONTRACT
+ * ```
+ */
+export class CodecContractError extends SluiceError {
+  override name = 'CodecContractError';
+
+  /** @param message What the decoder did, and what the contract asks. */
+  constructor(message: string) {
+    super('ERR_CODEC_CONTRACT', message);
   }
 }

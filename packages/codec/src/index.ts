@@ -3,7 +3,7 @@
  * and messages become bytes.
  *
  * A {@link Codec} describes a wire format. Each stream asks it for its own
- * {@link Decoder} (fed chunks, returns the frames they complete) and
+ * {@link Decoder} (fed chunks, pushes the frames they complete) and
  * {@link Encoder} (turns one frame into bytes), so one codec value serves any
  * number of connections. Built in:
  *
@@ -41,12 +41,12 @@
  * @module
  */
 export { allocateBytes, encodeUtf8 } from './bytes.js';
-export { checkFrames } from './check-frames.js';
+export { checkDecoded } from './check-decoded.js';
 export type * from './codec.js';
 export { decode } from './decode.js';
 export { decodeByChunk } from './decode-by-chunk.js';
 export { encode } from './encode.js';
-export { DecodeError, EncodeError, FrameTooLongError, TruncatedFrameError } from './errors.js';
+export { CodecContractError, DecodeError, EncodeError, FrameTooLongError, TruncatedFrameError } from './errors.js';
 export { type JsonOptions, json } from './json.js';
 export { type LengthPrefixedOptions, lengthPrefixed } from './length-prefixed.js';
 export { type LinesOptions, lines } from './lines.js';
