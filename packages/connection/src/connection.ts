@@ -1,69 +1,28 @@
-import { type Codec, encodeUtf8 } from '@sluice/codec';
-import {
-  AbortError,
-  type AbortOptions,
-  ClosedError,
-  checkOption,
-  checkOptionKeys,
-  InvalidArgumentError,
-} from '@sluice/core';
+import type { Codec } from '@sluice/codec';
+import { type AbortOptions, ClosedError, checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 import type { SocketAddress } from './address.js';
+import type { ConnectionCounters } from './connection-counters.js';
+import type { ConnectionOptions } from './connection-options.js';
 import { channels, hasSubscribers, publish } from './diagnostics.js';
 import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
-import { afterYield } from './internal/budget.js';
-import { runCloseHook } from './internal/close-hooks.js';
-import { hasUnknownKeys, noLimitAsZero, READ_OPTION_KEYS, rejectUnknownKeys } from './internal/option-keys.js';
+import { chunksOf, readableOf, writableOf } from './internal/chunk-streams.js';
+import { type CloseReason, checkCloseArguments } from './internal/close-arguments.js';
+import { publishClose, runCloseHook } from './internal/close-hooks.js';
+import { type FramedHost, framedHost } from './internal/framed-host.js';
+import { noLimitAsZero, READ_OPTION_KEYS } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
-import { type Deferred, DONE, deferred, RESOLVED, raceSignal } from './internal/settle.js';
+import { type Deferred, DONE, deferred, RESOLVED } from './internal/settle.js';
+import { WritePath } from './internal/write-path.js';
 import type { ReadOptions } from './read-options.js';
+import { shed } from './shed.js';
 import type { Transport, TransportEvents } from './transport.js';
 
-/** Options shared by every connection, accepted or dialled. */
-export interface ConnectionOptions {
-  /**
-   * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
-   * with nothing read or written, up to 2^31 - 1. `0`, `Infinity` or absent: no idle timeout.
-   */
-  idleTimeout?: number | undefined;
-  /**
-   * Bytes received but not yet read that pause reading from the socket.
-   * @default 65536
-   */
-  readCapacity?: number | undefined;
-  /**
-   * The default `frameTimeout` of this connection's framed readers: once a
-   * frame has begun, it must be complete within this time (see `ReadOptions`).
-   * Up to 2^31 - 1. `0`, `Infinity` or absent: none.
-   */
-  frameTimeout?: number | undefined;
-  /**
-   * How long `close()` waits for the peer to finish before destroying the socket, in
-   * milliseconds up to 2^31 - 1; `0` destroys it at once, `Infinity` waits as long as the peer takes.
-   * @default 2000
-   */
-  closeTimeout?: number | undefined;
-}
-
-/** Counters of what went through a connection. */
-export interface ConnectionCounters {
-  /** Bytes received from the peer, whether read yet or still waiting in the read queue. */
-  bytesIn: number;
-  /** Bytes handed to the transport to send. */
-  bytesOut: number;
-  /**
-   * Frames decoded (received) by `framed()` readers. The decoder counts every
-   * frame a chunk completes, so this can run ahead of the frames your loop
-   * has read: count in the loop to know how many you consumed.
-   */
-  framesIn: number;
-  /** Frames written through `framed()` writers. */
-  framesOut: number;
-}
+export type { ConnectionCounters } from './connection-counters.js';
+export type { ConnectionOptions } from './connection-options.js';
 
 const DEFAULT_READ_CAPACITY = 64 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
-const utf8 = new TextEncoder();
 
 /**
  * A connected stream (TCP, IPC, TLS, or any {@link Transport}) as an async
@@ -97,15 +56,22 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
 
   readonly #transport: Transport<Raw>;
   readonly #source: ReadQueue;
+  readonly #writes: WritePath;
   readonly #closeTimeout: number;
   readonly #frameTimeout: number;
   readonly #frames = { in: 0, out: 0 };
-  readonly #closedNow: Deferred<void> = deferred();
+  /** What this connection's `Framed` readers and writers may use of it (made by the first `framed()`). */
+  #framedHost: FramedHost | undefined;
   #error: Error | undefined;
-  #drain: Deferred<void> | undefined;
-  #finish: Deferred<void> | undefined;
-  #finished: Promise<void> | undefined;
+  /** Settles `closed`: when the transport has closed (or the connection was handed back). */
+  readonly #whenClosed: Deferred<void> = deferred();
+  /** What `closeWrite()` returns, once called: resolves when everything written before it is sent. */
+  #writeEnd: Promise<void> | undefined;
+  /** Settles `#writeEnd` on the transport's `finish` (or close). */
+  #flush: Deferred<void> | undefined;
+  /** What `close()` returns, once called. */
   #closing: Promise<void> | undefined;
+  /** `unwrap()` handed the transport back: it is no longer this connection's. */
   #unwrapped = false;
   #reportedClose = false;
 
@@ -113,16 +79,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
+    this.#writes = new WritePath(transport, this.#source.budget, () => this.#writeClosedError());
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
-    this.closed = this.#closedNow.promise;
+    this.closed = this.#whenClosed.promise;
     const events: TransportEvents = {
       data: this.#source.push,
       end: () => this.#source.end(),
       error: this.#onError,
-      drain: this.#onDrain,
+      drain: () => this.#writes.drained(),
       finish: this.#onFinish,
       close: this.#onClose,
     };
@@ -132,7 +99,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     if (transport.closed) this.#onClose();
     const idleTimeout = noLimitAsZero(options.idleTimeout ?? 0);
-    if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => this.shed(new IdleTimeoutError(idleTimeout)));
+    if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => shed(this, new IdleTimeoutError(idleTimeout)));
   }
 
   /**
@@ -149,23 +116,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    */
   get error(): Error | undefined {
     return this.#error;
-  }
-
-  /**
-   * Destroys the connection with `error` for being too slow or silent (an
-   * idle or frame timeout, a missed heartbeat), publishing it on the
-   * `sluice:connection:shed` diagnostics channel first. For transports and
-   * listeners that shed peers; otherwise use `destroy()`.
-   *
-   * @example
-   * ```ts
-   * if (!answeredPing) conn.shed(new IdleTimeoutError(30_000));
-   * ```
-   */
-  shed(error: Error & { readonly code: string }): void {
-    if (this.destroyed) return;
-    publish(channels.shed, { connection: this, error });
-    this.destroy(error);
   }
 
   /** Bytes and frames in and out so far. */
@@ -203,33 +153,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   write(data: Uint8Array | string, options?: AbortOptions): Promise<void> {
-    const transport = this.#transport;
-    if (transport.writableEnded || transport.destroyed || this.#unwrapped) {
-      return Promise.reject(this.#writeClosedError());
-    }
-    const bytes = toBytes(data);
-    if (bytes === undefined) return Promise.reject(notBytes(data));
-    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('write()', options);
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    return transport.write(bytes) ? this.#written() : this.#waitForDrain(signal);
-  }
-
-  /** Writes encoded frames for `Framed`: `text` says they are text for message transports. */
-  #writeEncoded(bytes: Uint8Array, options: AbortOptions | undefined, text: boolean): Promise<void> {
-    const transport = this.#transport;
-    if (transport.writableEnded || transport.destroyed || this.#unwrapped) {
-      return Promise.reject(this.#writeClosedError());
-    }
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
-    return transport.write(bytes, text) ? this.#written() : this.#waitForDrain(signal);
-  }
-
-  /** A write the transport took at once: resolved, or after a turn of the event loop once the budget is spent. */
-  #written(): Promise<void> {
-    return this.#source.budget.spend() ? afterYield(undefined) : RESOLVED;
+    return this.#writes.write(data, options);
   }
 
   /**
@@ -249,16 +173,17 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   }
 
   #endWrite(reason: CloseReason | undefined): Promise<void> {
-    if (this.#finished !== undefined) return this.#finished;
-    if (this.#unwrapped) return (this.#finished = RESOLVED); // the socket belongs to whoever unwrapped it
+    if (this.#writeEnd !== undefined) return this.#writeEnd;
+    if (this.#unwrapped) return (this.#writeEnd = RESOLVED); // the socket belongs to whoever unwrapped it
     const transport = this.#transport;
-    if (transport.destroyed)
-      return (this.#finished = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
-    const finish = (this.#finish = deferred());
-    this.#finished = finish.promise;
-    this.#finished.catch(() => {});
+    if (transport.destroyed) {
+      return (this.#writeEnd = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
+    }
+    this.#flush = deferred();
+    this.#writeEnd = this.#flush.promise;
+    this.#writeEnd.catch(() => {});
     transport.end(reason);
-    return this.#finished;
+    return this.#writeEnd;
   }
 
   /**
@@ -269,10 +194,10 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * then sees a reset, not a clean end).
    *
    * On a transport whose close carries a code (a WebSocket), `code` and
-   * `reason` are sent with it: 1000 (normal) or an application code from
-   * 3000 to 4999, and at most 123 bytes of reason. Other transports ignore
-   * them, and so does a connection whose `closeWrite()` already sent its
-   * close (1000).
+   * `reason` are sent with it, within that transport's rules (WebSocket:
+   * 1000 or an application code from 3000 to 4999, and at most 123 bytes of
+   * reason). Other transports ignore them, and so does a connection whose
+   * `closeWrite()` already sent its close.
    *
    * @example
    * ```ts
@@ -284,15 +209,16 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   close(code?: number, reason?: string): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     if (this.#unwrapped) return (this.#closing = this.closed); // the socket belongs to whoever unwrapped it
+    const transport = this.#transport;
     let closeReason: CloseReason | undefined;
     if (code !== undefined || reason !== undefined) {
       try {
-        closeReason = checkCloseReason(code, reason);
+        checkCloseArguments(code, reason);
+        closeReason = transport.closeReason?.(code, reason);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    const transport = this.#transport;
     if (transport.destroyed) return (this.#closing = this.closed);
     this.#source.discard();
     this.#endWrite(closeReason).catch(() => {});
@@ -349,10 +275,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('framed(): signal', options?.signal, 'signal');
     checkOption('framed(): frameTimeout', options?.frameTimeout, 'timeout');
-    const text = codec.wire === 'text';
-    const write = (bytes: Uint8Array, o: AbortOptions | undefined) => this.#writeEncoded(bytes, o, text);
     const frameTimeout = noLimitAsZero(options?.frameTimeout ?? this.#frameTimeout);
-    return new Framed(this, codec, this.#source, this.#frames, write, { ...options, frameTimeout });
+    this.#framedHost ??= framedHost(this, this.#source, this.#writes, this.#frames);
+    return new Framed(this, this.#framedHost, codec, { ...options, frameTimeout });
   }
 
   /**
@@ -373,18 +298,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     checkOption('reader(): keepOpen', options?.keepOpen, 'boolean');
     checkOption('reader(): signal', options?.signal, 'signal');
     checkOption('reader(): frameTimeout', options?.frameTimeout, 'timeout');
-    const source = this.#source;
-    const signal = options?.signal;
-    const keepOpen = options?.keepOpen ?? false;
-    return {
-      [Symbol.asyncIterator]: () => ({
-        next: () => source.next(signal),
-        return: async () => {
-          if (!keepOpen) await this.close();
-          return DONE;
-        },
-      }),
-    };
+    return chunksOf(this.#source, () => this.close(), options?.signal, options?.keepOpen ?? false);
   }
 
   /**
@@ -392,14 +306,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * throw) closes the connection.
    */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array, undefined> {
-    const source = this.#source;
-    return {
-      next: () => source.next(),
-      return: async () => {
-        await this.close();
-        return { done: true, value: undefined };
-      },
-    };
+    return chunksOf(this.#source, () => this.close(), undefined, false)[Symbol.asyncIterator]();
   }
 
   /** `await using conn = await connect(…)` closes it at the end of the scope. */
@@ -417,18 +324,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   readable(): ReadableStream<Uint8Array> {
-    const source = this.#source;
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          const result = await source.next();
-          if (result.done) controller.close();
-          else controller.enqueue(result.value);
-        },
-        cancel: () => this.close(),
-      },
-      { highWaterMark: 0 },
-    );
+    return readableOf(this.#source, () => this.close());
   }
 
   /**
@@ -441,11 +337,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   writable(): WritableStream<Uint8Array> {
-    return new WritableStream<Uint8Array>({
-      write: (chunk) => this.write(chunk),
-      close: () => this.closeWrite(),
-      abort: (reason: unknown) => this.destroy(reason instanceof Error ? reason : new AbortError(reason)),
-    });
+    return writableOf(this);
   }
 
   /**
@@ -464,15 +356,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   unwrap(): Raw {
     this.#unwrapped = true;
     const unread = this.#source.detach();
-    this.#onClose(); // reading is over; writers still waiting for a drain are told the connection is gone
+    this.#writes.closed(true); // writers still waiting for a drain are told the connection is gone
+    this.#onClose();
     return this.#transport.release(unread);
-  }
-
-  /** Resolves when the socket's write buffer drains; rejects if it closes first. */
-  #waitForDrain(signal?: AbortSignal): Promise<void> {
-    this.#source.budget.refill();
-    this.#drain ??= deferred();
-    return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
   }
 
   #writeClosedError(): unknown {
@@ -484,86 +370,26 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#source.fail(this.#error);
   };
 
-  #onDrain = (): void => {
-    const drain = this.#drain;
-    this.#drain = undefined;
-    drain?.resolve();
-  };
-
   #onFinish = (): void => {
-    this.#onDrain(); // everything written was flushed: waiting writers are done
-    const finish = this.#finish;
-    this.#finish = undefined;
-    finish?.resolve();
+    this.#writes.drained(); // everything written was flushed: waiting writers are done
+    const flush = this.#flush;
+    this.#flush = undefined;
+    flush?.resolve();
   };
 
   #onClose = (): void => {
     this.#source.end();
-    const drain = this.#drain;
-    this.#drain = undefined;
-    if (drain !== undefined) {
-      drain.promise.catch(() => {});
-      drain.reject(this.#writeClosedError());
+    this.#writes.closed();
+    const flush = this.#flush;
+    this.#flush = undefined;
+    if (flush !== undefined) {
+      if (this.#error === undefined) flush.resolve();
+      else flush.reject(this.#error);
     }
-    const finish = this.#finish;
-    this.#finish = undefined;
-    if (finish !== undefined) {
-      if (this.#error === undefined) finish.resolve();
-      else finish.reject(this.#error);
-    }
-    this.#closedNow.resolve();
-    if (!this.#reportedClose) {
-      this.#reportedClose = true;
-      runCloseHook(this); // a listener's counters, before subscribers read them
-      if (!hasSubscribers(channels.close)) return;
-      const transport = this.#transport;
-      publish(channels.close, {
-        connection: this,
-        protocol: transport.protocol ?? 'unknown',
-        side: transport.side,
-        error: this.#error,
-        counters: this.counters,
-      });
-    }
+    this.#whenClosed.resolve();
+    if (this.#reportedClose) return;
+    this.#reportedClose = true;
+    runCloseHook(this); // a listener's counters, before subscribers read them
+    if (hasSubscribers(channels.close)) publishClose(this, this.#transport, this.#error);
   };
-}
-
-/** What a close tells the peer, where the transport can carry it. */
-interface CloseReason {
-  readonly code: number;
-  readonly reason: string;
-}
-
-function checkCloseReason(code: number | undefined, reason: string | undefined): CloseReason {
-  if (code !== 1000) checkOption('close(): code', code ?? 1000, { integer: [3000, 4999] });
-  checkOption('close(): reason', reason, 'string');
-  const text = reason ?? '';
-  if (utf8.encode(text).byteLength > 123) {
-    checkOption('close(): reason bytes', utf8.encode(text).byteLength, { integer: [0, 123] });
-  }
-  return { code: code ?? 1000, reason: text };
-}
-
-/** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
-function toBytes(data: unknown): Uint8Array | undefined {
-  if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return encodeUtf8(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return undefined;
-}
-
-function notASignal(signal: unknown): InvalidArgumentError {
-  return new InvalidArgumentError(`write(): signal must be an AbortSignal, got ${kindOf(signal)}`);
-}
-
-function notBytes(data: unknown): InvalidArgumentError {
-  return new InvalidArgumentError(`write(): data must be a Uint8Array or a string, got ${kindOf(data)}`);
-}
-
-function kindOf(value: unknown): string {
-  return value === null
-    ? 'null'
-    : typeof value === 'object'
-      ? `${/^[AEIOU]/i.test(value.constructor?.name ?? 'object') ? 'an' : 'a'} ${value.constructor?.name ?? 'object'}`
-      : typeof value;
 }

@@ -58,4 +58,5 @@ export {
   type ServeSummary,
   serveConnections,
 } from './serve.js';
+export { shed } from './shed.js';
 export type { Transport, TransportEvents } from './transport.js';

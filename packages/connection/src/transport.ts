@@ -92,6 +92,16 @@ export interface Transport<Raw = unknown> {
    * the code and reason to send where the transport has them (WebSocket).
    */
   end(close?: { readonly code: number; readonly reason: string }): void;
+  /**
+   * Checks the code and reason given to `close(code, reason)` against this
+   * transport's rules and returns what `end()` is to send; throws a coded
+   * error for one it cannot send. A transport without close codes leaves it
+   * out, and `close()` then ignores them.
+   */
+  closeReason?(
+    code: number | undefined,
+    reason: string | undefined,
+  ): { readonly code: number; readonly reason: string };
   /** Ends at once; with an `error`, `events.error` reports it. */
   destroy(error?: Error): void;
   /** Ends at once, telling the peer the stream was cut off where the transport can. */

@@ -7,6 +7,7 @@ import {
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
+  shed,
 } from '@sluice/connection';
 import type { AbortOptions } from '@sluice/core';
 import type WebSocket from 'ws';
@@ -195,7 +196,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
       }
       if (!this.#alive.has(ws)) {
         this.#unresponsive++;
-        conn.shed(new WebSocketCloseError(1006, 'no answer to the heartbeat ping'));
+        shed(conn, new WebSocketCloseError(1006, 'no answer to the heartbeat ping'));
         continue;
       }
       this.#alive.delete(ws);

@@ -1,3 +1,7 @@
+import type { Connection } from '../connection.js';
+import { channels, publish } from '../diagnostics.js';
+import type { Transport } from '../transport.js';
+
 /**
  * What must happen the moment a connection closes, before its close message
  * is published: a listener's counters, so that a `sluice:connection:close`
@@ -21,4 +25,19 @@ export function runCloseHook(connection: object): void {
   if (hook === undefined) return;
   hooks.delete(connection);
   hook();
+}
+
+/** Publishes `connection`'s close on `sluice:connection:close`, with why and its counters. */
+export function publishClose(
+  connection: Connection,
+  transport: Pick<Transport<unknown>, 'protocol' | 'side'>,
+  error: Error | undefined,
+): void {
+  publish(channels.close, {
+    connection,
+    protocol: transport.protocol ?? 'unknown',
+    side: transport.side,
+    error,
+    counters: connection.counters,
+  });
 }

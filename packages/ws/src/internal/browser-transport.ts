@@ -1,6 +1,7 @@
 import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import { OverflowError } from '@sluice/core';
 import { closeError } from '../errors.js';
+import { checkCloseReason } from './close-reason.js';
 
 /** Bytes the browser may buffer for sending before writers wait. */
 const WRITE_BOUND = 64 * 1024;
@@ -100,6 +101,13 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
     if (ws.bufferedAmount < WRITE_BOUND) return true;
     this.#drainTimer ??= setTimeout(this.#pollDrain, DRAIN_POLL_MS);
     return false;
+  }
+
+  closeReason(
+    code: number | undefined,
+    reason: string | undefined,
+  ): { readonly code: number; readonly reason: string } {
+    return checkCloseReason(code, reason);
   }
 
   end(close?: { readonly code: number; readonly reason: string }): void {

@@ -1,6 +1,7 @@
 import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
 import type WebSocket from 'ws';
 import { closeError, WebSocketCloseError } from '../errors.js';
+import { checkCloseReason } from './close-reason.js';
 import { handBack } from './hand-back.js';
 
 /** Bytes `ws` may buffer for sending before writers wait for it to drain. */
@@ -155,6 +156,13 @@ export class WebSocketTransport implements Transport<WebSocket> {
   /** Whether `ws` sends a copy of what it is given: a client masks each frame into a new buffer, unless it compresses. */
   #copiedByWs(): boolean {
     return this.side === 'client' && !this.#ws.extensions.includes('permessage-deflate');
+  }
+
+  closeReason(
+    code: number | undefined,
+    reason: string | undefined,
+  ): { readonly code: number; readonly reason: string } {
+    return checkCloseReason(code, reason);
   }
 
   end(close?: { readonly code: number; readonly reason: string }): void {

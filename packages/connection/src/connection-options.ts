@@ -1,0 +1,32 @@
+/**
+ * Options shared by every connection, accepted or dialled.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect({ host, port, idleTimeout: 30_000, readCapacity: 256 * 1024 });
+ * ```
+ */
+export interface ConnectionOptions {
+  /**
+   * Close the connection with `ERR_IDLE_TIMEOUT` after this many milliseconds
+   * with nothing read or written, up to 2^31 - 1. `0`, `Infinity` or absent: no idle timeout.
+   */
+  idleTimeout?: number | undefined;
+  /**
+   * Bytes received but not yet read that pause reading from the socket.
+   * @default 65536
+   */
+  readCapacity?: number | undefined;
+  /**
+   * The default `frameTimeout` of this connection's framed readers: once a
+   * frame has begun, it must be complete within this time (see `ReadOptions`).
+   * Up to 2^31 - 1. `0`, `Infinity` or absent: none.
+   */
+  frameTimeout?: number | undefined;
+  /**
+   * How long `close()` waits for the peer to finish before destroying the socket, in
+   * milliseconds up to 2^31 - 1; `0` destroys it at once, `Infinity` waits as long as the peer takes.
+   * @default 2000
+   */
+  closeTimeout?: number | undefined;
+}

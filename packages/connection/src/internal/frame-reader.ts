@@ -1,0 +1,273 @@
+import { type Codec, checkDecoded, DecodeError, type Decoder } from '@sluice/codec';
+import { AlreadyConsumedError } from '@sluice/core';
+import { FrameTimeoutError } from '../errors.js';
+import { afterYield } from './budget.js';
+import { FrameClock } from './frame-clock.js';
+import type { FramedHost } from './framed-host.js';
+import { CONCURRENT_READ, END, type QueueOwner, type Waiter } from './read-queue.js';
+import { DONE, DONE_PROMISE } from './settle.js';
+import { UnreadInput } from './unread-input.js';
+
+/** Nothing at hand: the next read decodes the next queued chunk, or waits for one. */
+const READY = 0;
+/** Frames decoded and not all read: reads hand them out. */
+const HOLDING = 1;
+/** A read waits for the peer's next chunk. */
+const WAITING = 2;
+/** The decoder threw behind frames that are now all read: the next read fails. */
+const REFUSING = 3;
+/** The input is over and every frame was read. */
+const ENDED = 4;
+/** The decoder threw (or could not be made): the connection is destroyed. */
+const FAILED = 5;
+type State = typeof READY | typeof HOLDING | typeof WAITING | typeof REFUSING | typeof ENDED | typeof FAILED;
+
+/** `#poll()`: nothing at hand, the caller must wait. */
+const WAIT: unique symbol = Symbol('wait');
+const NO_FRAMES: never[] = [];
+
+/** A read waiting for a chunk: how to settle it, whether it wants every frame at hand, and its signal. */
+interface PendingRead {
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+  readonly batch: boolean;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * The read side of `Framed`: turns the connection's chunks into frames
+ * through one codec, one state owning what happens next.
+ *
+ * | State      | A read…                                         | Moves to                                                |
+ * | ---------- | ----------------------------------------------- | ------------------------------------------------------- |
+ * | `READY`    | decodes the next queued chunk, or waits         | `HOLDING`, `WAITING`, `ENDED`, `FAILED`                 |
+ * | `HOLDING`  | gets the next frame (`byChunk`: all at hand)    | `READY` once all are read; `REFUSING`, `ENDED` likewise |
+ * | `WAITING`  | is refused: one read at a time                  | `READY` when a chunk, the end or an error arrives       |
+ * | `REFUSING` | fails with the decoder's error                  | `FAILED`                                                |
+ * | `ENDED`    | resolves done                                   | (final)                                                 |
+ * | `FAILED`   | rejects with the same error, every time         | (final)                                                 |
+ *
+ * A decoder that throws after pushing frames leaves them `HOLDING`: they are
+ * read first, then the error (`REFUSING`). Another reader taking the
+ * connection over (`handBack`) gets the bytes of frames not read, and of
+ * input the decoder refused, and this reader starts afresh in `READY`.
+ *
+ * Reads served without waiting spend the connection's budget; a read that
+ * waits resolves straight from the chunk's arrival, with no promise per
+ * chunk beyond the one the caller awaits.
+ *
+ * @internal
+ */
+export class FrameReader<T> {
+  readonly #codec: Codec<T, unknown>;
+  readonly #host: FramedHost;
+  readonly #clock: FrameClock | null;
+  readonly #unread = new UnreadInput();
+  /** How the source asks this reader for its bytes when another reader takes over. */
+  readonly #owner: QueueOwner = { handBack: () => this.#handBack() };
+  #state: State = READY;
+  #decoder: Decoder<T> | undefined;
+  /** The frames of the last chunk, and the index of the next one to hand out. */
+  #frames: T[] = NO_FRAMES;
+  #next = 0;
+  /** The input ended behind the frames held. */
+  #inputEnded = false;
+  /** The decoder's error: behind the frames held (`HOLDING`, `REFUSING`) or final (`FAILED`). */
+  #failure: unknown;
+  #pending: PendingRead | undefined;
+
+  constructor(codec: Codec<T, unknown>, host: FramedHost, frameTimeout: number) {
+    this.#codec = codec;
+    this.#host = host;
+    this.#clock = frameTimeout > 0 ? new FrameClock(frameTimeout, (ms) => host.shed(new FrameTimeoutError(ms))) : null;
+  }
+
+  /** The next frame, or done at the end of the input. */
+  next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    return this.#read(false, signal) as Promise<IteratorResult<T, undefined>>;
+  }
+
+  /** Every frame at hand, or those of the next chunk that has any; done at the end. */
+  nextBatch(signal: AbortSignal | undefined): Promise<IteratorResult<T[], undefined>> {
+    return this.#read(true, signal) as Promise<IteratorResult<T[], undefined>>;
+  }
+
+  /** The next frame if one is at hand without waiting; `undefined` when `next()` would wait, end or fail. */
+  now(): IteratorResult<T, undefined> | undefined {
+    if (this.#state !== READY && this.#state !== HOLDING) return undefined;
+    try {
+      const result = this.#poll(false);
+      return result === WAIT || result.done === true ? undefined : (result as IteratorResult<T, undefined>);
+    } catch {
+      return undefined; // the next() that follows rejects with it
+    }
+  }
+
+  #read(batch: boolean, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
+    let result: IteratorResult<T | T[], undefined> | typeof WAIT;
+    try {
+      result = this.#poll(batch);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (result === WAIT) return this.#wait(batch, signal);
+    if (result.done === true) return DONE_PROMISE;
+    return this.#host.source.budget.spend() ? afterYield(result) : Promise.resolve(result);
+  }
+
+  /** Moves through the states until a result is at hand (or `WAIT`); throws the error that ends reading. */
+  #poll(batch: boolean): IteratorResult<T | T[], undefined> | typeof WAIT {
+    for (;;) {
+      switch (this.#state) {
+        case HOLDING:
+          return { value: this.#handOut(batch), done: false };
+        case READY: {
+          const chunk = this.#host.source.take(this.#owner);
+          if (chunk === undefined) return WAIT;
+          this.#decode(chunk);
+          break;
+        }
+        case WAITING:
+          throw new AlreadyConsumedError('connection', CONCURRENT_READ);
+        case REFUSING:
+          throw this.#fail(this.#failure);
+        case ENDED:
+          return DONE;
+        case FAILED:
+          throw this.#failure;
+      }
+    }
+  }
+
+  #handOut(batch: boolean): T | T[] {
+    const frames = this.#frames;
+    let value: T | T[];
+    if (batch) {
+      value = this.#next === 0 ? frames : frames.slice(this.#next);
+      this.#next = frames.length;
+    } else {
+      value = frames[this.#next++] as T;
+    }
+    if (this.#next === frames.length) this.#allRead();
+    return value;
+  }
+
+  /**
+   * Every frame held was handed out: let go of them and of the input behind
+   * them, unless a decode error waits behind them (its bytes may still go to
+   * another reader).
+   */
+  #allRead(): void {
+    if (this.#failure !== undefined) {
+      this.#state = REFUSING;
+      return;
+    }
+    this.#frames = NO_FRAMES;
+    this.#next = 0;
+    this.#unread.release();
+    this.#state = this.#inputEnded ? ENDED : READY;
+  }
+
+  /** Feeds one chunk (or the end) to the decoder and moves to the state it leads to. */
+  #decode(chunk: Uint8Array | typeof END): void {
+    const frames: T[] = [];
+    let failed = false;
+    let failure: unknown;
+    let decoder: Decoder<T> | undefined;
+    try {
+      decoder = this.#decoder ??= this.#codec.decoder();
+      const name = this.#codec.name ?? 'custom codec';
+      if (chunk === END) checkDecoded(name, decoder.end(frames), frames);
+      else checkDecoded(name, decoder.decode(chunk, frames), frames);
+    } catch (error) {
+      failed = true;
+      failure = error ?? new DecodeError(`${this.#codec.name ?? 'custom codec'}: the decoder threw ${error}`);
+    }
+    if (chunk === END) {
+      this.#inputEnded = true;
+      this.#clock?.stop();
+    } else if (decoder !== undefined) {
+      this.#unread.record(decoder, chunk, frames.length, failed);
+      const partial = decoder.remaining !== undefined ? this.#unread.partial : frames.length === 0;
+      if (chunk.length > 0) this.#clock?.afterChunk(partial, frames.length > 0);
+    }
+    this.#host.countFrames('in', frames.length); // counted as received, whether read one by one or by chunk
+    if (frames.length > 0) {
+      this.#frames = frames;
+      this.#next = 0;
+      if (failed) this.#failure = failure;
+      this.#state = HOLDING;
+    } else if (failed) {
+      this.#fail(failure);
+    } else if (chunk === END) {
+      this.#state = ENDED;
+    }
+  }
+
+  /** Ends reading with a decode error: the connection is destroyed with it, and every later read rejects with it. */
+  #fail(error: unknown): unknown {
+    this.#clock?.stop();
+    this.#state = FAILED;
+    this.#failure = error;
+    this.#frames = NO_FRAMES;
+    this.#next = 0;
+    this.#unread.release();
+    this.#host.refuse(error);
+    return error;
+  }
+
+  #wait(batch: boolean, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
+    this.#state = WAITING;
+    this.#clock?.startWait();
+    return new Promise((resolve, reject) => {
+      this.#pending = { resolve: resolve as (result: unknown) => void, reject, batch, signal };
+      this.#host.source.wait(this.#waiter, signal);
+    });
+  }
+
+  /** Told by the source about the chunk (or the end, or the error) a waiting read gets. */
+  readonly #waiter: Waiter = {
+    resolve: (chunk) => {
+      const read = this.#stopWaiting();
+      try {
+        this.#decode(chunk);
+        const result = this.#poll(read.batch);
+        read.resolve(result === WAIT ? this.#wait(read.batch, read.signal) : result);
+      } catch (error) {
+        read.reject(error);
+      }
+    },
+    reject: (error) => this.#stopWaiting().reject(error),
+  };
+
+  #stopWaiting(): PendingRead {
+    const read = this.#pending as PendingRead;
+    this.#pending = undefined;
+    this.#clock?.endWait();
+    if (this.#state === WAITING) this.#state = READY;
+    return read;
+  }
+
+  /**
+   * Another reader is taking over the connection: gives back, in order, the
+   * bytes of frames decoded but not read (or refused behind them) and the
+   * bytes the decoder holds; this reader starts afresh if used again.
+   */
+  #handBack(): Uint8Array[] {
+    this.#clock?.stop();
+    const decoder = this.#decoder;
+    let bytes: Uint8Array[] = NO_FRAMES;
+    if (decoder !== undefined && !this.#inputEnded && this.#state !== FAILED) {
+      const replay = this.#state === HOLDING || this.#state === REFUSING;
+      bytes = this.#unread.handBack(this.#codec, decoder, this.#next, replay);
+    }
+    this.#decoder = undefined;
+    if (this.#state === HOLDING || this.#state === REFUSING) {
+      this.#frames = NO_FRAMES;
+      this.#next = 0;
+      this.#failure = undefined;
+      this.#state = this.#inputEnded ? ENDED : READY;
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,98 @@
+import { encodeUtf8 } from '@sluice/codec';
+import { AbortError, type AbortOptions, InvalidArgumentError } from '@sluice/core';
+import type { Transport } from '../transport.js';
+import { afterYield, type Budget } from './budget.js';
+import { kindOf } from './kind-of.js';
+import { hasUnknownKeys, rejectUnknownKeys } from './option-keys.js';
+import { type Deferred, deferred, RESOLVED, raceSignal } from './settle.js';
+
+/**
+ * The write side of a connection: hands bytes to the transport and makes
+ * the writer wait, when the transport asks for it, until it drains. A write
+ * the transport takes at once spends the connection's budget, so a loop of
+ * them lets the event loop turn.
+ *
+ * @internal
+ */
+export class WritePath {
+  readonly #transport: Transport<unknown>;
+  readonly #budget: Budget;
+  /** Why writing is no longer possible: the connection's error, or `ERR_CLOSED`. */
+  readonly #closedError: () => unknown;
+  /** Settled when the transport drains (or closes) while writers wait. */
+  #drain: Deferred<void> | undefined;
+  /** The connection was handed back (`unwrap()`): the transport is someone else's. */
+  #released = false;
+
+  constructor(transport: Transport<unknown>, budget: Budget, closedError: () => unknown) {
+    this.#transport = transport;
+    this.#budget = budget;
+    this.#closedError = closedError;
+  }
+
+  /** `Connection.write()`: checks what the caller gave, then writes it. */
+  write(data: unknown, options: AbortOptions | undefined): Promise<void> {
+    if (!this.open) return Promise.reject(this.#closedError());
+    const bytes = toBytes(data);
+    if (bytes === undefined) {
+      return Promise.reject(
+        new InvalidArgumentError(`write(): data must be a Uint8Array or a string, got ${kindOf(data)}`),
+      );
+    }
+    if (options !== undefined && hasUnknownKeys(options)) return rejectUnknownKeys('write()', options);
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return this.#hand(bytes, signal, false);
+  }
+
+  /** Writes an encoded frame for `Framed`; `text`: UTF-8 text, for transports with typed messages. */
+  writeFrame(bytes: Uint8Array, options: AbortOptions | undefined, text: boolean): Promise<void> {
+    if (!this.open) return Promise.reject(this.#closedError());
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(notASignal(signal));
+    return this.#hand(bytes, signal, text);
+  }
+
+  #hand(bytes: Uint8Array, signal: AbortSignal | undefined, text: boolean): Promise<void> {
+    if (this.#transport.write(bytes, text)) return this.#budget.spend() ? afterYield(undefined) : RESOLVED;
+    this.#budget.refill();
+    this.#drain ??= deferred();
+    return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
+  }
+
+  /** Whether a write can go out now. */
+  get open(): boolean {
+    const transport = this.#transport;
+    return !transport.writableEnded && !transport.destroyed && !this.#released;
+  }
+
+  /** The transport drained (or flushed everything): waiting writers are done. */
+  drained(): void {
+    const drain = this.#drain;
+    this.#drain = undefined;
+    drain?.resolve();
+  }
+
+  /** The transport closed, or was handed back (`released`): waiting writers are told the connection is gone. */
+  closed(released = false): void {
+    if (released) this.#released = true;
+    const drain = this.#drain;
+    this.#drain = undefined;
+    if (drain === undefined) return;
+    drain.promise.catch(() => {});
+    drain.reject(this.#closedError());
+  }
+}
+
+/** `data` as a `Uint8Array` (strings as UTF-8, other views over their bytes), or `undefined` if it is neither. */
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return encodeUtf8(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+function notASignal(signal: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`write(): signal must be an AbortSignal, got ${kindOf(signal)}`);
+}
