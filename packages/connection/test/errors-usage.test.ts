@@ -22,6 +22,35 @@ describe('two reads at once', () => {
     expect(await io.read()).toBe('two');
     expect(pair.conn.destroyed).toBe(false);
   });
+
+  // Both fail on the code these tests were written against: the second reader's take-over makes the
+  // waiting reader hand back the bytes its decoder holds ('ha'); the second reader takes them (a raw
+  // reader even resolves with them) and the waiting read then completes 'lf' instead of 'half'.
+  it('a second framed reader reading while the first waits is refused, and no byte is lost or reordered', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(lines());
+    const first = io.read();
+    void pair.peer.write('ha');
+    await received(pair.conn, 2);
+    await expect(pair.conn.framed(lines()).read()).rejects.toMatchObject({ code: 'ERR_ALREADY_CONSUMED' });
+    void pair.peer.write('lf\nnext\n');
+    expect(await first).toBe('half');
+    expect(await io.read()).toBe('next');
+  });
+
+  it('a raw reader reading while a framed read waits is refused, and no byte is lost or reordered', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(lines());
+    const first = io.read();
+    void pair.peer.write('ha');
+    await received(pair.conn, 2);
+    await expect(pair.conn.reader()[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'ERR_ALREADY_CONSUMED',
+    });
+    void pair.peer.write('lf\nnext\n');
+    expect(await first).toBe('half');
+    expect(await io.read()).toBe('next');
+  });
 });
 
 describe('aborting a read', () => {
