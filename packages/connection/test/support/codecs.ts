@@ -1,0 +1,141 @@
+/**
+ * The custom codecs the tests of `Framed` use, kept in one place so that a
+ * change to the decoder contract is made here once. Each is as small as the
+ * behaviour it stands for.
+ */
+import type { Codec, Decoder } from '@sluice/codec';
+import { concatBytes } from '../../../../test-support/chunking.js';
+
+/**
+ * Two-byte records: the decoder holds an odd byte until its pair arrives.
+ * With `remaining`, it can say what it holds (and so hand it over); without,
+ * it cannot.
+ */
+export function pairs(options: { remaining: boolean }): Codec<Uint8Array> {
+  return {
+    name: options.remaining ? 'pairs' : 'pairs without remaining()',
+    decoder() {
+      let odd: Uint8Array | null = null;
+      const decoder: Decoder<Uint8Array> = {
+        decode(chunk) {
+          const bytes = odd === null ? chunk : concatBytes([odd, chunk]);
+          const frames: Uint8Array[] = [];
+          let pos = 0;
+          for (; pos + 2 <= bytes.length; pos += 2) frames.push(bytes.slice(pos, pos + 2));
+          odd = pos < bytes.length ? bytes.slice(pos) : null;
+          return frames;
+        },
+        end: () => [],
+      };
+      if (options.remaining) decoder.remaining = () => (odd === null ? [] : [odd]);
+      return decoder;
+    },
+    encoder: () => ({
+      encode(frame) {
+        if (frame.length !== 2) throw new RangeError(`pairs: a frame is 2 bytes, got ${frame.length}`);
+        return frame;
+      },
+    }),
+  };
+}
+
+/** Newline-delimited text whose decoder has no `remaining()`: a chunk that completes no line begins one. */
+export function bareLines(): Codec<string> {
+  const encoder = new TextEncoder();
+  return {
+    name: 'bare lines',
+    decoder() {
+      const utf8 = new TextDecoder();
+      let text = '';
+      return {
+        decode(chunk) {
+          text += utf8.decode(chunk, { stream: true });
+          const parts = text.split('\n');
+          text = parts.pop()!;
+          return parts;
+        },
+        end: () => (text === '' ? [] : [text]),
+      };
+    },
+    encoder: () => ({ encode: (line) => encoder.encode(`${line}\n`) }),
+  };
+}
+
+/** Whole bytes as frames (each chunk one frame); encodes frames as they are. */
+function passThrough(): Codec<Uint8Array> {
+  return {
+    decoder: () => ({ decode: (chunk) => (chunk.length > 0 ? [chunk] : []), end: () => [] }),
+    encoder: () => ({ encode: (frame) => frame }),
+  };
+}
+
+/** A codec named `broken` whose decoder's `decode()` throws `error` on the first byte it sees. */
+export function throwingDecode(error: unknown): Codec<Uint8Array> {
+  return {
+    ...passThrough(),
+    name: 'broken',
+    decoder: () => ({
+      decode(chunk) {
+        if (chunk.length > 0) throw error;
+        return [];
+      },
+      end: () => [],
+    }),
+  };
+}
+
+/** A codec named `broken` whose decoder takes every chunk as a frame and throws `error` from `end()`. */
+export function throwingEnd(error: unknown): Codec<Uint8Array> {
+  return {
+    ...passThrough(),
+    name: 'broken',
+    decoder: () => ({
+      decode: (chunk) => (chunk.length > 0 ? [chunk] : []),
+      end() {
+        throw error;
+      },
+    }),
+  };
+}
+
+/** A codec named `broken` whose `decoder()` factory throws `error`. */
+export function throwingFactory(error: unknown): Codec<Uint8Array> {
+  return {
+    ...passThrough(),
+    name: 'broken',
+    decoder() {
+      throw error;
+    },
+  };
+}
+
+/** A codec named `buggy` whose decoder returns `output` from `decode()` (or from `end()` only, `at: 'end'`). */
+export function returning(output: unknown, at: 'decode' | 'end' = 'decode'): Codec<unknown> {
+  return {
+    name: 'buggy',
+    decoder: () => ({
+      decode: (chunk) => (at === 'decode' ? (output as unknown[]) : chunk.length > 0 ? [chunk] : []),
+      end: () => (at === 'end' ? (output as unknown[]) : []),
+    }),
+    encoder: () => ({ encode: (frame) => frame as Uint8Array }),
+  };
+}
+
+/** A codec whose encoder throws `error` for the frame `'bad'` and encodes other strings as UTF-8 lines. */
+export function throwingEncode(error: unknown): Codec<string> {
+  const encoder = new TextEncoder();
+  return {
+    ...bareLines(),
+    encoder: () => ({
+      encode(frame) {
+        if (frame === 'bad') throw error;
+        return encoder.encode(`${frame}\n`);
+      },
+    }),
+  };
+}
+
+/** A codec whose encoder returns `output` (not bytes) for every frame. */
+export function encodingTo(output: unknown): Codec<string> {
+  return { ...bareLines(), encoder: () => ({ encode: () => output as Uint8Array }) };
+}
