@@ -106,38 +106,41 @@ describe('a decoder that throws', () => {
   });
 });
 
-const NOT_FRAMES: [string, unknown][] = [
+/** What a decoder may not return (it returns nothing), and how the refusal names it. */
+const RETURNED: [string, unknown][] = [
+  ['an Array (its frames, as decoders did before 0.1.0)', ['a']],
+  ['an Array (its frames, as decoders did before 0.1.0)', []],
   ['a number', 3],
   ['a Set', new Set(['a'])],
   ['a string', 'abc'],
-  ['undefined', undefined],
   ['null', null],
   ['an object', { 0: 'a', length: 1 }],
 ];
+const CONTRACT = 'a decoder pushes its frames onto the array it is given, decode(chunk, frames) and end(frames), and returns nothing';
 
-describe("a custom decoder's output that is not an array of frames", () => {
-  it.each(NOT_FRAMES)(
-    'from decode(), %s: ERR_DECODE naming the codec, and the connection is destroyed',
+describe('a custom decoder that returns something (written to the old contract)', () => {
+  it.each(RETURNED)(
+    'from decode(), %s: ERR_CODEC_CONTRACT saying what to change, no frame, and the connection is destroyed',
     async (kind, output) => {
       await using pair = connectedPair();
       const io = pair.conn.framed(returning(output));
       void pair.peer.write('bytes');
       const failure = await rejection(io.read());
-      expect(failure).toMatchObject({ code: 'ERR_DECODE' });
-      expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}, not an array of frames`);
+      expect(failure).toMatchObject({ code: 'ERR_CODEC_CONTRACT' });
+      expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}; ${CONTRACT}`);
       await expectDestroyedBy(pair, failure);
       expect(pair.conn.counters.framesIn).toBe(0);
       await expectStuck(io, failure);
     },
   );
 
-  it.each(NOT_FRAMES)('from end(), %s: ERR_DECODE after the frames before it', async (kind, output) => {
+  it.each(RETURNED)('from end(), %s: ERR_CODEC_CONTRACT after the frames before it', async (kind, output) => {
     await using pair = connectedPair();
     const io = pair.conn.framed(returning(output, 'end'));
     void pair.peer.write('abc').then(() => pair.peer.closeWrite());
     expect(await io.read()).toBeInstanceOf(Uint8Array);
     const failure = await rejection(io.read());
-    expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}, not an array of frames`);
+    expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}; ${CONTRACT}`);
     await expectDestroyedBy(pair, failure);
   });
 });

@@ -138,9 +138,8 @@ function decodeOutcome(codec: Codec<unknown, unknown>, bytes: Uint8Array): { fra
   const decoder = codec.decoder();
   const frames: unknown[] = [];
   try {
-    frames.push(...decoder.decode(bytes));
-    decoder.decode(new Uint8Array(0)); // an error found behind the frames
-    frames.push(...decoder.end());
+    decoder.decode(bytes, frames);
+    decoder.end(frames);
     return { frames };
   } catch (error) {
     return { frames, code: (error as { code?: string }).code ?? 'uncoded' };

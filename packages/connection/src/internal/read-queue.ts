@@ -104,11 +104,16 @@ export class ReadQueue {
 
   /**
    * The next chunk if one is queued, `END` at the end, or `undefined` when
-   * the caller must `wait()`. Throws the error that ended reading. For
+   * the caller must `wait()`. Throws the error that ended reading, and
+   * `ERR_ALREADY_CONSUMED` to a new reader while another's read waits. For
    * readers that decode at once what is queued, without a promise per chunk.
    */
   take(owner: QueueOwner | null): Uint8Array | typeof END | undefined {
-    if (owner !== this.#owner) this.#takeOver(owner);
+    if (owner !== this.#owner) {
+      // A reader may not take over while another's read waits: that read would lose the bytes its decoder holds.
+      if (this.#waiter !== undefined) throw new AlreadyConsumedError('connection', CONCURRENT_READ);
+      this.#takeOver(owner);
+    }
     if (this.#head < this.#queue.length) return this.#shift();
     if (this.#error !== undefined) throw this.#error;
     if (this.#ended) return END;

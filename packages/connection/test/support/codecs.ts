@@ -17,15 +17,13 @@ export function pairs(options: { remaining: boolean }): Codec<Uint8Array> {
     decoder() {
       let odd: Uint8Array | null = null;
       const decoder: Decoder<Uint8Array> = {
-        decode(chunk) {
+        decode(chunk, frames) {
           const bytes = odd === null ? chunk : concatBytes([odd, chunk]);
-          const frames: Uint8Array[] = [];
           let pos = 0;
           for (; pos + 2 <= bytes.length; pos += 2) frames.push(bytes.slice(pos, pos + 2));
           odd = pos < bytes.length ? bytes.slice(pos) : null;
-          return frames;
         },
-        end: () => [],
+        end: () => {},
       };
       if (options.remaining) decoder.remaining = () => (odd === null ? [] : [odd]);
       return decoder;
@@ -48,13 +46,15 @@ export function bareLines(): Codec<string> {
       const utf8 = new TextDecoder();
       let text = '';
       return {
-        decode(chunk) {
+        decode(chunk, frames) {
           text += utf8.decode(chunk, { stream: true });
           const parts = text.split('\n');
           text = parts.pop()!;
-          return parts;
+          frames.push(...parts);
         },
-        end: () => (text === '' ? [] : [text]),
+        end: (frames) => {
+          if (text !== '') frames.push(text);
+        },
       };
     },
     encoder: () => ({ encode: (line) => encoder.encode(`${line}\n`) }),
@@ -64,7 +64,12 @@ export function bareLines(): Codec<string> {
 /** Whole bytes as frames (each chunk one frame); encodes frames as they are. */
 function passThrough(): Codec<Uint8Array> {
   return {
-    decoder: () => ({ decode: (chunk) => (chunk.length > 0 ? [chunk] : []), end: () => [] }),
+    decoder: () => ({
+      decode: (chunk, frames) => {
+        if (chunk.length > 0) frames.push(chunk);
+      },
+      end: () => {},
+    }),
     encoder: () => ({ encode: (frame) => frame }),
   };
 }
@@ -77,9 +82,8 @@ export function throwingDecode(error: unknown): Codec<Uint8Array> {
     decoder: () => ({
       decode(chunk) {
         if (chunk.length > 0) throw error;
-        return [];
       },
-      end: () => [],
+      end: () => {},
     }),
   };
 }
@@ -90,7 +94,9 @@ export function throwingEnd(error: unknown): Codec<Uint8Array> {
     ...passThrough(),
     name: 'broken',
     decoder: () => ({
-      decode: (chunk) => (chunk.length > 0 ? [chunk] : []),
+      decode: (chunk, frames) => {
+        if (chunk.length > 0) frames.push(chunk);
+      },
       end() {
         throw error;
       },
@@ -109,13 +115,19 @@ export function throwingFactory(error: unknown): Codec<Uint8Array> {
   };
 }
 
-/** A codec named `buggy` whose decoder returns `output` from `decode()` (or from `end()` only, `at: 'end'`). */
+/**
+ * A codec named `buggy` whose decoder returns `output` from `decode()` (or from `end()` only, `at: 'end'`),
+ * as a decoder written to the contract before 0.1.0 returned its frames; otherwise it pushes each chunk as a frame.
+ */
 export function returning(output: unknown, at: 'decode' | 'end' = 'decode'): Codec<unknown> {
   return {
     name: 'buggy',
     decoder: () => ({
-      decode: (chunk) => (at === 'decode' ? (output as unknown[]) : chunk.length > 0 ? [chunk] : []),
-      end: () => (at === 'end' ? (output as unknown[]) : []),
+      decode: (chunk: Uint8Array, frames: unknown[]) => {
+        if (at === 'decode') return output as void;
+        if (chunk.length > 0) frames.push(chunk);
+      },
+      end: () => (at === 'end' ? (output as void) : undefined),
     }),
     encoder: () => ({ encode: (frame) => frame as Uint8Array }),
   };

@@ -52,10 +52,8 @@ export function frameEnds<T>(codec: Codec<T, unknown>, wire: Uint8Array): { fram
   const ends: number[] = [];
   try {
     for (let at = 0; at < wire.length; at++) {
-      for (const frame of decoder.decode(wire.subarray(at, at + 1))) {
-        frames.push(frame);
-        ends.push(at + 1);
-      }
+      decoder.decode(wire.subarray(at, at + 1), frames);
+      while (ends.length < frames.length) ends.push(at + 1);
     }
   } catch {
     // frames up to the error
