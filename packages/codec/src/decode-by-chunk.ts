@@ -1,16 +1,16 @@
 import { checkOption, type Source } from '@sluice/core';
-import { checkFrames } from './check-frames.js';
 import type { Codec } from './codec.js';
-import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
-import { NO_INPUT } from './internal/no-input.js';
+import { FlatMapIterator } from './internal/flat-map-iterator.js';
+import { decodeInto, endInto } from './internal/decode-into.js';
 
 /**
  * Like {@link decode}, but yields the frames of each chunk together as one
  * array, skipping chunks that complete no frame. With many small frames per
  * chunk this costs one iteration step per chunk instead of one per frame.
- * The final array, if any, holds the frames `end()` returned.
+ * The final array, if any, holds the frames `end()` pushed.
  *
- * Errors and early exit behave as with `decode`: the source is closed.
+ * Errors and early exit behave as with `decode`: the source is closed, and
+ * the frames a chunk gave before its error come first, as one array.
  *
  * @typeParam T The frame type of `codec`.
  * @param codec The wire format.
@@ -34,12 +34,16 @@ export function decodeByChunk<T>(
     checkOption('decodeByChunk(): source', source, 'iterable', { required: true });
     const decoder = codec.decoder();
     const name = codec.name ?? 'custom codec';
-    const batch = (frames: T[]): T[][] => (frames.length > 0 ? [frames] : NONE);
-    return new FlatMapIterator<Uint8Array, T[]>(
-      source,
-      (chunk) => batch(checkFrames(name, decoder.decode(chunk))),
-      () => batch(checkFrames(name, decoder.end())),
-      NO_INPUT,
-    );
+    // One array per chunk, handed out even when the decoder threw after pushing onto it.
+    const step = (chunk: Uint8Array | null, out: T[][]): void => {
+      const frames: T[] = [];
+      try {
+        if (chunk === null) endInto(name, decoder, frames);
+        else decodeInto(name, decoder, chunk, frames);
+      } finally {
+        if (frames.length > 0) out.push(frames);
+      }
+    };
+    return new FlatMapIterator<Uint8Array, T[]>(source, step, (out) => step(null, out));
   };
 }

@@ -1,8 +1,7 @@
 import { checkOption, type Source } from '@sluice/core';
-import { checkFrames } from './check-frames.js';
 import type { Codec } from './codec.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
-import { NO_INPUT } from './internal/no-input.js';
+import { decodeInto, endInto } from './internal/decode-into.js';
 
 /**
  * A transform from byte chunks to decoded frames, for `pipe()` or direct use:
@@ -11,7 +10,10 @@ import { NO_INPUT } from './internal/no-input.js';
  * any final frame (or throws, say, `ERR_TRUNCATED_FRAME`).
  *
  * A decoding error ends the iteration with that error and closes the source
- * (its `return()`); so does leaving early with `break` or `return()`. An error
+ * (its `return()`); frames the decoder pushed before it threw are yielded
+ * first. Leaving early with `break` or `return()` closes the source too. A
+ * decoder written to the returning contract of before 0.1.0 is refused with
+ * `ERR_CODEC_CONTRACT` (see {@link checkDecoded}). An error
  * thrown by the source is passed through as is. Frames are handed out as the
  * codec produced them: with `lengthPrefixed()`, views of the chunks.
  *
@@ -40,9 +42,8 @@ export function decode<T>(
     const name = codec.name ?? 'custom codec';
     return new FlatMapIterator<Uint8Array, T>(
       source,
-      (chunk) => checkFrames(name, decoder.decode(chunk)),
-      () => checkFrames(name, decoder.end()),
-      NO_INPUT,
+      (chunk, out) => decodeInto(name, decoder, chunk, out),
+      (out) => endInto(name, decoder, out),
     );
   };
 }

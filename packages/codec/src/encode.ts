@@ -1,6 +1,6 @@
 import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator, NONE } from './internal/flat-map-iterator.js';
+import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
  * A transform from frames to byte chunks, the reverse of {@link decode}:
@@ -34,8 +34,10 @@ export function encode<T>(
     const encoder = codec.encoder();
     return new FlatMapIterator<T, Uint8Array>(
       source,
-      (frame) => [encoder.encode(frame)],
-      () => NONE,
+      (frame, out) => {
+        out.push(encoder.encode(frame));
+      },
+      () => undefined,
     );
   };
 }

@@ -54,8 +54,9 @@ export class FrameTooLongError extends SluiceError {
  * @example
  * ```ts
  * const decoder = lengthPrefixed().decoder();
- * decoder.decode(Uint8Array.of(0, 0, 0, 5, 104, 105));
- * decoder.end(); // throws TruncatedFrameError: "Input ended inside a frame: 6 bytes buffered"
+ * const frames: Uint8Array[] = [];
+ * decoder.decode(Uint8Array.of(0, 0, 0, 5, 104, 105), frames);
+ * decoder.end(frames); // throws TruncatedFrameError: "Input ended inside a frame: 6 bytes buffered"
  * ```
  */
 export class TruncatedFrameError extends SluiceError {
@@ -77,7 +78,7 @@ export class TruncatedFrameError extends SluiceError {
  *
  * @example
  * ```ts
- * json().decoder().decode(new TextEncoder().encode('{oops}\n'));
+ * json().decoder().decode(new TextEncoder().encode('{oops}\n'), []);
  * // throws DecodeError (code 'ERR_DECODE') whose cause is the SyntaxError
  * ```
  */

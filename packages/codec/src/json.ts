@@ -1,6 +1,7 @@
 import { checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 import { encodeUtf8 } from './bytes.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
+import { checkDecoded } from './check-decoded.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
 import { lines } from './lines.js';
@@ -57,7 +58,8 @@ export interface JsonOptions {
  * Errors: `ERR_DECODE` (invalid JSON or UTF-8, with the parser's error as
  * `cause`), `ERR_ENCODE` (a value `JSON.stringify` rejects or cannot
  * represent: `undefined`, a function, a symbol, a `BigInt`, a cycle), and
- * whatever the framing raises (`ERR_FRAME_TOO_LONG`, `ERR_TRUNCATED_FRAME`).
+ * whatever the framing raises (`ERR_FRAME_TOO_LONG`, `ERR_TRUNCATED_FRAME`;
+ * `ERR_CODEC_CONTRACT` for a custom framing whose decoder returns its frames).
  *
  * @typeParam T The type of the values, trusted as is.
  * @param options Framing, limits and JSON hooks; see {@link JsonOptions}.
@@ -69,7 +71,8 @@ export interface JsonOptions {
  *
  * const codec = json<{ id: number }>();
  * const bytes = codec.encoder().encode({ id: 1 }); // bytes of '{"id":1}\n'
- * codec.decoder().decode(bytes); // [{ id: 1 }]
+ * const values: { id: number }[] = [];
+ * codec.decoder().decode(bytes, values); // values: [{ id: 1 }]
  * ```
  *
  * @example JSON messages behind a 4-byte length
@@ -96,55 +99,62 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
     string | Uint8Array
   >;
   const kind = options.frames ?? frameKindOf(inner) ?? 'bytes';
+  const name = framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`;
   return {
-    name: framing === undefined ? 'ndjson' : `json(${inner.name ?? 'custom'})`,
+    name,
     // JSON is text; it stays text on the wire unless the framing adds binary (a length header).
     wire: inner.wire === 'binary' ? 'binary' : 'text',
-    decoder: () => jsonDecoder<T>(inner.decoder(), reviver, framing === undefined || inner.name === 'lines'),
+    decoder: () => jsonDecoder<T>(inner.decoder(), name, reviver, framing === undefined || inner.name === 'lines'),
     encoder: () => jsonEncoder<T>(inner.encoder(), kind, replacer),
   };
 }
 
-/** The answer to a call that completes no frame: shared, since it is the most common one. */
-const NO_VALUES: never[] = Object.freeze([]) as never[];
-
 function jsonDecoder<T>(
   inner: Decoder<string | Uint8Array>,
+  name: string,
   reviver: JsonOptions['reviver'],
   skipBlank: boolean,
 ): Decoder<T> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let failed: unknown;
-  // Parses the frames, dropping blank lines. After a bad frame, the values
-  // before it are returned and the error is thrown by the next call.
-  const parseAll = (frames: (string | Uint8Array)[]): T[] => {
-    if (frames.length === 0) return NO_VALUES;
-    const values: T[] = [];
+  /** The framing's frames of one call, parsed and emptied before the call returns. */
+  const texts: (string | Uint8Array)[] = [];
+  // Feeds the framing, then parses what it pushed, dropping blank lines. If
+  // the framing threw after pushing frames, their values go first, then its
+  // error (unless one of them is bad: that error comes first in the stream).
+  const run = (feed: () => unknown, values: T[]): void => {
+    let failed = false;
+    let error: unknown;
     try {
-      for (const frame of frames) {
+      const returned = feed();
+      if (returned !== undefined && returned !== texts) {
+        texts.length = 0;
+        checkDecoded(name, returned, texts);
+      }
+    } catch (thrown) {
+      failed = true;
+      error = thrown;
+    }
+    try {
+      for (const frame of texts) {
         const text = typeof frame === 'string' ? frame : toText(utf8, frame);
         try {
           values.push(JSON.parse(text, reviver) as T);
-        } catch (error) {
+        } catch (thrown) {
           if (skipBlank && text.trim() === '') continue;
-          throw parseError(text, reviver, error);
+          throw parseError(text, reviver, thrown);
         }
       }
-    } catch (error) {
-      if (values.length === 0) throw error;
-      failed = error;
+    } finally {
+      texts.length = 0;
     }
-    return values;
-  };
-  const check = (): void => {
-    if (failed !== undefined) throw failed;
+    if (failed) throw error;
   };
   const decoder: Decoder<T> = {
-    decode: (chunk) => (check(), parseAll(inner.decode(chunk))),
-    end: () => (check(), parseAll(inner.end())),
+    decode: (chunk, values) => run(() => inner.decode(chunk, texts), values),
+    end: (values) => run(() => inner.end(texts), values),
   };
   // Hands back what the framing holds, if the framing can.
-  if (inner.remaining !== undefined) decoder.remaining = () => (check(), inner.remaining!());
+  if (inner.remaining !== undefined) decoder.remaining = () => inner.remaining!();
   return decoder;
 }
 

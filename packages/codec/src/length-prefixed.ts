@@ -85,7 +85,8 @@ export interface LengthPrefixedOptions {
  * const codec = lengthPrefixed();
  * const bytes = codec.encoder().encode(new TextEncoder().encode('hi'));
  * // bytes: 00 00 00 02 68 69
- * const [frame] = codec.decoder().decode(bytes); // Uint8Array [104, 105]
+ * const frames: Uint8Array[] = [];
+ * codec.decoder().decode(bytes, frames); // frames: [Uint8Array [104, 105]]
  * ```
  *
  * @example A varint prefix, as libp2p streams use

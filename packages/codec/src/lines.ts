@@ -81,9 +81,10 @@ export interface LinesOptions {
  * import { lines } from '@sluice/codec';
  *
  * const decoder = lines().decoder();
- * decoder.decode(new TextEncoder().encode('one\r\ntw')); // ['one']
- * decoder.decode(new TextEncoder().encode('o\nthree'));  // ['two']
- * decoder.end();                                         // ['three']
+ * const out: string[] = [];
+ * decoder.decode(new TextEncoder().encode('one\r\ntw'), out); // out: ['one']
+ * decoder.decode(new TextEncoder().encode('o\nthree'), out);  // out: ['one', 'two']
+ * decoder.end(out);                                           // out: ['one', 'two', 'three']
  * ```
  *
  * @example A custom delimiter and limit

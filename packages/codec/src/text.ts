@@ -53,9 +53,10 @@ export interface TextOptions {
  * import { text } from '@sluice/codec';
  *
  * const decoder = text().decoder();
- * decoder.decode(Uint8Array.of(0x68, 0xc3)); // ['h'] (0xc3 held back)
- * decoder.decode(Uint8Array.of(0xa9));       // ['é']
- * decoder.end();                             // []
+ * const pieces: string[] = [];
+ * decoder.decode(Uint8Array.of(0x68, 0xc3), pieces); // pieces: ['h'] (0xc3 held back)
+ * decoder.decode(Uint8Array.of(0xa9), pieces);       // pieces: ['h', 'é']
+ * decoder.end(pieces);                               // nothing more
  * ```
  */
 export function text(options: TextOptions = {}): Codec<string> {
@@ -79,7 +80,7 @@ export function text(options: TextOptions = {}): Codec<string> {
 function textDecoder(encoding: string, fatal: boolean): Decoder<string> {
   const decoder = new TextDecoder(encoding, { fatal, ignoreBOM: true });
   let seen = 0;
-  const run = (chunk: Uint8Array | undefined): string[] => {
+  const run = (chunk: Uint8Array | undefined, frames: string[]): void => {
     let piece: string;
     try {
       piece = chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
@@ -87,15 +88,15 @@ function textDecoder(encoding: string, fatal: boolean): Decoder<string> {
       const where = chunk === undefined ? 'at the end of input' : `in the ${seen} bytes up to this chunk`;
       throw new DecodeError(`Invalid ${encoding} ${where}`, { cause: error });
     }
-    return piece.length > 0 ? [piece] : [];
+    if (piece.length > 0) frames.push(piece);
   };
   return {
-    decode(chunk) {
+    decode(chunk, frames) {
       checkChunk('text', chunk);
       seen += chunk.length;
-      return run(chunk);
+      run(chunk, frames);
     },
-    end: () => run(undefined),
+    end: (frames) => run(undefined, frames),
   };
 }
 

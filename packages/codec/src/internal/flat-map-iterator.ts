@@ -1,14 +1,15 @@
 /**
  * The async iterator behind `decode`, `decodeByChunk` and `encode`: pulls
- * items from a source, maps each to zero or more outputs, and flushes once at
- * the end. Hand-written rather than an async generator because it is on the
+ * items from a source, steps each into zero or more outputs (pushed onto the
+ * array it is given), and flushes once at the end. Hand-written rather than an async generator because it is on the
  * per-frame hot path: an output already computed is handed out with one
  * `Promise.resolve`, and the source is awaited only when the buffer is empty.
  *
  * Lifecycle: the source is opened on the first `next()`. If `step` or `flush`
  * throws, or the consumer leaves early (`return()`, `break`), the source's
  * `return()` is called; if the source itself throws, it is finished already
- * and is left alone. After an error every `next()` rejects with it, so a
+ * and is left alone. Outputs a step pushed before it threw are handed out
+ * first, then the error. After an error every `next()` rejects with it, so a
  * failed iterator is never mistaken for one that ended. Concurrent `next()`
  * calls are served in order.
  *
@@ -22,8 +23,8 @@ const NONE: never[] = [];
 
 export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, undefined> {
   private readonly source: Source<In>;
-  private readonly step: (item: In) => Out[];
-  private readonly flush: () => Out[];
+  private readonly step: (item: In, out: Out[]) => void;
+  private readonly flush: (out: Out[]) => void;
   private iterator: Iterator<In> | AsyncIterator<In> | null = null;
   private sync = false;
   private buffer: Out[] = NONE;
@@ -33,22 +34,17 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   private failed: { readonly error: unknown } | null = null;
   private busy: Promise<IteratorResult<Out, undefined>> | null = null;
   private pulling = false;
-  private readonly probe: IteratorYieldResult<In> | null;
-  /** The last step gave outputs: step the probe before reading the source. */
-  private probing = false;
+  /** The array the next step pushes onto: kept while steps give nothing. */
+  private spare: Out[] = [];
 
   /**
-   * @param probe An input to step once more after every step that gave
-   *   outputs, before the source is read again: an empty chunk, so that a
-   *   decoder holding an error behind good frames throws it at once. What
-   *   the probe step returns is dropped (an empty chunk completes no frame),
-   *   so a decoder that answers it with a frame cannot loop.
+   * @param step Pushes the outputs of one item onto `out`; may throw after pushing some.
+   * @param flush Pushes the final outputs onto `out` once the source has ended; may throw likewise.
    */
-  constructor(source: Source<In>, step: (item: In) => Out[], flush: () => Out[], probe?: In) {
+  constructor(source: Source<In>, step: (item: In, out: Out[]) => void, flush: (out: Out[]) => void) {
     this.source = source;
     this.step = step;
     this.flush = flush;
-    this.probe = probe === undefined ? null : { done: false, value: probe };
   }
 
   [Symbol.asyncIterator](): this {
@@ -86,29 +82,23 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
     try {
       const iterator = (this.iterator ??= this.#open());
       for (;;) {
-        const probing = this.probing && this.probe !== null;
-        const result: IteratorResult<In> = probing
-          ? (this.probe as IteratorYieldResult<In>)
-          : this.sync
-            ? (iterator as Iterator<In>).next()
-            : await (iterator as AsyncIterator<In>).next();
-        this.probing = false;
-        let out: Out[];
+        const result: IteratorResult<In> = this.sync
+          ? (iterator as Iterator<In>).next()
+          : await (iterator as AsyncIterator<In>).next();
+        const out = this.spare;
         try {
-          out = result.done === true ? this.#end() : this.step(result.value);
-          if (probing) out = NONE; // an empty chunk completes no frame: the probe only brings out a held error
+          if (result.done === true) this.#end(out);
+          else this.step(result.value, out);
         } catch (error) {
           const open = !this.done;
           this.#finish();
           if (open) await Promise.resolve(iterator.return?.()).catch(() => undefined);
-          throw error;
+          if (out.length === 0) throw error;
+          // Hand out what the step pushed before it threw; the error comes next.
+          this.failed = { error };
+          return this.#emit(out);
         }
-        if (out.length > 0) {
-          this.probing = true;
-          this.buffer = out;
-          this.index = 1;
-          return { value: out[0] as Out, done: false };
-        }
+        if (out.length > 0) return this.#emit(out);
         if (this.done) return DONE;
       }
     } catch (error) {
@@ -128,9 +118,17 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
     return source[Symbol.iterator]();
   }
 
-  #end(): Out[] {
+  #end(out: Out[]): void {
     this.done = true;
-    return this.flush();
+    this.flush(out);
+  }
+
+  /** Makes `out` the buffer and hands out its first item. */
+  #emit(out: Out[]): IteratorYieldResult<Out> {
+    this.spare = [];
+    this.buffer = out;
+    this.index = 1;
+    return { value: out[0] as Out, done: false };
   }
 
   #finish(): void {
@@ -139,5 +137,3 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
     this.index = 0;
   }
 }
-
-export { NONE };

@@ -1,5 +1,5 @@
 /**
- * The `lengthPrefixed()` decoder. Frames wholly inside a chunk are returned as
+ * The `lengthPrefixed()` decoder. Frames wholly inside a chunk are pushed as
  * views of it. A frame spanning chunks is gathered as the chunks arrive and
  * copied once into a buffer of exactly its size when its last byte is in:
  * memory follows the bytes the peer actually sent, never the size its header
@@ -7,7 +7,7 @@
  * A header split across chunks collects in a 10-byte accumulator.
  *
  * If a chunk completes some frames and then hits an error, those frames are
- * returned and the error is thrown by the next call, so no good frame is lost.
+ * pushed already when the error is thrown: the reader hands them out first.
  */
 
 import type { Decoder } from '../codec.js';
@@ -17,7 +17,7 @@ import { compact } from './compact.js';
 import { type LengthField, readFixed } from './length-field.js';
 import { MAX_VARINT_BYTES, readVarint, type VarintRead } from './varint.js';
 
-/** What `remaining()` returns when nothing is held, and `decode()` of an empty chunk: shared, frozen. */
+/** What `remaining()` returns when nothing is held: shared, frozen. */
 const NOTHING_HELD = Object.freeze([]) as unknown as Uint8Array[];
 
 export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
@@ -34,36 +34,23 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
   #frameHeader = 0;
   /** The header of the frame being gathered, kept only to hand it back in `remaining()`. */
   #frameHeaderBytes: Uint8Array | null = null;
-  /** An error found after frames that were still returned; thrown next. */
-  #error: unknown = undefined;
 
   constructor(field: LengthField) {
     this.#field = field;
   }
 
-  decode(chunk: Uint8Array): Uint8Array[] {
-    if (this.#error !== undefined) throw this.#error;
+  decode(chunk: Uint8Array, frames: Uint8Array[]): void {
     checkChunk('lengthPrefixed', chunk);
-    if (chunk.length === 0) return NOTHING_HELD; // Framed's probe for an error held behind frames
-    const frames: Uint8Array[] = [];
-    try {
-      this.#decode(chunk, frames);
-    } catch (error) {
-      if (frames.length === 0) throw error;
-      this.#error = error;
-    }
-    return frames;
+    // An empty chunk changes nothing (and must not become an empty part of a gathered frame).
+    if (chunk.length > 0) this.#decode(chunk, frames);
   }
 
-  end(): Uint8Array[] {
-    if (this.#error !== undefined) throw this.#error;
+  end(): void {
     const buffered = this.#headerFilled + (this.#parts === null ? 0 : this.#frameHeader + this.#frameFilled);
     if (buffered > 0) throw new TruncatedFrameError(buffered);
-    return [];
   }
 
   remaining(): Uint8Array[] {
-    if (this.#error !== undefined) throw this.#error;
     if (this.#headerFilled > 0) return [this.#header.slice(0, this.#headerFilled)];
     // Asked after every chunk on a connection: no allocation when nothing is held.
     return this.#parts === null ? NOTHING_HELD : [this.#frameHeaderBytes!, ...this.#parts];

@@ -6,7 +6,7 @@
  * costs one `TextDecoder` call rather than one per line.
  *
  * If a chunk completes some lines and then hits an error, those lines are
- * returned and the error is thrown by the next call, so no good line is lost.
+ * pushed already when the error is thrown: the reader hands them out first.
  */
 
 import type { Decoder } from '../codec.js';
@@ -17,9 +17,6 @@ import type { LinesConfig } from './lines-config.js';
 
 const CR = 0x0d;
 const NO_BYTES = new Uint8Array(0);
-const NO_LINES: string[] = [];
-/** What an empty chunk gives: shared, frozen. */
-const NO_NEW_LINES = Object.freeze([]) as unknown as string[];
 /** From this many chars on, `#splitAscii` cuts with `split` (faster per line on long texts) rather than `indexOf`. */
 const SPLIT_FROM = 1024;
 /** What `remaining()` returns when nothing is held: shared, frozen. */
@@ -35,10 +32,6 @@ export class LinesDecoder implements Decoder<string> {
   #pending = 0;
   /** How many bytes of a multi-byte delimiter the unfinished line ends with. */
   #matched = 0;
-  /** An error found after lines that were still returned; thrown next. */
-  #error: unknown = undefined;
-  /** The lines decoded from the current chunk. */
-  #out: string[] = NO_LINES;
 
   constructor(config: LinesConfig) {
     this.#config = config;
@@ -47,36 +40,23 @@ export class LinesDecoder implements Decoder<string> {
     this.#bulk = bulk ? new TextDecoder('utf-8', { ignoreBOM: true }) : null;
   }
 
-  decode(chunk: Uint8Array): string[] {
-    if (this.#error !== undefined) throw this.#error;
+  decode(chunk: Uint8Array, out: string[]): void {
     checkChunk('lines', chunk);
-    if (chunk.length === 0) return NO_NEW_LINES; // Framed's probe for an error held behind frames
-    this.#out = [];
-    try {
-      this.#decode(chunk);
-    } catch (error) {
-      if (this.#out.length === 0) throw error;
-      this.#error = error;
-    }
-    const out = this.#out;
-    this.#out = NO_LINES;
-    return out;
+    this.#decode(chunk, out);
   }
 
-  end(): string[] {
-    if (this.#error !== undefined) throw this.#error;
-    if (this.#pending === 0) return [];
+  end(out: string[]): void {
+    if (this.#pending === 0) return;
     if (!this.#config.allowUnterminated) throw new TruncatedFrameError(this.#pending);
-    return [this.#finish(NO_BYTES, 0)];
+    out.push(this.#finish(NO_BYTES, 0));
   }
 
   remaining(): Uint8Array[] {
-    if (this.#error !== undefined) throw this.#error;
     // Asked after every chunk on a connection: no allocation when nothing is held.
     return this.#pieces.length === 0 ? NOTHING_HELD : this.#pieces.slice();
   }
 
-  #decode(chunk: Uint8Array): void {
+  #decode(chunk: Uint8Array, out: string[]): void {
     const delimiter = this.#config.delimiter;
     let pos = 0;
     if (this.#pending > 0) {
@@ -90,29 +70,28 @@ export class LinesDecoder implements Decoder<string> {
         if (index < 0) return this.#append(chunk, 0, this.#matched);
         end = index + delimiter.length;
       }
-      this.#out.push(this.#finish(chunk, end - delimiter.length));
+      out.push(this.#finish(chunk, end - delimiter.length));
       pos = end;
     }
     if (pos < chunk.length) {
       const index = delimiter.indexIn(chunk, pos);
-      if (index >= 0) pos = this.#scan(chunk, pos, index);
+      if (index >= 0) pos = this.#scan(chunk, pos, index, out);
       if (pos < chunk.length) this.#append(chunk, pos, 0);
     }
   }
 
   /** Emits the lines that start at `chunk[pos]` (the first delimiter is at `index`); returns where the rest starts. */
-  #scan(chunk: Uint8Array, pos: number, index: number): number {
+  #scan(chunk: Uint8Array, pos: number, index: number, out: string[]): number {
     if (this.#bulk !== null) {
       const rest = pos === 0 ? chunk : chunk.subarray(pos);
       const text = this.#bulk.decode(rest);
       // Under `fatal`, let the per-line path raise errors for replaced bytes.
       if (!this.#config.fatal || !text.includes('\uFFFD')) {
-        if (text.length === rest.length) return pos + this.#splitAscii(text);
-        return pos + this.#scanText(rest, text, index - pos);
+        if (text.length === rest.length) return pos + this.#splitAscii(text, out);
+        return pos + this.#scanText(rest, text, index - pos, out);
       }
     }
     const delimiter = this.#config.delimiter;
-    const out = this.#out;
     do {
       out.push(this.#line(chunk, pos, index));
       pos = index + delimiter.length;
@@ -129,41 +108,36 @@ export class LinesDecoder implements Decoder<string> {
    * short ones (a line or a few, as requests and replies come) by `indexOf`,
    * which costs a third of what `split` does on a fresh short string.
    */
-  #splitAscii(text: string): number {
+  #splitAscii(text: string, out: string[]): number {
     const { delimiter, maxFrameLength, stripCR } = this.#config;
     const mark = delimiter.ascii!;
-    let parts: string[];
-    let rest: number; // where the unfinished tail starts
-    if (text.length < SPLIT_FROM) {
-      parts = [];
-      rest = 0;
-      for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, rest)) {
-        parts.push(text.slice(rest, at));
-        rest = at + mark.length;
-      }
-    } else {
-      parts = text.split(mark);
-      rest = text.length - parts.pop()!.length;
-    }
     // Skip the per-line pass when no line can be too long and none ends in CR.
-    const check = rest > maxFrameLength || (stripCR && text.includes('\r'));
-    for (let i = 0; check && i < parts.length; i++) {
-      let part = parts[i]!;
-      if (stripCR && part.charCodeAt(part.length - 1) === CR) parts[i] = part = part.slice(0, -1);
-      if (part.length > maxFrameLength) {
-        parts.length = i;
-        this.#emit(parts);
-        throw new FrameTooLongError(part.length, maxFrameLength, 'Line');
+    const hasCR = stripCR && text.includes('\r');
+    let rest = 0; // where the unfinished tail starts
+    if (text.length < SPLIT_FROM) {
+      const check = hasCR || text.length > maxFrameLength;
+      for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, rest)) {
+        const line = text.slice(rest, at);
+        rest = at + mark.length;
+        if (check) this.#checkLine(line, out);
+        else out.push(line);
       }
+      return rest;
     }
-    this.#emit(parts);
+    const parts = text.split(mark);
+    rest = text.length - parts.pop()!.length;
+    const count = parts.length;
+    if (hasCR || rest > maxFrameLength) for (let i = 0; i < count; i++) this.#checkLine(parts[i]!, out);
+    else for (let i = 0; i < count; i++) out.push(parts[i]!);
     return rest;
   }
 
-  /** Adds `lines` to the output, adopting the array when the output is still empty. */
-  #emit(lines: string[]): void {
-    if (this.#out.length === 0) this.#out = lines;
-    else for (const line of lines) this.#out.push(line);
+  /** Pushes `line` without a trailing CR (if configured), or throws if it is too long. */
+  #checkLine(line: string, out: string[]): void {
+    const { maxFrameLength, stripCR } = this.#config;
+    if (stripCR && line.charCodeAt(line.length - 1) === CR) line = line.slice(0, -1);
+    if (line.length > maxFrameLength) throw new FrameTooLongError(line.length, maxFrameLength, 'Line');
+    out.push(line);
   }
 
   /**
@@ -173,10 +147,9 @@ export class LinesDecoder implements Decoder<string> {
    * `text` gives exactly what decoding each line would. Byte offsets are
    * tracked alongside, for `maxFrameLength` and for where the unfinished tail starts.
    */
-  #scanText(bytes: Uint8Array, text: string, index: number): number {
+  #scanText(bytes: Uint8Array, text: string, index: number, out: string[]): number {
     const { delimiter, maxFrameLength, stripCR } = this.#config;
     const mark = delimiter.ascii!;
-    const out = this.#out;
     let start = 0;
     let at = text.indexOf(mark);
     let byteStart = 0;
