@@ -190,7 +190,7 @@ describe('an encoder that fails', () => {
     ['undefined', undefined],
     ['null', null],
     ['a number', 7],
-    ['an object', new ArrayBuffer(2)],
+    ['an ArrayBuffer', new ArrayBuffer(2)],
   ])('returning %s: write() rejects with ERR_ENCODE, and the connection carries on', async (kind, output) => {
     await using pair = connectedPair();
     const io = pair.conn.framed(encodingTo(output));
