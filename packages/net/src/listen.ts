@@ -1,11 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import {
-  type ConnectionOptions,
-  checkConnectionOptions,
-  checkServerTlsOptions,
-  type SocketAddress,
-} from '@sluice/connection';
+import type { ConnectionOptions, SocketAddress } from '@sluice/connection';
+import { checkConnectionOptions, checkServerTlsOptions } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { CONNECTION_OPTION_KEYS, checkEndpoint, handshakeTimeoutForNode as forNode } from './internal/check.js';

@@ -1,18 +1,16 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
-  AcceptQueue,
   type Connection,
   type ConnectionHandler,
   type ConnectionOptions,
-  callContained,
-  fromTransport,
   HandshakeError,
   type ListenerCounters,
   type ServeOptions,
   type ServeSummary,
   type SocketAddress,
 } from '@sluice/connection';
+import { AcceptQueue, callContained, fromTransport } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { remoteAddressOf } from './internal/address-of.js';
 import { SocketTransport } from './internal/socket-transport.js';

@@ -3,14 +3,12 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import {
   type ConnectionOptions,
-  checkConnectionOptions,
-  checkServerTlsOptions,
-  fromTransport,
   HandshakeError,
   type IpAddress,
   type RefusalReason,
   type SocketAddress,
 } from '@sluice/connection';
+import { checkConnectionOptions, checkServerTlsOptions, fromTransport } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';

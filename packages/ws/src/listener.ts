@@ -1,13 +1,13 @@
-import {
-  AcceptQueue,
-  type Connection,
-  type ConnectionHandler,
-  type ListenerCounters,
-  type RefusalReason,
-  type ServeOptions,
-  type ServeSummary,
-  type SocketAddress,
+import type {
+  Connection,
+  ConnectionHandler,
+  ListenerCounters,
+  RefusalReason,
+  ServeOptions,
+  ServeSummary,
+  SocketAddress,
 } from '@sluice/connection';
+import { AcceptQueue } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import type WebSocket from 'ws';
 import { WebSocketCloseError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress } from '@sluice/connection';
+import type { Transport, TransportEvents } from '@sluice/connection/transport';
 import { AlreadyConsumedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf } from './address-of.js';
 

@@ -1,4 +1,5 @@
-import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { SocketAddress } from '@sluice/connection';
+import type { Transport, TransportEvents } from '@sluice/connection/transport';
 import { OverflowError } from '@sluice/core';
 import { closeError } from '../errors.js';
 

@@ -1,4 +1,5 @@
-import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress } from '@sluice/connection';
+import type { Transport, TransportEvents } from '@sluice/connection/transport';
 import type WebSocket from 'ws';
 import { closeError, WebSocketCloseError } from '../errors.js';
 import { handBack } from './hand-back.js';
