@@ -147,8 +147,7 @@ const CALLS: Record<string, Call> = {
   listen: { call: (o) => listen(o), base: { host, port: 0 } },
   bind: { call: (o) => bind(o) },
   fromNodeSocket: { call: (o) => fromNodeSocket(new net.Socket(), o), release: destroy },
-  'Listener#accept': { call: (o) => netListener.accept(o), ...KEEP },
-  'Listener#serve': { call: (o) => serveAndClose(() => listen({ host, port: 0 }), o), ...KEEP },
+  // Listener#accept and Listener#serve are ListenerBase's, found (once) as ws.WebSocketListener's below.
   'DatagramSocket#send': { call: (o) => udp.send('', udp.address, o), ...KEEP },
   // @sluice/ws
   'ws.connect': { call: (o) => ws.connect(`ws://${host}:${wsListener.port}`, o), release: destroy },
