@@ -20,6 +20,10 @@ const typeTests = {
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^@sluice\/connection\/transport$/,
+        replacement: fileURLToPath(new URL('./packages/connection/src/for-transports.ts', import.meta.url)),
+      },
       { find: /^@sluice\/(core|codec|connection|net|rx|ws)$/, replacement: source('$1') },
       { find: /^sluice$/, replacement: source('sluice') },
     ],

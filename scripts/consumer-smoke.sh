@@ -56,6 +56,7 @@ cat >esm.mjs <<'JS'
 import assert from 'node:assert/strict';
 import * as codec from '@sluice/codec';
 import * as connection from '@sluice/connection';
+import * as forTransports from '@sluice/connection/transport';
 import * as core from '@sluice/core';
 import * as net from '@sluice/net';
 import * as rx from '@sluice/rx';
@@ -65,7 +66,8 @@ import { lastValueFrom, of, toArray } from 'rxjs';
 for (const [name, mod, keys] of [
   ['@sluice/core', core, ['pipe', 'map', 'filter', 'collect', 'channel']],
   ['@sluice/codec', codec, ['lines', 'json', 'lengthPrefixed', 'text', 'decode', 'encode']],
-  ['@sluice/connection', connection, ['Connection', 'Framed', 'fromTransport', 'serveConnections']],
+  ['@sluice/connection', connection, ['Connection', 'Framed']],
+  ['@sluice/connection/transport', forTransports, ['fromTransport', 'serveConnections', 'ListenerBase']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
   ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],
@@ -102,6 +104,7 @@ const assert = require('node:assert/strict');
 const core = require('@sluice/core');
 const codec = require('@sluice/codec');
 const connection = require('@sluice/connection');
+const forTransports = require('@sluice/connection/transport');
 const net = require('@sluice/net');
 const rx = require('@sluice/rx');
 const sluice = require('sluice');
@@ -109,7 +112,8 @@ const sluice = require('sluice');
 for (const [name, mod, keys] of [
   ['@sluice/core', core, ['pipe', 'map', 'filter', 'collect', 'channel']],
   ['@sluice/codec', codec, ['lines', 'json', 'lengthPrefixed', 'text', 'decode', 'encode']],
-  ['@sluice/connection', connection, ['Connection', 'Framed', 'fromTransport', 'serveConnections']],
+  ['@sluice/connection', connection, ['Connection', 'Framed']],
+  ['@sluice/connection/transport', forTransports, ['fromTransport', 'serveConnections', 'ListenerBase']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
   ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],

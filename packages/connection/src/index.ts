@@ -3,27 +3,25 @@
  * bounded queue, awaitable writes, half-close, bounded close, framing with any
  * codec, counters), apart from what carries its bytes. `@sluice/net` carries
  * them over Node's TCP, TLS and IPC sockets, `@sluice/ws` over WebSocket;
- * {@link fromTransport} puts a connection on your own. No Node imports: this
- * package runs in browsers, Deno and Bun as it is.
+ * `@sluice/connection/transport` has what it takes to put a connection on
+ * your own (`fromTransport`, the `Transport` interface, a listener's parts).
+ * No Node imports: this package runs in browsers, Deno and Bun as it is.
  *
- * @example A connection over your own transport
+ * @example Framing a connection, whatever carries it
  * ```ts
- * import { fromTransport } from '@sluice/connection';
+ * import type { Connection } from '@sluice/connection';
  * import { lines } from '@sluice/codec';
  *
- * const conn = fromTransport(myTransport);
- * const io = conn.framed(lines());
- * await io.write('hello');
- * for await (const line of io) console.log(line);
+ * async function greet(conn: Connection): Promise<void> {
+ *   const io = conn.framed(lines());
+ *   await io.write('hello');
+ *   for await (const line of io) console.log(line);
+ * }
  * ```
  *
  * @module
  */
-export { AcceptQueue } from './accept-queue.js';
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
-export { callContained } from './call-contained.js';
-export { checkConnectionOptions } from './check-connection-options.js';
-export { checkServerTlsOptions } from './check-server-tls-options.js';
 export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
 export {
   type ConnectionCloseMessage,
@@ -34,8 +32,6 @@ export {
   channels,
   type DiagnosticsMessages,
   type FrameErrorMessage,
-  hasSubscribers,
-  publish,
   type RefusalReason,
 } from './diagnostics.js';
 export {
@@ -46,17 +42,11 @@ export {
   IdleTimeoutError,
 } from './errors.js';
 export { Framed } from './framed.js';
-export { fromTransport } from './from-transport.js';
 export type { ListenerCounters } from './listener-counters.js';
 export type { ReadOptions } from './read-options.js';
-export { refuseOnThrow } from './refuse-on-throw.js';
-export { reportCallbackError } from './report-callback-error.js';
-export {
-  type ConnectionHandler,
-  type HandlerContext,
-  type ServeOptions,
-  type ServeSummary,
-  serveConnections,
+export type {
+  ConnectionHandler,
+  HandlerContext,
+  ServeOptions,
+  ServeSummary,
 } from './serve.js';
-export { shed } from './shed.js';
-export type { Transport, TransportEvents } from './transport.js';

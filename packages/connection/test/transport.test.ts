@@ -4,7 +4,7 @@
  * connection, not from `node:net`.
  */
 import { lines } from '@sluice/codec';
-import { fromTransport } from '@sluice/connection';
+import { fromTransport } from '@sluice/connection/transport';
 import { describe, expect, it } from 'vitest';
 import { memoryPair } from './support/memory-transport.js';
 

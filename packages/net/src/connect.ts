@@ -1,13 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import {
-  type Connection,
-  type ConnectionOptions,
-  ConnectTimeoutError,
-  checkConnectionOptions,
-  fromTransport,
-  refuseOnThrow,
-} from '@sluice/connection';
+import { type Connection, type ConnectionOptions, ConnectTimeoutError } from '@sluice/connection';
+import { checkConnectionOptions, fromTransport, refuseOnThrow } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './internal/address-of.js';

@@ -1,5 +1,6 @@
 import net, { type Socket } from 'node:net';
-import { type Connection, type ConnectionOptions, fromTransport } from '@sluice/connection';
+import type { Connection, ConnectionOptions } from '@sluice/connection';
+import { fromTransport } from '@sluice/connection/transport';
 import { checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 import { CONNECTION_OPTION_KEYS } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';

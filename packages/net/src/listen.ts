@@ -1,13 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import {
-  type ConnectionOptions,
-  checkConnectionOptions,
-  checkServerTlsOptions,
-  type SocketAddress,
-} from '@sluice/connection';
+import type { ConnectionOptions, SocketAddress } from '@sluice/connection';
+import { checkConnectionOptions, checkServerTlsOptions, startListening } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
+import { checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { CONNECTION_OPTION_KEYS, checkEndpoint, handshakeTimeoutForNode as forNode } from './internal/check.js';
 import { Listener } from './listener.js';
 
@@ -105,29 +101,15 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   if (options.maxConnections !== undefined && Number.isFinite(options.maxConnections))
     server.maxConnections = options.maxConnections;
 
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      server.off('listening', onListening);
-      server.close();
-      reject(new AbortError(signal?.reason));
-    };
-    const onError = (error: Error) => {
-      signal?.removeEventListener('abort', onAbort);
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = () => {
-      signal?.removeEventListener('abort', onAbort);
-      server.off('error', onError);
-      resolve();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    server.once('error', onError);
-    server.once('listening', onListening);
-    const backlog = options.backlog ?? 4096;
-    if (path !== undefined) server.listen({ path, backlog });
-    else server.listen({ host: options.host ?? '127.0.0.1', port: options.port, backlog });
-  });
+  const backlog = options.backlog ?? 4096;
+  await startListening(
+    server,
+    () => {
+      if (path !== undefined) server.listen({ path, backlog });
+      else server.listen({ host: options.host ?? '127.0.0.1', port: options.port, backlog });
+    },
+    signal,
+  );
 
   const listener = new Listener(
     server,

@@ -1,19 +1,7 @@
 import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import {
-  AcceptQueue,
-  type Connection,
-  type ConnectionHandler,
-  type ConnectionOptions,
-  callContained,
-  fromTransport,
-  HandshakeError,
-  type ListenerCounters,
-  type ServeOptions,
-  type ServeSummary,
-  type SocketAddress,
-} from '@sluice/connection';
-import type { AbortOptions } from '@sluice/core';
+import { type Connection, type ConnectionOptions, HandshakeError, type SocketAddress } from '@sluice/connection';
+import { AcceptQueue, callContained, fromTransport, ListenerBase } from '@sluice/connection/transport';
 import { remoteAddressOf } from './internal/address-of.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
@@ -44,26 +32,19 @@ export interface ListenerInit {
  * });
  * ```
  */
-export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposable {
-  /** Where the listener is bound: `{ host, port }` or `{ path }`. */
-  readonly address: SocketAddress;
-
+export class Listener extends ListenerBase<Connection<Socket>> {
   readonly #server: Server;
   readonly #init: ListenerInit;
   readonly #accepted: AcceptQueue<Connection<Socket>>;
   readonly #protocol: 'tcp' | 'tls' | 'ipc';
-  #closing: Promise<void> | undefined;
-  #markClosed!: () => void;
-  readonly #closed = new Promise<void>((resolve) => {
-    this.#markClosed = resolve;
-  });
 
   /** @internal Use `listen()`. */
   constructor(server: Server, address: SocketAddress, init: ListenerInit, secure: boolean) {
+    const accepted = new AcceptQueue<Connection<Socket>>(init.acceptCapacity);
+    super(address, accepted);
     this.#server = server;
-    this.address = address;
     this.#init = init;
-    this.#accepted = new AcceptQueue(init.acceptCapacity);
+    this.#accepted = accepted;
     this.#protocol = secure ? 'tls' : init.path !== undefined ? 'ipc' : 'tcp';
     server.on(secure ? 'secureConnection' : 'connection', this.#onConnection);
     server.on('drop', (peer?: { remoteAddress?: string; remotePort?: number; remoteFamily?: string }) => {
@@ -87,101 +68,23 @@ export class Listener implements AsyncIterable<Connection<Socket>>, AsyncDisposa
     server.on('close', () => void this.close());
   }
 
-  /** The bound TCP port, or `undefined` for a path (IPC) listener. */
-  get port(): number | undefined {
-    return 'port' in this.address ? this.address.port : undefined;
-  }
-
-  /**
-   * A snapshot of what this listener has seen: connections accepted, open,
-   * closed and refused, failed handshakes, errors by code, and bytes and
-   * frames in and out over every accepted connection. Cheap enough for each
-   * scrape of a `/metrics` endpoint (it sums the open connections' counters).
-   *
-   * @example
-   * ```ts
-   * const { open, refused, errors, bytesIn } = listener.counters;
-   * ```
-   */
-  get counters(): ListenerCounters {
-    return this.#accepted.counters;
-  }
-
-  /** True until `close()` is called (or the server closes underneath). */
-  get listening(): boolean {
-    return this.#closing === undefined;
-  }
-
-  /** Resolves once the listening socket is closed (it never rejects). */
-  get closed(): Promise<void> {
-    return this.#closed;
-  }
-
-  /**
-   * Waits for the next connection; resolves `undefined` once the listener is
-   * closed.
-   *
-   * @example
-   * ```ts
-   * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
-   * ```
-   */
-  accept(options?: AbortOptions): Promise<Connection<Socket> | undefined> {
-    return this.#accepted.accept(options);
-  }
-
-  /**
-   * Runs `handler` for every connection, many at once, until the listener
-   * closes; then waits for running handlers and resolves with how many were
-   * served, failed or cut (a {@link ServeSummary}). See {@link ServeOptions}.
-   *
-   * @example
-   * ```ts
-   * await listener.serve(handle, { signal: shutdown.signal, shutdownTimeout: 10_000, onError: console.error });
-   * ```
-   */
-  serve(
-    handler: ConnectionHandler<Connection<Socket>>,
-    options?: ServeOptions<Connection<Socket>>,
-  ): Promise<ServeSummary> {
-    return this.#accepted.serve(handler, options, () => this.close());
-  }
-
-  /**
-   * Stops accepting, closes connections accepted but not yet handed out, and
-   * resolves once the listening socket is closed. Connections already handed
-   * out are left to their owners.
-   */
-  close(): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
+  /** Closes the listening socket, once: `close()` calls it. */
+  protected override stop(): Promise<void> {
     const server = this.#server;
-    this.#closing = new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       if (!server.listening) return resolve();
       server.close();
       // The listening handle is released in the loop's close phase, after check.
       setImmediate(() => setImmediate(resolve));
     });
-    this.#accepted.close();
-    void this.#closing.then(this.#markClosed);
-    return this.#closing;
-  }
-
-  /** Iterates connections as they are accepted; leaving early closes the listener. */
-  [Symbol.asyncIterator](): AsyncIterator<Connection<Socket>, undefined> {
-    return this.#accepted.iterator(() => this.close());
-  }
-
-  /** `await using listener = await listen(…)` closes it at scope end. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 
   #onConnection = (socket: Socket): void => {
     // TLS servers run with allowHalfOpen off so that a FIN during the handshake
     // closes the socket; established connections get half-close back.
     socket.allowHalfOpen = true;
-    if (this.#closing !== undefined || !this.#accepted.hasRoom) {
-      const reason = this.#closing !== undefined ? 'closing' : 'acceptCapacity';
+    if (!this.listening || !this.#accepted.hasRoom) {
+      const reason = this.listening ? 'acceptCapacity' : 'closing';
       this.#accepted.refuse({
         protocol: this.#protocol,
         reason,

@@ -1,7 +1,8 @@
 /**
  * Sluice runs unchanged in a browser: headless Chromium loads the built ESM
  * files (what npm publishes, rebuilt first if stale) of @sluice/core,
- * @sluice/codec and @sluice/connection (`dist/index.js`), the browser builds of
+ * @sluice/codec and @sluice/connection (`dist/index.js`, and `dist/transport.js`
+ * for `@sluice/connection/transport`), the browser builds of
  * @sluice/ws and @sluice/rx (`dist/browser.js`, which bundlers pick through the
  * `browser` export condition) and rxjs's ESM build, by their bare names through
  * an import map, from a static server on loopback. The page
@@ -57,6 +58,7 @@ const IMPORT_MAP = {
   '@sluice/core': '/core/index.js',
   '@sluice/codec': '/codec/index.js',
   '@sluice/connection': '/connection/index.js',
+  '@sluice/connection/transport': '/connection/transport.js',
   '@sluice/ws': '/ws/browser.js',
   '@sluice/rx': '/rx/browser.js',
   rxjs: '/rxjs/index.js',

@@ -1,7 +1,8 @@
 /**
  * Keeps the docs honest: docs/api.md lists exactly the exports of each
- * package's `src/index.ts` (read with the TypeScript compiler, so `export *`
- * and `export type *` count), each linked to the file that declares it; and
+ * package's `src/index.ts`, and of `@sluice/connection/transport` (read with
+ * the TypeScript compiler, so `export *` and `export type *` count), each
+ * linked to the file that declares it; and
  * every relative link in the README, the package READMEs and docs/ leads to
  * a file, or a heading, that exists.
  */
@@ -12,8 +13,15 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/child.js';
 
 const PACKAGES = ['core', 'codec', 'connection', 'net', 'rx', 'ws'] as const;
+/** The entry points besides each package's `src/index.ts`, by the name they are imported with. */
+const SUBPATHS = { 'connection/transport': 'packages/connection/src/for-transports.ts' } as const;
+/** Every entry point api.md has a section for (`@sluice/<name>`), and the package that declares its own exports. */
+const ENTRIES: readonly (readonly [name: string, file: string, home: string])[] = [
+  ...PACKAGES.map((name) => [name, `packages/${name}/src/index.ts`, name] as const),
+  ...Object.entries(SUBPATHS).map(([name, file]) => [name, file, name.split('/')[0] as string] as const),
+];
 
-/** Each package's exports, with the repository-relative file declaring each. */
+/** Each entry point's exports (and `sluice`'s), with the repository-relative file declaring each. */
 function readExports(): Record<string, Map<string, string>> {
   const config = ts.getParsedCommandLineOfConfigFile(
     resolve(ROOT, 'tsconfig.json'),
@@ -25,11 +33,12 @@ function readExports(): Record<string, Map<string, string>> {
       },
     },
   );
-  const entries = [...PACKAGES, 'sluice'].map((name) => resolve(ROOT, `packages/${name}/src/index.ts`));
+  const named = [...ENTRIES, ['sluice', 'packages/sluice/src/index.ts', 'sluice'] as const];
+  const entries = named.map(([, file]) => resolve(ROOT, file));
   const program = ts.createProgram(entries, { ...config?.options, noEmit: true });
   const checker = program.getTypeChecker();
   const result: Record<string, Map<string, string>> = {};
-  for (const [i, name] of [...PACKAGES, 'sluice'].entries()) {
+  for (const [i, [name]] of named.entries()) {
     const source = program.getSourceFile(entries[i] as string) as ts.SourceFile;
     const exports = new Map<string, string>();
     for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(source) as ts.Symbol)) {
@@ -77,10 +86,10 @@ describe('docs', () => {
     timeout: 60_000,
   }, () => {
     const exports = readExports();
-    for (const name of PACKAGES) {
+    for (const [name, , home] of ENTRIES) {
       const all = exports[name] as Map<string, string>;
       // Names declared in another package are re-exports: listed by name, documented there.
-      const own = (file: string) => file.startsWith(`packages/${name}/`);
+      const own = (file: string) => file.startsWith(`packages/${home}/`);
       const actual = new Map([...all].filter(([, file]) => own(file)));
       const foreign = [...all].filter(([, file]) => !own(file)).map(([key]) => key);
       expect(foreign.sort(), `names @sluice/${name} re-exports, as its section of docs/api.md says`).toEqual(
@@ -102,6 +111,14 @@ describe('docs', () => {
     const flat = PACKAGES.filter((name) => name !== 'ws');
     const union = new Set([...flat.flatMap((name) => [...(exports[name] as Map<string, string>).keys()]), 'ws']);
     expect([...(exports.sluice as Map<string, string>).keys()].sort()).toEqual([...union].sort());
+    // What transport authors need is theirs to import from `@sluice/connection/transport`: users are not shown it.
+    const sluice = exports.sluice as Map<string, string>;
+    const forTransports = [...(exports['connection/transport'] as Map<string, string>).keys()];
+    expect(forTransports.length).toBeGreaterThan(5);
+    expect(
+      forTransports.filter((key) => sluice.has(key)),
+      'names for transport authors that sluice exports',
+    ).toEqual([]);
   });
 
   it('every relative link in the READMEs and docs/ leads somewhere that exists', () => {

@@ -6,9 +6,9 @@
  * and each must have a call below, so a new one cannot go unchecked.
  */
 import net from 'node:net';
+import { AcceptQueue, serveConnections } from '@sluice/connection/transport';
 import { of } from 'rxjs';
 import {
-  AcceptQueue,
   batch,
   bind,
   channel,
@@ -22,7 +22,6 @@ import {
   listen,
   listen$,
   map,
-  serveConnections,
   socket$,
   text,
   toAsyncIterable,
@@ -36,10 +35,12 @@ import { publicOptionsParameters } from './support/public-options.js';
 
 /** Options objects that are not the caller's own, so cannot know every key. */
 const EXEMPT: Record<string, string> = {
-  checkConnectionOptions:
+  'connection/transport.checkConnectionOptions':
     "checks a transport's connect or listen options, which hold more keys: that function checks them",
-  checkServerTlsOptions: "checks a transport's listen options, which hold more keys: that function checks them",
-  fromTransport: "takes the options of the transport's connect or listen function calling it, which checks the keys",
+  'connection/transport.checkServerTlsOptions':
+    "checks a transport's listen options, which hold more keys: that function checks them",
+  'connection/transport.fromTransport':
+    "takes the options of the transport's connect or listen function calling it, which checks the keys",
 };
 
 type Options = Record<string, unknown>;
@@ -120,9 +121,9 @@ const CALLS: Record<string, Call> = {
   lengthPrefixed: { call: (o) => lengthPrefixed(o), ...KEEP },
   lines: { call: (o) => lines(o), ...KEEP },
   text: { call: (o) => text(o), ...KEEP },
-  // @sluice/connection
-  'AcceptQueue#accept': { call: (o) => new AcceptQueue(1).accept(o), ...KEEP },
-  'AcceptQueue#serve': {
+  // @sluice/connection and @sluice/connection/transport
+  'connection/transport.AcceptQueue#accept': { call: (o) => new AcceptQueue(1).accept(o), ...KEEP },
+  'connection/transport.AcceptQueue#serve': {
     call: (o) => {
       const queue = new AcceptQueue(1);
       const served = queue.serve(NOTHING, o, async () => {});
@@ -131,7 +132,7 @@ const CALLS: Record<string, Call> = {
     },
     ...KEEP,
   },
-  serveConnections: {
+  'connection/transport.serveConnections': {
     call: (o) => serveConnections({ accept: async () => undefined, close: async () => {} }, NOTHING, o),
     ...KEEP,
   },
@@ -146,8 +147,7 @@ const CALLS: Record<string, Call> = {
   listen: { call: (o) => listen(o), base: { host, port: 0 } },
   bind: { call: (o) => bind(o) },
   fromNodeSocket: { call: (o) => fromNodeSocket(new net.Socket(), o), release: destroy },
-  'Listener#accept': { call: (o) => netListener.accept(o), ...KEEP },
-  'Listener#serve': { call: (o) => serveAndClose(() => listen({ host, port: 0 }), o), ...KEEP },
+  // Listener#accept and Listener#serve are ListenerBase's, found (once) as ws.WebSocketListener's below.
   'DatagramSocket#send': { call: (o) => udp.send('', udp.address, o), ...KEEP },
   // @sluice/ws
   'ws.connect': { call: (o) => ws.connect(`ws://${host}:${wsListener.port}`, o), release: destroy },

@@ -1,4 +1,5 @@
-import { type Connection, type ConnectionOptions, ConnectTimeoutError, fromTransport } from '@sluice/connection';
+import { type Connection, type ConnectionOptions, ConnectTimeoutError } from '@sluice/connection';
+import { fromTransport } from '@sluice/connection/transport';
 import { AbortError, type AbortOptions, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { WebSocketCloseError } from './errors.js';
 import { BrowserWebSocketTransport } from './internal/browser-transport.js';

@@ -1,12 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type tls from 'node:tls';
-import {
-  type Connection,
-  type ConnectionOptions,
-  ConnectTimeoutError,
-  fromTransport,
-  refuseOnThrow,
-} from '@sluice/connection';
+import { type Connection, type ConnectionOptions, ConnectTimeoutError } from '@sluice/connection';
+import { fromTransport, refuseOnThrow } from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import WebSocket from 'ws';

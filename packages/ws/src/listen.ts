@@ -3,16 +3,19 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import {
   type ConnectionOptions,
-  checkConnectionOptions,
-  checkServerTlsOptions,
-  fromTransport,
   HandshakeError,
   type IpAddress,
   type RefusalReason,
   type SocketAddress,
 } from '@sluice/connection';
+import {
+  checkConnectionOptions,
+  checkServerTlsOptions,
+  fromTransport,
+  startListening,
+} from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
+import { checkOption, checkOptionKeys, InvalidArgumentError, throwIfAborted } from '@sluice/core';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_PAYLOAD } from './connect.js';
 
@@ -144,24 +147,11 @@ export async function listen(options: WebSocketListenOptions): Promise<WebSocket
         ));
   const protocol = options.tls !== undefined || server instanceof https.Server ? 'wss' : 'ws';
   if (attached === undefined) {
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        server.off('error', onError);
-        server.close();
-        reject(new AbortError(signal?.reason));
-      };
-      const onError = (error: Error) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      server.once('error', onError);
-      server.listen({ host: options.host ?? '127.0.0.1', port: options.port }, () => {
-        signal?.removeEventListener('abort', onAbort);
-        server.off('error', onError);
-        resolve();
-      });
-    });
+    await startListening(
+      server,
+      () => server.listen({ host: options.host ?? '127.0.0.1', port: options.port }),
+      signal,
+    );
   }
   const wss = new WebSocketServer({
     noServer: true,

@@ -1,15 +1,5 @@
-import {
-  AcceptQueue,
-  type Connection,
-  type ConnectionHandler,
-  type ListenerCounters,
-  type RefusalReason,
-  type ServeOptions,
-  type ServeSummary,
-  type SocketAddress,
-  shed,
-} from '@sluice/connection';
-import type { AbortOptions } from '@sluice/core';
+import type { Connection, ListenerCounters, RefusalReason, SocketAddress } from '@sluice/connection';
+import { AcceptQueue, ListenerBase, shed } from '@sluice/connection/transport';
 import type WebSocket from 'ws';
 import { WebSocketCloseError } from './errors.js';
 
@@ -50,9 +40,7 @@ export interface WebSocketListenerCounters extends ListenerCounters {
  * for await (const conn of listener) void handle(conn);
  * ```
  */
-export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, AsyncDisposable {
-  /** Where the listener is bound (or the attached server is). */
-  readonly address: SocketAddress;
+export class WebSocketListener extends ListenerBase<Connection<WebSocket>> {
   readonly #init: WebSocketListenerInit;
   readonly #accepted: AcceptQueue<Connection<WebSocket>>;
   /** Each open WebSocket and its connection, for the heartbeat. */
@@ -60,26 +48,17 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   readonly #alive = new WeakSet<WebSocket>();
   #unresponsive = 0;
   readonly #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #closing: Promise<void> | undefined;
-  #markClosed!: () => void;
-  readonly #closed = new Promise<void>((resolve) => {
-    this.#markClosed = resolve;
-  });
 
   /** @internal Use `listen()`. */
   constructor(init: WebSocketListenerInit) {
-    this.address = init.address;
+    const accepted = new AcceptQueue<Connection<WebSocket>>(init.acceptCapacity);
+    super(init.address, accepted);
     this.#init = init;
-    this.#accepted = new AcceptQueue(init.acceptCapacity);
+    this.#accepted = accepted;
     if (init.heartbeat > 0 && init.heartbeat !== Number.POSITIVE_INFINITY) {
       this.#heartbeat = setInterval(this.#beat, init.heartbeat);
       this.#heartbeat.unref?.();
     }
-  }
-
-  /** The bound TCP port, if any. */
-  get port(): number | undefined {
-    return 'port' in this.address ? this.address.port : undefined;
   }
 
   /**
@@ -92,23 +71,13 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
    * const { open, refused, unresponsive } = listener.counters;
    * ```
    */
-  get counters(): WebSocketListenerCounters {
-    return { ...this.#accepted.counters, unresponsive: this.#unresponsive };
-  }
-
-  /** True until `close()`. */
-  get listening(): boolean {
-    return this.#closing === undefined;
-  }
-
-  /** Resolves once the listener is closed (it never rejects). */
-  get closed(): Promise<void> {
-    return this.#closed;
+  override get counters(): WebSocketListenerCounters {
+    return { ...super.counters, unresponsive: this.#unresponsive };
   }
 
   /** @internal Why an upgrade would be refused now (with 503), or `undefined` if it would be taken. */
   refusal(): RefusalReason | undefined {
-    if (this.#closing !== undefined) return 'closing';
+    if (!this.listening) return 'closing';
     if (this.#open.size >= this.#init.maxConnections) return 'maxConnections';
     return this.#accepted.hasRoom ? undefined : 'acceptCapacity';
   }
@@ -125,7 +94,7 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
 
   /** @internal Takes an upgraded connection. */
   offer({ ws, conn }: Accepted): void {
-    if (this.#closing !== undefined) return conn.destroy();
+    if (!this.listening) return conn.destroy();
     this.#open.set(ws, conn);
     this.#alive.add(ws);
     ws.on('pong', () => this.#alive.add(ws));
@@ -134,55 +103,12 @@ export class WebSocketListener implements AsyncIterable<Connection<WebSocket>>, 
   }
 
   /**
-   * Waits for the next connection; resolves `undefined` once the listener is closed.
-   *
-   * @example
-   * ```ts
-   * const conn = await listener.accept({ signal: AbortSignal.timeout(5000) });
-   * ```
+   * Stops taking upgrades and the heartbeat, and resolves once the server is
+   * closed (an attached server keeps running): `close()` calls it, once.
    */
-  accept(options?: AbortOptions): Promise<Connection<WebSocket> | undefined> {
-    return this.#accepted.accept(options);
-  }
-
-  /**
-   * Runs `handler` for every connection, many at once, until the listener
-   * closes; then waits for running handlers and resolves with how many were
-   * served, failed or cut. See `ServeOptions`.
-   *
-   * @example
-   * ```ts
-   * await listener.serve(async (conn) => { for await (const chunk of conn) await conn.write(chunk); });
-   * ```
-   */
-  serve(
-    handler: ConnectionHandler<Connection<WebSocket>>,
-    options?: ServeOptions<Connection<WebSocket>>,
-  ): Promise<ServeSummary> {
-    return this.#accepted.serve(handler, options, () => this.close());
-  }
-
-  /**
-   * Stops taking upgrades, closes connections accepted but not handed out,
-   * and resolves once the server is closed (an attached server keeps
-   * running). Connections handed out are left to their owners.
-   */
-  close(): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
+  protected override stop(): Promise<void> {
     clearInterval(this.#heartbeat);
-    this.#accepted.close();
-    this.#closing = this.#init.stop().then(this.#markClosed);
-    return this.#closing;
-  }
-
-  /** Iterates connections as they are accepted; leaving early closes the listener. */
-  [Symbol.asyncIterator](): AsyncIterator<Connection<WebSocket>, undefined> {
-    return this.#accepted.iterator(() => this.close());
-  }
-
-  /** `await using listener = await listen(…)` closes it at scope end. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+    return this.#init.stop();
   }
 
   /** Drops the connections that did not answer the last ping, and pings the rest. */

@@ -5,7 +5,7 @@
  * sends only while its peer reads (a paused end takes nothing), so
  * backpressure travels across as it does over TCP.
  */
-import type { Transport, TransportEvents } from '@sluice/connection';
+import type { Transport, TransportEvents } from '@sluice/connection/transport';
 
 interface End extends Transport<string> {
   /** The other end. */

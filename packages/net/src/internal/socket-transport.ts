@@ -1,10 +1,14 @@
 import type { Socket } from 'node:net';
-import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress } from '@sluice/connection';
+import type { Transport, TransportEvents } from '@sluice/connection/transport';
 import { AlreadyConsumedError } from '@sluice/core';
 import { localAddressOf, remoteAddressOf } from './address-of.js';
 
 /** Writes smaller than this are gathered and handed to the socket together at the end of the tick. */
 const COALESCE_LIMIT = 16 * 1024;
+
+/** The socket's events a transport passes on, each to the `TransportEvents` method of its name. */
+const EVENTS = ['data', 'end', 'error', 'drain', 'finish', 'close'] as const;
 
 /** The sockets a transport owns: a socket has one owner at a time. */
 const adopted = new WeakSet<Socket>();
@@ -89,12 +93,7 @@ export class SocketTransport implements Transport<Socket> {
     this.#events = events;
     const socket = this.#socket;
     socket.pause();
-    socket.on('data', events.data);
-    socket.on('end', events.end);
-    socket.on('error', events.error);
-    socket.on('drain', events.drain);
-    socket.on('finish', events.finish);
-    socket.on('close', events.close);
+    for (const name of EVENTS) socket.on(name, events[name]);
   }
 
   pause(): void {
@@ -151,14 +150,7 @@ export class SocketTransport implements Transport<Socket> {
     const socket = this.#socket;
     this.#flush();
     const events = this.#events;
-    if (events !== undefined) {
-      socket.off('data', events.data);
-      socket.off('end', events.end);
-      socket.off('error', events.error);
-      socket.off('drain', events.drain);
-      socket.off('finish', events.finish);
-      socket.off('close', events.close);
-    }
+    if (events !== undefined) for (const name of EVENTS) socket.off(name, events[name]);
     this.setIdleTimeout(0, () => {});
     for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
     adopted.delete(socket);

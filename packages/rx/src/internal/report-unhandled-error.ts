@@ -1,4 +1,4 @@
-import { reportCallbackError } from '@sluice/connection';
+import { reportCallbackError } from '@sluice/connection/transport';
 import { isSluiceError } from '@sluice/core';
 import { config } from 'rxjs';
 

@@ -4,8 +4,9 @@
  * constructor of an exported class or interface, whose type is an object
  * type Sluice declares and whose properties are all optional (or that is
  * named `…Options` / `…Config`, as the subject options with a required
- * `codec` are). Read from the packages' entry points (`src/index.ts`, and
- * the browser entries), so an options object added anywhere is found.
+ * `codec` are). Read from the packages' entry points (`src/index.ts`, the
+ * browser entries and `@sluice/connection/transport`), so an options object
+ * added anywhere is found.
  */
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -15,6 +16,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Entry points, and the prefix their exports are named with. */
 const ENTRIES: readonly [file: string, prefix: string][] = [
   ['packages/sluice/src/index.ts', ''],
+  ['packages/connection/src/for-transports.ts', 'connection/transport.'],
   ['packages/ws/src/browser.ts', 'ws/browser.'],
   ['packages/rx/src/browser.ts', 'rx/browser.'],
 ];

@@ -1,7 +1,8 @@
-import type { SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { SocketAddress } from '@sluice/connection';
+import { IdleTimer, type Transport, type TransportEvents } from '@sluice/connection/transport';
 import { OverflowError } from '@sluice/core';
 import { closeError } from '../errors.js';
-import { checkCloseReason } from './close-reason.js';
+import { MessageTransport } from './message-transport.js';
 
 /** Bytes the browser may buffer for sending before writers wait. */
 const WRITE_BOUND = 64 * 1024;
@@ -26,15 +27,10 @@ const encoder = new TextEncoder();
  *
  * @internal
  */
-export class BrowserWebSocketTransport implements Transport<WebSocket> {
-  readonly remoteAddress: SocketAddress | undefined;
-  readonly localAddress: SocketAddress | undefined = undefined;
-  readonly protocol: 'ws' | 'wss';
-  readonly side = 'client';
+export class BrowserWebSocketTransport extends MessageTransport implements Transport<WebSocket> {
   readonly #ws: WebSocket;
   #events: TransportEvents | undefined;
-  #bytesIn = 0;
-  #bytesOut = 0;
+  readonly #idle = new IdleTimer();
   #paused = true;
   #pausedBytes = 0;
   #ended = false;
@@ -42,22 +38,13 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
   #failure: Error | undefined;
   #terminated = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
-  #idle: { ms: number; onIdle: () => void } | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, protocol: 'ws' | 'wss') {
+    super(remoteAddress, protocol, 'client');
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
-    this.remoteAddress = remoteAddress;
-    this.protocol = protocol;
   }
 
-  get bytesIn(): number {
-    return this.#bytesIn;
-  }
-  get bytesOut(): number {
-    return this.#bytesOut;
-  }
   get unsentBytes(): number {
     return this.#ws.bufferedAmount;
   }
@@ -95,19 +82,12 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
 
   write(bytes: Uint8Array, text = false): boolean {
     const ws = this.#ws;
-    this.#bytesOut += bytes.byteLength;
+    this.bytesOut += bytes.byteLength;
     ws.send(text ? utf8.decode(bytes) : bytes);
-    this.#armIdle();
+    this.#idle.touch();
     if (ws.bufferedAmount < WRITE_BOUND) return true;
     this.#drainTimer ??= setTimeout(this.#pollDrain, DRAIN_POLL_MS);
     return false;
-  }
-
-  closeReason(
-    code: number | undefined,
-    reason: string | undefined,
-  ): { readonly code: number; readonly reason: string } {
-    return checkCloseReason(code, reason);
   }
 
   end(close?: { readonly code: number; readonly reason: string }): void {
@@ -130,27 +110,20 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
   }
 
   setIdleTimeout(ms: number, onIdle: () => void): void {
-    this.#idle = ms > 0 ? { ms, onIdle } : undefined;
-    this.#armIdle();
+    this.#idle.set(ms, onIdle);
   }
 
   release(unread: Uint8Array[]): WebSocket {
     this.#ws.removeEventListener('message', this.#onMessage);
     this.#ws.removeEventListener('error', this.#onError);
     this.#ws.removeEventListener('close', this.#onClose);
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     clearTimeout(this.#drainTimer);
     const ws = this.#ws;
     for (const bytes of unread) {
       queueMicrotask(() => ws.dispatchEvent(new MessageEvent('message', { data: bytes.slice().buffer })));
     }
     return ws;
-  }
-
-  #armIdle(): void {
-    clearTimeout(this.#idleTimer);
-    const idle = this.#idle;
-    if (idle !== undefined) this.#idleTimer = setTimeout(idle.onIdle, idle.ms);
   }
 
   /** Reports `finish` once the browser has sent everything written (it has no event for that). */
@@ -170,8 +143,8 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
   #onMessage = (event: MessageEvent): void => {
     const data: unknown = event.data;
     const chunk = typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data as ArrayBuffer);
-    this.#bytesIn += chunk.byteLength;
-    this.#armIdle();
+    this.bytesIn += chunk.byteLength;
+    this.#idle.touch();
     if (this.#paused) {
       this.#pausedBytes += chunk.byteLength;
       if (this.#pausedBytes > PAUSED_LIMIT) {
@@ -196,7 +169,7 @@ export class BrowserWebSocketTransport implements Transport<WebSocket> {
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     clearTimeout(this.#drainTimer);
     const events = this.#events;
     if (this.#failure !== undefined) events?.error(this.#failure);

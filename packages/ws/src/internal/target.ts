@@ -1,4 +1,5 @@
-import { type ConnectionOptions, checkConnectionOptions } from '@sluice/connection';
+import type { ConnectionOptions } from '@sluice/connection';
+import { checkConnectionOptions } from '@sluice/connection/transport';
 import { checkOption, InvalidArgumentError, OutOfRangeError } from '@sluice/core';
 
 /** The port of an absolute URL's authority (after any user info and the host, an IPv6 one in brackets). */

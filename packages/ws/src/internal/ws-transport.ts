@@ -1,8 +1,9 @@
-import type { ConnectionSide, SocketAddress, Transport, TransportEvents } from '@sluice/connection';
+import type { ConnectionSide, SocketAddress } from '@sluice/connection';
+import { IdleTimer, type Transport, type TransportEvents } from '@sluice/connection/transport';
 import type WebSocket from 'ws';
 import { closeError, WebSocketCloseError } from '../errors.js';
-import { checkCloseReason } from './close-reason.js';
 import { handBack } from './hand-back.js';
+import { MessageTransport } from './message-transport.js';
 
 /** Bytes `ws` may buffer for sending before writers wait for it to drain. */
 const WRITE_BOUND = 64 * 1024;
@@ -51,15 +52,10 @@ export interface TransportDescription {
  *
  * @internal
  */
-export class WebSocketTransport implements Transport<WebSocket> {
-  readonly remoteAddress: SocketAddress | undefined;
-  readonly localAddress: SocketAddress | undefined;
-  readonly protocol: 'ws' | 'wss';
-  readonly side: ConnectionSide;
+export class WebSocketTransport extends MessageTransport implements Transport<WebSocket> {
   readonly #ws: WebSocket;
   #events: TransportEvents | undefined;
-  #bytesIn = 0;
-  #bytesOut = 0;
+  readonly #idle = new IdleTimer();
   #waitingForDrain = false;
   /** Messages handed to `ws` whose send callback has not come yet. */
   #unsent = 0;
@@ -82,19 +78,10 @@ export class WebSocketTransport implements Transport<WebSocket> {
   readonly #text = new WeakSet<Uint8Array>();
 
   constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, { protocol, side }: TransportDescription) {
+    super(remoteAddress, protocol, side);
     this.#ws = ws;
-    this.remoteAddress = remoteAddress;
-    this.localAddress = undefined;
-    this.protocol = protocol;
-    this.side = side;
   }
 
-  get bytesIn(): number {
-    return this.#bytesIn;
-  }
-  get bytesOut(): number {
-    return this.#bytesOut;
-  }
   get unsentBytes(): number {
     return this.#ws.bufferedAmount;
   }
@@ -138,7 +125,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
 
   write(bytes: Uint8Array, text = false): boolean {
     const ws = this.#ws;
-    this.#bytesOut += bytes.byteLength;
+    this.bytesOut += bytes.byteLength;
     this.#unsent++;
     this.#sends++;
     // ws holds on to the bytes it is given until they are sent, unless it masks them into a copy (a client without
@@ -156,13 +143,6 @@ export class WebSocketTransport implements Transport<WebSocket> {
   /** Whether `ws` sends a copy of what it is given: a client masks each frame into a new buffer, unless it compresses. */
   #copiedByWs(): boolean {
     return this.side === 'client' && !this.#ws.extensions.includes('permessage-deflate');
-  }
-
-  closeReason(
-    code: number | undefined,
-    reason: string | undefined,
-  ): { readonly code: number; readonly reason: string } {
-    return checkCloseReason(code, reason);
   }
 
   end(close?: { readonly code: number; readonly reason: string }): void {
@@ -188,9 +168,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
   }
 
   setIdleTimeout(ms: number, onIdle: () => void): void {
-    clearTimeout(this.#idleTimer);
-    this.#idle = ms > 0 ? { ms, onIdle } : undefined;
-    this.#armIdle();
+    this.#idle.set(ms, onIdle);
   }
 
   release(unread: Uint8Array[]): WebSocket {
@@ -198,7 +176,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
     ws.off('message', this.#onMessage);
     ws.off('error', this.#onError);
     ws.off('close', this.#onClose);
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     // A WebSocket cannot take bytes back: they are kept, and given as messages to the new owner's first listener.
     return handBack(
       ws,
@@ -209,22 +187,12 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #failure: Error | undefined;
   /** Ended here, at once: the abnormal close that follows is ours, not the peer's. */
   #terminated = false;
-  #idle: { ms: number; onIdle: () => void } | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-  #armIdle(): void {
-    const idle = this.#idle;
-    if (idle === undefined) return;
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(idle.onIdle, idle.ms);
-    (this.#idleTimer as { unref?: () => void }).unref?.();
-  }
 
   #onMessage = (data: WebSocket.RawData, binary: boolean): void => {
     const chunk = toBytes(data);
     if (!binary) this.#text.add(chunk);
-    this.#bytesIn += chunk.byteLength;
-    if (this.#idle !== undefined) this.#armIdle();
+    this.bytesIn += chunk.byteLength;
+    this.#idle.touch();
     if (this.#ended && this.#readerPaused) {
       this.#readWhileClosing += chunk.byteLength;
       if (this.#readWhileClosing >= CLOSING_READ_LIMIT) this.#ws.pause();
@@ -245,7 +213,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
       return;
     }
     if (this.#ended && this.#unsent === 0 && !this.#sendFailed) this.#finish();
-    if (this.#idle !== undefined) this.#armIdle();
+    this.#idle.touch();
     if (this.#waitingForDrain && this.#ws.bufferedAmount < WRITE_BOUND && this.#holdUntil <= this.#sent) {
       this.#waitingForDrain = false;
       this.#events?.drain();
@@ -259,7 +227,7 @@ export class WebSocketTransport implements Transport<WebSocket> {
   #onClose = (code: number, reason: Buffer): void => {
     this.#closed = true;
     this.#readableEnded = true;
-    clearTimeout(this.#idleTimer);
+    this.#idle.cancel();
     const events = this.#events;
     // Ended here at once, or by `ws` over a protocol error: that reason counts. Otherwise the close code says what happened.
     const failure =
