@@ -186,22 +186,25 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, JsonFrame> 
       const texts: string[] = [];
       // The values of the lines the framing pushed, then its error if it threw; a bad line comes before that error.
       const run = (feed: () => void, frames: JsonFrame[]): void => {
+        let failure: { error: unknown } | undefined;
         try {
           feed();
-        } finally {
-          try {
-            for (const line of texts) {
-              if (line.trim() === '') continue;
-              try {
-                frames.push({ text: line, value: JSON.parse(line) });
-              } catch (error) {
-                throw new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
-              }
-            }
-          } finally {
-            texts.length = 0;
-          }
+        } catch (error) {
+          failure = { error };
         }
+        try {
+          for (const line of texts) {
+            if (line.trim() === '') continue;
+            try {
+              frames.push({ text: line, value: JSON.parse(line) });
+            } catch (error) {
+              throw new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
+            }
+          }
+        } finally {
+          texts.length = 0;
+        }
+        if (failure !== undefined) throw failure.error;
       };
       return {
         decode: (chunk, frames) => run(() => inner.decode(chunk, texts), frames),
