@@ -5,8 +5,9 @@
  * docs/codecs.md, which walks through it.
  *
  * A codec is two small halves, each created fresh for every stream:
- * - a decoder, fed byte chunks in order, returning the values they complete
- *   and keeping the incomplete rest for the next chunk;
+ * - a decoder, fed byte chunks in order, pushing the values they complete
+ *   onto the array it is given and keeping the incomplete rest for the next
+ *   chunk;
  * - an encoder, turning one value into the bytes that carry it.
  *
  * What makes this one safe to point at an untrusted peer:
@@ -18,8 +19,8 @@
  *   decoder knows how many bytes it waits for (a bulk string's length, or
  *   "a line feed") and only stores chunks until then;
  * - the encoder refuses what the decoder would refuse;
- * - values completed before a malformed one are returned; the error comes
- *   with the next call.
+ * - values completed before a malformed one are pushed before the error is
+ *   thrown, so the reader hands them out first.
  *
  * The wire format, one type per first byte, every line ending in CRLF:
  *   +OK            simple string      -ERR no such key    error
@@ -98,44 +99,29 @@ class RespDecoder implements Decoder<RespValue> {
   #stack: Array<{ items: RespValue[]; remaining: number }> = [];
   /** Bytes of the current top-level value already parsed. */
   #valueBytes = 0;
-  /** An error found after some good values: those are returned first, the error on the next call. */
-  #failure: { error: unknown } | undefined;
 
   constructor(private readonly limits: Limits) {}
 
-  decode(chunk: Uint8Array): RespValue[] {
-    if (this.#failure) throw this.#failure.error;
+  decode(chunk: Uint8Array, values: RespValue[]): void {
     this.#stored.push(chunk);
     this.#storedBytes += chunk.length;
     const available = this.#buffer.length + this.#storedBytes;
     this.#checkLength(available);
     const ready = this.#wait.line ? chunk.includes(LF) : available >= this.#wait.bytes;
-    if (!ready) return [];
+    if (!ready) return;
     this.#buffer = concat([this.#buffer, ...this.#stored], available);
     this.#stored = [];
     this.#storedBytes = 0;
-    return this.#parse();
+    // Values pushed before a malformed one stay pushed when it throws: none is lost.
+    this.#parse(values);
   }
 
-  end(): RespValue[] {
-    if (this.#failure) throw this.#failure.error;
+  end(): void {
     const left = this.#buffer.length + this.#storedBytes + this.#valueBytes;
     if (left > 0) throw new TruncatedFrameError(left);
-    return [];
   }
 
-  #parse(): RespValue[] {
-    const values: RespValue[] = [];
-    try {
-      this.#parseInto(values);
-    } catch (error) {
-      if (values.length === 0) throw error;
-      this.#failure = { error }; // no good value is lost to a bad one that follows it
-    }
-    return values;
-  }
-
-  #parseInto(values: RespValue[]): void {
+  #parse(values: RespValue[]): void {
     const buffer = this.#buffer;
     let at = 0;
     for (;;) {

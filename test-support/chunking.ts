@@ -11,9 +11,34 @@ import fc from 'fast-check';
 /** How to cut an input: all at once, byte by byte, or at these offsets (taken modulo length + 1; repeats make empty chunks). */
 export type Cuts = 'whole' | 'bytewise' | readonly number[];
 
+/** The smallest shape of a decoder this helper needs: the pushing contract. */
+export interface PushesFrames<T> {
+  decode(chunk: Uint8Array, frames: T[]): void;
+  end(frames: T[]): void;
+}
+
 /** The smallest shape of a codec this helper needs. */
 export interface DecodesBytes<T> {
-  decoder(): { decode(chunk: Uint8Array): T[]; end(): T[] };
+  decoder(): PushesFrames<T>;
+}
+
+/** Fails a test whose decoder returned something (its frames, as before the pushing contract) instead of nothing. */
+function pushedOnly(returned: unknown): void {
+  if (returned !== undefined) throw new Error(`the decoder returned ${String(returned)}; it must push onto frames`);
+}
+
+/** The frames `decoder.decode(chunk, frames)` pushes, as an array: for tests that feed a decoder directly. */
+export function decodeChunk<T>(decoder: PushesFrames<T>, chunk: Uint8Array): T[] {
+  const frames: T[] = [];
+  pushedOnly(decoder.decode(chunk, frames));
+  return frames;
+}
+
+/** The frames `decoder.end(frames)` pushes, as an array. */
+export function endFrames<T>(decoder: PushesFrames<T>): T[] {
+  const frames: T[] = [];
+  pushedOnly(decoder.end(frames));
+  return frames;
 }
 
 /** A few fixed cuttings every input is worth trying. */
@@ -66,12 +91,12 @@ export function arbitraryCuts(maxCuts = 24): fc.Arbitrary<Cuts> {
 export function decodeAll<T>(codec: DecodesBytes<T>, chunks: Iterable<Uint8Array>): T[] {
   const decoder = codec.decoder();
   const frames: T[] = [];
-  for (const chunk of chunks) frames.push(...decoder.decode(chunk));
-  frames.push(...decoder.end());
+  for (const chunk of chunks) pushedOnly(decoder.decode(chunk, frames));
+  pushedOnly(decoder.end(frames));
   return frames;
 }
 
-/** The outcome of decoding: the frames, or the error thrown (with any frames before it). */
+/** The outcome of decoding: the frames, or the error thrown (with the frames pushed before it). */
 export type Outcome<T> = { frames: T[]; error?: undefined } | { frames: T[]; error: unknown };
 
 /** Like {@link decodeAll}, but captures a thrown error instead of propagating it. */
@@ -79,8 +104,8 @@ export function tryDecodeAll<T>(codec: DecodesBytes<T>, chunks: Iterable<Uint8Ar
   const decoder = codec.decoder();
   const frames: T[] = [];
   try {
-    for (const chunk of chunks) frames.push(...decoder.decode(chunk));
-    frames.push(...decoder.end());
+    for (const chunk of chunks) pushedOnly(decoder.decode(chunk, frames));
+    pushedOnly(decoder.end(frames));
     return { frames };
   } catch (error) {
     return { frames, error };

@@ -1,7 +1,7 @@
 import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator } from './internal/flat-map-iterator.js';
 import { decodeInto, endInto } from './internal/decode-into.js';
+import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
  * Like {@link decode}, but yields the frames of each chunk together as one

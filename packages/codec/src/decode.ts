@@ -1,7 +1,7 @@
 import { checkOption, type Source } from '@sluice/core';
 import type { Codec } from './codec.js';
-import { FlatMapIterator } from './internal/flat-map-iterator.js';
 import { decodeInto, endInto } from './internal/decode-into.js';
+import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
  * A transform from byte chunks to decoded frames, for `pipe()` or direct use:

@@ -1,7 +1,7 @@
 import { checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 import { encodeUtf8 } from './bytes.js';
-import type { Codec, Decoder, Encoder } from './codec.js';
 import { checkDecoded } from './check-decoded.js';
+import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
 import { lines } from './lines.js';

@@ -17,7 +17,15 @@ import { runInNewContext } from 'node:vm';
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, concatBytes, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
+import {
+  arbitraryCuts,
+  concatBytes,
+  decodeChunk,
+  endFrames,
+  rechunk,
+  runs,
+  tryDecodeAll,
+} from '../../../test-support/chunking.js';
 
 const utf8 = new TextEncoder();
 const CODED = ['ERR_FRAME_TOO_LONG', 'ERR_TRUNCATED_FRAME', 'ERR_DECODE'];
@@ -144,9 +152,9 @@ describe('limits are enforced on the header, before anything is buffered', () =>
           const header = headerBytes(value, width, endian).subarray(0, field);
           const decoder = codec.decoder();
           if (value > maxFrameLength) {
-            expect(() => decoder.decode(header)).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
+            expect(() => decodeChunk(decoder, header)).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
           } else {
-            expect(decoder.decode(header)).toEqual(value === 0 ? [new Uint8Array(0)] : []);
+            expect(decodeChunk(decoder, header)).toEqual(value === 0 ? [new Uint8Array(0)] : []);
           }
         },
       ),
@@ -165,7 +173,7 @@ describe('limits are enforced on the header, before anything is buffered', () =>
       try {
         for (const chunk of chunks) {
           fed += chunk.length;
-          decoder.decode(chunk);
+          decodeChunk(decoder, chunk);
         }
       } catch (error) {
         expect(codeOf(error)).toBe('ERR_FRAME_TOO_LONG');
@@ -187,7 +195,7 @@ describe('limits are enforced on the header, before anything is buffered', () =>
         for (const chunk of rechunk(bytes, cuts)) {
           try {
             fed += chunk.length;
-            decoder.decode(chunk);
+            decodeChunk(decoder, chunk);
           } catch (error) {
             code = codeOf(error);
             break;
@@ -218,14 +226,15 @@ describe('bounded memory on endless input', () => {
     it(`${name}: 100 MiB of one endless frame in 64 KiB chunks fails with ERR_FRAME_TOO_LONG within limit + one chunk`, () => {
       const decoder = codec.decoder();
       // lengthPrefixed: announce the largest frame allowed, then send more than it.
-      const start = codec.name === 'lengthPrefixed' ? decoder.decode(headerBytes(limit, 4, 'be').subarray(0, 4)) : [];
+      const start =
+        codec.name === 'lengthPrefixed' ? decodeChunk(decoder, headerBytes(limit, 4, 'be').subarray(0, 4)) : [];
       expect(start).toEqual([]);
       let fed = 0;
       let error: unknown;
       for (let i = 0; i < hundredMiB && error === undefined; i++) {
         fed += chunk.length;
         try {
-          const frames = decoder.decode(chunk);
+          const frames = decodeChunk(decoder, chunk);
           // lengthPrefixed completes its frame and reads 'aaaa' as the next header: far past the limit.
           if (frames.length > 0) expect(frames.map((f) => (f as Uint8Array).length)).toEqual([limit]);
         } catch (caught) {
@@ -244,7 +253,7 @@ describe('bounded memory on endless input', () => {
     expect(() => {
       for (;;) {
         fed++;
-        decoder.decode(byte);
+        decodeChunk(decoder, byte);
       }
     }).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
     expect(fed).toBe(1001);
@@ -254,10 +263,10 @@ describe('bounded memory on endless input', () => {
     const decoder = text().decoder();
     const garbage = new Uint8Array(64 * KiB).fill(0x9f); // lone continuation bytes: each one U+FFFD
     let out = 0;
-    for (let i = 0; i < 256; i++) for (const piece of decoder.decode(garbage) as string[]) out += piece.length;
+    for (let i = 0; i < 256; i++) for (const piece of decodeChunk(decoder, garbage) as string[]) out += piece.length;
     // Every byte came out of the chunk that brought it: nothing accumulates inside the decoder.
     expect(out).toBe(256 * garbage.length);
-    expect(() => text({ fatal: true }).decoder().decode(garbage)).toThrow(
+    expect(() => decodeChunk(text({ fatal: true }).decoder(), garbage)).toThrow(
       expect.objectContaining({ code: 'ERR_DECODE' }),
     );
   });
@@ -291,7 +300,7 @@ describe('bounded memory on endless input', () => {
       for (let offset = 0, n = 0; offset < wire.length; offset += chunkSize, n++) {
         const piece = wire.slice(offset, offset + chunkSize); // a fresh buffer, as a socket gives
         refs.push(new WeakRef(piece));
-        decoder.decode(piece); // frames are dropped at once, as a consumer that is done with them would
+        decodeChunk(decoder, piece); // frames are dropped at once, as a consumer that is done with them would
         if (n % 37 === 0) {
           await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets stay alive until the job ends
           gc();
@@ -310,7 +319,7 @@ describe('deep and hostile JSON', () => {
 
   it('100k unclosed "[" is an ERR_DECODE, not a stack overflow', () => {
     const decoder = json().decoder();
-    expect(() => decoder.decode(utf8.encode(`${'['.repeat(100_000)}\n`))).toThrow(
+    expect(() => decodeChunk(decoder, utf8.encode(`${'['.repeat(100_000)}\n`))).toThrow(
       expect.objectContaining({ code: 'ERR_DECODE' }),
     );
   });
@@ -338,11 +347,10 @@ describe('deep and hostile JSON', () => {
   });
 
   it('"__proto__" keys stay own data: decoding pollutes no prototype', () => {
-    const [value] = json()
-      .decoder()
-      .decode(utf8.encode('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}\n')) as [
-      Record<string, unknown>,
-    ];
+    const [value] = decodeChunk(
+      json<Record<string, unknown>>().decoder(),
+      utf8.encode('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}\n'),
+    ) as [Record<string, unknown>];
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(Object.hasOwn(value, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
@@ -351,21 +359,19 @@ describe('deep and hostile JSON', () => {
   it('invalid UTF-8 inside a JSON frame is ERR_DECODE over byte framings and fatal lines', () => {
     const bad = Uint8Array.of(0x22, 0xc3, 0x28, 0x22); // "\xc3(" : a lead byte without its continuation
     const line = concatBytes([bad, Uint8Array.of(0x0a)]);
-    expect(() =>
-      json({ framing: lines({ fatal: true }) })
-        .decoder()
-        .decode(line),
-    ).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
-    expect(() => json({ framing: lengthPrefixed() }).decoder().decode(lengthPrefixed().encoder().encode(bad))).toThrow(
+    expect(() => decodeChunk(json({ framing: lines({ fatal: true }) }).decoder(), line)).toThrow(
       expect.objectContaining({ code: 'ERR_DECODE' }),
     );
+    expect(() =>
+      decodeChunk(json({ framing: lengthPrefixed() }).decoder(), lengthPrefixed().encoder().encode(bad)),
+    ).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
   });
 
   // json() documents ERR_DECODE for invalid UTF-8: its default NDJSON framing
   // is strict, so two different byte strings never decode to the same value.
   it('invalid UTF-8 is ERR_DECODE with the default NDJSON framing too', () => {
     const line = Uint8Array.of(0x22, 0xc3, 0x28, 0x22, 0x0a);
-    expect(() => json().decoder().decode(line)).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
+    expect(() => decodeChunk(json().decoder(), line)).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
   });
 });
 
@@ -383,8 +389,8 @@ describe('no hang: linear time on large frames arriving in small pieces', () => 
       const decoder = (codec as Codec<unknown, never>).decoder();
       let frames = 0;
       for (let offset = 0; offset < wire.length; offset += KiB)
-        frames += decoder.decode(wire.subarray(offset, offset + KiB)).length;
-      frames += decoder.end().length;
+        frames += decodeChunk(decoder, wire.subarray(offset, offset + KiB)).length;
+      frames += endFrames(decoder).length;
       expect(frames).toBe(1);
       // Linear work takes well under a second; re-scanning the buffered line per chunk would take minutes.
       expect(performance.now() - started).toBeLessThan(10_000);

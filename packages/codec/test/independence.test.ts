@@ -28,11 +28,11 @@ describe('one codec value shared by two interleaved streams', () => {
           const outA: unknown[] = [];
           const outB: unknown[] = [];
           for (let i = 0; i < Math.max(chunksA.length, chunksB.length); i++) {
-            if (i < chunksA.length) outA.push(...decoderA.decode(chunksA[i]!));
-            if (i < chunksB.length) outB.push(...decoderB.decode(chunksB[i]!));
+            if (i < chunksA.length) decoderA.decode(chunksA[i]!, outA);
+            if (i < chunksB.length) decoderB.decode(chunksB[i]!, outB);
           }
-          outA.push(...decoderA.end());
-          outB.push(...decoderB.end());
+          decoderA.end(outA);
+          decoderB.end(outB);
           expect(normalize(outA)).toEqual(normalize(tryDecodeAll(codec, [a]).frames));
           expect(normalize(outB)).toEqual(normalize(tryDecodeAll(codec, [b]).frames));
         }),

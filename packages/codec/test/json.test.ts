@@ -1,7 +1,15 @@
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, encodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
+import {
+  arbitraryCuts,
+  decodeAll,
+  decodeChunk,
+  encodeAll,
+  rechunk,
+  runs,
+  tryDecodeAll,
+} from '../../../test-support/chunking.js';
 import { netstring } from './support/netstring.js';
 
 const utf8 = new TextEncoder();
@@ -63,25 +71,23 @@ describe('json', () => {
     });
     const bytes = codec.encoder().encode({ at: '2024-01-01T00:00:00.000Z', secret: 1 } as never);
     expect(new TextDecoder().decode(bytes)).toBe('{"at":"2024-01-01T00:00:00.000Z"}\n');
-    expect(codec.decoder().decode(bytes)).toEqual([{ at: new Date('2024-01-01T00:00:00.000Z') }]);
+    expect(decodeChunk(codec.decoder(), bytes)).toEqual([{ at: new Date('2024-01-01T00:00:00.000Z') }]);
   });
 
   it('valid JSON nested too deeply for the reviver is an ERR_DECODE saying so, not "Invalid JSON"', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     const revived = json({ reviver: (_key, value) => value }).decoder();
-    expect(() => revived.decode(utf8.encode(deep))).toThrow(
+    expect(() => decodeChunk(revived, utf8.encode(deep))).toThrow(
       expect.objectContaining({
         code: 'ERR_DECODE',
         message: expect.stringMatching(/^Valid JSON in a 200000-character frame nests too deeply for the reviver/),
       }),
     );
     // Without a reviver the same value decodes; truly invalid JSON is still called invalid.
-    expect(json().decoder().decode(utf8.encode(deep))).toHaveLength(1);
-    expect(() =>
-      json({ reviver: (_key, value) => value })
-        .decoder()
-        .decode(utf8.encode('[1,\n')),
-    ).toThrow(/^Invalid JSON in a 3-character frame/);
+    expect(decodeChunk(json().decoder(), utf8.encode(deep))).toHaveLength(1);
+    expect(() => decodeChunk(json({ reviver: (_key, value) => value }).decoder(), utf8.encode('[1,\n'))).toThrow(
+      /^Invalid JSON in a 3-character frame/,
+    );
   });
 
   it('a reviver that throws is an ERR_DECODE naming the reviver, with its error as cause', () => {
@@ -91,7 +97,7 @@ describe('json', () => {
         throw failure;
       },
     });
-    expect(() => codec.decoder().decode(utf8.encode('{"a":1}\n'))).toThrow(
+    expect(() => decodeChunk(codec.decoder(), utf8.encode('{"a":1}\n'))).toThrow(
       expect.objectContaining({
         code: 'ERR_DECODE',
         message: 'The reviver threw on a 7-character JSON frame: no dates here',

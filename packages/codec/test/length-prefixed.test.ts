@@ -5,7 +5,9 @@ import {
   arbitraryCuts,
   concatBytes,
   decodeAll,
+  decodeChunk,
   encodeAll,
+  endFrames,
   rechunk,
   runs,
   STANDARD_CUTS,
@@ -169,16 +171,16 @@ describe('lengthPrefixed', () => {
 
   it('returns frames inside a chunk as views of it, and copies with copy: true', () => {
     const chunk = bytes(0, 2, 0x61, 0x62, 0, 1, 0x63);
-    const [a, b] = lengthPrefixed({ width: 2 }).decoder().decode(chunk);
+    const [a, b] = decodeChunk(lengthPrefixed({ width: 2 }).decoder(), chunk);
     expect(a).toEqual(bytes(0x61, 0x62));
     expect(a!.buffer).toBe(chunk.buffer);
     expect(b!.byteOffset).toBe(6);
-    const [copied] = lengthPrefixed({ width: 2, copy: true }).decoder().decode(chunk);
+    const [copied] = decodeChunk(lengthPrefixed({ width: 2, copy: true }).decoder(), chunk);
     expect(copied).toEqual(bytes(0x61, 0x62));
     expect(copied!.buffer).not.toBe(chunk.buffer);
     // Also for a Node Buffer, whose slice() would be a view.
     const buffer = Buffer.from(chunk);
-    const [own] = lengthPrefixed({ width: 2, copy: true }).decoder().decode(buffer);
+    const [own] = decodeChunk(lengthPrefixed({ width: 2, copy: true }).decoder(), buffer);
     buffer.fill(0);
     expect(own).toEqual(bytes(0x61, 0x62));
   });
@@ -187,10 +189,10 @@ describe('lengthPrefixed', () => {
     const payload = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
     const wire = lengthPrefixed().encoder().encode(payload);
     const decoder = lengthPrefixed().decoder();
-    const frames = rechunk(wire, [2, 100, 700]).flatMap((chunk) => decoder.decode(chunk));
+    const frames = rechunk(wire, [2, 100, 700]).flatMap((chunk) => decodeChunk(decoder, chunk));
     expect(frames).toEqual([payload]);
     expect(frames[0]!.buffer.byteLength).toBe(1000);
-    expect(decoder.end()).toEqual([]);
+    expect(endFrames(decoder)).toEqual([]);
   });
 
   it('reads a header split across chunks for every width', () => {
@@ -205,21 +207,21 @@ describe('lengthPrefixed', () => {
 
   it('refuses a huge length from the header alone, before any payload arrives', () => {
     const tooLong = { code: 'ERR_FRAME_TOO_LONG', size: 0xffff_ffff, limit: 16 * 1024 * 1024 };
-    expect(() =>
-      lengthPrefixed()
-        .decoder()
-        .decode(bytes(0xff, 0xff, 0xff, 0xff)),
-    ).toThrow(expect.objectContaining(tooLong));
+    expect(() => decodeChunk(lengthPrefixed().decoder(), bytes(0xff, 0xff, 0xff, 0xff))).toThrow(
+      expect.objectContaining(tooLong),
+    );
     const le = lengthPrefixed({ width: 4, endian: 'le', maxFrameLength: 1000 }).decoder();
-    expect(() => le.decode(bytes(0xe9, 0x03, 0, 0))).toThrow(expect.objectContaining({ size: 1001, limit: 1000 }));
+    expect(() => decodeChunk(le, bytes(0xe9, 0x03, 0, 0))).toThrow(
+      expect.objectContaining({ size: 1001, limit: 1000 }),
+    );
     const wide = lengthPrefixed({ width: 8 }).decoder();
-    expect(() => wide.decode(new Uint8Array(8).fill(0xff))).toThrow(
+    expect(() => decodeChunk(wide, new Uint8Array(8).fill(0xff))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     );
     // Also when the header itself arrives byte by byte.
     const split = lengthPrefixed({ maxFrameLength: 10 }).decoder();
-    for (const byte of [0, 0, 0]) expect(split.decode(bytes(byte))).toEqual([]);
-    expect(() => split.decode(bytes(11))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
+    for (const byte of [0, 0, 0]) expect(decodeChunk(split, bytes(byte))).toEqual([]);
+    expect(() => decodeChunk(split, bytes(11))).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }));
   });
 
   it('refuses an endless varint within 10 bytes, whatever its bytes', () => {
@@ -227,12 +229,12 @@ describe('lengthPrefixed', () => {
       const decoder = lengthPrefixed({ width: 'varint' }).decoder();
       let fed = 0;
       const feed = () => {
-        for (; fed < 1000; fed++) decoder.decode(bytes(filler));
+        for (; fed < 1000; fed++) decodeChunk(decoder, bytes(filler));
       };
       expect(feed).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_(DECODE|FRAME_TOO_LONG)$/) }));
       expect(fed).toBeLessThan(10);
     }
-    expect(() => lengthPrefixed({ width: 'varint' }).decoder().decode(new Uint8Array(10).fill(0x80))).toThrow(
+    expect(() => decodeChunk(lengthPrefixed({ width: 'varint' }).decoder(), new Uint8Array(10).fill(0x80))).toThrow(
       expect.objectContaining({ code: 'ERR_DECODE', message: 'Invalid varint: longer than 10 bytes' }),
     );
   });
@@ -259,7 +261,7 @@ describe('lengthPrefixed', () => {
     // A length field that also counts a 2-byte trailer: adjust by -2.
     const trailer = lengthPrefixed({ width: 1, lengthAdjustment: -2 });
     expect(trailer.encoder().encode(hi)).toEqual(bytes(4, 0x68, 0x69));
-    expect(trailer.decoder().decode(bytes(4, 0x68, 0x69, 1, 0x61))).toEqual([hi]);
+    expect(decodeChunk(trailer.decoder(), bytes(4, 0x68, 0x69, 2))).toEqual([hi, new Uint8Array(0)]);
     // A varint that counts itself: 127 bytes + 2-byte header = 129.
     const varint = lengthPrefixed({ width: 'varint', lengthIncludesHeader: true });
     expect(varint.encoder().encode(new Uint8Array(127)).subarray(0, 2)).toEqual(bytes(0x81, 0x01));
@@ -267,7 +269,7 @@ describe('lengthPrefixed', () => {
 
   it('refuses a length field that gives a negative payload with ERR_DECODE', () => {
     const decoder = lengthPrefixed({ width: 2, lengthIncludesHeader: true }).decoder();
-    expect(() => decoder.decode(bytes(0, 1))).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
+    expect(() => decodeChunk(decoder, bytes(0, 1))).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
   });
 
   it('refuses frames the decoder would refuse or the width cannot express', () => {
@@ -286,10 +288,13 @@ describe('lengthPrefixed', () => {
     );
   });
 
-  it('returns the frames before a bad header, then throws on the next call', () => {
+  it('pushes the frames before a bad header, then throws at once', () => {
     const decoder = lengthPrefixed({ width: 1, maxFrameLength: 5 }).decoder();
-    expect(decoder.decode(bytes(1, 0x61, 2, 0x62, 0x63, 9, 0, 0))).toEqual([bytes(0x61), bytes(0x62, 0x63)]);
-    expect(() => decoder.end()).toThrow(expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', size: 9 }));
+    const frames: Uint8Array[] = [];
+    expect(() => decoder.decode(bytes(1, 0x61, 2, 0x62, 0x63, 9, 0, 0), frames)).toThrow(
+      expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG', size: 9 }),
+    );
+    expect(frames).toEqual([bytes(0x61), bytes(0x62, 0x63)]);
   });
 
   it('rejects options of the wrong kind with ERR_INVALID_ARG, numbers out of range with ERR_OUT_OF_RANGE', () => {
@@ -316,7 +321,7 @@ describe('lengthPrefixed memory', () => {
     const header = Uint8Array.of(0x00, 0xff, 0xff, 0xff); // 16 MiB - 1, within the default limit
     const decoders = Array.from({ length: 100 }, () => {
       const decoder = lengthPrefixed().decoder();
-      expect(decoder.decode(concatBytes([header, new Uint8Array(5)]))).toEqual([]);
+      expect(decodeChunk(decoder, concatBytes([header, new Uint8Array(5)]))).toEqual([]);
       return decoder;
     });
     const grown = process.memoryUsage().arrayBuffers - before;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   arbitraryCuts,
   decodeAll,
+  decodeChunk,
   encodeAll,
   rechunk,
   runs,
@@ -85,10 +86,10 @@ describe('lines', () => {
       expect(frames).toEqual(['one', 'two', '', 'lone\rcr']);
     }
     const decoder = lines().decoder();
-    expect(decoder.decode(utf8.encode('a\r'))).toEqual([]);
-    expect(decoder.decode(utf8.encode('\nb\r'))).toEqual(['a']);
-    expect(decoder.decode(utf8.encode('\n'))).toEqual(['b']);
-    expect(lines({ stripCR: false }).decoder().decode(utf8.encode('a\r\n'))).toEqual(['a\r']);
+    expect(decodeChunk(decoder, utf8.encode('a\r'))).toEqual([]);
+    expect(decodeChunk(decoder, utf8.encode('\nb\r'))).toEqual(['a']);
+    expect(decodeChunk(decoder, utf8.encode('\n'))).toEqual(['b']);
+    expect(decodeChunk(lines({ stripCR: false }).decoder(), utf8.encode('a\r\n'))).toEqual(['a\r']);
   });
 
   it('yields a final unterminated line at end, or refuses it with allowUnterminated: false', () => {
@@ -102,8 +103,8 @@ describe('lines', () => {
 
   it('throws ERR_FRAME_TOO_LONG as soon as the unfinished line exceeds maxFrameLength', () => {
     const decoder = lines({ maxFrameLength: 5 }).decoder();
-    expect(decoder.decode(utf8.encode('abcde'))).toEqual([]);
-    expect(() => decoder.decode(utf8.encode('f'))).toThrow(
+    expect(decodeChunk(decoder, utf8.encode('abcde'))).toEqual([]);
+    expect(() => decodeChunk(decoder, utf8.encode('f'))).toThrow(
       expect.objectContaining({
         code: 'ERR_FRAME_TOO_LONG',
         size: 6,
@@ -113,19 +114,19 @@ describe('lines', () => {
     );
     // A CR that may be part of CRLF does not count until the next byte shows it is not.
     const crlf = lines({ maxFrameLength: 5 }).decoder();
-    expect(crlf.decode(utf8.encode('abcde\r'))).toEqual([]);
-    expect(crlf.decode(utf8.encode('\n'))).toEqual(['abcde']);
-    expect(() => lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('abcde\rx'))).toThrow(
+    expect(decodeChunk(crlf, utf8.encode('abcde\r'))).toEqual([]);
+    expect(decodeChunk(crlf, utf8.encode('\n'))).toEqual(['abcde']);
+    expect(() => decodeChunk(lines({ maxFrameLength: 5 }).decoder(), utf8.encode('abcde\rx'))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     );
     // Complete lines inside one chunk, ASCII or not, are checked in bytes.
-    expect(lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('abcde\nxy\n'))).toEqual(['abcde', 'xy']);
+    expect(decodeChunk(lines({ maxFrameLength: 5 }).decoder(), utf8.encode('abcde\nxy\n'))).toEqual(['abcde', 'xy']);
     // Lines before the long one are still delivered; the error comes next.
     expect(tryDecodeAll(lines({ maxFrameLength: 5 }), [utf8.encode('ok\nabcdef\n')])).toMatchObject({
       frames: ['ok'],
       error: { code: 'ERR_FRAME_TOO_LONG', size: 6 },
     });
-    expect(() => lines({ maxFrameLength: 5 }).decoder().decode(utf8.encode('ééé\n'))).toThrow(
+    expect(() => decodeChunk(lines({ maxFrameLength: 5 }).decoder(), utf8.encode('ééé\n'))).toThrow(
       expect.objectContaining({ size: 6 }),
     );
   });

@@ -1,7 +1,15 @@
 import { text } from '@sluice/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryCuts, decodeAll, rechunk, runs, tryDecodeAll } from '../../../test-support/chunking.js';
+import {
+  arbitraryCuts,
+  decodeAll,
+  decodeChunk,
+  endFrames,
+  rechunk,
+  runs,
+  tryDecodeAll,
+} from '../../../test-support/chunking.js';
 
 const utf8 = new TextEncoder();
 
@@ -32,11 +40,11 @@ describe('text', () => {
 
   it('holds back a character cut by a chunk boundary until the rest arrives', () => {
     const decoder = text().decoder();
-    expect(decoder.decode(Uint8Array.of(0x68, 0xc3))).toEqual(['h']);
-    expect(decoder.decode(Uint8Array.of(0xa9))).toEqual(['é']);
-    expect(decoder.decode(Uint8Array.of(0xf0, 0x9f))).toEqual([]);
-    expect(decoder.decode(Uint8Array.of(0x98, 0x80))).toEqual(['😀']);
-    expect(decoder.end()).toEqual([]);
+    expect(decodeChunk(decoder, Uint8Array.of(0x68, 0xc3))).toEqual(['h']);
+    expect(decodeChunk(decoder, Uint8Array.of(0xa9))).toEqual(['é']);
+    expect(decodeChunk(decoder, Uint8Array.of(0xf0, 0x9f))).toEqual([]);
+    expect(decodeChunk(decoder, Uint8Array.of(0x98, 0x80))).toEqual(['😀']);
+    expect(endFrames(decoder)).toEqual([]);
   });
 
   it('throws ERR_DECODE on malformed input under fatal, including a character cut off by the end', () => {

@@ -1,10 +1,11 @@
 /**
  * A framed reader that failed keeps failing: every later read rejects with
  * the same error, so a loop that logs and retries never mistakes the failure
- * for the peer finishing. And what a custom decoder returns is checked, as
- * encoders' output is: anything but an array of frames is `ERR_DECODE`.
+ * for the peer finishing. And what a custom decoder returns is checked: a
+ * decoder pushes its frames and returns nothing; one that returns its frames
+ * (the contract before 0.1.0) or anything else is `ERR_CODEC_CONTRACT`.
  */
-import { type Codec, checkFrames, decode, decodeByChunk, lines } from '@sluice/codec';
+import { type Codec, checkDecoded, decode, decodeByChunk, lines } from '@sluice/codec';
 import { collect, pipe, take } from '@sluice/core';
 import { connect, listen } from '@sluice/net';
 import { decodeWith } from '@sluice/rx';
@@ -46,60 +47,69 @@ describe('a framed reader that failed', () => {
   });
 });
 
-/** A codec whose decoder returns `output` for every chunk, as a buggy custom codec might. */
+/** A codec whose decoder returns `output` for every chunk, as a codec of the old contract (or a buggy one) does. */
 function returning(output: unknown): Codec<unknown> {
   return {
     name: 'buggy',
-    decoder: () => ({ decode: () => output as unknown[], end: () => [] }),
+    decoder: () => ({ decode: () => output as never, end: () => undefined }),
     encoder: () => ({ encode: (frame) => frame as Uint8Array }),
   };
 }
 
-const NOT_FRAMES: [string, unknown][] = [
+/** What a decoder may not return, and how the message names it. */
+const NOT_NOTHING: [string, unknown][] = [
+  ['an Array (its frames, as decoders did before 0.1.0)', ['a']],
   ['a number', 3],
   ['a Set', new Set(['a'])],
   ['a string', 'abc'],
-  ['undefined', undefined],
   ['null', null],
   ['an object', { 0: 'a', length: 1 }],
 ];
 
 describe("a custom decoder's output", () => {
-  it.each(NOT_FRAMES)(
-    'returning %s rejects the read with ERR_DECODE and closes the connection',
+  it.each(NOT_NOTHING)(
+    'returning %s rejects the read with ERR_CODEC_CONTRACT and closes the connection',
     async (kind, output) => {
       await using sides = await serverWithRawPeer();
       const io = sides.conn.framed(returning(output));
       sides.peer.write('bytes');
       const failure = await io.read().catch((error: unknown) => error);
-      expect(failure).toMatchObject({ code: 'ERR_DECODE' });
-      expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}, not an array of frames`);
+      expect(failure).toMatchObject({ code: 'ERR_CODEC_CONTRACT' });
+      expect((failure as Error).message).toBe(
+        `buggy: the decoder returned ${kind}; a decoder pushes its frames onto the array it is given, decode(chunk, frames) and end(frames), and returns nothing`,
+      );
       await sides.conn.closed;
       expect(sides.conn.counters.framesIn).toBe(0);
     },
   );
 
-  it.each(NOT_FRAMES)(
-    'returning %s fails decode(), decodeByChunk() and decodeWith() with ERR_DECODE',
+  it.each(NOT_NOTHING)(
+    'returning %s fails decode(), decodeByChunk() and decodeWith() with ERR_CODEC_CONTRACT',
     async (_, output) => {
       const chunk = [new Uint8Array([1])];
-      await expect(decode(returning(output))(chunk).next()).rejects.toMatchObject({ code: 'ERR_DECODE' });
-      await expect(decodeByChunk(returning(output))(chunk).next()).rejects.toMatchObject({ code: 'ERR_DECODE' });
-      await expect(firstValueFrom(of(...chunk).pipe(decodeWith(returning(output)), toArray()))).rejects.toMatchObject({
-        code: 'ERR_DECODE',
-      });
+      const refused = { code: 'ERR_CODEC_CONTRACT' };
+      await expect(decode(returning(output))(chunk).next()).rejects.toMatchObject(refused);
+      await expect(decodeByChunk(returning(output))(chunk).next()).rejects.toMatchObject(refused);
+      await expect(firstValueFrom(of(...chunk).pipe(decodeWith(returning(output)), toArray()))).rejects.toMatchObject(
+        refused,
+      );
     },
   );
 
-  it('a decoder that answers every chunk with a frame (even the empty probe) gives exactly the chunks', async () => {
+  it('a decoder that pushes every chunk as a frame gives exactly the chunks, no empty ones', async () => {
     const identity: Codec<Uint8Array> = {
       name: 'raw',
-      decoder: () => ({ decode: (chunk) => [chunk], end: () => [] }),
+      decoder: () => ({
+        decode(chunk, frames) {
+          frames.push(chunk);
+        },
+        end() {},
+      }),
       encoder: () => ({ encode: (frame) => frame }),
     };
     const chunks = [new TextEncoder().encode('a'), new TextEncoder().encode('b')];
     const text = (frames: Uint8Array[]) => frames.map((frame) => new TextDecoder().decode(frame));
-    // take(10): were the probe's frame kept, decode() would loop on phantom empty frames.
+    // take(10): were empty chunks fed to the decoder, there would be phantom empty frames.
     expect(text(await pipe(chunks, decode(identity), take(10), collect()))).toEqual(['a', 'b']);
     expect(await pipe(chunks, decodeByChunk(identity), take(10), collect())).toHaveLength(2);
     await using sides = await serverWithRawPeer();
@@ -110,9 +120,10 @@ describe("a custom decoder's output", () => {
     expect(frames.every((frame) => frame.length > 0)).toBe(true);
   });
 
-  it('an array passes through checkFrames unchanged', () => {
+  it('checkDecoded passes a decoder that returned nothing, or the array it was given', () => {
     const frames = ['a'];
-    expect(checkFrames('mine', frames)).toBe(frames);
+    expect(() => checkDecoded('mine', undefined, frames)).not.toThrow();
+    expect(() => checkDecoded('mine', frames, frames)).not.toThrow();
   });
 
   it('a connection whose decoder misbehaves leaves the others alone', async () => {
@@ -147,15 +158,13 @@ describe('messages name what they were given', () => {
     await expect(sides.conn.write(new ArrayBuffer(4) as never)).rejects.toThrow(
       'write(): data must be a Uint8Array or a string, got an ArrayBuffer',
     );
-    expect(checkFramesMessage(new Int32Array(1))).toBe(
-      'mine: the decoder returned an Int32Array, not an array of frames',
-    );
+    expect(checkDecodedMessage(new Int32Array(1))).toMatch(/^mine: the decoder returned an Int32Array; /);
   });
 });
 
-function checkFramesMessage(output: unknown): string {
+function checkDecodedMessage(output: unknown): string {
   try {
-    checkFrames('mine', output as never);
+    checkDecoded('mine', output, []);
     return 'accepted';
   } catch (error) {
     return (error as Error).message;

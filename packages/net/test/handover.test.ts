@@ -100,15 +100,13 @@ describe('switching readers on one connection', () => {
       decoder() {
         let odd: Uint8Array | null = null;
         return {
-          decode(chunk) {
+          decode(chunk, frames) {
             const bytes = odd === null ? chunk : concatBytes([odd, chunk]);
-            const frames: Uint8Array[] = [];
             let pos = 0;
             for (; pos + 2 <= bytes.length; pos += 2) frames.push(bytes.slice(pos, pos + 2));
             odd = pos < bytes.length ? bytes.slice(pos) : null;
-            return frames;
           },
-          end: () => [],
+          end() {},
           remaining: () => (odd === null ? [] : [odd]),
         };
       },

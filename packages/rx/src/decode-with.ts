@@ -1,4 +1,4 @@
-import { type Codec, checkFrames } from '@sluice/codec';
+import { type Codec, checkDecoded } from '@sluice/codec';
 import { checkOption } from '@sluice/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 
@@ -12,8 +12,10 @@ import { Observable, type OperatorFunction } from 'rxjs';
  * decoder's `end()` is called and its final frames are emitted before
  * completion; input that stops inside a frame (`ERR_TRUNCATED_FRAME`) becomes
  * the error notification instead. So does any error the decoder throws
- * (`ERR_FRAME_TOO_LONG`, `ERR_DECODE`, …); the source is then unsubscribed
- * and the decoder is not used again.
+ * (`ERR_FRAME_TOO_LONG`, `ERR_DECODE`, …), after the frames it pushed before
+ * throwing; the source is then unsubscribed and the decoder is not used
+ * again. A decoder written to the returning contract of before 0.1.0 is
+ * refused with `ERR_CODEC_CONTRACT` (see `checkDecoded`), none of its output emitted.
  *
  * @example Newline-delimited JSON from a byte Observable
  * ```ts
@@ -37,35 +39,34 @@ export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8A
     new Observable<T>((subscriber) => {
       const decoder = codec.decoder();
       const name = codec.name ?? 'custom codec';
-      const emit = (frames: T[]) => {
+      // One call of the decoder: the frames it pushed are emitted, then its error if it threw.
+      const run = (call: (frames: T[]) => unknown): boolean => {
+        const frames: T[] = [];
+        let failed = false;
+        let error: unknown;
+        try {
+          const returned = call(frames);
+          if (returned !== undefined && returned !== frames) {
+            frames.length = 0;
+            checkDecoded(name, returned, frames);
+          }
+        } catch (thrown) {
+          failed = true;
+          error = thrown;
+        }
         for (let i = 0; i < frames.length && !subscriber.closed; i++) subscriber.next(frames[i] as T);
+        if (failed) subscriber.error(error);
+        return !failed;
       };
       return source.subscribe({
         next(chunk) {
-          if (subscriber.closed) return;
-          let frames: T[];
-          try {
-            frames = checkFrames(name, decoder.decode(chunk));
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          emit(frames);
+          if (!subscriber.closed) run((frames) => decoder.decode(chunk, frames));
         },
         error(error: unknown) {
           subscriber.error(error);
         },
         complete() {
-          if (subscriber.closed) return;
-          let frames: T[];
-          try {
-            frames = checkFrames(name, decoder.end());
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          emit(frames);
-          subscriber.complete();
+          if (!subscriber.closed && run((frames) => decoder.end(frames))) subscriber.complete();
         },
       });
     });

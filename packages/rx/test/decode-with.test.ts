@@ -1,5 +1,6 @@
 import { type Codec, FrameTooLongError, lengthPrefixed, lines, TruncatedFrameError } from '@sluice/codec';
 import { decodeWith } from '@sluice/rx';
+import { of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -43,6 +44,36 @@ describe('decodeWith', () => {
     });
   });
 
+  it('emits the frames a chunk completed before its error, then the error at once', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-|', { a: utf8('ok\nfine\nmuch too long\n'), b: utf8('never\n') });
+      expectObservable(source.pipe(decodeWith(lines({ maxFrameLength: 4 })))).toBe(
+        '-(xy#)',
+        { x: 'ok', y: 'fine' },
+        new FrameTooLongError(13, 4, 'Line'),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+  });
+
+  it('refuses a decoder written to the returning contract with ERR_CODEC_CONTRACT, emitting none of its frames', () => {
+    const old = {
+      name: 'old',
+      decoder: () => ({ decode: (chunk: Uint8Array) => [chunk], end: () => [] }),
+      encoder: () => ({ encode: (frame: Uint8Array) => frame }),
+    } as unknown as Codec<Uint8Array>;
+    const seen: Uint8Array[] = [];
+    let error: unknown;
+    of(utf8('x'))
+      .pipe(decodeWith(old))
+      .subscribe({ next: (frame) => seen.push(frame), error: (e) => (error = e) });
+    expect(error).toMatchObject({
+      code: 'ERR_CODEC_CONTRACT',
+      message: expect.stringMatching(/^old: the decoder returned an Array/),
+    });
+    expect(seen).toEqual([]);
+  });
+
   it('calls end() on completion and emits its final frames before completing', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const source = cold('-a-b-|', { a: utf8('first\nsec'), b: utf8('ond') });
@@ -78,15 +109,15 @@ describe('decodeWith', () => {
         decoders++;
         let pending = '';
         return {
-          decode(chunk) {
+          decode(chunk, frames) {
             pending += new TextDecoder().decode(chunk);
             const parts = pending.split('|');
             pending = parts.pop() as string;
-            return parts;
+            frames.push(...parts);
           },
-          end() {
+          end(frames) {
             ends++;
-            return pending === '' ? [] : [pending];
+            if (pending !== '') frames.push(pending);
           },
         };
       },

@@ -37,7 +37,7 @@ describe('encodeWith', () => {
   it('gives each subscription its own encoder, so stateful encoders work', () => {
     // Prefixes each frame with a per-stream sequence number.
     const numbered: Codec<never, string> = {
-      decoder: () => ({ decode: () => [], end: () => [] }),
+      decoder: () => ({ decode() {}, end() {} }),
       encoder() {
         let seq = 0;
         return { encode: (frame) => utf8(`${seq++}:${frame}`) };

@@ -11,6 +11,7 @@ import { RespError, type RespValue, resp } from '../../../examples/resp-codec.js
 import {
   arbitraryCuts,
   decodeAll,
+  decodeChunk,
   encodeAll,
   rechunk,
   runs,
@@ -74,14 +75,14 @@ describe('resp (examples/resp-codec.ts)', () => {
 
   it("with bulk: 'bytes', hands out views of the received chunk, not copies", () => {
     const chunk = wire('$3\r\nabc\r\n');
-    const [frame] = resp({ bulk: 'bytes' }).decoder().decode(chunk) as [Uint8Array];
+    const [frame] = decodeChunk(resp({ bulk: 'bytes' }).decoder(), chunk) as [Uint8Array];
     expect(frame).toEqual(wire('abc'));
     expect(frame.buffer).toBe(chunk.buffer);
   });
 
   it('refuses an oversized bulk string from its header alone, before the payload arrives', () => {
     const decoder = resp({ maxFrameLength: 1024 }).decoder();
-    expect(() => decoder.decode(wire('$2000000000\r\n'))).toThrow(
+    expect(() => decodeChunk(decoder, wire('$2000000000\r\n'))).toThrow(
       expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
     );
   });
@@ -113,10 +114,12 @@ describe('resp (examples/resp-codec.ts)', () => {
     expect(code('+OK')).toBe('ERR_TRUNCATED_FRAME');
   });
 
-  it('returns the values before a malformed one, and throws on the next call', () => {
-    const decoder = resp().decoder();
-    expect(decoder.decode(wire(':1\r\n+OK\r\n?bad\r\n'))).toEqual([1, 'OK']);
-    expect(() => decoder.decode(wire(':2\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_DECODE' }));
+  it('pushes the values before a malformed one, then throws at once', () => {
+    const values: RespValue[] = [];
+    expect(() => resp().decoder().decode(wire(':1\r\n+OK\r\n?bad\r\n:2\r\n'), values)).toThrow(
+      expect.objectContaining({ code: 'ERR_DECODE' }),
+    );
+    expect(values).toEqual([1, 'OK']);
   });
 
   it('the encoder refuses what the decoder would refuse', () => {

@@ -1,6 +1,6 @@
 import { type Codec, EncodeError } from '@sluice/codec';
 
-/** No frames, no bytes: shared, since it is the answer to most calls. */
+/** No bytes held: shared. */
 const NOTHING: never[] = Object.freeze([]) as never[];
 
 /**
@@ -21,24 +21,15 @@ const NOTHING: never[] = Object.freeze([]) as never[];
 export function messages(): Codec<Uint8Array> {
   return {
     name: 'messages',
-    decoder: () => {
-      // The connection hands each message over as one chunk, an empty message as an empty chunk; nothing is held
-      // between calls. The empty chunk that readers feed right after a call that gave a frame is their probe for an
-      // error held behind it (the Decoder contract), not a message.
-      let probeNext = false;
-      return {
-        decode(chunk) {
-          if (probeNext && chunk.byteLength === 0) {
-            probeNext = false;
-            return NOTHING;
-          }
-          probeNext = true;
-          return [chunk];
-        },
-        end: () => NOTHING,
-        remaining: () => NOTHING,
-      };
-    },
+    // The connection hands each message over as one chunk, an empty message as an empty chunk; nothing is held
+    // between calls.
+    decoder: () => ({
+      decode(chunk, frames) {
+        frames.push(chunk);
+      },
+      end() {},
+      remaining: () => NOTHING,
+    }),
     encoder: () => ({
       encode(frame) {
         if (frame instanceof Uint8Array) return frame;

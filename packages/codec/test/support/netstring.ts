@@ -52,8 +52,7 @@ class NetstringDecoder implements Decoder<Uint8Array> {
     this.#max = max;
   }
 
-  decode(chunk: Uint8Array): Uint8Array[] {
-    const frames: Uint8Array[] = [];
+  decode(chunk: Uint8Array, frames: Uint8Array[]): void {
     let pos = 0;
     while (pos < chunk.length) {
       const frame = this.#frame;
@@ -86,12 +85,10 @@ class NetstringDecoder implements Decoder<Uint8Array> {
         this.#reset();
       }
     }
-    return frames;
   }
 
-  end(): Uint8Array[] {
+  end(): void {
     if (this.#seen > 0) throw new TruncatedFrameError(this.#seen);
-    return [];
   }
 
   /** Adds one length digit, refusing a non-digit, a leading zero or a length over the limit. */

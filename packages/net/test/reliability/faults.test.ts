@@ -212,9 +212,10 @@ describe('a peer that sends malformed content', () => {
 });
 
 /**
- * Good frames, then a bad one, in the same chunk: the decoders return the good
- * frames and keep the error for their next call, which `Framed` only makes
- * when more bytes arrive. A peer that then waits is never refused.
+ * Good frames, then a bad one, in the same chunk: the decoders push the good
+ * frames and throw at once; `Framed` serves the frames pushed before the
+ * error, then the error, without waiting for more bytes (a peer that then
+ * waits is refused at once).
  */
 const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] = [
   {
@@ -237,7 +238,7 @@ const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] =
 
 describe('a bad frame right behind good ones in the same chunk', () => {
   for (const { name, codec, data } of goodThenBad) {
-    // Framed asks the decoder for an error it kept behind good frames before waiting for more input.
+    // The decoder throws after pushing the good frames; Framed hands those out, then the error.
     it(`${name}: the good frames are served and the error comes at once, not when more bytes arrive`, async () => {
       const server = await echoServer(codec);
       const raw = await rawClient(server.listener);

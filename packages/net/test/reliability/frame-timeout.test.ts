@@ -92,13 +92,15 @@ describe('frameTimeout', () => {
       decoder() {
         let text = '';
         return {
-          decode(chunk) {
+          decode(chunk, frames) {
             text += utf8.decode(chunk);
             const parts = text.split('\n');
             text = parts.pop()!;
-            return parts;
+            frames.push(...parts);
           },
-          end: () => (text === '' ? [] : [text]),
+          end(frames) {
+            if (text !== '') frames.push(text);
+          },
         };
       },
       encoder: () => ({ encode: (line) => new TextEncoder().encode(`${line}\n`) }),

@@ -94,5 +94,8 @@ export function wire<T>(codec: Codec<unknown, T>, frames: readonly T[]): Uint8Ar
 /** Decodes `data` with a fresh decoder of `codec`, end included. */
 export function unwire<T>(codec: Codec<T, unknown>, data: Uint8Array): T[] {
   const decoder = codec.decoder();
-  return [...decoder.decode(data), ...decoder.end()];
+  const frames: T[] = [];
+  decoder.decode(data, frames);
+  decoder.end(frames);
+  return frames;
 }

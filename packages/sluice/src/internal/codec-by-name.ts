@@ -183,25 +183,33 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, JsonFrame> 
     wire: 'text',
     decoder() {
       const inner = framing.decoder();
-      let failed: unknown;
-      // Values before a bad line are returned; the error is thrown by the next call.
-      const parse = (texts: string[]): JsonFrame[] => {
-        if (failed !== undefined) throw failed;
-        const frames: JsonFrame[] = [];
-        for (const line of texts) {
-          if (line.trim() === '') continue;
-          try {
-            frames.push({ text: line, value: JSON.parse(line) });
-          } catch (error) {
-            const bad = new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
-            if (frames.length === 0) throw bad;
-            failed = bad;
-            break;
-          }
+      const texts: string[] = [];
+      // The values of the lines the framing pushed, then its error if it threw; a bad line comes before that error.
+      const run = (feed: () => void, frames: JsonFrame[]): void => {
+        let failure: { error: unknown } | undefined;
+        try {
+          feed();
+        } catch (error) {
+          failure = { error };
         }
-        return frames;
+        try {
+          for (const line of texts) {
+            if (line.trim() === '') continue;
+            try {
+              frames.push({ text: line, value: JSON.parse(line) });
+            } catch (error) {
+              throw new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
+            }
+          }
+        } finally {
+          texts.length = 0;
+        }
+        if (failure !== undefined) throw failure.error;
       };
-      return { decode: (chunk) => parse(inner.decode(chunk)), end: () => parse(inner.end()) };
+      return {
+        decode: (chunk, frames) => run(() => inner.decode(chunk, texts), frames),
+        end: (frames) => run(() => inner.end(texts), frames),
+      };
     },
     encoder() {
       const inner = framing.encoder();
@@ -219,33 +227,26 @@ function ndjsonKeepingText(maxFrameLength: number): Codec<JsonFrame, JsonFrame> 
  */
 function jsonMessagesKeepingText(maxLength: number): Codec<JsonFrame, JsonFrame> {
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const parse = (message: Uint8Array): JsonFrame[] => {
+  const parse = (message: Uint8Array, frames: JsonFrame[]): void => {
     let text: string;
     try {
       text = utf8.decode(message);
     } catch (error) {
       throw new DecodeError(`Invalid UTF-8 in a ${message.byteLength}-byte JSON message`, { cause: error });
     }
-    if (text.trim() === '') return [];
+    if (text.trim() === '') return;
     try {
-      return [{ text, value: JSON.parse(text) }];
+      frames.push({ text, value: JSON.parse(text) });
     } catch (error) {
       throw new DecodeError(`Invalid JSON: ${(error as Error).message}`, { cause: error });
     }
   };
-  const framing = messages();
   return withMessageLimit(
     {
       name: 'json(messages)',
       wire: 'text',
-      decoder() {
-        const inner = framing.decoder();
-        // The connection hands each message over as one chunk: at most one value each.
-        return {
-          decode: (chunk) => inner.decode(chunk).flatMap(parse),
-          end: () => inner.end().flatMap(parse),
-        };
-      },
+      // The connection hands each message over as one chunk (as messages() reads it): at most one value each.
+      decoder: () => ({ decode: parse, end() {} }),
       // `wire: 'text'`: the bytes go as a text message, as json() sends them.
       encoder: () => ({ encode: (frame) => toUtf8.encode(frame.text) }),
     },

@@ -284,7 +284,7 @@ describe('decoders given chunks of the wrong type', () => {
   it.each(codecs.flatMap(([name, make]) => NOT_CHUNKS.map(([what, chunk]) => [name, what, make, chunk] as const)))(
     '%s: decode(%s) throws ERR_INVALID_ARG or ERR_DECODE',
     async (_, __, make, chunk) => {
-      expectCoded(await thrownBy(() => make().decoder().decode(any(chunk))), ...BAD_ARGUMENT, 'ERR_DECODE');
+      expectCoded(await thrownBy(() => make().decoder().decode(any(chunk), [])), ...BAD_ARGUMENT, 'ERR_DECODE');
     },
   );
 
@@ -300,7 +300,10 @@ describe('decoders given chunks of the wrong type', () => {
     const codec = make();
     const wire = Buffer.concat([codec.encoder().encode(good), codec.encoder().encode(good)]);
     const decoder = codec.decoder();
-    const expected = normal(name, [...decoder.decode(wire), ...decoder.end()]);
+    const frames: unknown[] = [];
+    decoder.decode(wire, frames);
+    decoder.end(frames);
+    const expected = normal(name, frames);
     return bytesLike(wire).map(([what, chunk]) => [name, what, make, chunk, expected] as const);
   });
 
@@ -308,9 +311,10 @@ describe('decoders given chunks of the wrong type', () => {
     '%s: decode(%s) decodes it correctly or throws ERR_INVALID_ARG / ERR_DECODE, never silently returns nothing',
     async (name, _, make, chunk, expected) => {
       const decoder = make().decoder();
-      let frames: unknown[];
+      const frames: unknown[] = [];
       try {
-        frames = [...decoder.decode(any(chunk)), ...decoder.end()];
+        decoder.decode(any(chunk), frames);
+        decoder.end(frames);
       } catch (error) {
         expectCoded(error, ...BAD_ARGUMENT, 'ERR_DECODE');
         return;

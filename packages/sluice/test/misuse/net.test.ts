@@ -843,7 +843,7 @@ describe('Framed.write() and writeAll()', () => {
           decode: () => {
             throw Object.assign(new Error('bad bytes'), { code: 'ERR_TEST_DECODER' });
           },
-          end: () => [],
+          end() {},
         }),
       },
     ],

@@ -55,11 +55,30 @@ describe('codec frame types', () => {
 
   test('a custom asymmetric codec keeps its two types apart', () => {
     const header: Codec<{ id: number }, string> = {
-      decoder: () => ({ decode: () => [], end: () => [] }),
+      decoder: () => ({ decode() {}, end() {} }),
       encoder: () => ({ encode: (frame) => new TextEncoder().encode(frame) }),
     };
     expectTypeOf(decode(header)(chunks)).toEqualTypeOf<AsyncIterableIterator<{ id: number }, undefined>>();
     expectTypeOf(encode(header)).parameter(0).toEqualTypeOf<AsyncIterable<string> | Iterable<string>>();
+  });
+
+  test('a decoder pushes frames of its codec type onto the array it is given, and returns nothing', () => {
+    const ids: Codec<{ id: number }, never> = {
+      decoder: () => ({
+        decode(chunk, frames) {
+          expectTypeOf(frames).toEqualTypeOf<{ id: number }[]>();
+          frames.push({ id: chunk.length });
+          // @ts-expect-error: a frame of another type
+          frames.push('one');
+        },
+        end(frames) {
+          expectTypeOf(frames).toEqualTypeOf<{ id: number }[]>();
+        },
+      }),
+      encoder: () => ({ encode: () => new Uint8Array(0) }),
+    };
+    expectTypeOf(ids.decoder().decode).returns.toEqualTypeOf<void>();
+    expectTypeOf(ids.decoder().end).parameter(0).toEqualTypeOf<{ id: number }[]>();
   });
 });
 
