@@ -1,7 +1,8 @@
 /**
  * Waiting with a bound, shared by every package's tests: a promise with its
  * resolve function, errors reported through a callback and awaited one by
- * one, and `within()`, which turns "never happened" into a failure.
+ * one, `within()`, which turns "never happened" into a failure, and turns of
+ * the event loop (`turns()`, `stillPending()`, `until()`).
  */
 
 /** A promise with its resolve function, for waiting on something a callback reports. */
@@ -57,4 +58,20 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Lets the event loop run `count` times (I/O callbacks, timers due, next ticks). */
+export async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** True if `promise` is still pending after the event loop has run what was ready (two turns). */
+export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await turns(2);
+  return !settled;
 }

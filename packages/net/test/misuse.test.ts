@@ -17,24 +17,24 @@ import {
   busyFor,
   bytes,
   cleanups,
-  connectedPair,
-  echoServer,
   errorOfCallOrFirstNext,
   expectCoded,
-  expectEchoes,
-  expectNothingSentBefore,
   guardProcess,
   LIMIT,
-  readText,
   rejectionOf,
   settle,
   show,
-  stillPending,
   textOf,
   thrownBy,
-  turns,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import {
+  connectedPair,
+  echoServer,
+  expectEchoes,
+  expectNothingSentBefore,
+  readText,
+} from '../../../test-support/misuse-sockets.js';
+import { stillPending, turns, within } from '../../../test-support/waits.js';
 
 guardProcess();
 const defer = cleanups();

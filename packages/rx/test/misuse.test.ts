@@ -17,18 +17,16 @@ import {
   busyFor,
   bytes,
   cleanups,
-  echoServer,
   errorOfCallOrFirstNext,
   expectCoded,
   guardProcess,
   LIMIT,
-  rawServer,
-  readText,
   show,
   textOf,
   thrownBy,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import { echoServer, rawServer, readText } from '../../../test-support/misuse-sockets.js';
+import { within } from '../../../test-support/waits.js';
 
 guardProcess();
 const defer = cleanups();

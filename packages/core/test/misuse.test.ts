@@ -29,10 +29,9 @@ import {
   guardProcess,
   LIMIT,
   rejectionOf,
-  stillPending,
   thrownBy,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import { stillPending, within } from '../../../test-support/waits.js';
 
 guardProcess();
 

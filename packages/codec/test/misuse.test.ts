@@ -20,7 +20,7 @@ import {
   rejectionOf,
   show,
   thrownBy,
-} from './support.js';
+} from '../../../test-support/misuse.js';
 
 guardProcess();
 
