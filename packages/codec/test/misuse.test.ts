@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/codec (issue 11): bad options (ERR_INVALID_ARG, a
+ * Misuse of @sluice/codec: bad options (ERR_INVALID_ARG, a
  * RangeError or TypeError as docs/codecs.md says), frames of the wrong type
  * given to encoders (ERR_ENCODE, never wrong bytes), chunks of the wrong type
  * given to decoders (decoded correctly or a coded error, never silently

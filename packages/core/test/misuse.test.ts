@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/core (issue 11): wrong types, out-of-range numbers,
+ * Misuse of @sluice/core: wrong types, out-of-range numbers,
  * aborted signals and double use of every public function. Each mistake must
  * give a coded error where the caller waits (a synchronous throw from a sync
  * function, a rejection from an async one) and leave everything else working.

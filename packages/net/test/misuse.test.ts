@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/net (issue 11), over real loopback sockets: bad ports
+ * Misuse of @sluice/net, over real loopback sockets: bad ports
  * and options, bytes of the wrong type, aborted signals, and double use
  * (two readers at once, serve() twice, accept() during serve(), writing after
  * close). Each mistake must give a coded error where the caller waits, send

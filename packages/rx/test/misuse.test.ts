@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/rx (issue 11): functions given things that are not
+ * Misuse of @sluice/rx: functions given things that are not
  * Observables, iterables or codecs, bad options, frames the codec refuses,
  * and double use. A function returning an Observable may refuse at once
  * (a synchronous throw, as RxJS's `from(5)` does) or through the error
