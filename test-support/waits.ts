@@ -75,3 +75,12 @@ export async function stillPending(promise: Promise<unknown>): Promise<boolean> 
   await turns(2);
   return !settled;
 }
+
+/** Waits, turn by turn of the event loop, until `predicate` holds; fails after `limitMs` saying what did not happen. */
+export async function until(predicate: () => boolean, what: string, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${limitMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { connect, fromNodeSocket, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { readAll } from './support/resources.js';
+import { readAll } from './support/read-all.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handlesSettleTo, socketHandles, socketResources } from './support/resources.js';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../test-support/handles.js';
 import { numRuns } from './support/transports.js';
 
 type Operation =

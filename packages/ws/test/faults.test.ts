@@ -13,24 +13,19 @@ import { json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen, messages } from '@sluice/ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../test-support/handles.js';
+import { received } from '../../../test-support/raw-sockets.js';
+import { ErrorLog, signal, stillPending, within } from '../../../test-support/waits.js';
 import { echoServer, plainClient, session, url } from './support/echo.js';
 import {
   closeCodeIn,
   closePayload,
-  ErrorLog,
   frame,
-  handlesSettleTo,
   OP,
   parseFrames,
   rawWebSocket,
   rawWebSocketServer,
-  received,
   rejectionOf,
-  signal,
-  socketHandles,
-  socketResources,
-  stillPending,
-  within,
 } from './support/peers.js';
 
 const lp = lengthPrefixed();

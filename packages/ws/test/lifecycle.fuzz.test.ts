@@ -14,7 +14,8 @@ import { connect, listen } from '@sluice/ws';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { handlesSettleTo, socketHandles, socketResources, within } from './support/peers.js';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../test-support/handles.js';
+import { within } from '../../../test-support/waits.js';
 
 /** Runs: raised with FC_NUM_RUNS. */
 const runs = Number(process.env.FC_NUM_RUNS ?? 100);

@@ -8,9 +8,10 @@
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { connect } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
 import { bytes, echoServer, join, session, unwire, wire } from '../support/echo.js';
-import { rawClient, rawServer, received, writeBytewise } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { rawClient, rawServer, writeBytewise } from '../support/peers.js';
 
 const lp = lengthPrefixed();
 /** Byte frames as hex, so that Buffers and Uint8Arrays compare by content. */

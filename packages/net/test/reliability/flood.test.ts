@@ -9,10 +9,12 @@ import { once } from 'node:events';
 import { lengthPrefixed } from '@sluice/codec';
 import { listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { signal, stillPending, within } from '../../../../test-support/waits.js';
 import { unwire } from '../support/echo.js';
 import { MemoryPeak } from '../support/memory.js';
-import { portOf, rawClient, received, signal, stillPending, within } from '../support/peers.js';
-import { handlesSettleTo, socketHandles } from '../support/resources.js';
+import { portOf, rawClient } from '../support/peers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -8,9 +8,11 @@
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { signal } from '../../../../test-support/waits.js';
 import { bytes, join, unwire, wire } from '../support/echo.js';
-import { rawClient, rawServer, received, signal } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { rawClient, rawServer } from '../support/peers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

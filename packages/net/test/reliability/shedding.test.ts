@@ -7,9 +7,11 @@
 import { lines } from '@sluice/codec';
 import { type Connection, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { outcomeOf, received } from '../../../../test-support/raw-sockets.js';
+import { ErrorLog, signal, until } from '../../../../test-support/waits.js';
 import { echoServer, session } from '../support/echo.js';
-import { ErrorLog, outcomeOf, rawClient, received, signal, until } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { rawClient } from '../support/peers.js';
 
 let baseline = 0;
 

@@ -1,8 +1,8 @@
 /**
- * Helpers to prove that sockets are released: Node lists live handles in
- * `process.getActiveResourcesInfo()`.
+ * Proof that sockets are released, shared by the tests of net and ws: Node
+ * lists live handles in `process.getActiveResourcesInfo()`. Waits go turn by
+ * turn of the event loop until the count settles, bounded by a deadline.
  */
-import { concatBytes } from '../../../../test-support/chunking.js';
 
 const SOCKET_RESOURCE = /^(TCP|Pipe|UDP|TLS)/;
 
@@ -28,11 +28,4 @@ export async function handlesSettleTo(target: number, limitMs = 5000): Promise<n
     await new Promise((resolve) => setImmediate(resolve));
   }
   return socketHandles();
-}
-
-/** Reads an async iterable of chunks to the end. */
-export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of source) chunks.push(chunk);
-  return concatBytes(chunks);
 }
