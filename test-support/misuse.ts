@@ -223,8 +223,7 @@ export function cleanups(): (fn: () => unknown) => void {
   return (fn) => void pending.push(fn);
 }
 
-const utf8 = new TextEncoder();
-export const bytes = (text: string): Uint8Array => utf8.encode(text);
+/** The text of UTF-8 bytes. */
 export const textOf = (data: Uint8Array): string =>
   Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString();
 

@@ -10,9 +10,9 @@ import { isSluiceError } from '@sluice/core';
 import fc from 'fast-check';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
   BAD_ARGUMENT,
-  bytes,
   errorOfCallOrFirstNext,
   expectBadOption,
   expectCoded,

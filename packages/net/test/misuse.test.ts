@@ -11,11 +11,11 @@ import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { bind, type Connection, connect, fromNodeSocket, type Listener, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
   abortedSignal,
   BAD_ARGUMENT,
   busyFor,
-  bytes,
   cleanups,
   errorOfCallOrFirstNext,
   expectCoded,

@@ -13,9 +13,9 @@ import { decodeWith, encodeWith, listen$, observe, type SocketSubject, socket$, 
 import { firstValueFrom, type Observable, of, type Subscription, toArray } from 'rxjs';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
   busyFor,
-  bytes,
   cleanups,
   errorOfCallOrFirstNext,
   expectCoded,

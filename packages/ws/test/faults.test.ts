@@ -13,6 +13,7 @@ import { json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen, messages } from '@sluice/ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { bytes } from '../../../test-support/chunking.js';
 import { handlesSettleTo, socketHandles, socketResources } from '../../../test-support/handles.js';
 import { received } from '../../../test-support/raw-sockets.js';
 import { ErrorLog, signal, stillPending, within } from '../../../test-support/waits.js';
@@ -29,8 +30,6 @@ import {
 } from './support/peers.js';
 
 const lp = lengthPrefixed();
-const utf8 = new TextEncoder();
-const bytes = (text: string) => utf8.encode(text);
 /** The bytes of `frames` under the 4-byte length prefix. */
 const lpWire = (...frames: Uint8Array[]) => Buffer.concat(frames.map((f) => lp.encoder().encode(f)));
 const KiB = 1024;

@@ -22,25 +22,3 @@ export async function echoServer<T>(codec: Codec<T>, options: Partial<ListenOpti
 export async function session<T>(listener: Listener, codec: Codec<T>): Promise<Session<T>> {
   return sessionOf(await connect({ ...listener.address }), codec);
 }
-
-const utf8 = new TextEncoder();
-
-/** UTF-8 bytes of `text`. */
-export const bytes = (text: string): Uint8Array => utf8.encode(text);
-
-/** Concatenates byte arrays. */
-export function join(parts: readonly Uint8Array[]): Uint8Array {
-  return Buffer.concat(parts);
-}
-
-/** Encodes `frames` with a fresh encoder of `codec` into one buffer. */
-export function wire<T>(codec: Codec<unknown, T>, frames: readonly T[]): Uint8Array {
-  const encoder = codec.encoder();
-  return join(frames.map((frame) => encoder.encode(frame)));
-}
-
-/** Decodes `data` with a fresh decoder of `codec`, end included. */
-export function unwire<T>(codec: Codec<T, unknown>, data: Uint8Array): T[] {
-  const decoder = codec.decoder();
-  return [...decoder.decode(data), ...decoder.end()];
-}
