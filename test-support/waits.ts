@@ -1,8 +1,9 @@
 /**
  * Waiting with a bound, shared by every package's tests: a promise with its
  * resolve function, errors reported through a callback and awaited one by
- * one, `within()`, which turns "never happened" into a failure, and turns of
- * the event loop (`turns()`, `stillPending()`, `until()`).
+ * one, `within()`, which turns "never happened" into a failure (and
+ * `settlesWithin()`, for a promise that may reject), and turns of the event
+ * loop (`turns()`, `stillPending()`, `until()`).
  */
 
 /** A promise with its resolve function, for waiting on something a callback reports. */
@@ -58,6 +59,18 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Fails if `promise` has not settled (either way) within `ms`: "nothing hangs", for a promise that may reject. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
+  await within(
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    ms,
+    `${what} settling`,
+  );
 }
 
 /** Lets the event loop run `count` times (I/O callbacks, timers due, next ticks). */

@@ -7,9 +7,9 @@
 
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { connect } from '@sluice/net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, concatBytes, decodeAll, encodeAll } from '../../../../test-support/chunking.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { checkHandlesReleased } from '../../../../test-support/handles.js';
 import { received } from '../../../../test-support/raw-sockets.js';
 import { echoServer, session } from '../support/echo.js';
 import { rawClient, rawServer, writeBytewise } from '../support/peers.js';
@@ -17,16 +17,7 @@ import { rawClient, rawServer, writeBytewise } from '../support/peers.js';
 const lp = lengthPrefixed();
 /** Byte frames as hex, so that Buffers and Uint8Arrays compare by content. */
 const hex = (frames: unknown[]) => frames.map((frame) => Buffer.from(frame as Uint8Array).toString('hex'));
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  // No leaks: after every fault, every socket and server handle is released.
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+checkHandlesReleased(); // after every fault, every socket and server handle is released
 
 describe('a peer that resets mid-frame', () => {
   it('the server handler gets ECONNRESET, not a truncation or generic error, and other connections carry on', async () => {

@@ -7,24 +7,16 @@
 
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, concatBytes, decodeAll, encodeAll } from '../../../../test-support/chunking.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { checkHandlesReleased } from '../../../../test-support/handles.js';
 import { received } from '../../../../test-support/raw-sockets.js';
 import { signal } from '../../../../test-support/waits.js';
 import { rawClient, rawServer } from '../support/peers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+checkHandlesReleased();
 
 /** `count` frames of varied sizes (0 to 2 KiB), each starting with its index. */
 function frames(count: number): Uint8Array[] {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { lines } from '@sluice/codec';
 import { connect, type HandshakeError, type ListenOptions, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handlesSettleTo, socketHandles, socketResources } from '../../../../test-support/handles.js';
+import { expectHandlesBackTo, socketHandles } from '../../../../test-support/handles.js';
 import { ProcessGuard } from '../../../../test-support/process-guard.js';
 import { ErrorLog } from '../../../../test-support/waits.js';
 import { portOf } from '../support/peers.js';
@@ -35,7 +35,7 @@ afterEach(async () => {
     child.process.kill();
     await child.exited;
   }
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
+  await expectHandlesBackTo(baseline);
 });
 
 /** A TLS line server that answers each line in upper case; handshake failures go to `failures`. */
