@@ -14,6 +14,9 @@ import { isSluiceError } from '@sluice/core';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { turns, within } from './waits.js';
 
+/** A value of the wrong type, passed where a typed one is expected: what a misuse test does on purpose. */
+export const any = (value: unknown) => value as never;
+
 /** How long anything in this suite may take before the test fails (ms). */
 export const LIMIT = 2000;
 

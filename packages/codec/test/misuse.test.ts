@@ -12,6 +12,7 @@ import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
 import { bytes } from '../../../test-support/chunking.js';
 import {
+  any,
   BAD_ARGUMENT,
   errorOfCallOrFirstNext,
   expectBadOption,
@@ -23,8 +24,6 @@ import {
 } from '../../../test-support/misuse.js';
 
 guardProcess();
-
-const any = (value: unknown) => value as never;
 
 /** Options that are not an options object. */
 const NOT_OPTIONS: [string, unknown][] = [

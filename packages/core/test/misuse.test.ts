@@ -24,6 +24,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   abortedSignal,
+  any,
   errorOfCallOrFirstNext,
   expectCoded,
   guardProcess,
@@ -56,8 +57,6 @@ class SilentSource implements AsyncIterable<number>, AsyncIterator<number> {
     return Promise.resolve({ done: true, value: undefined });
   }
 }
-
-const any = (value: unknown) => value as never;
 
 /** Values that are not functions, for the callbacks of the steps and sinks. */
 const NOT_FUNCTIONS: [string, unknown][] = [

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { bytes } from '../../../test-support/chunking.js';
 import {
   abortedSignal,
+  any,
   BAD_ARGUMENT,
   busyFor,
   cleanups,
@@ -39,7 +40,6 @@ import { stillPending, turns, within } from '../../../test-support/waits.js';
 guardProcess();
 const defer = cleanups();
 
-const any = (value: unknown) => value as never;
 const HOST = '127.0.0.1';
 
 /** Ports nobody means: out of range, not integers, not numbers. */

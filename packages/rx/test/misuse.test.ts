@@ -15,6 +15,7 @@ import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
 import { bytes } from '../../../test-support/chunking.js';
 import {
+  any,
   busyFor,
   cleanups,
   errorOfCallOrFirstNext,
@@ -31,7 +32,6 @@ import { within } from '../../../test-support/waits.js';
 guardProcess();
 const defer = cleanups();
 
-const any = (value: unknown) => value as never;
 const HOST = '127.0.0.1';
 
 interface Seen {
