@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import ts from 'typescript';
+import { within } from './waits.js';
 
 /** The Chromium to run: `CHROMIUM_PATH`, or Debian's `/usr/bin/chromium`. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
@@ -213,15 +214,6 @@ export function typeScriptModule(file: string): string {
       inlineSourceMap: true,
     },
   }).outputText;
-}
-
-/** Rejects with a message naming `what` if `promise` does not settle within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Closes Chromium, and kills it if it has not exited within `timeout` ms. */

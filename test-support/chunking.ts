@@ -1,7 +1,8 @@
 /**
  * The shared chunking helper: feeds any decoder the same input cut in many
  * ways (whole, one byte at a time, at arbitrary places, with empty chunks),
- * so every codec is tested against chunk boundaries it cannot predict.
+ * so every codec is tested against chunk boundaries it cannot predict; and
+ * the bytes it cuts: the UTF-8 of a text, frames encoded, parts joined.
  *
  * Shared by the tests of every package (it lives beside them, not inside one
  * of them) and depends on fast-check only. Decoders are typed structurally.
@@ -43,6 +44,11 @@ export function endFrames<T>(decoder: PushesFrames<T>): T[] {
 
 /** A few fixed cuttings every input is worth trying. */
 export const STANDARD_CUTS: readonly Cuts[] = ['whole', 'bytewise', [1], [2, 2, 5], [3, 7, 11, 13, 17, 19]];
+
+const utf8 = new TextEncoder();
+
+/** The UTF-8 bytes of `text`. */
+export const bytes = (text: string): Uint8Array => utf8.encode(text);
 
 /** Joins byte arrays into one. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {

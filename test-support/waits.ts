@@ -1,7 +1,9 @@
 /**
  * Waiting with a bound, shared by every package's tests: a promise with its
  * resolve function, errors reported through a callback and awaited one by
- * one, and `within()`, which turns "never happened" into a failure.
+ * one, `within()`, which turns "never happened" into a failure (and
+ * `settlesWithin()`, for a promise that may reject), and turns of the event
+ * loop (`turns()`, `stillPending()`, `until()`).
  */
 
 /** A promise with its resolve function, for waiting on something a callback reports. */
@@ -56,5 +58,42 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
     return await Promise.race([promise, expired]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Fails if `promise` has not settled (either way) within `ms`: "nothing hangs", for a promise that may reject. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
+  await within(
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    ms,
+    `${what} settling`,
+  );
+}
+
+/** Lets the event loop run `count` times (I/O callbacks, timers due, next ticks). */
+export async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** True if `promise` is still pending after the event loop has run what was ready (two turns). */
+export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await turns(2);
+  return !settled;
+}
+
+/** Waits, turn by turn of the event loop, until `predicate` holds; fails after `limitMs` saying what did not happen. */
+export async function until(predicate: () => boolean, what: string, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${limitMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

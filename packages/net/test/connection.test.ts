@@ -4,7 +4,7 @@ import { type Connection, connect } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { concatBytes as concat } from '../../../test-support/chunking.js';
 import { rawServer } from './support/peers.js';
-import { readAll } from './support/resources.js';
+import { readAll } from './support/read-all.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -1,6 +1,6 @@
 import { bind } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { handlesSettleTo, socketHandles } from './support/resources.js';
+import { handlesSettleTo, socketHandles } from '../../../test-support/handles.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

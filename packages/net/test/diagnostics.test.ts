@@ -15,7 +15,8 @@ import {
   listen,
 } from '@sluice/net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { portOf, rawClient, until } from './support/peers.js';
+import { until } from '../../../test-support/waits.js';
+import { portOf, rawClient } from './support/peers.js';
 import * as certs from './support/tls.js';
 
 /** Every message published on Sluice's channels while a test runs. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { connect, fromNodeSocket, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { readAll } from './support/resources.js';
+import { readAll } from './support/read-all.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -65,7 +65,7 @@ describe('an unwrapped socket is a plain Node socket', () => {
     const served = listener.serve(async (conn) => {
       const socket = conn.unwrap();
       socket.pipe(socket); // a plain Node echo, owned by this code from now on
-      // The connection settles at once and leaves the socket alone (closeWrite() once hung, found by the lifecycle fuzz).
+      // Each settles at once (none waits on the socket it no longer owns) and leaves the socket alone.
       await conn.closeWrite();
       await conn.close();
       conn.destroy();
@@ -83,7 +83,7 @@ describe('an unwrapped socket is a plain Node socket', () => {
 });
 
 describe('unwrap with a write in flight', () => {
-  it('settles a write that was waiting for the socket to drain (found by the lifecycle fuzz)', async () => {
+  it('settles a write that was waiting for the socket to drain', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
     const accepted = listener.accept();
     const conn = await connect(listener.address);

@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
 import { type Connection, connect, listen } from '@sluice/net';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { handlesSettleTo, socketHandles, socketResources } from './support/resources.js';
+import { describe, it } from 'vitest';
+import { expectHandlesBackTo, socketHandles } from '../../../test-support/handles.js';
+import { settlesWithin } from '../../../test-support/waits.js';
 import { numRuns } from './support/transports.js';
 
 type Operation =
@@ -26,25 +27,6 @@ const operations: Operation[] = [
   'break',
   'reset',
 ];
-
-/** Fails if `promise` has not settled within `ms`: "nothing hangs", with a generous bound. */
-async function settlesWithin(promise: Promise<unknown>, ms: number, what: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([
-      promise.then(
-        () => undefined,
-        () => undefined,
-      ),
-      hung,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Applies one operation; the returned promise may reject, it must only settle. */
 function apply(conn: Connection<Socket>, operation: Operation): Promise<unknown> {
@@ -119,8 +101,7 @@ describe('connection lifecycle', () => {
           for (const conn of [client, server]) if (!conn.destroyed) conn.destroy();
           await settlesWithin(Promise.allSettled([...pending, ...readers]), 5000, 'the remaining operations');
           await listener.close();
-          const left = await handlesSettleTo(baseline);
-          expect(left, `handles left: ${socketResources().join(', ')}`).toBe(baseline);
+          await expectHandlesBackTo(baseline);
         },
       ),
       { numRuns: numRuns(40), endOnFailure: true },

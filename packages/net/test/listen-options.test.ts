@@ -1,6 +1,6 @@
 /**
  * Options of listen(), connect() and serve() that Node would take and then
- * misuse (issue 20): a `tls` object without a certificate, a `tls` that is
+ * misuse: a `tls` object without a certificate, a `tls` that is
  * merely truthy, a shutdownTimeout past what a timer can wait.
  */
 import { lines } from '@sluice/codec';

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { lines } from '@sluice/codec';
 import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { within } from './support/peers.js';
-import { handlesSettleTo, readAll, socketHandles } from './support/resources.js';
+import { handlesSettleTo, socketHandles } from '../../../test-support/handles.js';
+import { within } from '../../../test-support/waits.js';
+import { readAll } from './support/read-all.js';
 import * as certs from './support/tls.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -7,7 +7,7 @@
 import { lengthPrefixed } from '@sluice/codec';
 import { bind, type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { readAll } from './support/resources.js';
+import { readAll } from './support/read-all.js';
 import { ipc, secure, tcp } from './support/transports.js';
 
 const BLOCKS = 1000;

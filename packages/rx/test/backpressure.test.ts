@@ -2,7 +2,7 @@ import type net from 'node:net';
 import { decode, lengthPrefixed } from '@sluice/codec';
 import { type PushOverflowPolicy, socket$ } from '@sluice/rx';
 import { describe, expect, it } from 'vitest';
-import { until } from './support/resources.js';
+import { until } from '../../../test-support/waits.js';
 import { nodeServer, sawHangUp } from './support/servers.js';
 
 const BIG = 8 * 1024 * 1024; // far past any socket buffer: the socket is full after it
@@ -32,7 +32,7 @@ async function fillThenSend(policy: PushOverflowPolicy, capacity: number, count:
   });
   const subscription = sock.subscribe({ error: (e) => errors.push(e) });
   const peer = await server.nextSocket(); // paused: it reads nothing until resumed
-  await until(() => sock.connection !== undefined);
+  await until(() => sock.connection !== undefined, 'the subject connecting');
   sock.next(new Uint8Array(BIG));
   for (let i = 1; i <= count; i++) sock.next(Uint8Array.of(i));
   return { server, sock, peer, errors, subscription };
@@ -74,7 +74,7 @@ describe('socket$ backpressure', () => {
     const errors: unknown[] = [];
     sock.subscribe({ error: (e) => errors.push(e) });
     const peer = await server.nextSocket();
-    await until(() => sock.connection !== undefined);
+    await until(() => sock.connection !== undefined, 'the subject connecting');
     for (let i = 0; i < 100; i++) sock.next(new Uint8Array(64).fill(i)); // 6.8 KB: below the socket's high-water mark
     sock.complete();
     const frames = await framesOf(peer);

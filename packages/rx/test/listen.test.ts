@@ -6,8 +6,8 @@ import { listen$, type SocketSubject, socket$ } from '@sluice/rx';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ProcessGuard } from '../../../test-support/process-guard.js';
-import { signal, within } from '../../../test-support/waits.js';
-import { settle, socketHandles, until } from './support/resources.js';
+import { signal, until, within } from '../../../test-support/waits.js';
+import { settle, socketHandles } from './support/resources.js';
 import { BACKLOG, nodeServer, rxServer } from './support/servers.js';
 
 describe('listen$', () => {
@@ -19,7 +19,7 @@ describe('listen$', () => {
       codec: lines(),
       onListening: (a) => (port = 'port' in a ? a.port : 0),
     }).subscribe((sock) => sock.subscribe(sock));
-    await until(() => port !== 0);
+    await until(() => port !== 0, 'onListening');
     const client = socket$({ host: '127.0.0.1', port, codec: lines() });
     const replies = lastValueFrom(client.pipe(toArray()));
     for (const line of ['ping', 'pong']) client.next(line);
@@ -32,7 +32,7 @@ describe('listen$', () => {
     const server = await rxServer(lines(), () => {});
     const a = await connect({ host: '127.0.0.1', port: server.port });
     const b = await connect({ host: '127.0.0.1', port: server.port });
-    await until(() => server.accepted.length === 2);
+    await until(() => server.accepted.length === 2, 'the server accepting two connections');
     expect(server.accepted[0]).not.toBe(server.accepted[1]);
     server.subscription.unsubscribe();
     await Promise.all([a.closed, b.closed].map((closed, i) => ([a, b][i]!.close(), closed)));
@@ -51,11 +51,11 @@ describe('listen$', () => {
       if (firstReads.length === 0) firstReads.push(lastValueFrom(sock.pipe(toArray())));
     });
     const watched = await connect({ host: '127.0.0.1', port: server.port });
-    await until(() => server.accepted.length === 1);
+    await until(() => server.accepted.length === 1, 'the server accepting a connection');
     const ignored = await connect({ host: '127.0.0.1', port: server.port });
-    await until(() => server.accepted.length === 2);
+    await until(() => server.accepted.length === 2, 'the server accepting two connections');
     await watched.write('before shutdown\n');
-    await until(() => server.accepted[0]!.connection?.counters.framesIn === 1);
+    await until(() => server.accepted[0]!.connection?.counters.framesIn === 1, 'the first frame at the server');
     server.subscription.unsubscribe();
     await expect(firstReads[0]).resolves.toEqual(['before shutdown']);
     for (const client of [watched, ignored]) {
@@ -70,7 +70,7 @@ describe('listen$', () => {
     let sub: { unsubscribe(): void } | undefined;
     const server = await rxServer(lines(), (sock) => (sub = sock.subscribe()));
     const client = await connect({ host: '127.0.0.1', port: server.port });
-    await until(() => sub !== undefined);
+    await until(() => sub !== undefined, 'the server subscribing to the accepted subject');
     sub?.unsubscribe();
     for await (const _ of client) void _; // the server's FIN ends this loop
     await client.close();
@@ -80,7 +80,7 @@ describe('listen$', () => {
   it('cannot reconnect an accepted subject: subscribing after its end errors with ERR_CLOSED', async () => {
     const server = await rxServer(lines(), () => {});
     const client = await connect({ host: '127.0.0.1', port: server.port });
-    await until(() => server.accepted.length === 1);
+    await until(() => server.accepted.length === 1, 'the server accepting a connection');
     const sock = server.accepted[0] as SocketSubject<string>;
     await client.write('only\n');
     await client.closeWrite();
@@ -156,7 +156,7 @@ describe('listen$', () => {
       accepted.push(sock);
       if (accepted.length > 1) return void sock.subscribe(sock); // later clients: an echo
       const subscription = sock.subscribe();
-      void until(() => sock.connection !== undefined).then(() => {
+      void until(() => sock.connection !== undefined, 'the subject connecting').then(() => {
         for (const line of BACKLOG) sock.next(line);
         subscription.unsubscribe(); // the last subscriber leaves with frames unsent; nobody awaits the close
       });

@@ -4,7 +4,7 @@ import { observe } from '@sluice/rx';
 import { config, firstValueFrom, from, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ProcessGuard } from '../../../test-support/process-guard.js';
-import { until } from './support/resources.js';
+import { until } from '../../../test-support/waits.js';
 import { BACKLOG, nodeServer, seen, unreadingServer } from './support/servers.js';
 
 /** A hand-written source whose next() never settles, recording each call. */
@@ -120,7 +120,7 @@ describe('observe', () => {
     const received: string[] = [];
     const subscription = observe(conn.framed(lines())).subscribe((line) => received.push(line));
     peer.write('one\n');
-    await until(() => received.length === 1);
+    await until(() => received.length === 1, 'the first line observed');
     subscription.unsubscribe(); // the loop is waiting in next(): nothing else will arrive
     await seen(peer, 'end');
     peer.end();
@@ -141,7 +141,7 @@ describe('observe', () => {
         }),
       };
       observe(source).subscribe().unsubscribe();
-      await until(() => reported.length === 1);
+      await until(() => reported.length === 1, 'the failed return() reported');
       expect(reported[0]).toMatchObject({ message: 'could not close' });
     } finally {
       config.onUnhandledError = previous;
@@ -185,7 +185,7 @@ describe('observe', () => {
         }),
       };
       observe(source).subscribe().unsubscribe();
-      await until(() => guard.reported.length === 1, 2000);
+      await until(() => guard.reported.length === 1, 'the failed return() reported', 2000);
     } finally {
       expect(await guard.stop()).toEqual([]);
     }

@@ -4,8 +4,7 @@ import { type SocketCloseEvent, socket$ } from '@sluice/rx';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ProcessGuard } from '../../../test-support/process-guard.js';
-import { signal, within } from '../../../test-support/waits.js';
-import { until } from './support/resources.js';
+import { signal, until, within } from '../../../test-support/waits.js';
 import { BACKLOG, nodeServer, sawHangUp, seen, unreadingServer } from './support/servers.js';
 
 /** Collects what a node:net peer receives, as text. */
@@ -39,7 +38,7 @@ describe('socket$', () => {
     const subscription = sock.subscribe();
     sock.next('three');
     const peer = record(await server.nextSocket());
-    await until(() => peer.text() === 'one\ntwo\nthree\n');
+    await until(() => peer.text() === 'one\ntwo\nthree\n', 'the three lines at the peer');
     subscription.unsubscribe();
     await server.close();
   });
@@ -69,7 +68,7 @@ describe('socket$', () => {
       closeObserver: { next: (e) => closed.push(e) },
     });
     await expect(lastValueFrom(sock.pipe(toArray()))).resolves.toEqual(['bye']);
-    await until(() => closed.length === 1);
+    await until(() => closed.length === 1, 'the closeObserver called');
     expect(closed[0]).toMatchObject({ wasClean: true });
     expect(sock.connection).toBeUndefined();
     await server.close();
@@ -86,7 +85,7 @@ describe('socket$', () => {
     peer.resume();
     a.unsubscribe();
     peer.write('still open\n');
-    await until(() => sock.connection?.counters.framesIn === 1);
+    await until(() => sock.connection?.counters.framesIn === 1, 'the first frame read');
     expect(ended).toBe(false);
     b.unsubscribe();
     await seen(peer, 'end');
@@ -99,7 +98,7 @@ describe('socket$', () => {
     const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
     const failure = new Promise((resolve) => sock.subscribe({ error: resolve }));
     const peer = await server.nextSocket();
-    await until(() => sock.connection !== undefined);
+    await until(() => sock.connection !== undefined, 'the subject connecting');
     const boom = new Error('protocol violation');
     sock.error(boom);
     await expect(failure).resolves.toBe(boom);
@@ -119,10 +118,10 @@ describe('socket$', () => {
       closeObserver: { next: (event) => events.push(`close ${event.connection === opened}`) },
     });
     const frames = lastValueFrom(sock.pipe(toArray()));
-    await until(() => sock.connection !== undefined);
+    await until(() => sock.connection !== undefined, 'the subject connecting');
     expect(sock.connection).toBe(opened);
     await frames;
-    await until(() => events.length === 2);
+    await until(() => events.length === 2, 'the open and close events');
     expect(events).toEqual(['open', 'close true']);
     await server.close();
   });
@@ -147,7 +146,7 @@ describe('socket$', () => {
     const server = await nodeServer();
     const sock = socket$({ host: '127.0.0.1', port: server.port, codec: lengthPrefixed({ width: 1 }) });
     const failure = new Promise((resolve) => sock.subscribe({ error: resolve }));
-    await until(() => sock.connection !== undefined);
+    await until(() => sock.connection !== undefined, 'the subject connecting');
     sock.next(new Uint8Array(1000));
     await expect(failure).resolves.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
     await sawHangUp(await server.nextSocket());
@@ -207,7 +206,7 @@ describe('socket$', () => {
       closeObserver: { next: (e) => closed.push(e) },
     });
     await expect(firstValueFrom(sock)).rejects.toMatchObject({ code: 'ERR_FRAME_TOO_LONG' });
-    await until(() => closed.length === 1);
+    await until(() => closed.length === 1, 'the closeObserver called');
     expect(closed[0]).toMatchObject({
       wasClean: false,
       error: expect.objectContaining({ code: 'ERR_FRAME_TOO_LONG' }),
@@ -231,7 +230,7 @@ describe('socket$ contains what nobody can receive any more', () => {
         closeObserver: { next: closed.resolve },
       });
       const subscription = sock.subscribe();
-      await until(() => sock.connection !== undefined);
+      await until(() => sock.connection !== undefined, 'the subject connecting');
       for (const line of BACKLOG) sock.next(line);
       subscription.unsubscribe(); // nobody awaits the close that follows
       const event = await within(closed.promise, 5000, 'the connection closing');
@@ -285,9 +284,9 @@ describe('socket$ contains what nobody can receive any more', () => {
         },
       });
       await expect(lastValueFrom(sock)).resolves.toBe('hello');
-      await until(() => closes === 1);
+      await until(() => closes === 1, 'the first closeObserver call');
       await expect(lastValueFrom(sock)).resolves.toBe('hello');
-      await until(() => closes === 2);
+      await until(() => closes === 2, 'the second closeObserver call');
     } finally {
       await server.close();
       expect(await guard.stop()).toEqual([]);

@@ -3,7 +3,8 @@ import { connect } from '@sluice/net';
 import { observe, socket$, toAsyncIterable } from '@sluice/rx';
 import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handlesSettleTo, settle, socketHandles, tcpHandles, until } from './support/resources.js';
+import { until } from '../../../test-support/waits.js';
+import { handlesSettleTo, settle, socketHandles, tcpHandles } from './support/resources.js';
 import { nodeServer, rxServer, sawHangUp } from './support/servers.js';
 
 /**
@@ -36,7 +37,10 @@ describe('teardown releases sockets and listeners', () => {
     const server = await rxServer(lines());
     const client = socket$({ host: '127.0.0.1', port: server.port, codec: lines() });
     const subscription = client.subscribe();
-    await until(() => client.connection !== undefined && server.accepted.length === 1);
+    await until(
+      () => client.connection !== undefined && server.accepted.length === 1,
+      'the client connected and the server accepting it',
+    );
     expect(tcpHandles()).toBe(3);
     subscription.unsubscribe();
     expect(await onlyTheListener()).toEqual({ sockets: 0, servers: 1 });
@@ -106,7 +110,7 @@ describe('teardown releases sockets and listeners', () => {
   it('unsubscribing from listen$ closes the listener and every accepted connection', async () => {
     const server = await rxServer(lines());
     const clients = await Promise.all([1, 2, 3].map(() => connect({ host: '127.0.0.1', port: server.port })));
-    await until(() => server.accepted.length === 3);
+    await until(() => server.accepted.length === 3, 'the server accepting three connections');
     expect(socketHandles()).toEqual({ sockets: 6, servers: 1 });
     server.subscription.unsubscribe();
     for (const client of clients) {

@@ -9,19 +9,10 @@ import net from 'node:net';
 import { connect, listen, ws } from 'sluice';
 import { describe, expect, it } from 'vitest';
 import { ProcessGuard } from '../../../test-support/process-guard.js';
-import { within } from '../../../test-support/waits.js';
+import { until, within } from '../../../test-support/waits.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../net/test/fixtures/${name}`, import.meta.url));
 const serverTls = { key: fixture('server.key'), cert: fixture('server.crt') };
-
-/** Resolves once `predicate` holds, looking after each turn of the event loop; fails after 5 s. */
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 5000 ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 /** The `console.error` messages the guard saw, with the message of what each reported. */
 const reportsOf = (guard: ProcessGuard) =>

@@ -35,10 +35,10 @@ import {
   launchBrowser,
   SKIP_BROWSER,
   typeScriptModule,
-  within,
 } from '../../../test-support/browser.js';
 import { ensureBuilt, ROOT } from '../../../test-support/built.js';
 import { arbitraryCuts, type Cuts, encodeAll, rechunk, STANDARD_CUTS } from '../../../test-support/chunking.js';
+import { within } from '../../../test-support/waits.js';
 import type {
   PageInput,
   PageResults,

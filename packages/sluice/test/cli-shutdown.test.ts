@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { expectExit, sluiceListen } from './support/sluice-cli.js';
 
 const TIMEOUT = 20_000;
-/** Far below the 5 s the listener used to wait, far above the 1 s it gives a connection. */
+/** Prompt for a user pressing Ctrl-C, yet far above the 1 s the listener gives a connection to close. */
 const PROMPT_MS = 4000;
 
 /** An idle client of `port`; `allowHalfOpen` keeps it from answering the server's FIN with its own. */

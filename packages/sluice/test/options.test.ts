@@ -1,9 +1,10 @@
 /**
- * Every options object of the public API refuses a key it does not know
- * (issue 20, item 13), and every time option has the one range, 0 to
- * 2^31 - 1 ms or `Infinity` (item 11). The options objects are not listed by
- * hand: `publicOptionsParameters()` finds them with the TypeScript compiler,
- * and each must have a call below, so a new one cannot go unchecked.
+ * Every options object of the public API refuses a key it does not know,
+ * naming the known key a misspelling was meant to be, and every time option
+ * has the one range, 0 to 2^31 - 1 ms or `Infinity`. The options objects
+ * are not listed by hand: `publicOptionsParameters()` finds them with the
+ * TypeScript compiler, and each must have a call below, so a new one cannot
+ * go unchecked.
  */
 import net from 'node:net';
 import { AcceptQueue, serveConnections } from '@sluice/connection/transport';
@@ -241,7 +242,7 @@ describe('options objects of the public API', () => {
     expect(() => channel(noPrototypeKeys)).not.toThrow();
   });
 
-  it("the issue's examples name the right key", async () => {
+  it('name the key a misspelt or borrowed option was meant to be, or list the known ones', async () => {
     expect(() => lines({ maxLength: 10 } as never)).toThrow(
       'lines(): unknown option "maxLength" (did you mean "maxFrameLength"?)',
     );

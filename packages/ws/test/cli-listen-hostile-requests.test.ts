@@ -9,8 +9,8 @@ import net from 'node:net';
 import { lines } from '@sluice/codec';
 import { connect } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
+import { within } from '../../../test-support/waits.js';
 import { expectExit, sluice } from '../../sluice/test/support/sluice-cli.js';
-import { within } from './support/peers.js';
 
 /** Writes an upgrade request for `target`; resolves with the status line of the answer. */
 async function statusFor(port: number, target: string): Promise<string> {

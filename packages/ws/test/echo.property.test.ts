@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { encodeAll } from '../../../test-support/chunking.js';
-import { ErrorLog, within } from './support/peers.js';
+import { ErrorLog, within } from '../../../test-support/waits.js';
 
 /** Runs per codec: small by default, raised with FC_NUM_RUNS. */
 const runs = Number(process.env.FC_NUM_RUNS ?? 3);

@@ -10,8 +10,8 @@ import { json } from '@sluice/codec';
 import { connect, listen, messages } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { within } from '../../../test-support/waits.js';
 import { plainClient } from './support/echo.js';
-import { within } from './support/peers.js';
 
 const utf8 = new TextDecoder();
 const text = (frames: Uint8Array[]) => frames.map((frame) => utf8.decode(frame));

@@ -11,46 +11,31 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen, messages } from '@sluice/ws';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { bytes } from '../../../test-support/chunking.js';
+import { checkHandlesReleased } from '../../../test-support/handles.js';
+import { received } from '../../../test-support/raw-sockets.js';
+import { ErrorLog, signal, stillPending, within } from '../../../test-support/waits.js';
 import { echoServer, plainClient, session, url } from './support/echo.js';
 import {
   closeCodeIn,
   closePayload,
-  ErrorLog,
   frame,
-  handlesSettleTo,
   OP,
   parseFrames,
   rawWebSocket,
   rawWebSocketServer,
-  received,
   rejectionOf,
-  signal,
-  socketHandles,
-  socketResources,
-  stillPending,
-  within,
 } from './support/peers.js';
 
 const lp = lengthPrefixed();
-const utf8 = new TextEncoder();
-const bytes = (text: string) => utf8.encode(text);
 /** The bytes of `frames` under the 4-byte length prefix. */
 const lpWire = (...frames: Uint8Array[]) => Buffer.concat(frames.map((f) => lp.encoder().encode(f)));
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  // No leaks: after every fault, every socket and server handle is released.
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+checkHandlesReleased(); // after every fault, every socket and server handle is released
 
 describe('a peer that sends an oversized message', () => {
   it('a plain ws client over maxPayload: ERR_WS_MESSAGE_TOO_BIG (1009) for the handler, 1009 for the client; others carry on', async () => {

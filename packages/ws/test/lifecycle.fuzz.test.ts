@@ -14,7 +14,8 @@ import { connect, listen } from '@sluice/ws';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { handlesSettleTo, socketHandles, socketResources, within } from './support/peers.js';
+import { expectHandlesBackTo, socketHandles } from '../../../test-support/handles.js';
+import { settlesWithin, within } from '../../../test-support/waits.js';
 
 /** Runs: raised with FC_NUM_RUNS. */
 const runs = Number(process.env.FC_NUM_RUNS ?? 100);
@@ -36,18 +37,6 @@ const operations = [
 ] as const;
 type Operation = (typeof operations)[number];
 type Side = 'client' | 'server';
-
-/** Fails if `promise` has not settled (either way) within `ms`: "nothing hangs", with a generous bound. */
-function settlesWithin(promise: Promise<unknown>, ms: number, what: string): Promise<unknown> {
-  return within(
-    promise.then(
-      () => undefined,
-      () => undefined,
-    ),
-    ms,
-    `${what} settling`,
-  );
-}
 
 /** Applies one operation; the returned promise may reject, it must only settle. */
 function apply(conn: Connection<WebSocket>, operation: Operation): Promise<unknown> {
@@ -177,8 +166,7 @@ describe('WebSocket connection lifecycle', () => {
             // `closed` resolves (never rejects) on both ends, whatever happened.
             await within(Promise.all([client.closed, server.closed]), 5000, 'both connections closing');
             await listener.close();
-            const left = await handlesSettleTo(baseline);
-            expect(left, `handles left: ${socketResources().join(', ')}`).toBe(baseline);
+            await expectHandlesBackTo(baseline);
             await new Promise((resolve) => setImmediate(resolve));
             expect(unhandled, 'unhandled rejections').toEqual([]);
             // Every failure is a coded error (Sluice's or Node's), or the one a step destroyed with.

@@ -13,7 +13,8 @@ import { type ConnectionRefusedMessage, channels } from '@sluice/connection';
 import { connect, listen, messages, type WebSocketListener } from '@sluice/ws';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, within } from './support/peers.js';
+import { within } from '../../../test-support/waits.js';
+import { rejectionOf } from './support/peers.js';
 
 const runs = Number(process.env.FC_NUM_RUNS ?? 100);
 

@@ -1,5 +1,5 @@
 /**
- * Options of listen() that Node would take and then misuse (issue 20): a
+ * Options of listen() that Node would take and then misuse: a
  * `tls` object without a certificate would listen and fail every handshake;
  * a handshakeTimeout past what a timer can wait.
  */

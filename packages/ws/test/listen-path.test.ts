@@ -12,7 +12,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { connect, listen, messages, type WebSocketListener } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
-import { within } from './support/peers.js';
+import { within } from '../../../test-support/waits.js';
 
 /** An upgrade request for `target` with the usual handshake headers. */
 function upgrade(target: string): string {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from '@sluice/connection';
 import { connect, listen } from '@sluice/ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { within } from './support/peers.js';
+import { within } from '../../../test-support/waits.js';
 
 const PYTHON = process.env.SLUICE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./fixtures/python-flood.py', import.meta.url));

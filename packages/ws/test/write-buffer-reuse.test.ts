@@ -9,7 +9,8 @@
 import type { Connection } from '@sluice/connection';
 import { connect, listen } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
-import { OP, parseFrames, rawWebSocket, signal, within } from './support/peers.js';
+import { signal, within } from '../../../test-support/waits.js';
+import { OP, parseFrames, rawWebSocket } from './support/peers.js';
 
 const COUNT = 1000;
 

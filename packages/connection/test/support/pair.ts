@@ -4,7 +4,8 @@
  * event loop turn until bytes have arrived, collect what a reader gives.
  * Each `write()` on one end arrives as one chunk at the other.
  */
-import { type Connection, type ConnectionOptions, fromTransport } from '@sluice/connection';
+import type { Connection, ConnectionOptions } from '@sluice/connection';
+import { fromTransport } from '@sluice/connection/transport';
 import { memoryPair } from './memory-transport.js';
 
 /** `conn`, the connection under test, and `peer`, the other end that sends to it. */

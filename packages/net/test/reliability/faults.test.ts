@@ -7,24 +7,17 @@
 
 import { type Codec, json, lengthPrefixed, lines, text } from '@sluice/codec';
 import { connect } from '@sluice/net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytes, echoServer, join, session, unwire, wire } from '../support/echo.js';
-import { rawClient, rawServer, received, writeBytewise } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { describe, expect, it } from 'vitest';
+import { bytes, concatBytes, decodeAll, encodeAll } from '../../../../test-support/chunking.js';
+import { checkHandlesReleased } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { echoServer, session } from '../support/echo.js';
+import { rawClient, rawServer, writeBytewise } from '../support/peers.js';
 
 const lp = lengthPrefixed();
 /** Byte frames as hex, so that Buffers and Uint8Arrays compare by content. */
 const hex = (frames: unknown[]) => frames.map((frame) => Buffer.from(frame as Uint8Array).toString('hex'));
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  // No leaks: after every fault, every socket and server handle is released.
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+checkHandlesReleased(); // after every fault, every socket and server handle is released
 
 describe('a peer that resets mid-frame', () => {
   it('the server handler gets ECONNRESET, not a truncation or generic error, and other connections carry on', async () => {
@@ -33,12 +26,12 @@ describe('a peer that resets mid-frame', () => {
     const raw = await rawClient(server.listener);
     const outcome = received(raw);
     // A whole frame, then half of the next: once the whole one is echoed, the server is mid-frame.
-    raw.write(join([wire(lp, [bytes('whole')]), wire(lp, [new Uint8Array(1000)]).subarray(0, 500)]));
+    raw.write(concatBytes([encodeAll(lp, [bytes('whole')]), encodeAll(lp, [new Uint8Array(1000)]).subarray(0, 500)]));
     await new Promise<void>((resolve) => raw.once('data', () => resolve()));
     raw.resetAndDestroy();
     const [error] = await server.errors.reach(1);
     expect(error).toMatchObject({ code: 'ECONNRESET' });
-    expect((await outcome).bytes).toEqual(Buffer.from(wire(lp, [bytes('whole')])));
+    expect((await outcome).bytes).toEqual(Buffer.from(encodeAll(lp, [bytes('whole')])));
     expect(await other.roundTrip(bytes('still here'))).toEqual(bytes('still here'));
     await other.finish();
     await server.stop();
@@ -46,7 +39,7 @@ describe('a peer that resets mid-frame', () => {
 
   it('a Sluice client reading frames gets ECONNRESET when the server resets mid-frame', async () => {
     const server = await rawServer((socket) => {
-      socket.write(join([wire(lp, [bytes('one')]), wire(lp, [new Uint8Array(100)]).subarray(0, 30)]));
+      socket.write(concatBytes([encodeAll(lp, [bytes('one')]), encodeAll(lp, [new Uint8Array(100)]).subarray(0, 30)]));
       socket.once('data', () => socket.resetAndDestroy());
     });
     const conn = await connect(server.address);
@@ -70,10 +63,10 @@ describe('a peer that ends mid-frame', () => {
     const raw = await rawClient(server.listener);
     const outcome = received(raw);
     const whole = [bytes('a'), bytes('bb'), new Uint8Array(3000).fill(7)];
-    raw.end(join([wire(lp, whole), wire(lp, [new Uint8Array(50)]).subarray(0, 20)]));
+    raw.end(concatBytes([encodeAll(lp, whole), encodeAll(lp, [new Uint8Array(50)]).subarray(0, 20)]));
     const [error] = await server.errors.reach(1);
     expect(error).toMatchObject({ code: 'ERR_TRUNCATED_FRAME', buffered: 20 });
-    expect(hex(unwire(lp, (await outcome).bytes))).toEqual(hex(whole));
+    expect(hex(decodeAll(lp, [(await outcome).bytes]))).toEqual(hex(whole));
     const after = await session(server.listener, lp);
     expect(await after.roundTrip(bytes('next'))).toEqual(bytes('next'));
     await after.finish();
@@ -124,16 +117,16 @@ describe('a peer that sends one byte at a time', () => {
       const server = await echoServer(codec);
       const raw = await rawClient(server.listener, { allowHalfOpen: true });
       const outcome = received(raw);
-      await writeBytewise(raw, wire(codec, frames));
+      await writeBytewise(raw, encodeAll(codec, frames));
       raw.end();
       const echoed = await outcome;
       expect(echoed.outcome).toBe('end');
-      expect(compare(unwire(codec, echoed.bytes))).toEqual(compare(frames));
+      expect(compare(decodeAll(codec, [echoed.bytes]))).toEqual(compare(frames));
       expect(server.errors.errors).toEqual([]);
       await server.stop();
       // Into a Sluice client.
       const peer = await rawServer(
-        (socket) => void writeBytewise(socket, wire(codec, frames)).then(() => socket.end()),
+        (socket) => void writeBytewise(socket, encodeAll(codec, frames)).then(() => socket.end()),
       );
       const io = (await connect(peer.address)).framed(codec);
       const got: unknown[] = [];
@@ -190,7 +183,7 @@ describe('a peer that sends malformed content', () => {
     raw.write('{oops}\n{"never":2}\n');
     const [error] = await server.errors.reach(1);
     expect(error).toMatchObject({ code: 'ERR_DECODE', cause: expect.any(SyntaxError) });
-    expect(unwire(json(), (await outcome).bytes)).toEqual([{ ok: 1 }]);
+    expect(decodeAll(json(), [(await outcome).bytes])).toEqual([{ ok: 1 }]);
     await server.stop();
   });
 
@@ -202,7 +195,7 @@ describe('a peer that sends malformed content', () => {
       // text() is unframed: a chunk with a bad byte yields nothing, so the good text goes first, on its own.
       raw.write('good\n');
       await new Promise<void>((resolve) => raw.once('data', () => resolve()));
-      raw.write(join([Uint8Array.of(0xc3, 0x28), bytes('\nnever\n')]));
+      raw.write(concatBytes([Uint8Array.of(0xc3, 0x28), bytes('\nnever\n')]));
       const [error] = await server.errors.reach(1);
       expect(error).toMatchObject({ code: 'ERR_DECODE' });
       expect(String((await outcome).bytes)).toBe('good\n');
@@ -221,7 +214,7 @@ const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] =
   {
     name: 'an oversized header',
     codec: lp as Codec<unknown>,
-    data: join([wire(lp, [bytes('ok')]), Uint8Array.of(0x7f, 0xff, 0xff, 0xff)]),
+    data: concatBytes([encodeAll(lp, [bytes('ok')]), Uint8Array.of(0x7f, 0xff, 0xff, 0xff)]),
   },
   { name: 'invalid JSON', codec: json() as Codec<unknown>, data: bytes('{"ok":1}\n{oops}\n') },
   {
@@ -232,7 +225,7 @@ const goodThenBad: { name: string; codec: Codec<unknown>; data: Uint8Array }[] =
   {
     name: 'invalid UTF-8 under fatal',
     codec: lines({ fatal: true }) as Codec<unknown>,
-    data: join([bytes('ok\n'), Uint8Array.of(0xc3, 0x28, 0x0a)]),
+    data: concatBytes([bytes('ok\n'), Uint8Array.of(0xc3, 0x28, 0x0a)]),
   },
 ];
 

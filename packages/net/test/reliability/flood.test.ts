@@ -9,10 +9,12 @@ import { once } from 'node:events';
 import { lengthPrefixed } from '@sluice/codec';
 import { listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
-import { unwire } from '../support/echo.js';
+import { decodeAll } from '../../../../test-support/chunking.js';
+import { handlesSettleTo, socketHandles } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { signal, stillPending, within } from '../../../../test-support/waits.js';
 import { MemoryPeak } from '../support/memory.js';
-import { portOf, rawClient, received, signal, stillPending, within } from '../support/peers.js';
-import { handlesSettleTo, socketHandles } from '../support/resources.js';
+import { portOf, rawClient } from '../support/peers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -123,7 +125,7 @@ describe('a peer that stops reading', () => {
     const all = received(raw); // the peer reads again
     const { bytes, outcome } = await all;
     expect(outcome).toBe('end');
-    const got = unwire(codec, bytes);
+    const got = decodeAll(codec, [bytes]);
     expect(got).toHaveLength(frames);
     got.forEach((frame, i) => {
       if (new DataView(frame.buffer, frame.byteOffset).getUint32(0) !== i) throw new Error(`frame ${i} out of order`);

@@ -8,9 +8,9 @@
  * shell raises it first (`ulimit -n`), as a CI machine may need.
  */
 import { describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles } from '../../../../test-support/handles.js';
 import { holdConnections, type LoadResult } from '../support/load.js';
 import { openFileLimit, start } from '../support/processes.js';
-import { handlesSettleTo, socketHandles } from '../support/resources.js';
 
 const CONNECTIONS = Number(process.env['SLUICE_LOAD_CONNECTIONS'] ?? 5000);
 const FRAMES = 20;

@@ -7,22 +7,16 @@
 
 import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { connect, listen } from '@sluice/net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytes, join, unwire, wire } from '../support/echo.js';
-import { rawClient, rawServer, received, signal } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { describe, expect, it } from 'vitest';
+import { bytes, concatBytes, decodeAll, encodeAll } from '../../../../test-support/chunking.js';
+import { checkHandlesReleased } from '../../../../test-support/handles.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { signal } from '../../../../test-support/waits.js';
+import { rawClient, rawServer } from '../support/peers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+checkHandlesReleased();
 
 /** `count` frames of varied sizes (0 to 2 KiB), each starting with its index. */
 function frames(count: number): Uint8Array[] {
@@ -52,7 +46,7 @@ describe('every frame written before a clean close arrives before the end', () =
 
   for (const { name, codec, sent } of cases) {
     it(`${name}: a slow Sluice client reads them all, in order, then the end`, async () => {
-      let data = wire(codec, sent);
+      let data = encodeAll(codec, sent);
       if (codec.name === 'lines') data = data.subarray(0, -1); // no final newline: still a line, not lost
       const peer = await rawServer((socket) => socket.end(data)); // everything, then FIN
       const io = (await connect(peer.address)).framed(codec);
@@ -62,7 +56,7 @@ describe('every frame written before a clean close arrives before the end', () =
         if (got.length % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       expect(got).toHaveLength(sent.length);
-      expect(sameBytes(wire(codec, got), wire(codec, sent))).toBe(true);
+      expect(sameBytes(encodeAll(codec, got), encodeAll(codec, sent))).toBe(true);
       await io.close();
       await peer.close();
     });
@@ -75,15 +69,15 @@ describe('every frame written before a clean close arrives before the end', () =
       const io = conn.framed(lengthPrefixed());
       const got: Uint8Array[] = [];
       for await (const frame of io) got.push(frame.slice());
-      await io.write(bytes(`${got.length} frames, ${wire(lengthPrefixed(), got).length} bytes`));
+      await io.write(bytes(`${got.length} frames, ${encodeAll(lengthPrefixed(), got).length} bytes`));
     });
     const raw = await rawClient(listener, { allowHalfOpen: true });
     const answer = received(raw);
-    raw.end(wire(lengthPrefixed(), sent));
+    raw.end(encodeAll(lengthPrefixed(), sent));
     const { bytes: reply, outcome } = await answer;
     expect(outcome).toBe('end');
-    expect(unwire(lengthPrefixed(), reply).map((f) => Buffer.from(f).toString())).toEqual([
-      `${sent.length} frames, ${wire(lengthPrefixed(), sent).length} bytes`,
+    expect(decodeAll(lengthPrefixed(), [reply]).map((f) => Buffer.from(f).toString())).toEqual([
+      `${sent.length} frames, ${encodeAll(lengthPrefixed(), sent).length} bytes`,
     ]);
     await listener.close();
     await served;
@@ -92,8 +86,8 @@ describe('every frame written before a clean close arrives before the end', () =
 
 describe('close() flushes what was written', () => {
   it('a server that writes 16 MiB without waiting and then closes: the client gets every byte, then a clean end', async () => {
-    const sent = frames(16 * 1024).map((f) => join([f, new Uint8Array(1024 - (f.length % 1024))]));
-    const total = wire(lengthPrefixed(), sent);
+    const sent = frames(16 * 1024).map((f) => concatBytes([f, new Uint8Array(1024 - (f.length % 1024))]));
+    const total = encodeAll(lengthPrefixed(), sent);
     const listener = await listen({ host: '127.0.0.1', port: 0 });
     const served = listener.serve(async (conn) => {
       const io = conn.framed(lengthPrefixed());
@@ -160,7 +154,7 @@ describe('half-close never loses the other direction', () => {
     const peer = await rawServer(
       (socket) => {
         void received(socket); // reads everything
-        socket.once('end', () => socket.end(wire(lengthPrefixed(), [...sent].reverse()))); // answers only after this side's FIN
+        socket.once('end', () => socket.end(encodeAll(lengthPrefixed(), [...sent].reverse()))); // answers only after this side's FIN
       },
       { allowHalfOpen: true },
     );
@@ -171,7 +165,7 @@ describe('half-close never loses the other direction', () => {
     await expect(io.write(bytes('late'))).rejects.toMatchObject({ code: 'ERR_CLOSED' });
     const got: Uint8Array[] = [];
     for await (const frame of io) got.push(frame);
-    expect(sameBytes(wire(lengthPrefixed(), got), wire(lengthPrefixed(), [...sent].reverse()))).toBe(true);
+    expect(sameBytes(encodeAll(lengthPrefixed(), got), encodeAll(lengthPrefixed(), [...sent].reverse()))).toBe(true);
     await peer.close();
   });
 
@@ -188,7 +182,7 @@ describe('half-close never loses the other direction', () => {
     raw.end('one\ntwo\nthree\n');
     const { bytes: reply, outcome } = await answer;
     expect(outcome).toBe('end');
-    const replies = unwire(lines(), reply);
+    const replies = decodeAll(lines(), [reply]);
     expect(replies).toHaveLength(8 * 1024);
     expect(replies.every((line, i) => line.startsWith(`3 ${i} `))).toBe(true);
     await listener.close();

@@ -6,20 +6,14 @@
 
 import { lines } from '@sluice/codec';
 import { type Connection, listen } from '@sluice/net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { checkHandlesReleased, socketHandles } from '../../../../test-support/handles.js';
+import { outcomeOf, received } from '../../../../test-support/raw-sockets.js';
+import { ErrorLog, signal, until } from '../../../../test-support/waits.js';
 import { echoServer, session } from '../support/echo.js';
-import { ErrorLog, outcomeOf, rawClient, received, signal, until } from '../support/peers.js';
-import { handlesSettleTo, socketHandles, socketResources } from '../support/resources.js';
+import { rawClient } from '../support/peers.js';
 
-let baseline = 0;
-
-beforeEach(() => {
-  baseline = socketHandles();
-});
-
-afterEach(async () => {
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
-});
+const handles = checkHandlesReleased();
 
 describe('idleTimeout', () => {
   it('sheds a peer that connects and says nothing with ERR_IDLE_TIMEOUT; a chatty one on the same listener stays', async () => {
@@ -137,7 +131,7 @@ describe('acceptCapacity', () => {
     await until(() => closed === 8, 'the 8 excess connections being refused');
     expect(listener.counters).toMatchObject({ accepted: 4, refused: 8 });
     // Held in memory: the listening socket, 4 queued server-side sockets and the 4 clients still open.
-    expect(socketHandles()).toBe(baseline + 1 + 4 + 4);
+    expect(socketHandles()).toBe(handles.baseline + 1 + 4 + 4);
     const answered = signal();
     let served = 0;
     for (let i = 0; i < 4; i++) {

@@ -10,9 +10,11 @@
 
 import { connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
+import { handlesSettleTo, socketHandles } from '../../../../test-support/handles.js';
 import { ProcessGuard } from '../../../../test-support/process-guard.js';
-import { ErrorLog, portOf, rawClient, received, until, within } from '../support/peers.js';
-import { handlesSettleTo, socketHandles } from '../support/resources.js';
+import { received } from '../../../../test-support/raw-sockets.js';
+import { ErrorLog, until, within } from '../../../../test-support/waits.js';
+import { portOf, rawClient } from '../support/peers.js';
 import * as certs from '../support/tls.js';
 
 async function tlsListener(handshakeTimeout?: number) {

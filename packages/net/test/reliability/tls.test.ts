@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { lines } from '@sluice/codec';
 import { connect, type HandshakeError, type ListenOptions, listen } from '@sluice/net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectHandlesBackTo, socketHandles } from '../../../../test-support/handles.js';
 import { ProcessGuard } from '../../../../test-support/process-guard.js';
-import { ErrorLog, portOf } from '../support/peers.js';
+import { ErrorLog } from '../../../../test-support/waits.js';
+import { portOf } from '../support/peers.js';
 import { available, type Child, start } from '../support/processes.js';
-import { handlesSettleTo, readAll, socketHandles, socketResources } from '../support/resources.js';
+import { readAll } from '../support/read-all.js';
 import * as certs from '../support/tls.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -33,7 +35,7 @@ afterEach(async () => {
     child.process.kill();
     await child.exited;
   }
-  expect(await handlesSettleTo(baseline), `handles left: ${socketResources().join(', ')}`).toBe(baseline);
+  await expectHandlesBackTo(baseline);
 });
 
 /** A TLS line server that answers each line in upper case; handshake failures go to `failures`. */

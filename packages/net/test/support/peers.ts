@@ -1,8 +1,8 @@
 /**
  * Peers Sluice did not write, for fault injection: plain `node:net` servers
  * and clients that can misbehave (reset, end mid-frame, stop reading, dribble
- * bytes), and small waits on events with a bound, so that a test that would
- * hang fails instead.
+ * bytes). What such a peer saw is told by `test-support/raw-sockets.ts`; the
+ * bounded waits are in `test-support/waits.ts`.
  */
 import { once } from 'node:events';
 import net from 'node:net';
@@ -55,31 +55,13 @@ export function portOf(target: Listener | SocketAddress): number {
   return address.port;
 }
 
-/** A connected plain `node:net` client with Nagle off. Errors are left to `outcomeOf`, never thrown. */
+/** A connected plain `node:net` client with Nagle off. Errors are left to `outcomeOf()` (test-support/raw-sockets.ts), never thrown. */
 export async function rawClient(target: Listener | SocketAddress, options: RawOptions = {}): Promise<net.Socket> {
   const allowHalfOpen = options.allowHalfOpen ?? false;
   const socket = net.connect({ host: '127.0.0.1', port: portOf(target), allowHalfOpen, noDelay: true });
   socket.on('error', () => {});
   await once(socket, 'connect');
   return socket;
-}
-
-/** How a socket ended: its error code if it failed, `'end'` after a clean FIN, `'closed'` otherwise. */
-export function outcomeOf(socket: net.Socket): Promise<string> {
-  let error: (Error & { code?: string }) | undefined;
-  let ended = false;
-  socket.on('error', (e: Error & { code?: string }) => (error ??= e));
-  socket.on('end', () => (ended = true));
-  return new Promise((resolve) =>
-    socket.once('close', () => resolve(error !== undefined ? (error.code ?? error.message) : ended ? 'end' : 'closed')),
-  );
-}
-
-/** Everything a socket receives until it closes, and how it closed. */
-export function received(socket: net.Socket): Promise<{ bytes: Buffer; outcome: string }> {
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return outcomeOf(socket).then((outcome) => ({ bytes: Buffer.concat(chunks), outcome }));
 }
 
 /** Writes `bytes` one byte per write, each flushed before the next. */
@@ -89,29 +71,6 @@ export async function writeBytewise(socket: net.Socket, bytes: Uint8Array): Prom
       socket.write(Uint8Array.of(byte), (error) => (error ? reject(error) : resolve())),
     );
   }
-}
-
-export { ErrorLog, signal, within } from '../../../../test-support/waits.js';
-
-/** Waits, turn by turn of the event loop, until `predicate` holds; fails after `limitMs`. */
-export async function until(predicate: () => boolean, what: string, limitMs = 5000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${limitMs} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** True if `promise` is still pending after the event loop has run the I/O that was ready. */
-export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
-  return !settled;
 }
 
 /**

@@ -40,9 +40,3 @@ export function handlesSettleTo(target: number, limitMs = 5000): Promise<number>
 
 /** Runs of a property test: small by default, raised with FC_NUM_RUNS. */
 export const numRuns = (fallback: number): number => Number(process.env.FC_NUM_RUNS ?? fallback);
-
-/** Waits, turn by turn of the event loop, until `condition()` holds; throws after `limitMs`. */
-export async function until(condition: () => boolean, limitMs = 5000, what = 'condition'): Promise<void> {
-  if (await settle(condition, (ok) => ok, limitMs)) return;
-  throw new Error(`Timed out after ${limitMs} ms waiting for ${what}`);
-}

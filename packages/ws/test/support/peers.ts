@@ -1,14 +1,15 @@
 /**
  * Peers Sluice did not write, for the WebSocket fault, fuzz and property
  * tests: a raw TCP socket that speaks the opening handshake and then sends
- * whatever bytes a test wants (masked or not, cut anywhere), a frame builder
- * and parser for it, and small waits on events with a bound, so that a test
- * that would hang fails instead. Also the handle counts that prove sockets
- * are released.
+ * whatever bytes a test wants (masked or not, cut anywhere), and a frame
+ * builder and parser for it. What such a peer received is told by
+ * `test-support/raw-sockets.ts`; the bounded waits are in
+ * `test-support/waits.ts`, the handle counts in `test-support/handles.ts`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
+import { within } from '../../../../test-support/waits.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const HEADERS_END = Buffer.from('\r\n\r\n');
@@ -96,32 +97,6 @@ export function closeCodeIn(bytes: Uint8Array): number | undefined {
   return close === undefined ? undefined : close.payload.length >= 2 ? close.payload.readUInt16BE(0) : 1005;
 }
 
-/** Everything a socket receives until it closes, and how it closed. */
-export interface Received {
-  bytes: Buffer;
-  /** The socket's error code if it failed, `'end'` after a clean FIN, `'closed'` otherwise. */
-  outcome: string;
-}
-
-/** Collects what `socket` receives (starting with `head`) until it closes. */
-export function received(socket: net.Socket, head: Buffer = Buffer.alloc(0)): Promise<Received> {
-  const chunks: Buffer[] = [head];
-  let error: (Error & { code?: string }) | undefined;
-  let ended = false;
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', (e: Error & { code?: string }) => (error ??= e));
-  socket.on('end', () => (ended = true));
-  socket.resume(); // the handshake left it paused, so that no frame is missed
-  return new Promise((resolve) =>
-    socket.once('close', () =>
-      resolve({
-        bytes: Buffer.concat(chunks),
-        outcome: error !== undefined ? (error.code ?? error.message) : ended ? 'end' : 'closed',
-      }),
-    ),
-  );
-}
-
 /** Reads from `socket` until the end of the HTTP head; resolves with the head and the bytes after it. */
 function readHead(socket: net.Socket): Promise<{ head: string; rest: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -156,7 +131,7 @@ export interface RawWebSocket {
 /**
  * Connects with plain TCP and performs the opening handshake by hand; from
  * then on the test writes frame bytes itself. Errors are left to
- * {@link received}, never thrown.
+ * `received()` (test-support/raw-sockets.ts), never thrown.
  */
 export async function rawWebSocket(port: number, path = '/'): Promise<RawWebSocket> {
   const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
@@ -221,10 +196,6 @@ export async function rawWebSocketServer(
   };
 }
 
-import { within } from '../../../../test-support/waits.js';
-
-export { ErrorLog, signal, within } from '../../../../test-support/waits.js';
-
 /** The error `promise` rejects with (fails if it resolves, or does not settle within `ms`). */
 export async function rejectionOf(promise: Promise<unknown>, ms = 5000, what = 'the rejection'): Promise<unknown> {
   return within(
@@ -237,38 +208,4 @@ export async function rejectionOf(promise: Promise<unknown>, ms = 5000, what = '
     ms,
     what,
   );
-}
-
-/** True if `promise` is still pending after the event loop has run the I/O that was ready. */
-export async function stillPending(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
-  return !settled;
-}
-
-const SOCKET_RESOURCE = /^(TCP|Pipe|TLS)/;
-
-/** Names of live socket and server handles (TCPSocketWrap, TCPServerWrap, …). */
-export function socketResources(): string[] {
-  return process.getActiveResourcesInfo().filter((name) => SOCKET_RESOURCE.test(name));
-}
-
-/** Counts live socket and server handles. */
-export function socketHandles(): number {
-  return socketResources().length;
-}
-
-/** Waits, turn by turn of the event loop, until the handle count falls to `target`; returns the count then. */
-export async function handlesSettleTo(target: number, limitMs = 5000): Promise<number> {
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    if (socketHandles() <= target) return socketHandles();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return socketHandles();
 }

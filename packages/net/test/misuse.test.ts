@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/net (issue 11), over real loopback sockets: bad ports
+ * Misuse of @sluice/net, over real loopback sockets: bad ports
  * and options, bytes of the wrong type, aborted signals, and double use
  * (two readers at once, serve() twice, accept() during serve(), writing after
  * close). Each mistake must give a coded error where the caller waits, send
@@ -11,35 +11,35 @@ import { type Codec, json, lengthPrefixed, lines } from '@sluice/codec';
 import { bind, type Connection, connect, fromNodeSocket, type Listener, listen } from '@sluice/net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
   abortedSignal,
+  any,
   BAD_ARGUMENT,
   busyFor,
-  bytes,
   cleanups,
-  connectedPair,
-  echoServer,
   errorOfCallOrFirstNext,
   expectCoded,
-  expectEchoes,
-  expectNothingSentBefore,
   guardProcess,
   LIMIT,
-  readText,
   rejectionOf,
   settle,
   show,
-  stillPending,
   textOf,
   thrownBy,
-  turns,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import {
+  connectedPair,
+  echoServer,
+  expectEchoes,
+  expectNothingSentBefore,
+  readText,
+} from '../../../test-support/misuse-sockets.js';
+import { stillPending, turns, within } from '../../../test-support/waits.js';
 
 guardProcess();
 const defer = cleanups();
 
-const any = (value: unknown) => value as never;
 const HOST = '127.0.0.1';
 
 /** Ports nobody means: out of range, not integers, not numbers. */

@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/rx (issue 11): functions given things that are not
+ * Misuse of @sluice/rx: functions given things that are not
  * Observables, iterables or codecs, bad options, frames the codec refuses,
  * and double use. A function returning an Observable may refuse at once
  * (a synchronous throw, as RxJS's `from(5)` does) or through the error
@@ -13,27 +13,25 @@ import { decodeWith, encodeWith, listen$, observe, type SocketSubject, socket$, 
 import { firstValueFrom, type Observable, of, type Subscription, toArray } from 'rxjs';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
+  any,
   busyFor,
-  bytes,
   cleanups,
-  echoServer,
   errorOfCallOrFirstNext,
   expectCoded,
   guardProcess,
   LIMIT,
-  rawServer,
-  readText,
   show,
   textOf,
   thrownBy,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import { echoServer, rawServer, readText } from '../../../test-support/misuse-sockets.js';
+import { within } from '../../../test-support/waits.js';
 
 guardProcess();
 const defer = cleanups();
 
-const any = (value: unknown) => value as never;
 const HOST = '127.0.0.1';
 
 interface Seen {

@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/codec (issue 11): bad options (ERR_INVALID_ARG, a
+ * Misuse of @sluice/codec: bad options (ERR_INVALID_ARG, a
  * RangeError or TypeError as docs/codecs.md says), frames of the wrong type
  * given to encoders (ERR_ENCODE, never wrong bytes), chunks of the wrong type
  * given to decoders (decoded correctly or a coded error, never silently
@@ -10,9 +10,10 @@ import { isSluiceError } from '@sluice/core';
 import fc from 'fast-check';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../test-support/chunking.js';
 import {
+  any,
   BAD_ARGUMENT,
-  bytes,
   errorOfCallOrFirstNext,
   expectBadOption,
   expectCoded,
@@ -20,11 +21,9 @@ import {
   rejectionOf,
   show,
   thrownBy,
-} from './support.js';
+} from '../../../test-support/misuse.js';
 
 guardProcess();
-
-const any = (value: unknown) => value as never;
 
 /** Options that are not an options object. */
 const NOT_OPTIONS: [string, unknown][] = [

@@ -1,5 +1,5 @@
 /**
- * Misuse of @sluice/core (issue 11): wrong types, out-of-range numbers,
+ * Misuse of @sluice/core: wrong types, out-of-range numbers,
  * aborted signals and double use of every public function. Each mistake must
  * give a coded error where the caller waits (a synchronous throw from a sync
  * function, a rejection from an async one) and leave everything else working.
@@ -24,15 +24,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   abortedSignal,
+  any,
   errorOfCallOrFirstNext,
   expectCoded,
   guardProcess,
   LIMIT,
   rejectionOf,
-  stillPending,
   thrownBy,
-  within,
-} from './support.js';
+} from '../../../test-support/misuse.js';
+import { stillPending, within } from '../../../test-support/waits.js';
 
 guardProcess();
 
@@ -57,8 +57,6 @@ class SilentSource implements AsyncIterable<number>, AsyncIterator<number> {
     return Promise.resolve({ done: true, value: undefined });
   }
 }
-
-const any = (value: unknown) => value as never;
 
 /** Values that are not functions, for the callbacks of the steps and sinks. */
 const NOT_FUNCTIONS: [string, unknown][] = [
