@@ -1,5 +1,5 @@
 import type { Codec } from '@sluice/codec';
-import { type AbortOptions, ClosedError, checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
+import { type AbortOptions, ClosedError, checkOption, checkOptionKeys } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionCounters } from './connection-counters.js';
 import type { ConnectionOptions } from './connection-options.js';
@@ -12,7 +12,7 @@ import { publishClose, runCloseHook } from './internal/close-hooks.js';
 import { type FramedHost, framedHost } from './internal/framed-host.js';
 import { noLimitAsZero, READ_OPTION_KEYS } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
-import { type Deferred, DONE, deferred, RESOLVED } from './internal/settle.js';
+import { type Deferred, deferred, RESOLVED } from './internal/settle.js';
 import { WritePath } from './internal/write-path.js';
 import type { ReadOptions } from './read-options.js';
 import { shed } from './shed.js';

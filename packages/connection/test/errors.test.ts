@@ -116,7 +116,8 @@ const RETURNED: [string, unknown][] = [
   ['null', null],
   ['an object', { 0: 'a', length: 1 }],
 ];
-const CONTRACT = 'a decoder pushes its frames onto the array it is given, decode(chunk, frames) and end(frames), and returns nothing';
+const CONTRACT =
+  'a decoder pushes its frames onto the array it is given, decode(chunk, frames) and end(frames), and returns nothing';
 
 describe('a custom decoder that returns something (written to the old contract)', () => {
   it.each(RETURNED)(

@@ -122,13 +122,15 @@ export function throwingFactory(error: unknown): Codec<Uint8Array> {
 export function returning(output: unknown, at: 'decode' | 'end' = 'decode'): Codec<unknown> {
   return {
     name: 'buggy',
-    decoder: () => ({
-      decode: (chunk: Uint8Array, frames: unknown[]) => {
-        if (at === 'decode') return output as void;
-        if (chunk.length > 0) frames.push(chunk);
-      },
-      end: () => (at === 'end' ? (output as void) : undefined),
-    }),
+    decoder: () =>
+      ({
+        decode: (chunk: Uint8Array, frames: unknown[]) => {
+          if (at === 'decode') return output;
+          if (chunk.length > 0) frames.push(chunk);
+          return undefined;
+        },
+        end: () => (at === 'end' ? output : undefined),
+      }) as Decoder<unknown>,
     encoder: () => ({ encode: (frame) => frame as Uint8Array }),
   };
 }
