@@ -1,18 +1,19 @@
 import type { Codec } from '@sluice/codec';
-import { type AbortOptions, ClosedError, checkOption, checkOptionKeys } from '@sluice/core';
+import { type AbortOptions, checkOption } from '@sluice/core';
 import type { SocketAddress } from './address.js';
 import type { ConnectionCounters } from './connection-counters.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { channels, hasSubscribers, publish } from './diagnostics.js';
-import { CloseTimeoutError, IdleTimeoutError } from './errors.js';
+import { type CloseTimeoutError, IdleTimeoutError } from './errors.js';
 import { Framed } from './framed.js';
 import { chunksOf, readableOf, writableOf } from './internal/chunk-streams.js';
 import { type CloseReason, checkCloseArguments } from './internal/close-arguments.js';
 import { publishClose, runCloseHook } from './internal/close-hooks.js';
+import { startCloseTimer } from './internal/close-timer.js';
 import { type FramedHost, framedHost } from './internal/framed-host.js';
-import { noLimitAsZero, READ_OPTION_KEYS } from './internal/option-keys.js';
+import { checkReadOptions, noLimitAsZero } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
-import { type Deferred, deferred, RESOLVED } from './internal/settle.js';
+import { type Deferred, deferred } from './internal/settle.js';
 import { WritePath } from './internal/write-path.js';
 import type { ReadOptions } from './read-options.js';
 import { shed } from './shed.js';
@@ -65,10 +66,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   #error: Error | undefined;
   /** Settles `closed`: when the transport has closed (or the connection was handed back). */
   readonly #whenClosed: Deferred<void> = deferred();
-  /** What `closeWrite()` returns, once called: resolves when everything written before it is sent. */
-  #writeEnd: Promise<void> | undefined;
-  /** Settles `#writeEnd` on the transport's `finish` (or close). */
-  #flush: Deferred<void> | undefined;
   /** What `close()` returns, once called. */
   #closing: Promise<void> | undefined;
   /** `unwrap()` handed the transport back: it is no longer this connection's. */
@@ -79,7 +76,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
-    this.#writes = new WritePath(transport, this.#source.budget, () => this.#writeClosedError());
+    this.#writes = new WritePath(transport, this.#source.budget, () => this.#error);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
@@ -90,7 +87,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
       end: () => this.#source.end(),
       error: this.#onError,
       drain: () => this.#writes.drained(),
-      finish: this.#onFinish,
+      finish: () => this.#writes.finished(),
       close: this.#onClose,
     };
     transport.open(events);
@@ -169,21 +166,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   closeWrite(): Promise<void> {
-    return this.#endWrite(undefined);
-  }
-
-  #endWrite(reason: CloseReason | undefined): Promise<void> {
-    if (this.#writeEnd !== undefined) return this.#writeEnd;
-    if (this.#unwrapped) return (this.#writeEnd = RESOLVED); // the socket belongs to whoever unwrapped it
-    const transport = this.#transport;
-    if (transport.destroyed) {
-      return (this.#writeEnd = this.#error === undefined ? RESOLVED : Promise.reject(this.#error));
-    }
-    this.#flush = deferred();
-    this.#writeEnd = this.#flush.promise;
-    this.#writeEnd.catch(() => {});
-    transport.end(reason);
-    return this.#writeEnd;
+    return this.#writes.end(undefined);
   }
 
   /**
@@ -221,21 +204,14 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     }
     if (transport.destroyed) return (this.#closing = this.closed);
     this.#source.discard();
-    this.#endWrite(closeReason).catch(() => {});
+    this.#writes.end(closeReason).catch(() => {});
     let cutOff: CloseTimeoutError | undefined;
-    const timer =
-      this.#closeTimeout === Number.POSITIVE_INFINITY
-        ? undefined
-        : setTimeout(() => {
-            if (transport.writableFinished) return void transport.destroy();
-            // Bytes are still unsent: tell the peer with a reset (not a clean end) and the caller with an error.
-            cutOff = new CloseTimeoutError(this.#closeTimeout, transport.unsentBytes);
-            this.#error ??= cutOff;
-            transport.reset(cutOff);
-          }, this.#closeTimeout);
-    (timer as { unref?: () => void } | undefined)?.unref?.();
+    const cancelTimer = startCloseTimer(transport, this.#closeTimeout, (error) => {
+      cutOff = error;
+      this.#error ??= error;
+    });
     this.#closing = this.closed.then(() => {
-      clearTimeout(timer);
+      cancelTimer();
       if (cutOff !== undefined) throw cutOff;
     });
     return this.#closing;
@@ -270,11 +246,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     options?: ReadOptions,
   ): Framed<TDecoded, TEncoded> {
     checkOption('framed(): codec', codec, 'codec', { required: true });
-    checkOption('framed(): options', options, 'object');
-    checkOptionKeys('framed()', options, READ_OPTION_KEYS);
-    checkOption('framed(): keepOpen', options?.keepOpen, 'boolean');
-    checkOption('framed(): signal', options?.signal, 'signal');
-    checkOption('framed(): frameTimeout', options?.frameTimeout, 'timeout');
+    checkReadOptions('framed()', options);
     const frameTimeout = noLimitAsZero(options?.frameTimeout ?? this.#frameTimeout);
     this.#framedHost ??= framedHost(this, this.#source, this.#writes, this.#frames);
     return new Framed(this, this.#framedHost, codec, { ...options, frameTimeout });
@@ -293,11 +265,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * ```
    */
   reader(options?: ReadOptions): AsyncIterable<Uint8Array> {
-    checkOption('reader(): options', options, 'object');
-    checkOptionKeys('reader()', options, READ_OPTION_KEYS);
-    checkOption('reader(): keepOpen', options?.keepOpen, 'boolean');
-    checkOption('reader(): signal', options?.signal, 'signal');
-    checkOption('reader(): frameTimeout', options?.frameTimeout, 'timeout');
+    checkReadOptions('reader()', options);
     return chunksOf(this.#source, () => this.close(), options?.signal, options?.keepOpen ?? false);
   }
 
@@ -361,31 +329,14 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     return this.#transport.release(unread);
   }
 
-  #writeClosedError(): unknown {
-    return this.#error ?? new ClosedError('Cannot write: the connection is closed for writing');
-  }
-
   #onError = (error: Error): void => {
     if (this.#error === undefined) this.#error = error;
     this.#source.fail(this.#error);
   };
 
-  #onFinish = (): void => {
-    this.#writes.drained(); // everything written was flushed: waiting writers are done
-    const flush = this.#flush;
-    this.#flush = undefined;
-    flush?.resolve();
-  };
-
   #onClose = (): void => {
     this.#source.end();
     this.#writes.closed();
-    const flush = this.#flush;
-    this.#flush = undefined;
-    if (flush !== undefined) {
-      if (this.#error === undefined) flush.resolve();
-      else flush.reject(this.#error);
-    }
     this.#whenClosed.resolve();
     if (this.#reportedClose) return;
     this.#reportedClose = true;

@@ -3,7 +3,8 @@
  * `checkOptionKeys`, and the one check of `{ signal }` options on the paths
  * that run per write or read. Not exported from the package.
  */
-import { checkOptionKeys } from '@sluice/core';
+import { checkOption, checkOptionKeys } from '@sluice/core';
+import type { ReadOptions } from '../read-options.js';
 
 /** The keys of `AbortOptions`. */
 export const ABORT_OPTION_KEYS: readonly string[] = ['signal'];
@@ -37,4 +38,13 @@ export function rejectUnknownKeys(label: string, options: unknown): Promise<neve
 /** A time option as the timers take it: `Infinity`, no limit, becomes `0`, their "none". */
 export function noLimitAsZero(ms: number): number {
   return ms === Number.POSITIVE_INFINITY ? 0 : ms;
+}
+
+/** Checks the `ReadOptions` given to `method` (`'framed()'`, `'reader()'`). */
+export function checkReadOptions(method: string, options: ReadOptions | undefined): void {
+  checkOption(`${method}: options`, options, 'object');
+  checkOptionKeys(method, options, READ_OPTION_KEYS);
+  checkOption(`${method}: keepOpen`, options?.keepOpen, 'boolean');
+  checkOption(`${method}: signal`, options?.signal, 'signal');
+  checkOption(`${method}: frameTimeout`, options?.frameTimeout, 'timeout');
 }

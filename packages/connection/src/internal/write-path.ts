@@ -1,33 +1,39 @@
 import { encodeUtf8 } from '@sluice/codec';
-import { AbortError, type AbortOptions, InvalidArgumentError } from '@sluice/core';
+import { AbortError, type AbortOptions, ClosedError, InvalidArgumentError } from '@sluice/core';
 import type { Transport } from '../transport.js';
 import { afterYield, type Budget } from './budget.js';
+import type { CloseReason } from './close-arguments.js';
 import { kindOf } from './kind-of.js';
 import { hasUnknownKeys, rejectUnknownKeys } from './option-keys.js';
 import { type Deferred, deferred, RESOLVED, raceSignal } from './settle.js';
 
 /**
  * The write side of a connection: hands bytes to the transport and makes
- * the writer wait, when the transport asks for it, until it drains. A write
- * the transport takes at once spends the connection's budget, so a loop of
- * them lets the event loop turn.
+ * the writer wait, when the transport asks for it, until it drains; and ends
+ * it (`closeWrite()`) once what was written has gone out. A write the
+ * transport takes at once spends the connection's budget, so a loop of them
+ * lets the event loop turn.
  *
  * @internal
  */
 export class WritePath {
   readonly #transport: Transport<unknown>;
   readonly #budget: Budget;
-  /** Why writing is no longer possible: the connection's error, or `ERR_CLOSED`. */
-  readonly #closedError: () => unknown;
+  /** The error the connection failed with, if it did. */
+  readonly #failure: () => Error | undefined;
   /** Settled when the transport drains (or closes) while writers wait. */
   #drain: Deferred<void> | undefined;
+  /** What `end()` returns, once called: resolves when everything written before it has gone out. */
+  #ended: Promise<void> | undefined;
+  /** Settles `#ended` when the transport has flushed (or closed). */
+  #flush: Deferred<void> | undefined;
   /** The connection was handed back (`unwrap()`): the transport is someone else's. */
   #released = false;
 
-  constructor(transport: Transport<unknown>, budget: Budget, closedError: () => unknown) {
+  constructor(transport: Transport<unknown>, budget: Budget, failure: () => Error | undefined) {
     this.#transport = transport;
     this.#budget = budget;
-    this.#closedError = closedError;
+    this.#failure = failure;
   }
 
   /** `Connection.write()`: checks what the caller gave, then writes it. */
@@ -67,21 +73,63 @@ export class WritePath {
     return !transport.writableEnded && !transport.destroyed && !this.#released;
   }
 
-  /** The transport drained (or flushed everything): waiting writers are done. */
+  /**
+   * Ends the write side after what was written (with `reason`, where the
+   * transport sends one); resolves once all of it has gone out. Called
+   * again, returns the same promise.
+   */
+  end(reason: CloseReason | undefined): Promise<void> {
+    if (this.#ended !== undefined) return this.#ended;
+    if (this.#released) return (this.#ended = RESOLVED); // the transport belongs to whoever unwrapped it
+    if (this.#transport.destroyed) {
+      const failure = this.#failure();
+      return (this.#ended = failure === undefined ? RESOLVED : Promise.reject(failure));
+    }
+    this.#flush = deferred();
+    this.#ended = this.#flush.promise;
+    this.#ended.catch(() => {});
+    this.#transport.end(reason);
+    return this.#ended;
+  }
+
+  /** The transport drained: waiting writers are done. */
   drained(): void {
     const drain = this.#drain;
     this.#drain = undefined;
     drain?.resolve();
   }
 
-  /** The transport closed, or was handed back (`released`): waiting writers are told the connection is gone. */
+  /** The transport flushed everything written before `end()`. */
+  finished(): void {
+    this.drained();
+    const flush = this.#flush;
+    this.#flush = undefined;
+    flush?.resolve();
+  }
+
+  /**
+   * The transport closed, or was handed back (`released`): writers waiting
+   * for a drain are told the connection is gone, and a pending `end()`
+   * settles (rejecting with the connection's error, if it failed).
+   */
   closed(released = false): void {
     if (released) this.#released = true;
     const drain = this.#drain;
     this.#drain = undefined;
-    if (drain === undefined) return;
-    drain.promise.catch(() => {});
-    drain.reject(this.#closedError());
+    if (drain !== undefined) {
+      drain.promise.catch(() => {});
+      drain.reject(this.#closedError());
+    }
+    const flush = this.#flush;
+    this.#flush = undefined;
+    const failure = this.#failure();
+    if (failure === undefined) flush?.resolve();
+    else flush?.reject(failure);
+  }
+
+  /** Why writing is no longer possible: the connection's error, or `ERR_CLOSED`. */
+  #closedError(): Error {
+    return this.#failure() ?? new ClosedError('Cannot write: the connection is closed for writing');
   }
 }
 
