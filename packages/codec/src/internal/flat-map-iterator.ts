@@ -34,8 +34,6 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
   private failed: { readonly error: unknown } | null = null;
   private busy: Promise<IteratorResult<Out, undefined>> | null = null;
   private pulling = false;
-  /** The array the next step pushes onto: kept while steps give nothing. */
-  private spare: Out[] = [];
 
   /**
    * @param step Pushes the outputs of one item onto `out`; may throw after pushing some.
@@ -85,7 +83,7 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
         const result: IteratorResult<In> = this.sync
           ? (iterator as Iterator<In>).next()
           : await (iterator as AsyncIterator<In>).next();
-        const out = this.spare;
+        const out: Out[] = [];
         try {
           if (result.done === true) this.#end(out);
           else this.step(result.value, out);
@@ -125,7 +123,6 @@ export class FlatMapIterator<In, Out> implements AsyncIterableIterator<Out, unde
 
   /** Makes `out` the buffer and hands out its first item. */
   #emit(out: Out[]): IteratorYieldResult<Out> {
-    this.spare = [];
     this.buffer = out;
     this.index = 1;
     return { value: out[0] as Out, done: false };
