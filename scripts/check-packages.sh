@@ -4,7 +4,8 @@
 #   - the tarball holds README.md, LICENSE and the four build outputs;
 #   - publint --strict finds nothing;
 #   - Are the Types Wrong (profile node16): `import` and `require` both
-#     resolve, each with its own types.
+#     resolve, each with its own types;
+#   - no private member clashes with an export in a CommonJS chunk.
 # Run `pnpm build` first. Usage: scripts/check-packages.sh [DIR] (the
 # tarballs are left in DIR if given, else in a temporary folder removed at exit).
 set -euo pipefail
@@ -37,6 +38,10 @@ for dir in packages/*/; do
   for file in README.md LICENSE dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts; do
     grep -qx "package/$file" <<<"$listing" || fail "$name" "$file is missing from the tarball"
   done
+  # tsup's CommonJS chunks (splitting) rename exports as `exports.name`; a private class member of
+  # the same name came out as `#name = exports.name = …`, replacing the export with the method.
+  clash="$(tar -xzOf "$tgz" --wildcards 'package/dist/*.cjs' | grep -oE '#[A-Za-z_]+ = exports\.[A-Za-z_]+' | head -n 3 || true)"
+  [[ -z "$clash" ]] || fail "$name" "a private member is also assigned to an export in the CommonJS build: $clash"
   if grep -qE '^package/(test|bench)/|\.test\.ts$' <<<"$listing"; then
     fail "$name" "tests are in the tarball"
   fi

@@ -1,7 +1,7 @@
 import { AbortError, type AbortOptions, AlreadyConsumedError, checkOption, checkOptionKeys } from '@sluice/core';
 import type { Connection } from './connection.js';
 import { type ConnectionRefusedMessage, channels, publish } from './diagnostics.js';
-import { onClose } from './internal/close-hooks.js';
+import { setCloseHook } from './internal/close-hooks.js';
 import { ABORT_OPTION_KEYS } from './internal/option-keys.js';
 import { DONE } from './internal/settle.js';
 import type { ListenerCounters } from './listener-counters.js';
@@ -153,7 +153,7 @@ export class AcceptQueue<C extends Connection> {
   #track(conn: C): void {
     this.#counts.accepted++;
     this.#open.add(conn);
-    onClose(conn, () => {
+    setCloseHook(conn, () => {
       this.#open.delete(conn);
       const counts = this.#counts;
       counts.closed++;

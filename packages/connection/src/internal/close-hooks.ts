@@ -14,7 +14,7 @@ import type { Transport } from '../transport.js';
 const hooks = new WeakMap<object, () => void>();
 
 /** Calls `hook` once `connection` has closed, before its close is published if still to come. */
-export function onClose(connection: { readonly closed: Promise<void> }, hook: () => void): void {
+export function setCloseHook(connection: { readonly closed: Promise<void> }, hook: () => void): void {
   hooks.set(connection, hook);
   void connection.closed.then(() => runCloseHook(connection));
 }
