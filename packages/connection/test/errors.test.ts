@@ -12,6 +12,7 @@ import { takeNow } from '@sluice/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   encodingTo,
+  pushingAndReturning,
   returning,
   throwingDecode,
   throwingEncode,
@@ -143,6 +144,30 @@ describe('a custom decoder that returns something (written to the old contract)'
     const failure = await rejection(io.read());
     expect((failure as Error).message).toBe(`buggy: the decoder returned ${kind}; ${CONTRACT}`);
     await expectDestroyedBy(pair, failure);
+  });
+});
+
+describe('a custom decoder that pushes its frames and returns an array too', () => {
+  it('its own array: ERR_CODEC_CONTRACT before any frame it pushed, and the connection is destroyed', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(pushingAndReturning(false));
+    void pair.peer.write('bytes');
+    const failure = await rejection(io.read());
+    expect((failure as Error).message).toBe(
+      `hybrid: the decoder returned an Array (its frames, as decoders did before 0.1.0); ${CONTRACT}`,
+    );
+    await expectDestroyedBy(pair, failure);
+    expect(pair.conn.counters.framesIn).toBe(0);
+    await expectStuck(io, failure);
+  });
+
+  it('the array it was given (allowed): its frames are read as if it returned nothing', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(pushingAndReturning(true));
+    void pair.peer.write('bytes');
+    expect(new TextDecoder().decode((await io.read()) as Uint8Array)).toBe('bytes');
+    expect(pair.conn.destroyed).toBe(false);
+    expect(published).toEqual([]);
   });
 });
 

@@ -176,9 +176,11 @@ export class FrameReader<T> {
     let decoder: Decoder<T> | undefined;
     try {
       decoder = this.#decoder ??= this.#codec.decoder();
-      const name = this.#codec.name ?? 'custom codec';
-      if (chunk === END) checkDecoded(name, decoder.end(frames), frames);
-      else checkDecoded(name, decoder.decode(chunk, frames), frames);
+      const returned: unknown = chunk === END ? decoder.end(frames) : decoder.decode(chunk, frames);
+      if (returned !== undefined && returned !== frames) {
+        frames.length = 0; // refused before any of its output is used, as decode() does
+        checkDecoded(this.#codec.name ?? 'custom codec', returned, frames);
+      }
     } catch (error) {
       failed = true;
       failure = error ?? new DecodeError(`${this.#codec.name ?? 'custom codec'}: the decoder threw ${error}`);

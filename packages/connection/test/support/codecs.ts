@@ -135,6 +135,26 @@ export function returning(output: unknown, at: 'decode' | 'end' = 'decode'): Cod
   };
 }
 
+/**
+ * A codec named `hybrid` whose decoder pushes each chunk as a frame and also returns an array of it:
+ * `frames` itself (`same: true`, which the contract allows) or an array of its own (as a decoder written
+ * to serve both contracts would).
+ */
+export function pushingAndReturning(same: boolean): Codec<Uint8Array> {
+  return {
+    ...passThrough(),
+    name: 'hybrid',
+    decoder: () =>
+      ({
+        decode: (chunk: Uint8Array, frames: Uint8Array[]) => {
+          frames.push(chunk);
+          return same ? frames : [chunk];
+        },
+        end: () => {},
+      }) as Decoder<Uint8Array>,
+  };
+}
+
 /** A codec whose encoder throws `error` for the frame `'bad'` and encodes other strings as UTF-8 lines. */
 export function throwingEncode(error: unknown): Codec<string> {
   const encoder = new TextEncoder();
