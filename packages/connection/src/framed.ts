@@ -16,8 +16,9 @@ import type { ReadOptions } from './read-options.js';
  * Frames decoded from one chunk are handed out before the next chunk is read,
  * so reading stays pull-driven and memory stays bounded by the codec's limits
  * and the connection's `readCapacity`. A decode error (`ERR_FRAME_TOO_LONG`,
- * `ERR_DECODE`, `ERR_TRUNCATED_FRAME`) rejects the waiting read and destroys
- * the connection.
+ * `ERR_DECODE`, `ERR_TRUNCATED_FRAME`, `ERR_CODEC_CONTRACT`) rejects the read
+ * after the frames the decoder pushed before it, destroys the connection, and
+ * rejects every later read too.
  *
  * Raw `conn.write()` and framed writes can be mixed; frames are written whole.
  *

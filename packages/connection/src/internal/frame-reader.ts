@@ -38,19 +38,23 @@ interface PendingRead {
  * The read side of `Framed`: turns the connection's chunks into frames
  * through one codec, one state owning what happens next.
  *
- * | State      | A read…                                         | Moves to                                                |
- * | ---------- | ----------------------------------------------- | ------------------------------------------------------- |
- * | `READY`    | decodes the next queued chunk, or waits         | `HOLDING`, `WAITING`, `ENDED`, `FAILED`                 |
- * | `HOLDING`  | gets the next frame (`byChunk`: all at hand)    | `READY` once all are read; `REFUSING`, `ENDED` likewise |
- * | `WAITING`  | is refused: one read at a time                  | `READY` when a chunk, the end or an error arrives       |
- * | `REFUSING` | fails with the decoder's error                  | `FAILED`                                                |
- * | `ENDED`    | resolves done                                   | (final)                                                 |
- * | `FAILED`   | rejects with the same error, every time         | (final)                                                 |
+ * | State      | A read…                                         | Moves to                                                  |
+ * | ---------- | ----------------------------------------------- | --------------------------------------------------------- |
+ * | `READY`    | decodes the next queued chunk, or waits         | `HOLDING`, `WAITING`, `ENDED`, `FAILED`                   |
+ * | `HOLDING`  | gets the next frame (`byChunk`: all at hand)    | `READY` once all are read; `REFUSING`, `ENDED` likewise   |
+ * | `WAITING`  | is refused: one read at a time                  | `READY` when a chunk, the end, an error or an abort comes |
+ * | `REFUSING` | fails with the decoder's error                  | `FAILED`                                                  |
+ * | `ENDED`    | resolves done                                   | (final)                                                   |
+ * | `FAILED`   | rejects with the same error, every time         | (final)                                                   |
  *
  * A decoder that throws after pushing frames leaves them `HOLDING`: they are
  * read first, then the error (`REFUSING`). Another reader taking the
  * connection over (`handBack`) gets the bytes of frames not read, and of
- * input the decoder refused, and this reader starts afresh in `READY`.
+ * input the decoder refused, and this reader starts afresh: in `READY`, or
+ * `ENDED` if the input is over (`FAILED` stays failed). An error of the
+ * transport is not this reader's: a read in `READY` rejects with it and
+ * the state stays `READY` (the queue keeps the error, so every read gets
+ * it), as it does for `ERR_ALREADY_CONSUMED` while another reader waits.
  *
  * Reads served without waiting spend the connection's budget; a read that
  * waits resolves straight from the chunk's arrival, with no promise per
