@@ -78,7 +78,9 @@
  *   called when another reader takes over the same stream (switching
  *   protocols after a greeting, as tokio's `FramedParts` and Netty's handler
  *   replacement do), and the decoder is not used again. A decoder without it
- *   cannot hand its bytes back: they are lost.
+ *   cannot hand its bytes back: they are lost. Bytes a decoder drops without
+ *   making a frame of them (`json()`'s blank lines) belong to no frame and
+ *   are not handed back.
  *
  * A decoder written before 0.1.0 returned its frames instead; the readers
  * refuse one with `ERR_CODEC_CONTRACT` (see {@link checkDecoded}), never

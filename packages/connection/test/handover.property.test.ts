@@ -18,6 +18,8 @@ interface Case {
   name: string;
   codec: Codec<unknown, unknown>;
   frames: fc.Arbitrary<unknown[]>;
+  /** The codec drops blank lines between frames (json()): such bytes are no frame's, and not handed over. */
+  dropsBlankLines?: boolean;
 }
 
 const line = fc.string({ maxLength: 12 }).filter((s) => !/[\r\n]/.test(s));
@@ -46,6 +48,7 @@ const cases: Case[] = [
     name: 'json()',
     codec: json(),
     frames: jsonValues,
+    dropsBlankLines: true,
   },
   {
     name: 'a custom decoder with remaining()',
@@ -64,15 +67,18 @@ const tail = fc.oneof(
   ),
 );
 
+/** `tail`, without a blank line right behind the frames: a codec that drops blank lines hands none over (docs/codecs.md). */
+const tailAfterFrames = tail.filter((bytes) => bytes[0] !== 0x0a && !(bytes[0] === 0x0d && bytes[1] === 0x0a));
+
 const timing = fc.record({ cuts: arbitraryCuts(8), pauses: fc.array(fc.boolean(), { maxLength: 10 }) });
 
 describe('hand-over to conn.reader() after k frames', () => {
-  for (const { name, codec, frames } of cases) {
+  for (const { name, codec, frames, dropsBlankLines } of cases) {
     it(`${name}: the raw reader gets exactly the bytes after the k-th frame`, async () => {
       await fc.assert(
         fc.asyncProperty(
           frames,
-          tail,
+          dropsBlankLines === true ? tailAfterFrames : tail,
           fc.nat(),
           fc.constantFrom(...MODES),
           timing,
