@@ -76,7 +76,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
-    this.#writes = new WritePath(transport, this.#source.budget, () => this.#error);
+    this.#writes = new WritePath(transport, this.#source.budget, this);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;

@@ -1,10 +1,10 @@
 import { type Codec, checkDecoded, DecodeError, type Decoder } from '@sluice/codec';
 import { AlreadyConsumedError } from '@sluice/core';
 import { FrameTimeoutError } from '../errors.js';
-import { afterYield } from './budget.js';
+import { afterYield, type Budget } from './budget.js';
 import { FrameClock } from './frame-clock.js';
 import type { FramedHost } from './framed-host.js';
-import { CONCURRENT_READ, END, type QueueOwner, type Waiter } from './read-queue.js';
+import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './read-queue.js';
 import { DONE, DONE_PROMISE } from './settle.js';
 import { UnreadInput } from './unread-input.js';
 
@@ -65,6 +65,9 @@ interface PendingRead {
 export class FrameReader<T> {
   readonly #codec: Codec<T, unknown>;
   readonly #host: FramedHost;
+  readonly #source: ReadQueue;
+  /** The connection's budget of operations that complete without waiting. */
+  readonly #budget: Budget;
   readonly #clock: FrameClock | null;
   readonly #unread = new UnreadInput();
   /** How the source asks this reader for its bytes when another reader takes over. */
@@ -83,11 +86,18 @@ export class FrameReader<T> {
   constructor(codec: Codec<T, unknown>, host: FramedHost, frameTimeout: number) {
     this.#codec = codec;
     this.#host = host;
+    this.#source = host.source;
+    this.#budget = host.source.budget;
     this.#clock = frameTimeout > 0 ? new FrameClock(frameTimeout, (ms) => host.shed(new FrameTimeoutError(ms))) : null;
   }
 
   /** The next frame, or done at the end of the input. */
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    if (this.#state === HOLDING) {
+      // The path of most reads, written out: a frame at hand.
+      const result: IteratorResult<T, undefined> = { value: this.#handOut(false) as T, done: false };
+      return this.#budget.spend() ? afterYield(result) : Promise.resolve(result);
+    }
     return this.#read(false, signal) as Promise<IteratorResult<T, undefined>>;
   }
 
@@ -116,7 +126,7 @@ export class FrameReader<T> {
     }
     if (result === WAIT) return this.#wait(batch, signal);
     if (result.done === true) return DONE_PROMISE;
-    return this.#host.source.budget.spend() ? afterYield(result) : Promise.resolve(result);
+    return this.#budget.spend() ? afterYield(result) : Promise.resolve(result);
   }
 
   /** Moves through the states until a result is at hand (or `WAIT`); throws the error that ends reading. */
@@ -126,7 +136,7 @@ export class FrameReader<T> {
         case HOLDING:
           return { value: this.#handOut(batch), done: false };
         case READY: {
-          const chunk = this.#host.source.take(this.#owner);
+          const chunk = this.#source.take(this.#owner);
           if (chunk === undefined) return WAIT;
           this.#decode(chunk);
           break;
@@ -227,7 +237,7 @@ export class FrameReader<T> {
     this.#clock?.startWait();
     return new Promise((resolve, reject) => {
       this.#pending = { resolve: resolve as (result: unknown) => void, reject, batch, signal };
-      this.#host.source.wait(this.#waiter, signal);
+      this.#source.wait(this.#waiter, signal);
     });
   }
 

@@ -19,8 +19,8 @@ import { type Deferred, deferred, RESOLVED, raceSignal } from './settle.js';
 export class WritePath {
   readonly #transport: Transport<unknown>;
   readonly #budget: Budget;
-  /** The error the connection failed with, if it did. */
-  readonly #failure: () => Error | undefined;
+  /** The connection: its `error`, if it failed, is what waiting writers get. */
+  readonly #connection: { readonly error: Error | undefined };
   /** Settled when the transport drains (or closes) while writers wait. */
   #drain: Deferred<void> | undefined;
   /** What `end()` returns, once called: resolves when everything written before it has gone out. */
@@ -30,10 +30,10 @@ export class WritePath {
   /** The connection was handed back (`unwrap()`): the transport is someone else's. */
   #released = false;
 
-  constructor(transport: Transport<unknown>, budget: Budget, failure: () => Error | undefined) {
+  constructor(transport: Transport<unknown>, budget: Budget, connection: { readonly error: Error | undefined }) {
     this.#transport = transport;
     this.#budget = budget;
-    this.#failure = failure;
+    this.#connection = connection;
   }
 
   /** `Connection.write()`: checks what the caller gave, then writes it. */
@@ -82,7 +82,7 @@ export class WritePath {
     if (this.#ended !== undefined) return this.#ended;
     if (this.#released) return (this.#ended = RESOLVED); // the transport belongs to whoever unwrapped it
     if (this.#transport.destroyed) {
-      const failure = this.#failure();
+      const failure = this.#connection.error;
       return (this.#ended = failure === undefined ? RESOLVED : Promise.reject(failure));
     }
     this.#flush = deferred();
@@ -122,14 +122,14 @@ export class WritePath {
     }
     const flush = this.#flush;
     this.#flush = undefined;
-    const failure = this.#failure();
+    const failure = this.#connection.error;
     if (failure === undefined) flush?.resolve();
     else flush?.reject(failure);
   }
 
   /** Why writing is no longer possible: the connection's error, or `ERR_CLOSED`. */
   #closedError(): Error {
-    return this.#failure() ?? new ClosedError('Cannot write: the connection is closed for writing');
+    return this.#connection.error ?? new ClosedError('Cannot write: the connection is closed for writing');
   }
 }
 
