@@ -10,7 +10,7 @@ import { chunksOf, readableOf, writableOf } from './internal/chunk-streams.js';
 import { type CloseReason, checkCloseArguments } from './internal/close-arguments.js';
 import { publishClose, runCloseHook } from './internal/close-hooks.js';
 import { startCloseTimer } from './internal/close-timer.js';
-import { type FramedHost, framedHost } from './internal/framed-host.js';
+import { ConnectionFramedHost, type FramedHost } from './internal/framed-host.js';
 import { checkReadOptions, noLimitAsZero } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
 import { type Deferred, deferred } from './internal/settle.js';
@@ -248,7 +248,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     checkOption('framed(): codec', codec, 'codec', { required: true });
     checkReadOptions('framed()', options);
     const frameTimeout = noLimitAsZero(options?.frameTimeout ?? this.#frameTimeout);
-    this.#framedHost ??= framedHost(this, this.#source, this.#writes, this.#frames);
+    this.#framedHost ??= new ConnectionFramedHost(this, this.#source, this.#writes, this.#frames);
     return new Framed(this, this.#framedHost, codec, { ...options, frameTimeout });
   }
 

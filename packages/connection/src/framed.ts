@@ -1,7 +1,8 @@
 import { type Codec, EncodeError, type Encoder } from '@sluice/codec';
 import type { AbortOptions } from '@sluice/core';
-import { AbortError, checkOption, InvalidArgumentError, type TakeNow, takeNow } from '@sluice/core';
+import { AbortError, checkOption, InvalidArgumentError, type TakeNow } from '@sluice/core';
 import type { Connection } from './connection.js';
+import { FrameIterator } from './internal/frame-iterator.js';
 import { FrameReader } from './internal/frame-reader.js';
 import type { FramedHost } from './internal/framed-host.js';
 import { kindOf } from './internal/kind-of.js';
@@ -184,11 +185,7 @@ export class Framed<TDecoded, TEncoded = TDecoded> implements AsyncIterable<TDec
 
   /** Iterates decoded frames; leaving early closes the connection unless `keepOpen`. */
   [Symbol.asyncIterator](): AsyncIterator<TDecoded, undefined> & TakeNow<TDecoded> {
-    return {
-      next: () => this.#reader.next(this.#signal),
-      return: () => this.#leave(),
-      [takeNow]: () => this.#reader.now(),
-    };
+    return new FrameIterator(this.#reader, this.#signal, this.#keepOpen ? undefined : this.connection);
   }
 
   async #leave(): Promise<IteratorReturnResult<undefined>> {

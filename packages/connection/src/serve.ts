@@ -108,9 +108,11 @@ async function acceptLoop<C extends Connection>(
   signal?.addEventListener('abort', stop, { once: true });
   if (signal?.aborted) stop();
 
+  /** One context for every handler: it only carries the shutdown signal. */
+  const context: HandlerContext = Object.freeze({ signal: shutdown.signal });
   const run = async (conn: C) => {
     try {
-      await handler(conn, { signal: shutdown.signal });
+      await handler(conn, context);
       await conn.close();
       if (!cut.has(conn)) summary.served++;
     } catch (error) {
@@ -123,6 +125,8 @@ async function acceptLoop<C extends Connection>(
           new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
         ),
       );
+    } finally {
+      running.delete(conn);
     }
   };
 
@@ -131,9 +135,11 @@ async function acceptLoop<C extends Connection>(
       if (running.size >= concurrency) await Promise.race(running.values());
       const conn = await listener.accept();
       if (conn === undefined) break;
-      // Removed once settled, never before it is added: a handler that throws at once settles in this turn.
-      const task = run(conn).finally(() => running.delete(conn));
-      running.set(conn, task);
+      // Added before it runs and removed when it settles; a handler that settles at once (a throw before its
+      // first await) has removed itself by the time run() returns, and is not added back.
+      running.set(conn, SETTLED);
+      const task = run(conn);
+      if (running.has(conn)) running.set(conn, task);
     }
   } finally {
     signal?.removeEventListener('abort', stop);
@@ -174,6 +180,9 @@ async function drain<C extends Connection>(
   }
   await all;
 }
+
+/** Stands in for a handler's task between adding it and starting it. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 function reportHandlerError(error: unknown, conn: Connection): void {
   console.error('sluice: a connection handler failed', conn.remoteAddress, error);

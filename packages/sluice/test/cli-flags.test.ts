@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/child.js';
 import { expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
 
-const TIMEOUT = 30_000;
+const TIMEOUT = 90_000; // a guard against a hang: dozens of CLI processes, which a loaded machine starts slowly
 const FIXTURES = 'packages/net/test/fixtures';
 const VERSION = (JSON.parse(readFileSync(`${ROOT}/packages/sluice/package.json`, 'utf8')) as { version: string })
   .version;

@@ -62,7 +62,7 @@ interface PendingRead {
  *
  * @internal
  */
-export class FrameReader<T> {
+export class FrameReader<T> implements QueueOwner, Waiter {
   readonly #codec: Codec<T, unknown>;
   readonly #host: FramedHost;
   readonly #source: ReadQueue;
@@ -70,8 +70,6 @@ export class FrameReader<T> {
   readonly #budget: Budget;
   readonly #clock: FrameClock | null;
   readonly #unread = new UnreadInput();
-  /** How the source asks this reader for its bytes when another reader takes over. */
-  readonly #owner: QueueOwner = { handBack: () => this.#handBack() };
   #state: State = READY;
   #decoder: Decoder<T> | undefined;
   /** The frames of the last chunk, and the index of the next one to hand out. */
@@ -136,7 +134,7 @@ export class FrameReader<T> {
         case HOLDING:
           return { value: this.#handOut(batch), done: false };
         case READY: {
-          const chunk = this.#source.take(this.#owner);
+          const chunk = this.#source.take(this);
           if (chunk === undefined) return WAIT;
           this.#decode(chunk);
           break;
@@ -237,24 +235,26 @@ export class FrameReader<T> {
     this.#clock?.startWait();
     return new Promise((resolve, reject) => {
       this.#pending = { resolve: resolve as (result: unknown) => void, reject, batch, signal };
-      this.#source.wait(this.#waiter, signal);
+      this.#source.wait(this, signal);
     });
   }
 
-  /** Told by the source about the chunk (or the end, or the error) a waiting read gets. */
-  readonly #waiter: Waiter = {
-    resolve: (chunk) => {
-      const read = this.#stopWaiting();
-      try {
-        this.#decode(chunk);
-        const result = this.#poll(read.batch);
-        read.resolve(result === WAIT ? this.#wait(read.batch, read.signal) : result);
-      } catch (error) {
-        read.reject(error);
-      }
-    },
-    reject: (error) => this.#stopWaiting().reject(error),
-  };
+  /** `Waiter`: the source's chunk (or end) for the read that waits. */
+  resolve(chunk: Uint8Array | typeof END): void {
+    const read = this.#stopWaiting();
+    try {
+      this.#decode(chunk);
+      const result = this.#poll(read.batch);
+      read.resolve(result === WAIT ? this.#wait(read.batch, read.signal) : result);
+    } catch (error) {
+      read.reject(error);
+    }
+  }
+
+  /** `Waiter`: the source's error (or an abort) for the read that waits. */
+  reject(error: unknown): void {
+    this.#stopWaiting().reject(error);
+  }
 
   #stopWaiting(): PendingRead {
     const read = this.#pending as PendingRead;
@@ -265,11 +265,12 @@ export class FrameReader<T> {
   }
 
   /**
-   * Another reader is taking over the connection: gives back, in order, the
-   * bytes of frames decoded but not read (or refused behind them) and the
-   * bytes the decoder holds; this reader starts afresh if used again.
+   * `QueueOwner`: another reader is taking over the connection. Gives back,
+   * in order, the bytes of frames decoded but not read (or refused behind
+   * them) and the bytes the decoder holds; this reader starts afresh if used
+   * again.
    */
-  #handBack(): Uint8Array[] {
+  handBack(): Uint8Array[] {
     this.#clock?.stop();
     const decoder = this.#decoder;
     let bytes: Uint8Array[] = NO_FRAMES;

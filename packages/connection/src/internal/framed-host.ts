@@ -27,23 +27,38 @@ export interface FramedHost {
   shed(error: FrameTimeoutError): void;
 }
 
-/** The host `connection` gives its `Framed` readers and writers. */
-export function framedHost(
-  connection: Connection,
-  source: ReadQueue,
-  writes: WritePath,
-  frames: { in: number; out: number },
-): FramedHost {
-  return {
-    source,
-    writeFrame: (bytes, options, text) => writes.writeFrame(bytes, options, text),
-    countFrames: (direction, count) => {
-      frames[direction] += count;
-    },
-    refuse: (error) => {
-      publish(channels.frameError, { connection, error: error as Error });
-      connection.destroy(error as Error);
-    },
-    shed: (error) => shed(connection, error),
-  };
+/**
+ * The host `connection` gives its `Framed` readers and writers: one per
+ * connection, made by the first `framed()`, with its methods on the
+ * prototype (no closures per connection).
+ */
+export class ConnectionFramedHost implements FramedHost {
+  readonly source: ReadQueue;
+  readonly #connection: Connection;
+  readonly #writes: WritePath;
+  readonly #frames: { in: number; out: number };
+
+  constructor(connection: Connection, source: ReadQueue, writes: WritePath, frames: { in: number; out: number }) {
+    this.#connection = connection;
+    this.source = source;
+    this.#writes = writes;
+    this.#frames = frames;
+  }
+
+  writeFrame(bytes: Uint8Array, options: AbortOptions | undefined, text: boolean): Promise<void> {
+    return this.#writes.writeFrame(bytes, options, text);
+  }
+
+  countFrames(direction: 'in' | 'out', count: number): void {
+    this.#frames[direction] += count;
+  }
+
+  refuse(error: unknown): void {
+    publish(channels.frameError, { connection: this.#connection, error: error as Error });
+    this.#connection.destroy(error as Error);
+  }
+
+  shed(error: FrameTimeoutError): void {
+    shed(this.#connection, error);
+  }
 }

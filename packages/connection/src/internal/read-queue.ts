@@ -173,21 +173,21 @@ export class ReadQueue {
     for (const bytes of held) this.#queuedBytes += bytes.byteLength;
   }
 
-  #waitWithSignal({ resolve, reject }: Waiter, signal: AbortSignal): void {
-    if (signal.aborted) return reject(new AbortError(signal.reason));
+  #waitWithSignal(reader: Waiter, signal: AbortSignal): void {
+    if (signal.aborted) return reader.reject(new AbortError(signal.reason));
     const onAbort = () => {
       if (this.#waiter !== waiter) return;
       this.#waiter = undefined;
-      reject(new AbortError(signal.reason));
+      reader.reject(new AbortError(signal.reason));
     };
     const waiter: Waiter = {
       resolve: (result) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(result);
+        reader.resolve(result);
       },
       reject: (error) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error);
+        reader.reject(error);
       },
     };
     this.#waiter = waiter;

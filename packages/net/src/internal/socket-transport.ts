@@ -43,6 +43,9 @@ export class SocketTransport implements Transport<Socket> {
   #flushScheduled = false;
   /** A write returned false because the socket kept bytes: `events.drain` is due once it has sent them all. */
   #drainDue = false;
+  /** The callbacks of `process.nextTick` and `socket.write`, made on the first write (an idle connection has none). */
+  #onTickEnd: (() => void) | undefined;
+  #onWritten: ((error?: Error | null) => void) | undefined;
 
   /**
    * `path`: the IPC path, which a connected socket does not report itself;
@@ -111,11 +114,11 @@ export class SocketTransport implements Transport<Socket> {
       // Later in the tick, or while the socket holds unsent bytes (it would keep a reference): copy and gather.
       if (this.#flushScheduled || socket.writableLength > 0) return this.#gather(bytes);
       this.#flushScheduled = true;
-      process.nextTick(this.#flushAtTickEnd);
+      process.nextTick((this.#onTickEnd ??= () => this.#flushAtTickEnd()));
     } else {
       this.#flush();
     }
-    socket.write(bytes, this.#written);
+    socket.write(bytes, (this.#onWritten ??= (error) => this.#written(error)));
     if (socket.writableLength === 0) return true; // all of it went to the operating system
     this.#drainDue = true;
     return false;
@@ -166,7 +169,7 @@ export class SocketTransport implements Transport<Socket> {
     this.#batchBytes += bytes.byteLength;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      process.nextTick(this.#flushAtTickEnd);
+      process.nextTick((this.#onTickEnd ??= () => this.#flushAtTickEnd()));
     }
     if (this.#batchBytes === COALESCE_LIMIT) return this.#flush();
     return !this.#socket.writableNeedDrain;
@@ -181,7 +184,7 @@ export class SocketTransport implements Transport<Socket> {
     this.#batch = undefined;
     this.#batchBytes = 0;
     if (socket.destroyed) return false;
-    const below = socket.write(bytes, this.#written);
+    const below = socket.write(bytes, (this.#onWritten ??= (error) => this.#written(error)));
     if (socket.writableLength === 0) giveBack(batch); // sent at once: the buffer is free for the next batch
     return below;
   }
@@ -192,22 +195,22 @@ export class SocketTransport implements Transport<Socket> {
     this.#batchBytes = 0;
   }
 
-  #flushAtTickEnd = (): void => {
+  #flushAtTickEnd(): void {
     this.#flushScheduled = false;
     this.#flush();
-  };
+  }
 
   /**
    * After each write the socket finished: once it holds nothing, a writer told
    * to wait may go on. A write that failed, or was cut off by a destroy (Node
    * then calls back with no error), leaves waiting writers to `close`.
    */
-  #written = (error?: Error | null): void => {
+  #written(error: Error | null | undefined): void {
     const socket = this.#socket;
     if (error != null || !this.#drainDue || socket.writableLength > 0 || socket.destroyed) return;
     this.#drainDue = false;
     this.#events?.drain();
-  };
+  }
 }
 
 /**
