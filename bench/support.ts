@@ -138,26 +138,99 @@ export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
 }
 
-const NO_BYTES = Buffer.alloc(0);
-
 /**
  * Plain node:net framing by hand, as the peers of Sluice's length-prefixed
- * figures: returns a chunk handler that calls `onFrame` for each frame (a
- * 4-byte big-endian length, then the payload), keeping a partial frame
- * between chunks.
+ * figures, written as an expert writes it: returns a chunk handler that
+ * calls `onFrame` for each frame (a 4-byte big-endian length, then the
+ * payload). Each chunk is walked by offset and a frame inside it is handed
+ * over as a view of it (no copy). Only a frame that spans chunks is copied:
+ * into a buffer of exactly its size, allocated once its header is known and
+ * filled as chunks arrive; a header split across chunks waits in 4 bytes of
+ * its own. Checked against a known wire split at every offset the first
+ * time it is made (see {@link checkHandFramer}).
  */
 export function handFramer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = NO_BYTES;
+  if (!handFramerChecked) {
+    handFramerChecked = true;
+    checkHandFramer();
+  }
+  return framer(onFrame);
+}
+
+let handFramerChecked = false;
+
+function framer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
+  const header = Buffer.alloc(4);
+  /** Bytes of a split header held in `header` (0 when none is). */
+  let headerHeld = 0;
+  /** A frame that spans chunks, allocated at its full size, and how much of it is filled. */
+  let partial: Buffer | undefined;
+  let filled = 0;
   return (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 4) {
-      const length = pending.readUInt32BE(0);
-      if (pending.length < 4 + length) break;
-      onFrame(pending.subarray(4, 4 + length));
-      pending = pending.subarray(4 + length);
+    const end = chunk.length;
+    let at = 0;
+    if (headerHeld > 0) {
+      at = chunk.copy(header, headerHeld, 0, 4 - headerHeld);
+      headerHeld += at;
+      if (headerHeld < 4) return;
+      headerHeld = 0;
+      partial = Buffer.allocUnsafe(header.readUInt32BE(0));
+      filled = 0;
     }
-    if (pending.length === 0) pending = NO_BYTES; // an empty view would keep the whole chunk alive
+    if (partial !== undefined) {
+      const copied = chunk.copy(partial, filled, at, at + partial.length - filled);
+      filled += copied;
+      at += copied;
+      if (filled < partial.length) return;
+      const frame = partial;
+      partial = undefined;
+      onFrame(frame);
+    }
+    while (end - at >= 4) {
+      const start = at + 4;
+      const length = chunk.readUInt32BE(at);
+      if (end - start < length) {
+        partial = Buffer.allocUnsafe(length);
+        filled = chunk.copy(partial, 0, start, end);
+        return;
+      }
+      at = start + length;
+      onFrame(chunk.subarray(start, at));
+    }
+    if (at < end) headerHeld = chunk.copy(header, 0, at, end);
   };
+}
+
+/**
+ * Throws unless {@link handFramer} gives back exactly the frames of a known
+ * wire (payloads of 0 to 70 bytes, so that headers and payloads both split)
+ * when that wire arrives whole, a byte at a time, and cut in two and in three
+ * at every pair of offsets.
+ */
+export function checkHandFramer(): void {
+  const lengths = [0, 1, 3, 4, 5, 0, 17, 70, 2];
+  const payloads = lengths.map((length, i) => Buffer.alloc(length, 65 + i));
+  const wire = Buffer.concat(
+    payloads.flatMap((payload) => {
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(payload.length);
+      return [header, payload];
+    }),
+  );
+  const check = (cuts: number[]) => {
+    const got: Buffer[] = [];
+    const feed = framer((frame) => got.push(Buffer.from(frame))); // copied: a view must stay right only while handed
+    for (let i = 0, from = 0; i <= cuts.length; i++) {
+      const to = cuts[i] ?? wire.length;
+      feed(Buffer.from(wire.subarray(from, to))); // a chunk of its own, as a socket hands it
+      from = to;
+    }
+    if (got.length !== payloads.length || got.some((frame, i) => !frame.equals(payloads[i]!)))
+      throw new Error(`handFramer: wrong frames for the wire cut at [${cuts.join(', ')}]`);
+  };
+  check([]);
+  check(Array.from({ length: wire.length - 1 }, (_, i) => i + 1));
+  for (let i = 0; i <= wire.length; i++) for (let j = i; j <= wire.length; j++) check([i, j]);
 }
 
 /** Resolves when a plain socket drains or closes (never rejects: errors end the sender's loop). */
