@@ -77,7 +77,14 @@ export function reportData(all: Run[], runs = RUNS): ReportData {
   const shown = all.slice(-runs);
   const latest = shown.at(-1);
   if (latest === undefined) return { runs: [], suites: [], scaling: [] };
-  const figure = (r: Row): Figure => ({ sluice: r.sluice, peer: r.peer, ratio: r.ratio, target: r.target });
+  const figure = (r: Row): Figure => ({
+    sluice: r.sluice,
+    peer: r.peer,
+    ratio: r.ratio,
+    target: r.target,
+    sluiceSpread: r.sluiceSpread,
+    peerSpread: r.peerSpread,
+  });
   const suites = Object.entries(latest.results).map(([title, rows]) => ({
     title,
     rows: rows.map(
@@ -187,7 +194,10 @@ function legend(runs: RunInfo[]): string {
     '<span>thin line: 1× (even)</span>',
     `</div><div class="key"><span>Bars in each row, oldest to newest (top to bottom): ${history}</span></div>`,
     '<p class="dim note">Ratio: Sluice ÷ peer for rates; peer ÷ Sluice where lower is better (latency, memory), so a longer bar is always better.',
-    ' ▲/▼: change of the latest ratio since the previous run, where 10% or more. Hover a bar for its figures.</p>',
+    ' ▲/▼: change of the latest ratio since the previous run, where 10% or more. Hover a bar for its figures.',
+    ' Figures are medians over rounds, (lowest–highest) beside them; the whisker on a bar is the range of its ratio',
+    " those allow (Sluice's worst round against the peer's best, to its best against the peer's worst), and the",
+    " whiskers on the scaling lines each figure's lowest to highest.</p>",
   ].join('');
 }
 
