@@ -148,8 +148,10 @@ function annotations(rows: ReportRow[], latest: number): Plugin<'bar'> {
         const range = ratioRange(figure);
         let whiskerEnd = 0;
         if (range !== undefined) {
-          const from = x.getPixelForValue(range.min);
-          whiskerEnd = x.getPixelForValue(range.max);
+          // Kept within the plot: a spread below zero (memory after gc, at times) would run into the labels.
+          const within = (at: number) => Math.min(x.right, Math.max(x.left, at));
+          const from = within(x.getPixelForValue(range.min));
+          whiskerEnd = within(x.getPixelForValue(range.max));
           ctx.strokeStyle = '#111';
           ctx.lineWidth = 1.5;
           ctx.beginPath();
@@ -299,7 +301,11 @@ function spreadWhiskers(): Plugin<'line'> {
       const { ctx } = chart;
       const y = chart.scales['y']!;
       const lines = chart.data.datasets.length;
+      const { left, top, right, bottom } = chart.chartArea;
       ctx.save();
+      ctx.beginPath();
+      ctx.rect(left - 8, top, right - left + 16, bottom - top); // a spread below zero stops at the axis
+      ctx.clip();
       ctx.lineWidth = 1.5;
       chart.data.datasets.forEach((dataset, d) => {
         const dx = (d - (lines - 1) / 2) * 5;
@@ -326,6 +332,8 @@ function spreadWhiskers(): Plugin<'line'> {
 
 function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, lines: LineSpec[]): void {
   const levels = [...new Set(lines.flatMap((l) => l.points.map((p) => p.x)))].sort((a, b) => a - b);
+  /** The axis reaches the top of every spread, so no whisker is cut. */
+  const highest = Math.max(0, ...lines.flatMap((l) => l.points.map((p) => p.spread?.max ?? p.y)));
   new Chart(canvas, {
     type: 'line',
     data: {
@@ -355,6 +363,7 @@ function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, 
         },
         y: {
           beginAtZero: true,
+          suggestedMax: highest,
           grace: '15%',
           title: { display: true, text: unitTitle },
           ticks: { callback: (value) => formatValue(Number(value), '') },
@@ -493,7 +502,8 @@ function render(data: ReportData): void {
     const section = el('section');
     section.append(el('h2', suite.title));
     const box = el('div', undefined, 'bars');
-    box.style.height = `${suite.rows.length * (data.runs.length * 11 + 30) + 60}px`;
+    // Each row's band holds its three lines of label (name, peer, figures with their spreads).
+    box.style.height = `${suite.rows.length * Math.max(50, data.runs.length * 11 + 30) + 60}px`;
     const canvas = el('canvas');
     box.append(canvas);
     section.append(box, figuresTable(suite.rows, data.runs));

@@ -3,8 +3,10 @@
  * for looking at rather than reading. Per suite, each row's ratio to its peer
  * as a bar, its target as a dashed line, green where met and red where
  * missed, with the last few runs (up to {@link RUNS}, by date) as fainter bars
- * above the latest so a regression shows at a glance; then the scaling
- * figures as lines against the number of connections. Chart.js is inlined,
+ * above the latest so a regression shows at a glance, and a whisker for
+ * the range its ratio takes over the rounds where the figures have spreads;
+ * then the scaling figures as lines against the number of connections, each
+ * point with its spread. Chart.js is inlined,
  * so the page is one file that works offline.
  *
  * Writes `<run>.html` (named after the newest JSON) and `latest.html`.
