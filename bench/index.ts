@@ -9,7 +9,10 @@
  * otherwise weigh on the next, and the same benchmark would read differently
  * alone and in the suite.
  *
- * Run: pnpm bench [--quick]
+ * `--only a,b` runs only the suites whose module names contain one of those
+ * words (e.g. `--only scaling,echo`): its results file and report hold just those.
+ *
+ * Run: pnpm bench [--quick] [--only <words>]
  */
 
 import { execSync, fork } from 'node:child_process';
@@ -52,9 +55,19 @@ async function inChild(module: string): Promise<Row[]> {
   return rows;
 }
 
+/** The suites `--only` names, or all. */
+function chosen(): [string, string][] {
+  const at = process.argv.indexOf('--only');
+  if (at < 0) return suites;
+  const words = (process.argv[at + 1] ?? '').split(',').filter(Boolean);
+  const picked = suites.filter(([, module]) => words.some((word) => module.includes(word)));
+  if (picked.length === 0) throw new Error(`bench: --only ${words.join(',')} names no suite`);
+  return picked;
+}
+
 async function runAll(): Promise<void> {
   const results: Record<string, Row[]> = {};
-  for (const [title, module] of suites) {
+  for (const [title, module] of chosen()) {
     const rows = await inChild(module);
     results[title] = rows;
     printRows(title, rows);

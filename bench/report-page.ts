@@ -16,11 +16,19 @@ export interface RunInfo {
   quick: boolean;
 }
 
+/** The lowest and highest of a figure over the rounds it was taken in. */
+export interface Spread {
+  min: number;
+  max: number;
+}
+
 export interface Figure {
   sluice: number;
   peer: number;
   ratio: number;
   target?: number | undefined;
+  sluiceSpread?: Spread | undefined;
+  peerSpread?: Spread | undefined;
 }
 
 export interface ReportRow {
@@ -36,7 +44,14 @@ export interface ScalingMetric {
   name: string;
   unit: string;
   peerName: string;
-  points: { connections: number; sluice: number; peer: number; ratio: number }[];
+  points: {
+    connections: number;
+    sluice: number;
+    peer: number;
+    ratio: number;
+    sluiceSpread?: Spread | undefined;
+    peerSpread?: Spread | undefined;
+  }[];
 }
 
 export interface ReportData {
@@ -60,6 +75,29 @@ export function formatValue(value: number, unit: string): string {
   if (value >= 1e6) return `${digits(value / 1e6)} M${u}`;
   if (value >= 1e4) return `${digits(value / 1e3)} k${u}`;
   return `${digits(value)} ${u}`.trim();
+}
+
+/** `3.69 Mf/s`, and with a spread `3.69 Mf/s (3.5–3.8)`: the spread in the figure's own scale. */
+export function formatSpread(value: number, unit: string, spread: Spread | undefined): string {
+  const text = formatValue(value, unit);
+  if (spread === undefined) return text;
+  const scale = value >= 1e9 ? 1e9 : value >= 1e6 ? 1e6 : value >= 1e4 ? 1e3 : 1;
+  const digits = (v: number) => String(Number((v / scale).toPrecision(v / scale >= 100 ? 3 : 2)));
+  return `${text} (${digits(spread.min)}–${digits(spread.max)})`;
+}
+
+/**
+ * The range of a figure's ratio that its spreads allow: Sluice's worst round
+ * against the peer's best, to Sluice's best against the peer's worst (the
+ * ratio being Sluice ÷ peer for rates, peer ÷ Sluice where lower is better).
+ * Undefined unless both figures have a spread.
+ */
+export function ratioRange(f: Figure): Spread | undefined {
+  const s = f.sluiceSpread;
+  const p = f.peerSpread;
+  if (s === undefined || p === undefined) return undefined;
+  const rate = Math.abs(f.ratio * f.peer - f.sluice) <= 1e-9 * Math.abs(f.sluice);
+  return rate ? { min: s.min / p.max, max: s.max / p.min } : { min: p.min / s.max, max: p.max / s.min };
 }
 
 /** Three significant digits: 7.65, 0.908 (so a ratio just under a 0.909 target does not print as equal to it). */
@@ -106,6 +144,25 @@ function annotations(rows: ReportRow[], latest: number): Plugin<'bar'> {
         const bar = chart.getDatasetMeta(latest).data[i];
         const figure = row.figures[latest];
         if (bar === undefined || figure == null) return;
+        // The latest ratio's range over its rounds: a whisker across the end of its bar.
+        const range = ratioRange(figure);
+        let whiskerEnd = 0;
+        if (range !== undefined) {
+          // Kept within the plot: a spread below zero (memory after gc, at times) would run into the labels.
+          const within = (at: number) => Math.min(x.right, Math.max(x.left, at));
+          const from = within(x.getPixelForValue(range.min));
+          whiskerEnd = within(x.getPixelForValue(range.max));
+          ctx.strokeStyle = '#111';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(from, bar.y);
+          ctx.lineTo(whiskerEnd, bar.y);
+          for (const at of [from, whiskerEnd]) {
+            ctx.moveTo(at, bar.y - 5);
+            ctx.lineTo(at, bar.y + 5);
+          }
+          ctx.stroke();
+        }
         const previous = row.figures.slice(0, latest).findLast((f) => f != null);
         const change = previous == null ? 0 : figure.ratio / previous.ratio - 1;
         const verdict = met(figure);
@@ -114,7 +171,7 @@ function annotations(rows: ReportRow[], latest: number): Plugin<'bar'> {
         ctx.font = 'bold 12px system-ui, sans-serif';
         ctx.textBaseline = 'middle';
         ctx.fillStyle = verdict === false ? `rgb(${MISS})` : '#222';
-        const end = Math.max(bar.x, target === undefined ? 0 : x.getPixelForValue(target));
+        const end = Math.max(bar.x, whiskerEnd, target === undefined ? 0 : x.getPixelForValue(target));
         ctx.fillText(text, end + 6, bar.y);
       });
       ctx.restore();
@@ -138,6 +195,7 @@ function suiteChart(canvas: HTMLCanvasElement, rows: ReportRow[], runs: RunInfo[
   const highest = Math.max(
     1.2,
     ...rows.flatMap((row) => row.figures.flatMap((f) => (f ? [f.ratio, f.target ?? 0] : []))),
+    ...rows.map((row) => ratioRange(row.figures[latest] ?? { sluice: 0, peer: 0, ratio: 0 })?.max ?? 0),
   );
   const labels = rows.map((row) => {
     const f = row.figures[latest]!;
@@ -145,7 +203,7 @@ function suiteChart(canvas: HTMLCanvasElement, rows: ReportRow[], runs: RunInfo[
     return [
       row.name,
       `vs ${row.peerName}${target}`,
-      `${formatValue(f.sluice, row.unit)} vs ${formatValue(f.peer, row.unit)}`,
+      `${formatSpread(f.sluice, row.unit, f.sluiceSpread)} vs ${formatSpread(f.peer, row.unit, f.peerSpread)}`,
     ];
   });
   new Chart(canvas, {
@@ -180,7 +238,7 @@ function suiteChart(canvas: HTMLCanvasElement, rows: ReportRow[], runs: RunInfo[
               if (!f) return '';
               const verdict =
                 met(f) === undefined ? '' : met(f) ? ', target met' : `, target ${times(f.target!)} MISSED`;
-              return `${runLabel(runs[item.datasetIndex]!)}: ${times(f.ratio)} (Sluice ${formatValue(f.sluice, row.unit)}, peer ${formatValue(f.peer, row.unit)}${verdict})`;
+              return `${runLabel(runs[item.datasetIndex]!)}: ${times(f.ratio)} (Sluice ${formatSpread(f.sluice, row.unit, f.sluiceSpread)}, peer ${formatSpread(f.peer, row.unit, f.peerSpread)}${verdict})`;
             },
           },
         },
@@ -235,8 +293,47 @@ function pointLabels(): Plugin<'line'> {
   };
 }
 
+/** Each point's spread (`min`–`max` over rounds) as a vertical whisker, a line's whiskers a little beside another's. */
+function spreadWhiskers(): Plugin<'line'> {
+  return {
+    id: 'spreadWhiskers',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const y = chart.scales['y']!;
+      const lines = chart.data.datasets.length;
+      const { left, top, right, bottom } = chart.chartArea;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left - 8, top, right - left + 16, bottom - top); // a spread below zero stops at the axis
+      ctx.clip();
+      ctx.lineWidth = 1.5;
+      chart.data.datasets.forEach((dataset, d) => {
+        const dx = (d - (lines - 1) / 2) * 5;
+        ctx.strokeStyle = String(dataset.borderColor);
+        chart.getDatasetMeta(d).data.forEach((point, i) => {
+          const spread = (dataset.data[i] as { spread?: Spread } | undefined)?.spread;
+          if (spread === undefined) return;
+          const at = point.x + dx;
+          const [low, high] = [y.getPixelForValue(spread.min), y.getPixelForValue(spread.max)];
+          ctx.beginPath();
+          ctx.moveTo(at, low);
+          ctx.lineTo(at, high);
+          for (const end of [low, high]) {
+            ctx.moveTo(at - 4, end);
+            ctx.lineTo(at + 4, end);
+          }
+          ctx.stroke();
+        });
+      });
+      ctx.restore();
+    },
+  };
+}
+
 function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, lines: LineSpec[]): void {
   const levels = [...new Set(lines.flatMap((l) => l.points.map((p) => p.x)))].sort((a, b) => a - b);
+  /** The axis reaches the top of every spread, so no whisker is cut. */
+  const highest = Math.max(0, ...lines.flatMap((l) => l.points.map((p) => p.spread?.max ?? p.y)));
   new Chart(canvas, {
     type: 'line',
     data: {
@@ -250,7 +347,7 @@ function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, 
         pointRadius: 4,
       })),
     },
-    plugins: [pointLabels()],
+    plugins: [spreadWhiskers(), pointLabels()],
     options: {
       animation: false,
       maintainAspectRatio: false,
@@ -266,6 +363,7 @@ function lineChart(canvas: HTMLCanvasElement, title: string, unitTitle: string, 
         },
         y: {
           beginAtZero: true,
+          suggestedMax: highest,
           grace: '15%',
           title: { display: true, text: unitTitle },
           ticks: { callback: (value) => formatValue(Number(value), '') },
@@ -283,7 +381,7 @@ interface LineSpec {
   label: string;
   colour: string;
   dashed: boolean;
-  points: { x: number; y: number; label: string }[];
+  points: { x: number; y: number; label: string; spread?: Spread | undefined }[];
 }
 
 /** Line colours of the peers on a scaling chart, in the order their rows come. */
@@ -309,7 +407,12 @@ function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
         label: 'Sluice',
         colour: `rgb(${NONE})`,
         dashed: false,
-        points: peers[0]!.points.map((p) => ({ x: p.connections, y: p.sluice, label: formatValue(p.sluice, '') })),
+        points: peers[0]!.points.map((p) => ({
+          x: p.connections,
+          y: p.sluice,
+          label: formatValue(p.sluice, ''),
+          spread: p.sluiceSpread,
+        })),
       },
       ...peers.map((m, i) => ({
         label: `${m.peerName} (label: Sluice's ratio to it)`,
@@ -319,6 +422,7 @@ function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
           x: p.connections,
           y: p.peer,
           label: `${formatValue(p.peer, '')} (${times(p.ratio)})`,
+          spread: p.peerSpread,
         })),
       })),
     ]);
@@ -329,13 +433,23 @@ function scalingCharts(host: HTMLElement, scaling: ScalingMetric[]): void {
         label: `Sluice, ${m.name}`,
         colour: i === 0 ? `rgb(${NONE})` : 'rgb(25, 45, 120)',
         dashed: i === 0,
-        points: m.points.map((p) => ({ x: p.connections, y: p.sluice, label: `${p.sluice.toFixed(1)}` })),
+        points: m.points.map((p) => ({
+          x: p.connections,
+          y: p.sluice,
+          label: `${p.sluice.toFixed(1)}`,
+          spread: p.sluiceSpread,
+        })),
       },
       {
         label: `${m.peerName}, ${m.name}`,
         colour: i === 0 ? 'rgb(160, 160, 160)' : 'rgb(90, 90, 90)',
         dashed: i === 0,
-        points: m.points.map((p) => ({ x: p.connections, y: p.peer, label: `${p.peer.toFixed(1)}` })),
+        points: m.points.map((p) => ({
+          x: p.connections,
+          y: p.peer,
+          label: `${p.peer.toFixed(1)}`,
+          spread: p.peerSpread,
+        })),
       },
     ]);
     lineChart(
@@ -367,7 +481,10 @@ function figuresTable(rows: ReportRow[], runs: RunInfo[]): HTMLElement {
     const tr = el('tr');
     const f = row.figures[latest]!;
     tr.append(el('td', row.name), el('td', row.peerName));
-    tr.append(el('td', formatValue(f.sluice, row.unit), 'num'), el('td', formatValue(f.peer, row.unit), 'num'));
+    tr.append(
+      el('td', formatSpread(f.sluice, row.unit, f.sluiceSpread), 'num'),
+      el('td', formatSpread(f.peer, row.unit, f.peerSpread), 'num'),
+    );
     for (const g of row.figures) {
       const verdict = g ? met(g) : undefined;
       tr.append(el('td', g ? times(g.ratio) : '–', `num ${verdict === undefined ? '' : verdict ? 'met' : 'missed'}`));
@@ -385,7 +502,8 @@ function render(data: ReportData): void {
     const section = el('section');
     section.append(el('h2', suite.title));
     const box = el('div', undefined, 'bars');
-    box.style.height = `${suite.rows.length * (data.runs.length * 11 + 30) + 60}px`;
+    // Each row's band holds its three lines of label (name, peer, figures with their spreads).
+    box.style.height = `${suite.rows.length * Math.max(50, data.runs.length * 11 + 30) + 60}px`;
     const canvas = el('canvas');
     box.append(canvas);
     section.append(box, figuresTable(suite.rows, data.runs));

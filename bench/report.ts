@@ -3,8 +3,10 @@
  * for looking at rather than reading. Per suite, each row's ratio to its peer
  * as a bar, its target as a dashed line, green where met and red where
  * missed, with the last few runs (up to {@link RUNS}, by date) as fainter bars
- * above the latest so a regression shows at a glance; then the scaling
- * figures as lines against the number of connections. Chart.js is inlined,
+ * above the latest so a regression shows at a glance, and a whisker for
+ * the range its ratio takes over the rounds where the figures have spreads;
+ * then the scaling figures as lines against the number of connections, each
+ * point with its spread. Chart.js is inlined,
  * so the page is one file that works offline.
  *
  * Writes `<run>.html` (named after the newest JSON) and `latest.html`.
@@ -77,7 +79,14 @@ export function reportData(all: Run[], runs = RUNS): ReportData {
   const shown = all.slice(-runs);
   const latest = shown.at(-1);
   if (latest === undefined) return { runs: [], suites: [], scaling: [] };
-  const figure = (r: Row): Figure => ({ sluice: r.sluice, peer: r.peer, ratio: r.ratio, target: r.target });
+  const figure = (r: Row): Figure => ({
+    sluice: r.sluice,
+    peer: r.peer,
+    ratio: r.ratio,
+    target: r.target,
+    sluiceSpread: r.sluiceSpread,
+    peerSpread: r.peerSpread,
+  });
   const suites = Object.entries(latest.results).map(([title, rows]) => ({
     title,
     rows: rows.map(
@@ -187,7 +196,10 @@ function legend(runs: RunInfo[]): string {
     '<span>thin line: 1× (even)</span>',
     `</div><div class="key"><span>Bars in each row, oldest to newest (top to bottom): ${history}</span></div>`,
     '<p class="dim note">Ratio: Sluice ÷ peer for rates; peer ÷ Sluice where lower is better (latency, memory), so a longer bar is always better.',
-    ' ▲/▼: change of the latest ratio since the previous run, where 10% or more. Hover a bar for its figures.</p>',
+    ' ▲/▼: change of the latest ratio since the previous run, where 10% or more. Hover a bar for its figures.',
+    ' Figures are medians over rounds, (lowest–highest) beside them; the whisker on a bar is the range of its ratio',
+    " those allow (Sluice's worst round against the peer's best, to its best against the peer's worst), and the",
+    " whiskers on the scaling lines each figure's lowest to highest.</p>",
   ].join('');
 }
 

@@ -1,10 +1,13 @@
 /**
- * How cost grows: 1, 100, 1,000 and 5,000 concurrent loopback connections,
+ * How cost grows: 1, 100, 1,000, 5,000 and 10,000 concurrent loopback connections
+ * (--quick leaves out 5,000),
  * each sending 4-byte length-prefixed 64-byte frames to one server. The
  * server is Sluice (`listen()` + `serve()`, `for await` over
  * `conn.framed(lengthPrefixed())`), plain `node:net` ('data' events and the
  * same framing by hand), or plain `node:net` read by an async function (see
- * below), taking turns round by round. Reports per level the
+ * below), taking turns round by round (the order reversed every other
+ * round). Reports per level, each figure the median of the rounds with its
+ * spread (lowest–highest) beside it, the
  * aggregate frames/s and what each open connection costs the server in memory
  * (heap + external, after gc, divided by connections): idle, and after it has
  * received 100 frames (the same at every level). What to look for: memory per
@@ -19,7 +22,7 @@
  * takes them at ~10 M frames/s on one connection): the receiver, which
  * parses every frame, dominates, so the figures measure the server. Each
  * level shares about the same number of frames among its connections (at
- * least 100 each), so at 5,000 connections each carries a few kilobytes and
+ * least 100 each), so at 5,000 and 10,000 connections each carries a few kilobytes and
  * the figure includes the per-read cost of many small reads.
  *
  * A third server is plain `node:net` read the way async code reads it: an
@@ -29,6 +32,11 @@
  * its next chunk, any async reader (this one included) falls well behind
  * 'data' callbacks, while Sluice should stay close to this reader at every
  * level.
+ *
+ * Where `taskset` exists (and there are two cores), the server (this
+ * process) runs on core 0 and the client process on core 1, so that neither
+ * waits for the other's turn on a core and the figures move less from run to
+ * run; without it both float, as before.
  *
  * Needs two file descriptors per connection (one in each process): levels
  * above `ulimit -n` are skipped with a note.
@@ -45,7 +53,8 @@ import {
   drainedOrClosed,
   handFramer,
   isMain,
-  median,
+  measured,
+  pinToCore,
   printRows,
   quickFromArgv,
   type Row,
@@ -126,6 +135,8 @@ function clients() {
     throw new Error(`scaling: the client process exited (code ${code}) before it was told to`);
   });
   failed.catch(() => {});
+  // Server on core 0, clients on core 1, where taskset exists and both cores are ours (silently not, otherwise).
+  if (child.pid !== undefined && pinToCore(child.pid, 1)) pinToCore(process.pid, 0);
   return {
     command: async (command: Command) => {
       child.send(command);
@@ -304,7 +315,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       await measure(client, nodeAsyncServer, 10, 20_000);
       await measure(client, sluiceServer, 10, 20_000);
     }
-    for (const count of [1, 100, 1_000, 5_000]) {
+    for (const count of quick ? [1, 100, 1_000, 10_000] : [1, 100, 1_000, 5_000, 10_000]) {
       if (count + 256 > limit) {
         console.log(`  ${count} connections skipped: ulimit -n is ${limit}; raise it to ${count + 256} or more`);
         continue;
@@ -313,13 +324,18 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       // Samples at the small levels are short (and cheap): take more of them.
       const rounds = (quick ? 3 : 5) + (count <= 100 ? 2 : 0);
       const samples = { node: [] as Sample[], async: [] as Sample[], sluice: [] as Sample[] };
+      const servers = [
+        [samples.node, nodeServer],
+        [samples.async, nodeAsyncServer],
+        [samples.sluice, sluiceServer],
+      ] as const;
       for (let round = 0; round < rounds; round++) {
-        samples.node.push(await measure(client, nodeServer, count, frames));
-        samples.async.push(await measure(client, nodeAsyncServer, count, frames));
-        samples.sluice.push(await measure(client, sluiceServer, count, frames));
+        // Round by round, the order reversed every other round: none always runs right after another.
+        for (const [into, server] of round % 2 === 0 ? servers : [...servers].reverse())
+          into.push(await measure(client, server, count, frames));
       }
       const figure = (name: keyof typeof samples, key: keyof Sample) =>
-        median(samples[name].map((s) => s[key])) / (key === 'rate' ? 1 : 1024);
+        measured(samples[name].map((s) => s[key] / (key === 'rate' ? 1 : 1024)));
       const label = `${count.toLocaleString('en-US')} conn${count === 1 ? '' : 's'}`;
       rows.rate.push(
         row(`lengthPrefixed frames, ${label}`, 'f/s', figure('sluice', 'rate'), PEER, figure('node', 'rate')),
@@ -336,7 +352,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
         const node = figure('node', key);
         rows[key].push({
           ...row(`${what}, ${label} (ratio = node/sluice)`, ' KiB', sluice, PEER, node),
-          ratio: node / sluice,
+          ratio: node.value / sluice.value,
         });
       }
     }
