@@ -125,11 +125,7 @@ function jsonDecoder<T>(
     let failed = false;
     let error: unknown;
     try {
-      const returned = feed();
-      if (returned !== undefined && returned !== texts) {
-        texts.length = 0;
-        checkDecoded(name, returned, texts);
-      }
+      checkDecoded(name, feed(), texts);
     } catch (thrown) {
       failed = true;
       error = thrown;

@@ -45,11 +45,7 @@ export function decodeWith<T>(codec: Codec<T, unknown>): OperatorFunction<Uint8A
         let failed = false;
         let error: unknown;
         try {
-          const returned = call(frames);
-          if (returned !== undefined && returned !== frames) {
-            frames.length = 0;
-            checkDecoded(name, returned, frames);
-          }
+          checkDecoded(name, call(frames), frames);
         } catch (thrown) {
           failed = true;
           error = thrown;

@@ -189,10 +189,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     try {
       decoder = this.#decoder ??= this.#codec.decoder();
       const returned: unknown = chunk === END ? decoder.end(frames) : decoder.decode(chunk, frames);
-      if (returned !== undefined && returned !== frames) {
-        frames.length = 0; // refused before any of its output is used, as decode() does
-        checkDecoded(this.#codec.name ?? 'custom codec', returned, frames);
-      }
+      checkDecoded(this.#codec.name ?? 'custom codec', returned, frames); // a refusal empties frames
     } catch (error) {
       failed = true;
       failure = error ?? new DecodeError(`${this.#codec.name ?? 'custom codec'}: the decoder threw ${error}`);
