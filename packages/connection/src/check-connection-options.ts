@@ -1,5 +1,5 @@
 import { checkOption } from '@sluice/core';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 /**
  * Checks the options every connection takes (`idleTimeout`, `frameTimeout`,

@@ -19,9 +19,6 @@ import type { ReadOptions } from './read-options.js';
 import { shed } from './shed.js';
 import type { Transport, TransportEvents } from './transport.js';
 
-export type { ConnectionCounters } from './connection-counters.js';
-export type { ConnectionOptions } from './connection-options.js';
-
 const DEFAULT_READ_CAPACITY = 64 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
 
@@ -52,8 +49,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   readonly remoteAddress: SocketAddress | undefined;
   /** Where this end is. */
   readonly localAddress: SocketAddress | undefined;
-  /** Resolves once the connection is fully closed (it never rejects). */
-  readonly closed: Promise<void>;
 
   readonly #transport: Transport<Raw>;
   readonly #source: ReadQueue;
@@ -64,13 +59,14 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   /** What this connection's `Framed` readers and writers may use of it (made by the first `framed()`). */
   #framedHost: FramedHost | undefined;
   #error: Error | undefined;
-  /** Settles `closed`: when the transport has closed (or the connection was handed back). */
-  readonly #whenClosed: Deferred<void> = deferred();
+  /** Settles `closed` once the transport has closed (or the connection was handed back); made when first asked for. */
+  #whenClosed: Deferred<void> | undefined;
   /** What `close()` returns, once called. */
   #closing: Promise<void> | undefined;
   /** `unwrap()` handed the transport back: it is no longer this connection's. */
   #unwrapped = false;
-  #reportedClose = false;
+  /** The transport has closed (or the connection was handed back). */
+  #isClosed = false;
 
   /** @internal Use `connect()`, `listen()`, `fromNodeSocket()` or a transport's own function. */
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
@@ -81,7 +77,6 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
-    this.closed = this.#whenClosed.promise;
     const events: TransportEvents = {
       data: this.#source.push,
       end: () => this.#source.end(),
@@ -97,6 +92,15 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     if (transport.closed) this.#onClose();
     const idleTimeout = noLimitAsZero(options.idleTimeout ?? 0);
     if (idleTimeout > 0) transport.setIdleTimeout(idleTimeout, () => shed(this, new IdleTimeoutError(idleTimeout)));
+  }
+
+  /** Resolves once the connection is fully closed (it never rejects): `await conn.closed`. */
+  get closed(): Promise<void> {
+    if (this.#whenClosed === undefined) {
+      this.#whenClosed = deferred(); // on first use: an idle connection nobody awaits holds no promise for it
+      if (this.#isClosed) this.#whenClosed.resolve();
+    }
+    return this.#whenClosed.promise;
   }
 
   /**
@@ -337,9 +341,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   #onClose = (): void => {
     this.#source.end();
     this.#writes.closed();
-    this.#whenClosed.resolve();
-    if (this.#reportedClose) return;
-    this.#reportedClose = true;
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#whenClosed?.resolve();
     runCloseHook(this); // a listener's counters, before subscribers read them
     if (hasSubscribers(channels.close)) publishClose(this, this.#transport, this.#error);
   };

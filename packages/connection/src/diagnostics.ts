@@ -1,5 +1,6 @@
 import type { SocketAddress } from './address.js';
-import type { Connection, ConnectionCounters } from './connection.js';
+import type { Connection } from './connection.js';
+import type { ConnectionCounters } from './connection-counters.js';
 
 /**
  * The `node:diagnostics_channel` channels Sluice publishes on, in the style of

@@ -1,6 +1,7 @@
 import { checkOption } from '@sluice/core';
 import { checkConnectionOptions } from './check-connection-options.js';
-import { Connection, type ConnectionOptions } from './connection.js';
+import { Connection } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 import type { Transport } from './transport.js';
 
 /**

@@ -22,7 +22,9 @@
  * @module
  */
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
-export { Connection, type ConnectionCounters, type ConnectionOptions } from './connection.js';
+export { Connection } from './connection.js';
+export type { ConnectionCounters } from './connection-counters.js';
+export type { ConnectionOptions } from './connection-options.js';
 export {
   type ConnectionCloseMessage,
   type ConnectionOpenMessage,
