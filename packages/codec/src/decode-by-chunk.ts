@@ -1,6 +1,6 @@
 import { checkOption, type Source } from '@sluice/core';
+import { checkDecoded } from './check-decoded.js';
 import type { Codec } from './codec.js';
-import { decodeInto, endInto } from './internal/decode-into.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
@@ -38,8 +38,7 @@ export function decodeByChunk<T>(
     const step = (chunk: Uint8Array | null, out: T[][]): void => {
       const frames: T[] = [];
       try {
-        if (chunk === null) endInto(name, decoder, frames);
-        else decodeInto(name, decoder, chunk, frames);
+        checkDecoded(name, chunk === null ? decoder.end(frames) : decoder.decode(chunk, frames), frames);
       } finally {
         if (frames.length > 0) out.push(frames);
       }

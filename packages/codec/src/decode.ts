@@ -1,6 +1,6 @@
 import { checkOption, type Source } from '@sluice/core';
+import { checkDecoded } from './check-decoded.js';
 import type { Codec } from './codec.js';
-import { decodeInto, endInto } from './internal/decode-into.js';
 import { FlatMapIterator } from './internal/flat-map-iterator.js';
 
 /**
@@ -42,8 +42,8 @@ export function decode<T>(
     const name = codec.name ?? 'custom codec';
     return new FlatMapIterator<Uint8Array, T>(
       source,
-      (chunk, out) => decodeInto(name, decoder, chunk, out),
-      (out) => endInto(name, decoder, out),
+      (chunk, out) => checkDecoded(name, decoder.decode(chunk, out), out),
+      (out) => checkDecoded(name, decoder.end(out), out),
     );
   };
 }

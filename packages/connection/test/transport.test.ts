@@ -61,6 +61,24 @@ describe('a Connection over an in-memory transport', () => {
     await Promise.all([writer.close(), reader.close()]);
   });
 
+  it('closed: one promise, which resolves when the connection closes, even when first asked for after', async () => {
+    const [a, b] = memoryPair();
+    const early = fromTransport(a);
+    const late = fromTransport(b);
+    const asked = early.closed;
+    let settled = false;
+    void asked.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // open: not closed yet
+    early.destroy();
+    late.destroy();
+    await asked;
+    expect(early.closed).toBe(asked); // the same promise every time
+    await new Promise((resolve) => setImmediate(resolve));
+    await late.closed; // first asked for once closed: resolves too
+    expect(late.closed).toBe(late.closed);
+  });
+
   it('unwrap() gives back what the transport carries', () => {
     const [a] = memoryPair();
     expect(fromTransport(a).unwrap()).toBe('a');

@@ -42,6 +42,14 @@ export class Budget {
     return true;
   }
 
+  /**
+   * `value`, for an operation that completed without waiting: resolved at
+   * once, or after a turn of the event loop when this one spends the budget.
+   */
+  settle<T>(value: T): Promise<T> {
+    return this.spend() ? afterYield(value) : Promise.resolve(value);
+  }
+
   /** The connection waited for the peer: the event loop ran meanwhile. */
   refill(): void {
     this.#left = OPERATIONS_PER_TURN;

@@ -1,7 +1,7 @@
 import { type Codec, checkDecoded, DecodeError, type Decoder } from '@sluice/codec';
 import { AlreadyConsumedError } from '@sluice/core';
 import { FrameTimeoutError } from '../errors.js';
-import { afterYield, type Budget } from './budget.js';
+import type { Budget } from './budget.js';
 import { FrameClock } from './frame-clock.js';
 import type { FramedHost } from './framed-host.js';
 import { CONCURRENT_READ, END, type QueueOwner, type ReadQueue, type Waiter } from './read-queue.js';
@@ -64,6 +64,8 @@ interface PendingRead {
  */
 export class FrameReader<T> implements QueueOwner, Waiter {
   readonly #codec: Codec<T, unknown>;
+  /** The codec's name, for messages. */
+  readonly #name: string;
   readonly #host: FramedHost;
   readonly #source: ReadQueue;
   /** The connection's budget of operations that complete without waiting. */
@@ -83,6 +85,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
 
   constructor(codec: Codec<T, unknown>, host: FramedHost, frameTimeout: number) {
     this.#codec = codec;
+    this.#name = codec.name ?? 'custom codec';
     this.#host = host;
     this.#source = host.source;
     this.#budget = host.source.budget;
@@ -94,7 +97,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     if (this.#state === HOLDING) {
       // The path of most reads, written out: a frame at hand.
       const result: IteratorResult<T, undefined> = { value: this.#handOut(false) as T, done: false };
-      return this.#budget.spend() ? afterYield(result) : Promise.resolve(result);
+      return this.#budget.settle(result);
     }
     return this.#read(false, signal) as Promise<IteratorResult<T, undefined>>;
   }
@@ -124,7 +127,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     }
     if (result === WAIT) return this.#wait(batch, signal);
     if (result.done === true) return DONE_PROMISE;
-    return this.#budget.spend() ? afterYield(result) : Promise.resolve(result);
+    return this.#budget.settle(result);
   }
 
   /** Moves through the states until a result is at hand (or `WAIT`); throws the error that ends reading. */
@@ -189,10 +192,10 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     try {
       decoder = this.#decoder ??= this.#codec.decoder();
       const returned: unknown = chunk === END ? decoder.end(frames) : decoder.decode(chunk, frames);
-      checkDecoded(this.#codec.name ?? 'custom codec', returned, frames); // a refusal empties frames
+      checkDecoded(this.#name, returned, frames); // a refusal empties frames
     } catch (error) {
       failed = true;
-      failure = error ?? new DecodeError(`${this.#codec.name ?? 'custom codec'}: the decoder threw ${error}`);
+      failure = error ?? new DecodeError(`${this.#name}: the decoder threw ${error}`);
     }
     if (chunk === END) {
       this.#inputEnded = true;

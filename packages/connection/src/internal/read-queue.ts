@@ -1,5 +1,5 @@
 import { AbortError, AlreadyConsumedError } from '@sluice/core';
-import { afterYield, Budget } from './budget.js';
+import { Budget } from './budget.js';
 import { DONE, DONE_PROMISE } from './settle.js';
 
 /** `take()`: the input is over. */
@@ -90,8 +90,7 @@ export class ReadQueue {
     }
     if (now === END) return DONE_PROMISE;
     if (now !== undefined) {
-      const result = { value: now, done: false } as const;
-      return this.budget.spend() ? afterYield(result) : Promise.resolve(result);
+      return this.budget.settle({ value: now, done: false } as const);
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
