@@ -10,6 +10,7 @@ import { chunksOf, readableOf, writableOf } from './internal/chunk-streams.js';
 import { type CloseReason, checkCloseArguments } from './internal/close-arguments.js';
 import { publishClose, runCloseHook } from './internal/close-hooks.js';
 import { startCloseTimer } from './internal/close-timer.js';
+import { ConnectionEvents, reactWith } from './internal/connection-events.js';
 import { ConnectionFramedHost, type FramedHost } from './internal/framed-host.js';
 import { checkReadOptions, noLimitAsZero } from './internal/option-keys.js';
 import { ReadQueue } from './internal/read-queue.js';
@@ -17,7 +18,7 @@ import { type Deferred, deferred } from './internal/settle.js';
 import { WritePath } from './internal/write-path.js';
 import type { ReadOptions } from './read-options.js';
 import { shed } from './shed.js';
-import type { Transport, TransportEvents } from './transport.js';
+import type { Transport } from './transport.js';
 
 const DEFAULT_READ_CAPACITY = 64 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
@@ -77,15 +78,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
     this.localAddress = transport.localAddress;
-    const events: TransportEvents = {
-      data: this.#source.push,
-      end: () => this.#source.end(),
-      error: this.#onError,
-      drain: () => this.#writes.drained(),
-      finish: () => this.#writes.finished(),
-      close: this.#onClose,
-    };
-    transport.open(events);
+    transport.open(new ConnectionEvents(this, this.#source, this.#writes));
     if (hasSubscribers(channels.open)) {
       publish(channels.open, { connection: this, protocol: transport.protocol ?? 'unknown', side: transport.side });
     }
@@ -333,12 +326,20 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     return this.#transport.release(unread);
   }
 
-  #onError = (error: Error): void => {
+  static {
+    // The transport's events reach these private reactions through one shared object per connection (ConnectionEvents).
+    reactWith({
+      failed: (connection, error) => connection.#onError(error),
+      closed: (connection) => connection.#onClose(),
+    });
+  }
+
+  #onError(error: Error): void {
     if (this.#error === undefined) this.#error = error;
     this.#source.fail(this.#error);
-  };
+  }
 
-  #onClose = (): void => {
+  #onClose(): void {
     this.#source.end();
     this.#writes.closed();
     if (this.#isClosed) return;
@@ -346,5 +347,5 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     this.#whenClosed?.resolve();
     runCloseHook(this); // a listener's counters, before subscribers read them
     if (hasSubscribers(channels.close)) publishClose(this, this.#transport, this.#error);
-  };
+  }
 }

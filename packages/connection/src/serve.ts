@@ -110,24 +110,39 @@ async function acceptLoop<C extends Connection>(
 
   /** One context for every handler: it only carries the shutdown signal. */
   const context: HandlerContext = Object.freeze({ signal: shutdown.signal });
-  const run = async (conn: C) => {
+  const finished = (conn: C) => {
+    if (!cut.has(conn)) summary.served++;
+    running.delete(conn);
+  };
+  const failed = (conn: C, error: unknown) => {
+    conn.destroy();
+    if (!cut.has(conn)) summary.failed++;
+    running.delete(conn);
+    // An onError that throws (or rejects) must not take the server down: report both.
+    callContained('serve(): onError', onError, [error, conn], (reporting) =>
+      reportCallbackError(
+        'serve(): onError',
+        new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
+      ),
+    );
+  };
+  /**
+   * Runs the handler, then closes its connection, or destroys it if the
+   * handler threw. Promise callbacks rather than an async function: a
+   * connection whose handler waits then costs two small closures, not a
+   * suspended function of its own beside the handler's.
+   */
+  const run = (conn: C): Promise<void> => {
+    let handled: Promise<unknown>;
     try {
-      await handler(conn, context);
-      await conn.close();
-      if (!cut.has(conn)) summary.served++;
+      handled = Promise.resolve(handler(conn, context));
     } catch (error) {
-      conn.destroy();
-      if (!cut.has(conn)) summary.failed++;
-      // An onError that throws (or rejects) must not take the server down: report both.
-      callContained('serve(): onError', onError, [error, conn], (reporting) =>
-        reportCallbackError(
-          'serve(): onError',
-          new AggregateError([error, reporting], 'onError threw while reporting a handler error'),
-        ),
-      );
-    } finally {
-      running.delete(conn);
+      failed(conn, error);
+      return SETTLED;
     }
+    const fail = (error: unknown) => failed(conn, error);
+    // A close that fails (a peer that stopped reading past closeTimeout) fails the handler too.
+    return handled.then(() => conn.close().then(() => finished(conn), fail), fail);
   };
 
   try {

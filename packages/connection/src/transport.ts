@@ -3,7 +3,9 @@ import type { ConnectionSide } from './diagnostics.js';
 
 /**
  * What a {@link Transport} tells the connection on top of it. The transport
- * calls these as things happen; `close` comes last, once.
+ * calls these as things happen, as methods of the object it was given
+ * (`events.data(chunk)`, never a detached `events.data`); `close` comes
+ * last, once.
  */
 export interface TransportEvents {
   /** Bytes arrived. */

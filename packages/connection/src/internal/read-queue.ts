@@ -210,8 +210,8 @@ export class ReadQueue {
     if (!this.#detached) this.#flow.resume();
   }
 
-  /** A chunk arrived (called by the transport, bound). */
-  readonly push = (chunk: Uint8Array): void => {
+  /** A chunk arrived (from the transport). */
+  push(chunk: Uint8Array): void {
     if (this.#discarding) return;
     const waiter = this.#waiter;
     if (waiter !== undefined) {
@@ -225,7 +225,7 @@ export class ReadQueue {
       this.#paused = true;
       this.#flow.pause();
     }
-  };
+  }
 
   /**
    * The input is over: the peer finished, or the transport closed (one closed

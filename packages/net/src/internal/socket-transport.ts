@@ -7,11 +7,38 @@ import { localAddressOf, remoteAddressOf } from './address-of.js';
 /** Writes smaller than this are gathered and handed to the socket together at the end of the tick. */
 const COALESCE_LIMIT = 16 * 1024;
 
-/** The socket's events a transport passes on, each to the `TransportEvents` method of its name. */
-const EVENTS = ['data', 'end', 'error', 'drain', 'finish', 'close'] as const;
+/**
+ * The sockets a transport owns (a socket has one owner at a time), each with
+ * the events of its connection once opened.
+ */
+const adopted = new WeakMap<Socket, TransportEvents | undefined>();
 
-/** The sockets a transport owns: a socket has one owner at a time. */
-const adopted = new WeakSet<Socket>();
+/**
+ * The socket's events a transport passes on, each to the `TransportEvents`
+ * method of its name: the same listener functions for every socket (Node
+ * calls them with the socket as `this`), so a connection costs no closures.
+ */
+const LISTENERS = {
+  data(this: Socket, chunk: Buffer) {
+    adopted.get(this)?.data(chunk);
+  },
+  end(this: Socket) {
+    adopted.get(this)?.end();
+  },
+  error(this: Socket, error: Error) {
+    adopted.get(this)?.error(error);
+  },
+  drain(this: Socket) {
+    adopted.get(this)?.drain();
+  },
+  finish(this: Socket) {
+    adopted.get(this)?.finish();
+  },
+  close(this: Socket) {
+    adopted.get(this)?.close();
+  },
+};
+const EVENTS = Object.keys(LISTENERS) as (keyof typeof LISTENERS)[];
 
 /**
  * A Node `net.Socket` (TCP, IPC) or `tls.TLSSocket` as a {@link Transport}.
@@ -36,7 +63,6 @@ export class SocketTransport implements Transport<Socket> {
   readonly protocol: 'tcp' | 'tls' | 'ipc';
   readonly side: ConnectionSide | undefined;
   readonly #socket: Socket;
-  #events: TransportEvents | undefined;
   /** This tick's small writes, copied one after another (a buffer from the spares, taken on the first). */
   #batch: Uint8Array | undefined;
   #batchBytes = 0;
@@ -58,7 +84,7 @@ export class SocketTransport implements Transport<Socket> {
         'Cannot adopt: this socket already belongs to a Connection (unwrap() it first)',
       );
     }
-    adopted.add(socket);
+    adopted.set(socket, undefined);
     this.#socket = socket;
     this.remoteAddress = remoteAddressOf(socket, path);
     this.localAddress = localAddressOf(socket, path);
@@ -93,10 +119,10 @@ export class SocketTransport implements Transport<Socket> {
   }
 
   open(events: TransportEvents): void {
-    this.#events = events;
     const socket = this.#socket;
+    adopted.set(socket, events);
     socket.pause();
-    for (const name of EVENTS) socket.on(name, events[name]);
+    for (const name of EVENTS) socket.on(name, LISTENERS[name]);
   }
 
   pause(): void {
@@ -152,8 +178,7 @@ export class SocketTransport implements Transport<Socket> {
   release(unread: Uint8Array[]): Socket {
     const socket = this.#socket;
     this.#flush();
-    const events = this.#events;
-    if (events !== undefined) for (const name of EVENTS) socket.off(name, events[name]);
+    for (const name of EVENTS) socket.off(name, LISTENERS[name]);
     this.setIdleTimeout(0, () => {});
     for (let i = unread.length - 1; i >= 0; i--) socket.unshift(unread[i] as Uint8Array);
     adopted.delete(socket);
@@ -209,7 +234,7 @@ export class SocketTransport implements Transport<Socket> {
     const socket = this.#socket;
     if (error != null || !this.#drainDue || socket.writableLength > 0 || socket.destroyed) return;
     this.#drainDue = false;
-    this.#events?.drain();
+    adopted.get(socket)?.drain();
   }
 }
 
