@@ -121,6 +121,19 @@ describe('docs', () => {
     ).toEqual([]);
   });
 
+  it("sluice's README and module comment name every package it re-exports", () => {
+    const index = readFileSync(resolve(ROOT, 'packages/sluice/src/index.ts'), 'utf8');
+    const reexports = [...index.matchAll(/^export \*(?: as \w+)? from '(@sluice\/[\w/]+)';$/gm)].map((m) => m[1]);
+    expect(reexports.length).toBeGreaterThanOrEqual(6);
+    const comment = index.slice(0, index.indexOf('*/'));
+    const readme = readFileSync(resolve(ROOT, 'packages/sluice/README.md'), 'utf8');
+    const intro = readme.slice(0, readme.indexOf('```'));
+    for (const name of reexports) {
+      expect(comment, 'the module comment of packages/sluice/src/index.ts').toContain(`\`${name}\``);
+      expect(intro, 'the first paragraph of packages/sluice/README.md').toContain(`\`${name}\``);
+    }
+  });
+
   it("SECURITY.md's way to report a vulnerability is the repository every package names", () => {
     const urls = [...PACKAGES, 'sluice'].map(
       (name) =>
