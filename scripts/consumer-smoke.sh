@@ -6,7 +6,7 @@
 #      a short line echo over loopback from both;
 #   2. type-checks a small TypeScript program (module nodenext, an .mts and a
 #      .cts file, skipLibCheck off) against the published declarations;
-#   3. runs the `sluice` bin.
+#   3. runs the `sluice` bin, whose --version must be its package.json's.
 # Run `pnpm build` first. Needs the npm registry for rxjs, typescript and
 # @types/node. Set KEEP_CONSUMER=1 to keep the temporary project.
 set -euo pipefail
@@ -220,4 +220,9 @@ echo "== tsc --noEmit (module nodenext) against the published types"
 npx --no-install tsc -p tsconfig.json
 echo "== sluice bin"
 npx --no-install sluice --help | head -n 3
+# `sluice --version` is the installed package's own version, read from its package.json.
+expected="$(node -p "require('sluice/package.json').version")"
+actual="$(npx --no-install sluice --version)"
+[[ "$actual" == "$expected" ]] || { echo "FAIL sluice --version printed '$actual', its package.json says '$expected'" >&2; exit 1; }
+echo "sluice --version: $actual"
 echo "consumer-smoke: OK"

@@ -1,7 +1,8 @@
 /**
  * The error base shared by every Sluice package, and the errors `@sluice/core`
- * itself raises. Branch on `err.code`, not `instanceof`: codes stay stable
- * across versions and across duplicate installs.
+ * itself raises. `instanceof` works within one copy of Sluice; `err.code`
+ * (and `instanceof SluiceError`) also across duplicate installs, and codes
+ * stay stable across versions.
  *
  * @module
  */

@@ -28,3 +28,18 @@ describe('argument and consumer errors', () => {
     expect(err.message).toContain('channel');
   });
 });
+
+describe('two copies of Sluice in one program', () => {
+  it('instanceof SluiceError and the code hold across copies; a subclass instanceof only within one', async () => {
+    // A second instance of the module, as a duplicate install or a bundle beside node_modules gives.
+    const secondCopy = '../src/errors.ts?second-copy';
+    const other = (await import(secondCopy)) as typeof import('../src/errors.js');
+    expect(other.AbortError).not.toBe(AbortError);
+    const err = new other.AbortError('why');
+    expect(err instanceof other.AbortError).toBe(true);
+    expect(err instanceof AbortError, 'a subclass is its own copy').toBe(false);
+    expect(err instanceof SluiceError).toBe(true);
+    expect(isSluiceError(err, 'ABORT_ERR')).toBe(true);
+    expect(new AbortError('why') instanceof other.SluiceError).toBe(true);
+  });
+});

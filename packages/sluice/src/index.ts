@@ -1,7 +1,8 @@
 /**
  * Sluice: network sockets as async iterables and RxJS observables, with
  * framing codecs in between. This package re-exports `@sluice/core`,
- * `@sluice/codec`, `@sluice/net` and `@sluice/rx`, and ships the `sluice` CLI.
+ * `@sluice/codec`, `@sluice/connection`, `@sluice/net` and `@sluice/rx`, and
+ * `@sluice/ws` as the namespace `ws`, and ships the `sluice` CLI.
  *
  * @example A line-echo server, a client, and a pipeline
  * ```ts

@@ -121,9 +121,40 @@ describe('docs', () => {
     ).toEqual([]);
   });
 
+  it("sluice's README and module comment name every package it re-exports", () => {
+    const index = readFileSync(resolve(ROOT, 'packages/sluice/src/index.ts'), 'utf8');
+    const reexports = [...index.matchAll(/^export \*(?: as \w+)? from '(@sluice\/[\w/]+)';$/gm)].map((m) => m[1]);
+    expect(reexports.length).toBeGreaterThanOrEqual(6);
+    const comment = index.slice(0, index.indexOf('*/'));
+    const readme = readFileSync(resolve(ROOT, 'packages/sluice/README.md'), 'utf8');
+    const intro = readme.slice(0, readme.indexOf('```'));
+    for (const name of reexports) {
+      expect(comment, 'the module comment of packages/sluice/src/index.ts').toContain(`\`${name}\``);
+      expect(intro, 'the first paragraph of packages/sluice/README.md').toContain(`\`${name}\``);
+    }
+  });
+
+  it("SECURITY.md's way to report a vulnerability is the repository every package names", () => {
+    const urls = [...PACKAGES, 'sluice'].map(
+      (name) =>
+        (
+          JSON.parse(readFileSync(resolve(ROOT, `packages/${name}/package.json`), 'utf8')) as {
+            repository: { url: string };
+          }
+        ).repository.url,
+    );
+    expect(new Set(urls).size, 'one repository for every package').toBe(1);
+    const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(urls[0] as string)?.[1];
+    expect(readFileSync(resolve(ROOT, 'SECURITY.md'), 'utf8')).toContain(
+      `https://github.com/${repository}/security/advisories/new`,
+    );
+  });
+
   it('every relative link in the READMEs and docs/ leads somewhere that exists', () => {
     const documents = [
       'README.md',
+      'CONTRIBUTING.md',
+      'SECURITY.md',
       ...['core', 'connection', 'net', 'rx', 'ws', 'sluice'].map((name) => `packages/${name}/README.md`),
       ...readdirSync(resolve(ROOT, 'docs'))
         .filter((name) => name.endsWith('.md'))

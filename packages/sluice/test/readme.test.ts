@@ -43,15 +43,28 @@ describe('README code blocks', () => {
   });
 
   for (const document of documents) {
-    const snippets = blocks(readFileSync(`${ROOT}/${document}`, 'utf8'), 'ts');
-    snippets.forEach((code, index) => {
-      const name = `${document.replace(/\/?README\.md$/, '').replace(/^packages\//, '') || 'README'}-${index + 1}.ts`;
+    const markdown = readFileSync(`${ROOT}/${document}`, 'utf8');
+    // A ```js block is plain JavaScript as Node runs it (an .mjs file), with no TypeScript and no `await using`.
+    const snippets = [...markdown.matchAll(/^```(ts|js)\n([\s\S]*?)^```$/gm)].map((match) => ({
+      lang: match[1] as 'ts' | 'js',
+      code: match[2] as string,
+    }));
+    snippets.forEach(({ code, lang }, index) => {
+      const base = document.replace(/\/?README\.md$/, '').replace(/^packages\//, '') || 'README';
+      const name = `${base}-${index + 1}.${lang === 'js' ? 'mjs' : 'ts'}`;
       const firstLine = code.split('\n').find((line) => !line.startsWith('import') && line.trim() !== '') ?? '';
-      it(`${document} block ${index + 1} runs to completion (${firstLine.trim().slice(0, 60)}…)`, {
+      it(`${document} ${lang} block ${index + 1} runs to completion (${firstLine.trim().slice(0, 60)}…)`, {
         timeout: TIMEOUT,
       }, async () => {
         const file = `${TMP}/${name}`;
         writeFileSync(`${ROOT}/${file}`, code);
+        if (lang === 'js') {
+          // Node itself parses it (tsx would accept TypeScript and `await using` on any Node).
+          const check = await runNode(['--check', file], { timeout: TIMEOUT - 5000 }).exited;
+          failed ||= check.code !== 0;
+          expect(check.code, describeExit(`node --check ${file}`, check)).toBe(0);
+          expect(code, 'a plain-JavaScript snippet does without `await using`').not.toMatch(/\bawait using\b/);
+        }
         const exit = await runTs(file, { timeout: TIMEOUT - 5000 }).exited;
         failed ||= exit.code !== 0;
         expect(exit.code, describeExit(file, exit)).toBe(0);
@@ -88,6 +101,18 @@ describe('README code blocks', () => {
     expect(connect.code, describeExit('sluice connect', connect)).toBe(0);
     expect(connect.stdout).toBe('hello\nsluice\n');
     expect((await listen.exited).code).toBe(0);
+  });
+
+  it('the README opens with what a user needs (install, a first program) and links the policies', () => {
+    const install = readme.indexOf('```sh\nnpm install sluice\n```');
+    const firstProgram = readme.indexOf('```ts\n');
+    expect(install, 'an npm install line').toBeGreaterThan(-1);
+    expect(install, 'installing comes before the first program').toBeLessThan(firstProgram);
+    expect(firstProgram, 'the first program comes before setting up a clone').toBeLessThan(
+      readme.indexOf('## Quick start'),
+    );
+    for (const link of ['SECURITY.md', 'docs/diagnostics.md', 'CONTRIBUTING.md'])
+      expect(readme).toContain(`](${link})`);
   });
 
   it('Quick start is exactly the two commands .ci/run runs', () => {
