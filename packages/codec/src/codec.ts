@@ -102,7 +102,7 @@ export interface Decoder<T> {
   /**
    * The bytes held but not yet pushed as frames, in order (often none).
    *
-   * @example A decoder that keeps its partial input in `pending`
+   * @example A decoder that keeps its partial input in pending
    * ```ts
    * remaining: () => (pending.length > 0 ? [pending] : []),
    * ```

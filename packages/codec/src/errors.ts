@@ -28,6 +28,7 @@ import { SluiceError } from '@sluice/core';
  * ```
  */
 export class FrameTooLongError extends SluiceError {
+  /** `'FrameTooLongError'`, as stack traces show it. */
   override name = 'FrameTooLongError';
   /** The size seen: the announced length, or the bytes buffered so far. */
   readonly size: number;
@@ -60,6 +61,7 @@ export class FrameTooLongError extends SluiceError {
  * ```
  */
 export class TruncatedFrameError extends SluiceError {
+  /** `'TruncatedFrameError'`, as stack traces show it. */
   override name = 'TruncatedFrameError';
   /** How many bytes of the unfinished frame had arrived. */
   readonly buffered: number;
@@ -83,6 +85,7 @@ export class TruncatedFrameError extends SluiceError {
  * ```
  */
 export class DecodeError extends SluiceError {
+  /** `'DecodeError'`, as stack traces show it. */
   override name = 'DecodeError';
 
   /**
@@ -106,6 +109,7 @@ export class DecodeError extends SluiceError {
  * ```
  */
 export class EncodeError extends SluiceError {
+  /** `'EncodeError'`, as stack traces show it. */
   override name = 'EncodeError';
 
   /**
@@ -133,6 +137,7 @@ export class EncodeError extends SluiceError {
  * ```
  */
 export class CodecContractError extends SluiceError {
+  /** `'CodecContractError'`, as stack traces show it. */
   override name = 'CodecContractError';
 
   /** @param message What the decoder did, and what the contract asks. */

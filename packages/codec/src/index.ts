@@ -38,7 +38,7 @@
  * }
  * ```
  *
- * @module
+ * @module @sluice/codec
  */
 export { allocateBytes, encodeUtf8 } from './bytes.js';
 export { checkDecoded } from './check-decoded.js';

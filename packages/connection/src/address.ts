@@ -11,7 +11,9 @@ export type SocketAddress = IpAddress | PathAddress;
 
 /** An IP endpoint. */
 export interface IpAddress {
+  /** The IP address (`'127.0.0.1'`, `'::1'`) or, given to `connect()`, a host name. */
   readonly host: string;
+  /** The port number. */
   readonly port: number;
   /** `'IPv4'` or `'IPv6'`. */
   readonly family?: string | undefined;
@@ -19,5 +21,6 @@ export interface IpAddress {
 
 /** A Unix domain socket or Windows named pipe. */
 export interface PathAddress {
+  /** The socket's file path, or the pipe's name (`\\.\pipe\name`). */
   readonly path: string;
 }

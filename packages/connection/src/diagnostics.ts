@@ -37,9 +37,11 @@ export type ConnectionSide = 'client' | 'server';
 
 /** Published on `sluice:connection:open`. */
 export interface ConnectionOpenMessage {
+  /** The connection that opened. */
   readonly connection: Connection;
   /** The transport's name: `'tcp'`, `'tls'`, `'ipc'`, `'ws'`, `'wss'`, or a custom transport's `protocol`. */
   readonly protocol: string;
+  /** Which end opened it, where the transport knows. */
   readonly side: ConnectionSide | undefined;
 }
 
@@ -68,7 +70,9 @@ export type RefusalReason =
 
 /** Published on `sluice:connection:refused`. */
 export interface ConnectionRefusedMessage {
+  /** The listener's transport, as in {@link ConnectionOpenMessage.protocol}. */
   readonly protocol: string;
+  /** Why the peer was turned away. */
   readonly reason: RefusalReason;
   /** The peer, where known. */
   readonly remoteAddress: SocketAddress | undefined;
@@ -78,13 +82,18 @@ export interface ConnectionRefusedMessage {
 
 /** Published on `sluice:connection:shed`, just before the connection is destroyed with `error`. */
 export interface ConnectionShedMessage {
+  /** The connection being cut. */
   readonly connection: Connection;
   /** `ERR_IDLE_TIMEOUT`, `ERR_FRAME_TIMEOUT`, or (WebSocket heartbeat) `ERR_WS_ABNORMAL_CLOSE`. */
-  readonly error: Error & { readonly code: string };
+  readonly error: Error & {
+    /** The error's code, as above. */
+    readonly code: string;
+  };
 }
 
 /** Published on `sluice:frame:error`, just before the connection is destroyed with `error`. */
 export interface FrameErrorMessage {
+  /** The connection whose bytes were refused. */
   readonly connection: Connection;
   /** `ERR_FRAME_TOO_LONG`, `ERR_TRUNCATED_FRAME`, `ERR_DECODE`, or what a custom decoder threw. */
   readonly error: Error;
@@ -92,10 +101,15 @@ export interface FrameErrorMessage {
 
 /** The message type of each channel in {@link channels}. */
 export interface DiagnosticsMessages {
+  /** {@link channels}.open */
   'sluice:connection:open': ConnectionOpenMessage;
+  /** {@link channels}.close */
   'sluice:connection:close': ConnectionCloseMessage;
+  /** {@link channels}.refused */
   'sluice:connection:refused': ConnectionRefusedMessage;
+  /** {@link channels}.shed */
   'sluice:connection:shed': ConnectionShedMessage;
+  /** {@link channels}.frameError */
   'sluice:frame:error': FrameErrorMessage;
 }
 

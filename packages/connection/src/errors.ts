@@ -19,6 +19,7 @@ import { SluiceError } from '@sluice/core';
  * ```
  */
 export class IdleTimeoutError extends SluiceError {
+  /** `'IdleTimeoutError'`, as stack traces show it. */
   override name = 'IdleTimeoutError';
   /** The idle time allowed, in milliseconds. */
   readonly timeout: number;
@@ -39,6 +40,7 @@ export class IdleTimeoutError extends SluiceError {
  * ```
  */
 export class ConnectTimeoutError extends SluiceError {
+  /** `'ConnectTimeoutError'`, as stack traces show it. */
   override name = 'ConnectTimeoutError';
   /** The time allowed, in milliseconds. */
   readonly timeout: number;
@@ -62,6 +64,7 @@ export class ConnectTimeoutError extends SluiceError {
  * ```
  */
 export class CloseTimeoutError extends SluiceError {
+  /** `'CloseTimeoutError'`, as stack traces show it. */
   override name = 'CloseTimeoutError';
   /** The time allowed, in milliseconds. */
   readonly timeout: number;
@@ -89,6 +92,7 @@ export class CloseTimeoutError extends SluiceError {
  * ```
  */
 export class FrameTimeoutError extends SluiceError {
+  /** `'FrameTimeoutError'`, as stack traces show it. */
   override name = 'FrameTimeoutError';
   /** The time allowed, in milliseconds. */
   readonly timeout: number;
@@ -112,6 +116,7 @@ export class FrameTimeoutError extends SluiceError {
  * ```
  */
 export class HandshakeError extends SluiceError {
+  /** `'HandshakeError'`, as stack traces show it. */
   override name = 'HandshakeError';
   /** The code of what went wrong underneath, or `'UNKNOWN'`. */
   readonly reason: string;

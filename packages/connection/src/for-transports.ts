@@ -21,7 +21,7 @@
  * for await (const line of io) console.log(line);
  * ```
  *
- * @module
+ * @module @sluice/connection/transport
  */
 export { AcceptQueue } from './accept-queue.js';
 export { callContained } from './call-contained.js';

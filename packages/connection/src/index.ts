@@ -19,7 +19,7 @@
  * }
  * ```
  *
- * @module
+ * @module @sluice/connection
  */
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
 export { Connection } from './connection.js';

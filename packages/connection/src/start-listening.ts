@@ -5,10 +5,15 @@ import { AbortError } from '@sluice/core';
  * starts binding, then `'listening'` (bound) or `'error'` (it could not be).
  */
 export interface BindableServer {
+  /** Calls `listener` once the server is bound. */
   once(event: 'listening', listener: () => void): unknown;
+  /** Calls `listener` with the error if the server cannot bind (or fails later). */
   once(event: 'error', listener: (error: Error) => void): unknown;
+  /** Removes a `'listening'` listener. */
   off(event: 'listening', listener: () => void): unknown;
+  /** Removes an `'error'` listener. */
   off(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops accepting; called when the signal aborts while binding. */
   close(): unknown;
 }
 

@@ -103,7 +103,12 @@ export interface Transport<Raw = unknown> {
   closeReason?(
     code: number | undefined,
     reason: string | undefined,
-  ): { readonly code: number; readonly reason: string };
+  ): {
+    /** The close code to send. */
+    readonly code: number;
+    /** The close reason to send. */
+    readonly reason: string;
+  };
   /** Ends at once; with an `error`, `events.error` reports it. */
   destroy(error?: Error): void;
   /** Ends at once, telling the peer the stream was cut off where the transport can. */

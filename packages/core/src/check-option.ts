@@ -24,8 +24,14 @@ export type OptionKind =
   | 'codec'
   | 'bytes'
   | 'timeout'
-  | { readonly integer: readonly [min: number, max?: number] }
-  | { readonly oneOf: readonly unknown[] };
+  | {
+      /** The range: `[min]` or `[min, max]`. */
+      readonly integer: readonly [min: number, max?: number];
+    }
+  | {
+      /** The values accepted, matched as `Array.prototype.includes()` matches. */
+      readonly oneOf: readonly unknown[];
+    };
 
 /**
  * Checks one option or argument, the way every Sluice function checks its

@@ -27,6 +27,7 @@ const BRAND: unique symbol = Symbol.for('sluice.error') as never;
  * ```
  */
 export class SluiceError extends Error {
+  /** `'SluiceError'`; each subclass has its own class name here, as stack traces show it. */
   override name = 'SluiceError';
   /** A stable, machine-readable code such as `ERR_FRAME_TOO_LONG`. */
   readonly code: string;
@@ -76,6 +77,7 @@ export function isSluiceError(value: unknown, code?: string): value is SluiceErr
  * ```
  */
 export class AbortError extends SluiceError {
+  /** `'AbortError'`, as stack traces show it. */
   override name = 'AbortError';
 
   constructor(reason?: unknown, message = 'The operation was aborted') {
@@ -94,6 +96,7 @@ export class AbortError extends SluiceError {
  * ```
  */
 export class ClosedError extends SluiceError {
+  /** `'ClosedError'`, as stack traces show it. */
   override name = 'ClosedError';
 
   constructor(message = 'Cannot write: the stream is closed') {
@@ -112,6 +115,7 @@ export class ClosedError extends SluiceError {
  * ```
  */
 export class OverflowError extends SluiceError {
+  /** `'OverflowError'`, as stack traces show it. */
   override name = 'OverflowError';
   /** The capacity that was exceeded. */
   readonly limit: number;
@@ -147,6 +151,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * ```
  */
 export class InvalidArgumentError extends TypeError {
+  /** `'InvalidArgumentError'`, as stack traces show it. */
   override name = 'InvalidArgumentError';
   /** Always `'ERR_INVALID_ARG'`. */
   readonly code = 'ERR_INVALID_ARG';
@@ -164,6 +169,7 @@ brand(InvalidArgumentError);
  * ```
  */
 export class OutOfRangeError extends RangeError {
+  /** `'OutOfRangeError'`, as stack traces show it. */
   override name = 'OutOfRangeError';
   /** Always `'ERR_OUT_OF_RANGE'`. */
   readonly code = 'ERR_OUT_OF_RANGE';
@@ -183,6 +189,7 @@ brand(OutOfRangeError);
  * ```
  */
 export class AlreadyConsumedError extends SluiceError {
+  /** `'AlreadyConsumedError'`, as stack traces show it. */
   override name = 'AlreadyConsumedError';
 
   constructor(what = 'iterable', message?: string) {

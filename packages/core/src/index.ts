@@ -29,7 +29,7 @@
  * console.log(batches); // [[1, 4], [9, 16], [25]]
  * ```
  *
- * @module
+ * @module @sluice/core
  */
 
 export { type BatchOptions, batch } from './batch.js';

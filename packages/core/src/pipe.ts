@@ -28,7 +28,8 @@ type Output = AsyncIterable<unknown> | Promise<unknown>;
  * a failing step returns its source, and breaking out of the loop calls
  * `return()` on every step down to the source.
  *
- * Up to ten steps per call, each checked against the previous one's output;
+ * The steps (`s1` to `s10`) are transforms, and the last may be a sink. Up
+ * to ten steps per call, each checked against the previous one's output;
  * for more, pass one `pipe(...)` as the source of another.
  *
  * Every argument is checked before anything runs: a source that is not
@@ -38,7 +39,6 @@ type Output = AsyncIterable<unknown> | Promise<unknown>;
  * the last that returns something not iterable, when it is called.
  *
  * @param source Where values come from.
- * @param steps Transforms, optionally ending with a sink.
  * @returns The last step's result.
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG` for a source, a step, or a
  * step's output of the wrong kind, as above.

@@ -17,5 +17,6 @@ export const takeNow: unique symbol = Symbol.for('sluice.takeNow');
 
 /** An iterator offering {@link takeNow}. */
 export interface TakeNow<T> {
+  /** The next value if one is ready now, the end if the iterator is done, `undefined` if `next()` would wait. */
   [takeNow](): IteratorResult<T, undefined> | undefined;
 }

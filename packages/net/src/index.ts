@@ -22,7 +22,7 @@
  * await served;
  * ```
  *
- * @module
+ * @module @sluice/net
  */
 export {
   CloseTimeoutError,

@@ -42,7 +42,7 @@
  * server.unsubscribe(); // closes the listener
  * ```
  *
- * @module
+ * @module @sluice/rx
  */
 
 export { decodeWith } from './decode-with.js';

@@ -24,7 +24,7 @@ import { reportUnhandledError } from './internal/report-unhandled-error.js';
  * stopped reading) is only recorded on the connection (`conn.error`, the
  * `sluice:connection:close` diagnostics message).
  *
- * @example Log the lines of a connection until a `stop` line
+ * @example Log the lines of a connection until a stop line
  * ```ts
  * import { lines } from '@sluice/codec';
  * import { connect } from '@sluice/net';

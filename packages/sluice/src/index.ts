@@ -21,7 +21,7 @@
  * for await (const line of io) console.log(line); // HELLO
  * ```
  *
- * @module
+ * @module sluice
  */
 
 export * from '@sluice/codec';

@@ -3,23 +3,18 @@
  * newcomers) is a complete program: each is written to
  * test/.readme-tmp/<name>.ts (git-ignored) and run from the repository root
  * with `node --import tsx`, which resolves `sluice` and `@sluice/*` through
- * the root tsconfig's paths. Each must exit with 0, print something, and
+ * the root tsconfig's paths (snippets.test.ts type-checks them; a block fenced
+ * ```ts fragment is neither run nor checked). Each must exit with 0, print something, and
  * print nothing on stderr. The README's CLI lines are run against each
  * other, and its Quick start must stay the two commands CI runs.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeExit, ROOT, runNode, runTs } from './support/child.js';
+import { blocks } from './support/markdown.js';
 
 const TIMEOUT = 60_000;
 const TMP = 'packages/sluice/test/.readme-tmp';
-
-/** The ```lang blocks of a markdown file, in order. */
-function blocks(markdown: string, lang: string): string[] {
-  return [...markdown.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map(
-    (match) => match[1] as string,
-  );
-}
 
 const documents = [
   'README.md',

@@ -24,6 +24,7 @@ const CLEAN = new Set([1000, 1001, 1005]);
  * ```
  */
 export class WebSocketCloseError extends SluiceError {
+  /** `'WebSocketCloseError'`, as stack traces show it. */
   override name = 'WebSocketCloseError';
   /** The WebSocket close code, such as 1006 or 1009. */
   readonly closeCode: number;
@@ -57,6 +58,7 @@ export function closeError(closeCode: number, reason: string): WebSocketCloseErr
  * ```
  */
 export class UpgradeRefusedError extends SluiceError {
+  /** `'UpgradeRefusedError'`, as stack traces show it. */
   override name = 'UpgradeRefusedError';
   /** The HTTP status the server answered with. */
   readonly status: number;
@@ -82,6 +84,7 @@ export class UpgradeRefusedError extends SluiceError {
  * ```
  */
 export class WebSocketHandshakeError extends SluiceError {
+  /** `'WebSocketHandshakeError'`, as stack traces show it. */
   override name = 'WebSocketHandshakeError';
 
   constructor(url: string, cause: Error) {

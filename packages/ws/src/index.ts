@@ -21,7 +21,7 @@
  * console.log(await io.read()); // { hello: 'ws' }
  * ```
  *
- * @module
+ * @module @sluice/ws
  */
 export { connect, type WebSocketConnectOptions } from './connect.js';
 export { UpgradeRefusedError, WebSocketCloseError, WebSocketHandshakeError } from './errors.js';
