@@ -1,7 +1,11 @@
 /**
  * Sluice: network sockets as async iterables and RxJS observables, with
  * framing codecs in between. This package re-exports `@sluice/core`,
- * `@sluice/codec`, `@sluice/net` and `@sluice/rx`, and ships the `sluice` CLI.
+ * `@sluice/codec`, `@sluice/connection` and `@sluice/net`, `@sluice/ws` as the
+ * namespace `ws`, and ships the `sluice` CLI. The RxJS side, `@sluice/rx`, is
+ * at `sluice/rx`, so that nothing here loads `rxjs` (an optional peer). In a
+ * browser, bundlers pick `sluice`'s `browser` build: the same without
+ * `@sluice/net`.
  *
  * @example A line-echo server, a client, and a pipeline
  * ```ts
@@ -27,6 +31,5 @@ export * from '@sluice/codec';
 export * from '@sluice/connection';
 export * from '@sluice/core';
 export * from '@sluice/net';
-export * from '@sluice/rx';
 /** `@sluice/ws` as a namespace (its `connect` and `listen` are WebSocket's): `ws.connect(url)`, `ws.messages()`. */
 export * as ws from '@sluice/ws';

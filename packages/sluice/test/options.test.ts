@@ -21,14 +21,11 @@ import {
   lengthPrefixed,
   lines,
   listen,
-  listen$,
   map,
-  socket$,
   text,
-  toAsyncIterable,
-  webSocket$,
   ws,
 } from 'sluice';
+import { listen$, socket$, toAsyncIterable, webSocket$ } from 'sluice/rx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from '../../../test-support/waits.js';
 import { connect as browserConnect } from '../../ws/src/browser.js';

@@ -4,20 +4,8 @@
  * `listen$`) without casts.
  */
 import { from, map, type Observable, type OperatorFunction } from 'rxjs';
-import {
-  type Codec,
-  type Connection,
-  decodeWith,
-  encodeWith,
-  json,
-  lengthPrefixed,
-  lines,
-  listen$,
-  observe,
-  type SocketSubject,
-  socket$,
-  toAsyncIterable,
-} from 'sluice';
+import { type Codec, type Connection, json, lengthPrefixed, lines } from 'sluice';
+import { decodeWith, encodeWith, listen$, observe, type SocketSubject, socket$, toAsyncIterable } from 'sluice/rx';
 import { describe, expectTypeOf, test } from 'vitest';
 
 declare const bytes$: Observable<Uint8Array>;
