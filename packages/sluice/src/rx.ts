@@ -1,7 +1,7 @@
 /**
  * `sluice/rx`: `@sluice/rx` re-exported, the RxJS side of Sluice (`observe`,
  * `toAsyncIterable`, `decodeWith`, `encodeWith`, `socket$`, `listen$`,
- * `webSocket$`). It loads `rxjs`, an optional peer dependency of `sluice`:
+ * `startListening`, `webSocket$`). It loads `rxjs`, an optional peer dependency of `sluice`:
  * install it to use this entry; `import … from 'sluice'` never loads it. In a
  * browser, bundlers resolve `@sluice/rx` to its `browser` build, which has
  * everything but `socket$` and `listen$`.
@@ -9,11 +9,11 @@
  * @example An echo server and a client, observables only
  * ```ts
  * import { lines } from 'sluice';
- * import { listen$, socket$ } from 'sluice/rx';
+ * import { socket$, startListening } from 'sluice/rx';
  * import { lastValueFrom, toArray } from 'rxjs';
  *
- * const server = listen$({ host: '127.0.0.1', port: 7000, codec: lines() }).subscribe((sock) => sock.subscribe(sock));
- * const client = socket$({ host: '127.0.0.1', port: 7000, codec: lines() });
+ * const server = await startListening({ host: '127.0.0.1', port: 0, codec: lines() }, (sock) => sock.subscribe(sock));
+ * const client = socket$({ ...server.address, codec: lines() });
  * const replies = lastValueFrom(client.pipe(toArray()));
  * client.next('hello');
  * client.complete();
