@@ -26,6 +26,7 @@ export default defineConfig({
       },
       { find: /^@sluice\/(core|codec|connection|net|rx|ws)$/, replacement: source('$1') },
       { find: /^sluice$/, replacement: source('sluice') },
+      { find: /^sluice\/rx$/, replacement: fileURLToPath(new URL('./packages/sluice/src/rx.ts', import.meta.url)) },
     ],
   },
   test: {

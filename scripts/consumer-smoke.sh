@@ -6,7 +6,10 @@
 #      a short line echo over loopback from both;
 #   2. type-checks a small TypeScript program (module nodenext, an .mts and a
 #      .cts file, skipLibCheck off) against the published declarations;
-#   3. runs the `sluice` bin, whose --version must be its package.json's.
+#   3. runs the `sluice` bin, whose --version must be its package.json's;
+#   4. installs `sluice` alone, without rxjs (an optional peer), into a second
+#      project, where `import { connect, lines } from 'sluice'` (and require)
+#      must run a line echo, and `sluice/rx` must fail only for want of rxjs.
 # Run `pnpm build` first. Needs the npm registry for rxjs, typescript and
 # @types/node. Set KEEP_CONSUMER=1 to keep the temporary project.
 set -euo pipefail
@@ -22,6 +25,7 @@ for dir in packages/*/; do
   name="$(node -p "require('./${dir}package.json').name")"
   tgz="$(cd "$dir" && pnpm pack --pack-destination "$work/packs" | tail -n 1)"
   deps+=("\"$name\": \"file:$tgz\"")
+  [[ "$name" == sluice ]] && sluice_tgz="$tgz"
 done
 joined="$(IFS=,; echo "${deps[*]}")"
 
@@ -61,6 +65,7 @@ import * as core from '@sluice/core';
 import * as net from '@sluice/net';
 import * as rx from '@sluice/rx';
 import * as sluice from 'sluice';
+import * as sluiceRx from 'sluice/rx';
 import { lastValueFrom, of, toArray } from 'rxjs';
 
 for (const [name, mod, keys] of [
@@ -70,11 +75,14 @@ for (const [name, mod, keys] of [
   ['@sluice/connection/transport', forTransports, ['fromTransport', 'serveConnections', 'ListenerBase']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
-  ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],
+  ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen']],
+  ['sluice/rx', sluiceRx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$', 'webSocket$']],
 ]) {
   for (const key of keys) assert.equal(typeof mod[key], 'function', `${name} (ESM) exports ${key}`);
 }
 assert.equal(sluice.lines, codec.lines, 'sluice re-exports the same @sluice/codec instance');
+assert.equal(sluiceRx.socket$, rx.socket$, 'sluice/rx re-exports the same @sluice/rx instance');
+assert.equal('socket$' in sluice, false, "'sluice' leaves the RxJS names to 'sluice/rx'");
 
 // A line echo over loopback.
 const listener = await sluice.listen({ host: '127.0.0.1', port: 0 });
@@ -108,6 +116,7 @@ const forTransports = require('@sluice/connection/transport');
 const net = require('@sluice/net');
 const rx = require('@sluice/rx');
 const sluice = require('sluice');
+const sluiceRx = require('sluice/rx');
 
 for (const [name, mod, keys] of [
   ['@sluice/core', core, ['pipe', 'map', 'filter', 'collect', 'channel']],
@@ -116,7 +125,8 @@ for (const [name, mod, keys] of [
   ['@sluice/connection/transport', forTransports, ['fromTransport', 'serveConnections', 'ListenerBase']],
   ['@sluice/net', net, ['connect', 'listen', 'bind', 'Connection']],
   ['@sluice/rx', rx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$']],
-  ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen', 'decodeWith']],
+  ['sluice', sluice, ['pipe', 'lines', 'connect', 'listen']],
+  ['sluice/rx', sluiceRx, ['observe', 'decodeWith', 'encodeWith', 'socket$', 'listen$', 'webSocket$']],
 ]) {
   for (const key of keys) assert.equal(typeof mod[key], 'function', `${name} (CJS) exports ${key}`);
 }
@@ -146,7 +156,7 @@ JS
 
 cat >typed.mts <<'TS'
 import { type Codec, collect, connect, filter, json, lengthPrefixed, lines, listen, map, pipe } from 'sluice';
-import { decodeWith, encodeWith } from '@sluice/rx';
+import { decodeWith, encodeWith } from 'sluice/rx';
 import type { Framed } from '@sluice/net';
 import { type Observable, of } from 'rxjs';
 
@@ -225,4 +235,53 @@ expected="$(node -p "require('sluice/package.json').version")"
 actual="$(npx --no-install sluice --version)"
 [[ "$actual" == "$expected" ]] || { echo "FAIL sluice --version printed '$actual', its package.json says '$expected'" >&2; exit 1; }
 echo "sluice --version: $actual"
+
+# 4. A consumer who never touches RxJS: `sluice` alone, no rxjs in its package.json, and none
+# installed (it is an optional peer of sluice and @sluice/rx, so npm does not add it).
+echo "== a consumer without rxjs"
+mkdir -p "$work/bare"
+cd "$work/bare"
+cat >package.json <<JSON
+{
+  "name": "sluice-consumer-without-rxjs",
+  "private": true,
+  "version": "0.0.0",
+  "dependencies": { "sluice": "file:$sluice_tgz" },
+  "overrides": { $joined }
+}
+JSON
+npm install --no-audit --no-fund --loglevel=error
+[[ ! -e node_modules/rxjs ]] || { echo "FAIL npm installed rxjs for a consumer of sluice alone" >&2; exit 1; }
+
+cat >bare.mjs <<'JS'
+import assert from 'node:assert/strict';
+import { collect, connect, lines, listen, pipe } from 'sluice';
+
+const listener = await listen({ host: '127.0.0.1', port: 0 });
+const served = listener.serve(async (conn) => {
+  const io = conn.framed(lines());
+  for await (const line of io) await io.write(line.toUpperCase());
+});
+const conn = await connect(listener.address);
+const io = conn.framed(lines());
+await io.write('no rxjs here');
+await io.closeWrite();
+assert.deepEqual(await pipe(io, collect()), ['NO RXJS HERE']);
+await listener.close();
+await served;
+// What needs rxjs says so, naming it.
+await assert.rejects(import('sluice/rx'), (error) => error.code === 'ERR_MODULE_NOT_FOUND' && /'rxjs'/.test(error.message));
+console.log('ESM without rxjs: sluice loads and echoes; sluice/rx asks for rxjs');
+JS
+cat >bare.cjs <<'JS'
+const assert = require('node:assert/strict');
+const { connect, lines, listen } = require('sluice');
+assert.equal(typeof connect, 'function');
+assert.equal(typeof listen, 'function');
+assert.equal(typeof lines, 'function');
+assert.throws(() => require('sluice/rx'), (error) => error.code === 'MODULE_NOT_FOUND' && /'rxjs'/.test(error.message));
+console.log('CJS without rxjs: sluice loads; sluice/rx asks for rxjs');
+JS
+node bare.mjs
+node bare.cjs
 echo "consumer-smoke: OK"

@@ -13,6 +13,8 @@
  *   connects lazily, shares one connection among subscribers, respects
  *   backpressure with a bounded buffer, and reconnects under `retry`/`repeat`.
  * - {@link listen$}: a server as an Observable of socket subjects.
+ * - {@link startListening}: `listen$` subscribed, resolved once bound with its
+ *   `address` (the port picked for `port: 0`).
  *
  * Every buffer is bounded and names its overflow policy
  * ({@link PushOverflowPolicy}); overflows under `'error'` carry the code
@@ -21,19 +23,13 @@
  * @example An echo server and a client, observables only
  * ```ts
  * import { lines } from '@sluice/codec';
- * import { listen$, socket$ } from '@sluice/rx';
+ * import { socket$, startListening } from '@sluice/rx';
  * import { lastValueFrom, toArray } from 'rxjs';
  *
- * let reportPort!: (port: number) => void;
- * const bound = new Promise<number>((resolve) => (reportPort = resolve));
- * const server = listen$({
- *   host: '127.0.0.1',
- *   port: 0,
- *   codec: lines(),
- *   onListening: (address) => reportPort('port' in address ? address.port : 0),
- * }).subscribe((sock) => sock.subscribe(sock)); // the echo server
+ * // listen$ subscribed as an echo server, once it listens on a free port
+ * const server = await startListening({ host: '127.0.0.1', port: 0, codec: lines() }, (sock) => sock.subscribe(sock));
  *
- * const client = socket$({ host: '127.0.0.1', port: await bound, codec: lines() });
+ * const client = socket$({ ...server.address, codec: lines() });
  * const replies = lastValueFrom(client.pipe(toArray()));
  * client.next('hello');
  * client.next('world');
@@ -54,5 +50,6 @@ export { type SocketOptions, socket$ } from './socket.js';
 export type { SocketCloseEvent } from './socket-close-event.js';
 export { SocketSubject } from './socket-subject.js';
 export type { SocketSubjectConfig } from './socket-subject-config.js';
+export { type StartListeningOptions, startListening } from './start-listening.js';
 export { type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
 export { type WebSocketSubjectOptions, webSocket$ } from './web-socket.js';

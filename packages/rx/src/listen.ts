@@ -51,7 +51,8 @@ export type ListenSubjectOptions<TIn, TOut = TIn> = Omit<ListenOptions, 'signal'
  * recorded on that connection (`conn.error`, the `closeObserver`'s event,
  * the `sluice:connection:close` diagnostics message), never thrown.
  *
- * To learn the bound address (with `port: 0`), pass `onListening`.
+ * To learn the bound address (with `port: 0`), pass `onListening`, or
+ * subscribe with {@link startListening}, which resolves with it.
  *
  * @example An upper-casing line server on a free port
  * ```ts

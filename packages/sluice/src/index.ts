@@ -1,8 +1,16 @@
 /**
  * Sluice: network sockets as async iterables and RxJS observables, with
  * framing codecs in between. This package re-exports `@sluice/core`,
+<<<<<<< HEAD
  * `@sluice/codec`, `@sluice/connection`, `@sluice/net` and `@sluice/rx`, and
  * `@sluice/ws` as the namespace `ws`, and ships the `sluice` CLI.
+=======
+ * `@sluice/codec`, `@sluice/connection` and `@sluice/net`, `@sluice/ws` as the
+ * namespace `ws`, and ships the `sluice` CLI. The RxJS side, `@sluice/rx`, is
+ * at `sluice/rx`, so that nothing here loads `rxjs` (an optional peer). In a
+ * browser, bundlers pick `sluice`'s `browser` build: the same without
+ * `@sluice/net`.
+>>>>>>> t23-c-browser
  *
  * @example A line-echo server, a client, and a pipeline
  * ```ts
@@ -28,6 +36,5 @@ export * from '@sluice/codec';
 export * from '@sluice/connection';
 export * from '@sluice/core';
 export * from '@sluice/net';
-export * from '@sluice/rx';
 /** `@sluice/ws` as a namespace (its `connect` and `listen` are WebSocket's): `ws.connect(url)`, `ws.messages()`. */
 export * as ws from '@sluice/ws';

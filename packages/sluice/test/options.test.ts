@@ -21,14 +21,11 @@ import {
   lengthPrefixed,
   lines,
   listen,
-  listen$,
   map,
-  socket$,
   text,
-  toAsyncIterable,
-  webSocket$,
   ws,
 } from 'sluice';
+import { listen$, socket$, startListening, toAsyncIterable, webSocket$ } from 'sluice/rx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from '../../../test-support/waits.js';
 import { connect as browserConnect } from '../../ws/src/browser.js';
@@ -166,6 +163,10 @@ const CALLS: Record<string, Call> = {
   listen$: {
     call: (o) => untilOpen((opened) => listen$({ codec: lines(), host, port: 0, onListening: opened, ...o })),
     ...KEEP,
+  },
+  startListening: {
+    call: (o) => startListening({ codec: lines(), host, port: 0, ...o }),
+    release: (server) => (server as { unsubscribe(): void }).unsubscribe(),
   },
   webSocket$: {
     call: (o) => untilOpen((opened) => webSocket$({ url: '', codec: lines(), openObserver: { next: opened }, ...o })),

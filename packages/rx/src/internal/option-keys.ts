@@ -18,6 +18,9 @@ export const LISTEN_SUBJECT_OPTION_KEYS: readonly string[] = [
   ...['onClientError', ...CONNECTION, 'codec', 'capacity', 'overflow', 'closeObserver', 'onListening'],
 ];
 
+/** `startListening()`'s: `listen$`'s and `signal`. */
+export const START_LISTENING_OPTION_KEYS: readonly string[] = [...LISTEN_SUBJECT_OPTION_KEYS, 'signal'];
+
 /** `WebSocketSubjectOptions`: `@sluice/ws`'s `WebSocketConnectOptions`, the subject's and `url`. */
 export const WEB_SOCKET_SUBJECT_OPTION_KEYS: readonly string[] = [
   ...['url', 'protocols', 'headers', 'timeout', 'maxPayload', 'perMessageDeflate', 'tls', ...CONNECTION, ...SUBJECT],

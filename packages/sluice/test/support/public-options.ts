@@ -4,7 +4,7 @@
  * constructor of an exported class or interface, whose type is an object
  * type Sluice declares and whose properties are all optional (or that is
  * named `…Options` / `…Config`, as the subject options with a required
- * `codec` are). Read from the packages' entry points (`src/index.ts`, the
+ * `codec` are). Read from the packages' entry points (`src/index.ts`, `sluice/rx`, the
  * browser entries and `@sluice/connection/transport`), so an options object
  * added anywhere is found.
  */
@@ -16,6 +16,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Entry points, and the prefix their exports are named with. */
 const ENTRIES: readonly [file: string, prefix: string][] = [
   ['packages/sluice/src/index.ts', ''],
+  ['packages/sluice/src/rx.ts', ''],
   ['packages/connection/src/for-transports.ts', 'connection/transport.'],
   ['packages/ws/src/browser.ts', 'ws/browser.'],
   ['packages/rx/src/browser.ts', 'rx/browser.'],

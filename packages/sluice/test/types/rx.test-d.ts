@@ -1,23 +1,20 @@
 /**
  * Type-level tests: frame types flow through the RxJS bridges and operators
  * (`decodeWith`, `encodeWith`, `observe`, `toAsyncIterable`, `socket$`,
- * `listen$`) without casts.
+ * `listen$`, `startListening`) without casts.
  */
 import { from, map, type Observable, type OperatorFunction } from 'rxjs';
+import { type Codec, type Connection, json, lengthPrefixed, lines, type SocketAddress } from 'sluice';
 import {
-  type Codec,
-  type Connection,
   decodeWith,
   encodeWith,
-  json,
-  lengthPrefixed,
-  lines,
   listen$,
   observe,
   type SocketSubject,
   socket$,
+  startListening,
   toAsyncIterable,
-} from 'sluice';
+} from 'sluice/rx';
 import { describe, expectTypeOf, test } from 'vitest';
 
 declare const bytes$: Observable<Uint8Array>;
@@ -76,5 +73,14 @@ describe('socket subjects', () => {
   test('listen$ gives an Observable of typed socket subjects', () => {
     const server$ = listen$({ host: '127.0.0.1', port: 0, codec: lines() });
     expectTypeOf(server$).toEqualTypeOf<Observable<SocketSubject<string, string>>>();
+  });
+
+  test('startListening hands the observer typed subjects and resolves with the address, which socket$ takes', async () => {
+    const server = await startListening({ host: '127.0.0.1', port: 0, codec: json<{ id: number }>() }, (sock) => {
+      expectTypeOf(sock).toEqualTypeOf<SocketSubject<{ id: number }, { id: number }>>();
+    });
+    expectTypeOf(server.address).toEqualTypeOf<SocketAddress>();
+    expectTypeOf(server.unsubscribe).toBeFunction();
+    expectTypeOf(socket$({ ...server.address, codec: lines() })).toEqualTypeOf<SocketSubject<string, string>>();
   });
 });
