@@ -50,6 +50,6 @@ export { type SocketOptions, socket$ } from './socket.js';
 export type { SocketCloseEvent } from './socket-close-event.js';
 export { SocketSubject } from './socket-subject.js';
 export type { SocketSubjectConfig } from './socket-subject-config.js';
-export { type StartListeningOptions, startListening } from './start-listening.js';
+export { type ListeningSubscription, type StartListeningOptions, startListening } from './start-listening.js';
 export { type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';
 export { type WebSocketSubjectOptions, webSocket$ } from './web-socket.js';

@@ -17,6 +17,22 @@ import type { SocketSubject } from './socket-subject.js';
 export type StartListeningOptions<TIn, TOut = TIn> = ListenSubjectOptions<TIn, TOut> & AbortOptions;
 
 /**
+ * What {@link startListening} resolves with: the running subscription (unsubscribe to close the
+ * listener) and the address it is bound to.
+ *
+ * @example
+ * ```ts
+ * const server: ListeningSubscription = await startListening({ host: '127.0.0.1', port: 0, codec: lines() }, echo);
+ * console.log(server.address); // { host: '127.0.0.1', port: 40123, family: 'IPv4' }
+ * server.unsubscribe();
+ * ```
+ */
+export interface ListeningSubscription extends Subscription {
+  /** Where the listener is bound: `{ host, port, family }` (the port picked for `port: 0`) or `{ path }`. */
+  readonly address: SocketAddress;
+}
+
+/**
  * {@link listen$} subscribed, once it listens: resolves with the subscription
  * and the bound `address` (so the port picked for `port: 0` is
  * `server.address.port`), as `await listen()` does for a `Listener`.
@@ -56,7 +72,7 @@ export type StartListeningOptions<TIn, TOut = TIn> = ListenSubjectOptions<TIn, T
 export async function startListening<TIn, TOut = TIn>(
   options: StartListeningOptions<TIn, TOut>,
   observer?: Partial<Observer<SocketSubject<TIn, TOut>>> | ((sock: SocketSubject<TIn, TOut>) => void) | undefined,
-): Promise<Subscription & { readonly address: SocketAddress }> {
+): Promise<ListeningSubscription> {
   checkOption('startListening(): options', options, 'object', { required: true });
   checkOptionKeys('startListening()', options, START_LISTENING_OPTION_KEYS);
   if (typeof observer !== 'function') checkOption('startListening(): observer', observer, 'object');

@@ -1,16 +1,11 @@
 /**
  * Sluice: network sockets as async iterables and RxJS observables, with
  * framing codecs in between. This package re-exports `@sluice/core`,
-<<<<<<< HEAD
- * `@sluice/codec`, `@sluice/connection`, `@sluice/net` and `@sluice/rx`, and
- * `@sluice/ws` as the namespace `ws`, and ships the `sluice` CLI.
-=======
  * `@sluice/codec`, `@sluice/connection` and `@sluice/net`, `@sluice/ws` as the
  * namespace `ws`, and ships the `sluice` CLI. The RxJS side, `@sluice/rx`, is
  * at `sluice/rx`, so that nothing here loads `rxjs` (an optional peer). In a
  * browser, bundlers pick `sluice`'s `browser` build: the same without
  * `@sluice/net`.
->>>>>>> t23-c-browser
  *
  * @example A line-echo server, a client, and a pipeline
  * ```ts

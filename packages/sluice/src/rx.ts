@@ -21,7 +21,7 @@
  * server.unsubscribe();
  * ```
  *
- * @module
+ * @module sluice/rx
  */
 
 export * from '@sluice/rx';
