@@ -13,7 +13,7 @@
  * pace; a member whose outbox stays full is disconnected.
  *
  * Run:   pnpm build                                   (once: the page loads packages/<name>/dist)
- *        pnpm exec tsx examples/web/server.ts         (port 7002, or PORT=…; PORT=0 picks a free one)
+ *        pnpm exec tsx examples/web/server.ts         (port 7008, or PORT=…; PORT=0 picks a free one)
  * Then open the URL it prints, in two tabs, and talk. Ctrl-C stops it.
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, checks that it serves the
@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { type Channel, type Connection, channel, json, ws } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
-const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
+const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7008));
 /** Events that may wait for one member; past that, the member reads too slowly and is dropped. */
 const OUTBOX_SIZE = 256;
 /** How often the server sends every member a `tick` (live traffic for the page's meters). */

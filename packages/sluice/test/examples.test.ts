@@ -6,7 +6,7 @@
  * first test, so none can go untested.
  */
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt, type PackageName } from '../../../test-support/built.js';
@@ -120,12 +120,16 @@ async function runExample(file: string, env: Record<string, string> = {}) {
   return exit;
 }
 
+/** The examples' TypeScript files, relative to examples/. Scratch files (a name containing "tmp") are not examples. */
+function exampleFiles(): string[] {
+  return readdirSync(`${ROOT}/examples`, { recursive: true, encoding: 'utf8' }).filter(
+    (name) => name.endsWith('.ts') && !name.includes('tmp'),
+  );
+}
+
 describe('examples/', () => {
   it('every example has a test and a top comment saying what it shows and how to run it', () => {
-    // Scratch files (a name containing "tmp") are not examples.
-    const files = readdirSync(`${ROOT}/examples`, { recursive: true, encoding: 'utf8' }).filter(
-      (name) => name.endsWith('.ts') && !name.includes('tmp'),
-    );
+    const files = exampleFiles();
     const covered = new Set([...Object.keys(standalone), ...Object.keys(special)]);
     expect(
       files.filter((name) => !covered.has(name)),
@@ -135,6 +139,20 @@ describe('examples/', () => {
       [...covered].filter((name) => !files.includes(name)),
       'tests of examples that no longer exist',
     ).toEqual([]);
+  });
+
+  it('the servers listen on ports of their own by default, so that any two can run at once', () => {
+    const owners = new Map<number, string[]>();
+    for (const file of exampleFiles()) {
+      if (file === 'echo-client.ts') continue; // it connects to echo-server.ts's port
+      const source = readFileSync(`${ROOT}/examples/${file}`, 'utf8');
+      // `process.env.PORT ?? 7000`, `process.env.METRICS_PORT ?? (ONCE ? 0 : 9464)`, `process.env['PORT'] ?? …`
+      for (const [, port] of source.matchAll(/PORT'?\]?\s*\?\?\s*\(?(?:\w+\s*\?\s*0\s*:\s*)?(\d+)/g)) {
+        owners.set(Number(port), [...(owners.get(Number(port)) ?? []), file]);
+      }
+    }
+    expect(owners.size, 'default ports found').toBeGreaterThanOrEqual(8);
+    expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
   });
 
   for (const [file, expected] of Object.entries(standalone)) {
