@@ -76,7 +76,7 @@ quietly() { # a description, then the command
   log="$(mktemp)"
   "$@" >"$log" 2>&1 || status=$?
   if [ "$status" -ne 0 ]; then
-    say "$what failed ($*), its output:" >&2
+    say "$what failed; its output:" >&2
     cat "$log" >&2
     rm -f "$log"
     exit "$status"
