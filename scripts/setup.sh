@@ -2,7 +2,8 @@
 # Sets up a fresh machine that has only Node and npm: pnpm, the system
 # programs the tests talk to (a real redis-server, Chromium for the browser
 # tests, and Python's websockets as a WebSocket peer Sluice did not write), the workspace's dependencies, and the built packages. Safe to
-# run again: it installs only what is missing. The README's Quick start runs
+# run again: it installs only what is missing, and builds only when the
+# sources changed since its last build. Quiet unless a step fails. The README's Quick start runs
 # it; so does CI. Browsers come from the system's package manager only: never
 # a browser download (no `puppeteer browsers install`, no `playwright install`).
 set -euo pipefail
