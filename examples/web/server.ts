@@ -4,7 +4,8 @@
  * same origin. The page (index.html + app.js) connects with `@sluice/ws`'s
  * `connect()` over the browser's own WebSocket, reads JSON events with a
  * `for await` loop over `conn.framed(json({ framing: messages() }))`, and
- * shows them live: who is here, frames per second, a load graph and the chat.
+ * shows them live: who is here, frames per second, how busy the server's event
+ * loop is (`performance.eventLoopUtilization()`) and the chat.
  *
  * Shows `listen({ server, path })` of `@sluice/ws` beside an ordinary
  * `http` server, one JSON value per WebSocket message, and broadcasting
@@ -23,6 +24,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Channel, type Connection, channel, json, ws } from 'sluice';
 
@@ -98,7 +100,8 @@ interface Message {
 type ServerEvent =
   | { type: 'welcome'; you: string; clients: number; history: Message[] }
   | { type: 'presence'; clients: number }
-  | { type: 'tick'; n: number; load: number; clients: number }
+  /** `elu`: the share of the last tick the server's event loop spent running code, in percent. */
+  | { type: 'tick'; n: number; elu: number; clients: number }
   | Message;
 
 interface Member {
@@ -201,12 +204,16 @@ const served = listener.serve(
   },
 );
 
-// Live traffic: a tick for every member, with a number that wanders, for the page's graph.
+// Live traffic: a tick for every member, with a real measure for the page's graph: the event loop's utilization
+// since the last tick (the share of the time it spent running code rather than waiting for I/O or timers; near 0
+// when idle, 100% when saturated).
 let tick = 0;
-let load = 50;
+let measured = performance.eventLoopUtilization();
 const ticker = setInterval(() => {
-  load = Math.min(100, Math.max(0, load + (Math.random() - 0.5) * 20));
-  broadcast({ type: 'tick', n: ++tick, load: Math.round(load), clients: members.size });
+  const now = performance.eventLoopUtilization();
+  const { utilization } = performance.eventLoopUtilization(now, measured);
+  measured = now;
+  broadcast({ type: 'tick', n: ++tick, elu: Math.round(utilization * 1000) / 10, clients: members.size });
 }, TICK_MS);
 shutdown.signal.addEventListener('abort', () => clearInterval(ticker), { once: true });
 

@@ -5,7 +5,7 @@
  * WebSocket with the built @sluice/ws and @sluice/codec. A Sluice client in
  * this process joins the same room: what it sends must appear in the page's
  * DOM, what the page sends through its form must reach it, and the page's
- * meters must move. Then the server stops (SIGTERM) and the page must say so.
+ * meters must move (the graph: the server's event-loop utilization). Then the server stops (SIGTERM) and the page must say so.
  *
  * Needs Chromium (see browser.test.ts; SLUICE_SKIP_BROWSER=1 skips). Set
  * SLUICE_WEB_EXAMPLE_SCREENSHOT=/tmp/web-example.png to keep a picture of the page.
@@ -94,6 +94,9 @@ describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', 
         Array.from(document.querySelectorAll<HTMLElement>('#graph i')).filter((bar) => parseFloat(bar.style.height) > 0)
           .length >= 5,
     );
+    // The graph is a real measure, labelled as such: the server's event-loop utilization, in percent.
+    expect(await page.$eval('.chart-label', (element) => element.textContent)).toMatch(/event-loop utilization/);
+    expect(await page.$eval('#elu', (element) => element.textContent)).toMatch(/^\d{1,3}\.\d% busy$/);
     const frames = Number((await page.$eval('#frames', (element) => element.textContent))?.replace(/,/g, ''));
     expect(frames).toBeGreaterThanOrEqual(said.length + 1);
 
