@@ -92,6 +92,46 @@ const standalone: Record<string, Expectation> = {
       /the scrape shows every connection/,
     ],
   },
+  'ipc.ts': {
+    stdout: [
+      /control socket at \{ path: '[^']*sluice-ipc-\d+\.sock' \}/,
+      /\{"cmd":"echo","text":"hello over IPC"\} -> \{"ok":true,"text":"hello over IPC"\}/,
+      /\{"cmd":"status"\} -> \{"ok":true,"uptimeMs":\d+,"clients":1,"served":1\}/,
+      /\{"cmd":"reboot"\} -> \{"ok":false,"error":"unknown command: /,
+      /control socket closed/,
+    ],
+  },
+  'ws-http-server.ts': {
+    stdout: [
+      /GET \/health: 200 \{"ok":true\}/,
+      /\/echo: \{"hello":"from a client","n":1\}/,
+      /\/shout: QUIET WORDS/,
+      /\/nowhere: .*answered HTTP 404/,
+      /listeners listening: false; the server: true\nserver stopped/,
+    ],
+  },
+  'ws-express.ts': {
+    stdout: [
+      /ws: now \{"hits":0\}/,
+      /POST \/hits -> \{"hits":1\}; ws heard \{"hits":1\}/,
+      /POST \/hits -> \{"hits":3\}; ws heard \{"hits":3\}/,
+      /Express and the WebSocket path stopped/,
+    ],
+  },
+  'custom-transport.ts': {
+    stdout: [
+      /1000 of 1000 jobs answered over a MessagePort, sums adding up to 95095000/,
+      /main sent (\d+) bytes, the worker read \1\n/,
+      /writes waited for the worker's acknowledgements [1-9]\d* times/, // backpressure over the port
+      /both ends closed: true/,
+    ],
+  },
+  'web-streams.ts': {
+    stdout: [
+      /server: 20000 lines, 200 errors, (\d+) bytes gzipped\nclient: \1 bytes sent/,
+      /1 connection served, 0 failed/,
+    ],
+  },
   // In a browser too: web-example.test.ts.
   'web/server.ts': {
     build: ['core', 'codec', 'connection', 'ws'],
