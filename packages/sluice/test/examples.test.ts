@@ -133,6 +133,15 @@ const standalone: Record<string, Expectation> = {
     ],
   },
   // In a browser too: web-example.test.ts.
+  'browser/server.ts': {
+    stdout: [
+      /GET \/ 200, GET \/app\.js 200\n/,
+      /node webSocket\$ got \{"type":"stats","elu":[\d.]+,"heapMB":[\d.]+,"clients":1\}/,
+      /node webSocket\$ got \{"type":"pong","id":2\}/,
+      /connections opened: 2\nbrowser example stopped/, // the first dropped with code 4000, retry() made the second
+    ],
+  },
+  // In a browser too: web-example.test.ts.
   'web/server.ts': {
     build: ['core', 'codec', 'connection', 'ws'],
     stdout: [
@@ -152,6 +161,8 @@ const special = {
   'redis-resp.ts': 'run against a real redis-server',
   'chat-redis.ts': 'three servers sharing a room through a real redis-server: tested by chat-redis.test.ts',
   'resp-codec.ts': 'a module, not a program: tested by resp-codec.test.ts and through redis-resp.ts',
+  'browser/app.ts': "the page's program: bundled by browser/server.ts, run in Chromium by web-example.test.ts",
+  'browser/messages.ts': 'a module, not a program: the types browser/server.ts and browser/app.ts share',
 };
 
 async function runExample(file: string, env: Record<string, string> = {}) {
