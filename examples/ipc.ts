@@ -14,6 +14,7 @@
  *
  * With SLUICE_EXAMPLE_ONCE=1 it exits after its own commands.
  */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { json } from '@sluice/codec';
@@ -32,18 +33,44 @@ type Reply = { ok: true; [key: string]: unknown } | { ok: false; error: string }
 
 const shutdown = new AbortController();
 process.once('SIGINT', () => shutdown.abort());
+process.once('SIGTERM', () => shutdown.abort());
 const started = Date.now();
 
+/**
+ * Listens on `path`. A socket file that is there already is either another server's (it answers: told in one line)
+ * or left by a process that died without closing it (nobody answers): that one is removed, as daemons do.
+ */
+async function listenOn(path: string) {
+  try {
+    return await listen({ path, signal: shutdown.signal });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || process.platform === 'win32') throw error;
+    const answers = await connect({ path, timeout: 1000 }).then(
+      (conn) => (conn.destroy(), true),
+      () => false,
+    );
+    if (answers) {
+      console.error(`ipc: a server is listening on ${path} already: stop it, or set SOCKET to another path`);
+      process.exit(1);
+    }
+    rmSync(path);
+    return listen({ path, signal: shutdown.signal });
+  }
+}
+
 // The daemon. Closing the listener (the signal) removes the socket file again.
-const listener = await listen({ path: PATH, signal: shutdown.signal });
+const listener = await listenOn(PATH);
 console.log('control socket at', listener.address); // { path: '…' }: an address without host or port
 
-const served = listener.serve(async (conn) => {
-  const io = conn.framed(json<Command | Reply>()); // one JSON value per line, both ways
-  for await (const command of io) {
-    await io.write(answer(command as Command));
-  }
-});
+const served = listener.serve(
+  async (conn) => {
+    const io = conn.framed(json<Command | Reply>()); // one JSON value per line, both ways
+    for await (const command of io) {
+      await io.write(answer(command as Command));
+    }
+  },
+  { onError: (error) => console.log('client dropped:', (error as Error).message) }, // a line that is not JSON
+);
 
 function answer(command: Command): Reply {
   switch (command?.cmd) {

@@ -6,11 +6,13 @@
  * first test, so none can go untested.
  */
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt, type PackageName } from '../../../test-support/built.js';
-import { describeExit, ROOT, runTs } from './support/child.js';
+import { describeExit, ROOT, runNode, runTs } from './support/child.js';
 import { startRedis } from './support/redis.js';
 
 /** Generous: each example takes about a second, but CI machines are shared. */
@@ -235,6 +237,44 @@ describe('examples/', () => {
       taken.close();
     }
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'ipc.ts takes over a socket file left by a dead process, and says in one line when a live server holds it',
+    { timeout: TIMEOUT },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-ipc-test-'));
+      const path = join(dir, 'control.sock');
+      try {
+        // A process that dies without closing its server leaves the socket file behind.
+        const dead = runNode([
+          '-e',
+          `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+        ]);
+        await dead.waitFor(/up/);
+        dead.process.kill('SIGKILL');
+        await dead.exited;
+        expect(existsSync(path), 'a stale socket file').toBe(true);
+        const { stdout } = await runExample('ipc.ts', { SOCKET: path });
+        expect(stdout).toMatch(/\{"cmd":"status"\} -> \{"ok":true/);
+        expect(existsSync(path), 'removed on close').toBe(false);
+
+        const live = net.createServer().listen(path);
+        await once(live, 'listening');
+        try {
+          const exit = await runTs('examples/ipc.ts', { env: { ...ONCE, SOCKET: path }, timeout: TIMEOUT - 5000 })
+            .exited;
+          expect(exit.code, describeExit('ipc.ts', exit)).toBe(1);
+          expect(exit.stderr.trimEnd()).toBe(
+            `ipc: a server is listening on ${path} already: stop it, or set SOCKET to another path`,
+          );
+        } finally {
+          live.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('echo-server.ts echoes what echo-client.ts sends, then both exit', { timeout: TIMEOUT }, async () => {
     const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
