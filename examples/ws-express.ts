@@ -39,7 +39,11 @@ app.post('/hits', (_request, response) => {
   response.json({ hits });
 });
 const server = app.listen(PORT, '127.0.0.1');
-await once(server, 'listening');
+await once(server, 'listening').catch((error: NodeJS.ErrnoException) => {
+  const taken = error.code === 'EADDRINUSE';
+  console.error(`ws-express: ${taken ? `port ${PORT} is taken (try PORT=0 for a free one)` : error.message}`);
+  process.exit(1);
+});
 const { port } = server.address() as { port: number };
 
 // The WebSocket path on Express's server.

@@ -29,7 +29,11 @@ const server = http.createServer((request, response) => {
   else response.writeHead(404).end();
 });
 server.listen(PORT, '127.0.0.1');
-await once(server, 'listening');
+await once(server, 'listening').catch((error: NodeJS.ErrnoException) => {
+  const taken = error.code === 'EADDRINUSE';
+  console.error(`ws-http-server: ${taken ? `port ${PORT} is taken (try PORT=0 for a free one)` : error.message}`);
+  process.exit(1);
+});
 const { port } = server.address() as { port: number };
 
 const shutdown = new AbortController();
