@@ -7,10 +7,10 @@
  * client that matches replies to calls by `id`, so many calls can be in
  * flight on one connection.
  *
- * Run:   pnpm exec tsx examples/json-rpc.ts          (server on port 7002, or PORT=…)
+ * Run:   pnpm exec tsx examples/json-rpc.ts          (server on port 7006, or PORT=…)
  * It calls itself once to show it works, then keeps serving. Try it with the
  * sluice CLI, which sends each line you type as one frame:
- *   pnpm exec tsx packages/sluice/src/cli.ts connect 127.0.0.1:7002 --codec lp
+ *   pnpm exec tsx packages/sluice/src/cli.ts connect 127.0.0.1:7006 --codec lp
  *   {"jsonrpc":"2.0","id":1,"method":"add","params":[2,3]}
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, makes its calls, and exits.
@@ -18,7 +18,7 @@
 import { type Connection, connect, filter, json, lengthPrefixed, listen, map, pipe } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
-const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
+const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7006));
 
 type Id = string | number | null;
 interface Request {

@@ -10,8 +10,8 @@
  *   `channels.shed`, `channels.frameError`), here turned into a histogram of
  *   connection lifetimes and one log line per shed peer or bad frame.
  *
- * Run:   pnpm exec tsx examples/metrics.ts     (lines on port 7002, metrics on 9464)
- * Then:  nc 127.0.0.1 7002   and   curl -s 127.0.0.1:9464/metrics | grep sluice_
+ * Run:   pnpm exec tsx examples/metrics.ts     (lines on port 7007, metrics on 9464)
+ * Then:  nc 127.0.0.1 7007   and   curl -s 127.0.0.1:9464/metrics | grep sluice_
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks free ports, sends some honest and some
  * bad clients, scrapes its own /metrics once, prints the Sluice lines, checks
@@ -34,7 +34,7 @@ import {
 } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
-const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
+const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7007));
 const METRICS_PORT = Number(process.env.METRICS_PORT ?? (ONCE ? 0 : 9464));
 
 /** A port that cannot be had (taken by another program, say) is told in one line: exit 1, no stack trace. */

@@ -2,7 +2,8 @@
 # Sets up a fresh machine that has only Node and npm: pnpm, the system
 # programs the tests talk to (a real redis-server, Chromium for the browser
 # tests, and Python's websockets as a WebSocket peer Sluice did not write), the workspace's dependencies, and the built packages. Safe to
-# run again: it installs only what is missing. The README's Quick start runs
+# run again: it installs only what is missing, and builds only when the
+# sources changed since its last build. Quiet unless a step fails. The README's Quick start runs
 # it; so does CI. Browsers come from the system's package manager only: never
 # a browser download (no `puppeteer browsers install`, no `playwright install`).
 set -euo pipefail
@@ -69,5 +70,45 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-pnpm install --frozen-lockfile
-pnpm build
+# pnpm's output is kept in a log, and shown only if the step fails.
+quietly() { # a description, then the command
+  local what=$1 log status=0
+  shift
+  log="$(mktemp)"
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    say "$what failed; its output:" >&2
+    cat "$log" >&2
+    rm -f "$log"
+    exit "$status"
+  fi
+  rm -f "$log"
+}
+
+say "installing the workspace's dependencies"
+quietly 'pnpm install' pnpm install --frozen-lockfile
+
+# The build is skipped when every package has its dist/ and nothing it is built from changed since the last
+# build here: a hash of the sources, the build settings and the lockfile, kept in node_modules (which a fresh
+# clone does not have). A `git pull` that changes any of them changes the hash, and so rebuilds.
+STAMP=node_modules/.sluice-build-stamp
+inputs_hash() {
+  find packages/*/src packages/*/package.json packages/*/tsconfig*.json packages/*/tsup.config.ts \
+    tsconfig.base.json tsup.config.base.ts pnpm-lock.yaml -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+built() {
+  local package
+  for package in packages/*/; do [ -f "${package}dist/index.js" ] || return 1; done
+  [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$1" ]
+}
+hash="$(inputs_hash)"
+if built "$hash"; then
+  say "the packages are built and up to date: skipping the build"
+else
+  say "building the packages"
+  rm -f "$STAMP"
+  quietly 'pnpm build' pnpm build
+  printf '%s\n' "$hash" >"$STAMP"
+fi
+say "done"

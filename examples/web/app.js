@@ -19,7 +19,8 @@ const ui = {
   fps: $('fps'),
   frames: $('frames'),
   bytes: $('bytes'),
-  load: $('load'),
+  elu: $('elu'),
+  scale: $('scale'),
   graph: $('graph'),
   messages: $('messages'),
   form: $('say'),
@@ -29,7 +30,10 @@ const ui = {
 };
 
 const bars = Array.from({ length: GRAPH_BARS }, () => ui.graph.appendChild(document.createElement('i')));
-const loads = [];
+/** The server's event-loop utilization at each tick, in percent. */
+const utilizations = [];
+/** The graph's top, in percent: the smallest of these that the bars shown fit under, so that an idle server's few percent still show. */
+const SCALES = [5, 10, 25, 50, 100];
 /** When the frames of the last second arrived: their count is the frames per second. */
 const arrivals = [];
 let framesIn = 0;
@@ -52,13 +56,17 @@ function refreshRate() {
 }
 setInterval(refreshRate, 250);
 
-function showLoad(load) {
-  ui.load.textContent = `load ${load}%`;
-  loads.push(load);
-  if (loads.length > GRAPH_BARS) loads.shift();
-  const offset = GRAPH_BARS - loads.length;
+function showUtilization(elu) {
+  ui.elu.textContent = `${elu.toFixed(1)}% busy`;
+  utilizations.push(elu);
+  if (utilizations.length > GRAPH_BARS) utilizations.shift();
+  const top = Math.max(...utilizations);
+  const scale = SCALES.find((s) => top <= s) ?? 100;
+  ui.scale.textContent = `0–${scale}%`;
+  const offset = GRAPH_BARS - utilizations.length;
   bars.forEach((bar, i) => {
-    bar.style.height = i < offset ? '0' : `${Math.max(2, loads[i - offset])}%`;
+    bar.style.height = i < offset ? '0' : `${Math.max(2, (utilizations[i - offset] / scale) * 100)}%`;
+    bar.title = i < offset ? '' : `${utilizations[i - offset]}%`;
   });
 }
 
@@ -93,7 +101,7 @@ function show(event) {
       break;
     case 'tick':
       ui.clients.textContent = String(event.clients);
-      showLoad(event.load);
+      showUtilization(event.elu);
       break;
     case 'message':
       showMessage(event);

@@ -4,7 +4,8 @@
  * same origin. The page (index.html + app.js) connects with `@sluice/ws`'s
  * `connect()` over the browser's own WebSocket, reads JSON events with a
  * `for await` loop over `conn.framed(json({ framing: messages() }))`, and
- * shows them live: who is here, frames per second, a load graph and the chat.
+ * shows them live: who is here, frames per second, how busy the server's event
+ * loop is (`performance.eventLoopUtilization()`) and the chat.
  *
  * Shows `listen({ server, path })` of `@sluice/ws` beside an ordinary
  * `http` server, one JSON value per WebSocket message, and broadcasting
@@ -13,7 +14,7 @@
  * pace; a member whose outbox stays full is disconnected.
  *
  * Run:   pnpm build                                   (once: the page loads packages/<name>/dist)
- *        pnpm exec tsx examples/web/server.ts         (port 7002, or PORT=…; PORT=0 picks a free one)
+ *        pnpm exec tsx examples/web/server.ts         (port 7008, or PORT=…; PORT=0 picks a free one)
  * Then open the URL it prints, in two tabs, and talk. Ctrl-C stops it.
  *
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, checks that it serves the
@@ -23,11 +24,12 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Channel, type Connection, channel, json, ws } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
-const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7002));
+const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7008));
 /** Events that may wait for one member; past that, the member reads too slowly and is dropped. */
 const OUTBOX_SIZE = 256;
 /** How often the server sends every member a `tick` (live traffic for the page's meters). */
@@ -98,7 +100,8 @@ interface Message {
 type ServerEvent =
   | { type: 'welcome'; you: string; clients: number; history: Message[] }
   | { type: 'presence'; clients: number }
-  | { type: 'tick'; n: number; load: number; clients: number }
+  /** `elu`: the share of the last tick the server's event loop spent running code, in percent. */
+  | { type: 'tick'; n: number; elu: number; clients: number }
   | Message;
 
 interface Member {
@@ -201,12 +204,16 @@ const served = listener.serve(
   },
 );
 
-// Live traffic: a tick for every member, with a number that wanders, for the page's graph.
+// Live traffic: a tick for every member, with a real measure for the page's graph: the event loop's utilization
+// since the last tick (the share of the time it spent running code rather than waiting for I/O or timers; near 0
+// when idle, 100% when saturated).
 let tick = 0;
-let load = 50;
+let measured = performance.eventLoopUtilization();
 const ticker = setInterval(() => {
-  load = Math.min(100, Math.max(0, load + (Math.random() - 0.5) * 20));
-  broadcast({ type: 'tick', n: ++tick, load: Math.round(load), clients: members.size });
+  const now = performance.eventLoopUtilization();
+  const { utilization } = performance.eventLoopUtilization(now, measured);
+  measured = now;
+  broadcast({ type: 'tick', n: ++tick, elu: Math.round(utilization * 1000) / 10, clients: members.size });
 }, TICK_MS);
 shutdown.signal.addEventListener('abort', () => clearInterval(ticker), { once: true });
 

@@ -6,11 +6,13 @@
  * first test, so none can go untested.
  */
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt, type PackageName } from '../../../test-support/built.js';
-import { describeExit, ROOT, runTs } from './support/child.js';
+import { describeExit, ROOT, runNode, runTs } from './support/child.js';
 import { startRedis } from './support/redis.js';
 
 /** Generous: each example takes about a second, but CI machines are shared. */
@@ -92,6 +94,55 @@ const standalone: Record<string, Expectation> = {
       /the scrape shows every connection/,
     ],
   },
+  'ipc.ts': {
+    stdout: [
+      /control socket at \{ path: '[^']*sluice-ipc-\d+\.sock' \}/,
+      /\{"cmd":"echo","text":"hello over IPC"\} -> \{"ok":true,"text":"hello over IPC"\}/,
+      /\{"cmd":"status"\} -> \{"ok":true,"uptimeMs":\d+,"clients":1,"served":1\}/,
+      /\{"cmd":"reboot"\} -> \{"ok":false,"error":"unknown command: /,
+      /control socket closed/,
+    ],
+  },
+  'ws-http-server.ts': {
+    stdout: [
+      /GET \/health: 200 \{"ok":true\}/,
+      /\/echo: \{"hello":"from a client","n":1\}/,
+      /\/shout: QUIET WORDS/,
+      /\/nowhere: .*answered HTTP 404/,
+      /listeners listening: false; the server: true\nserver stopped/,
+    ],
+  },
+  'ws-express.ts': {
+    stdout: [
+      /ws: now \{"hits":0\}/,
+      /POST \/hits -> \{"hits":1\}; ws heard \{"hits":1\}/,
+      /POST \/hits -> \{"hits":3\}; ws heard \{"hits":3\}/,
+      /Express and the WebSocket path stopped/,
+    ],
+  },
+  'custom-transport.ts': {
+    stdout: [
+      /1000 of 1000 jobs answered over a MessagePort, sums adding up to 95095000/,
+      /main sent (\d+) bytes, the worker read \1\n/,
+      /writes waited for the worker's acknowledgements [1-9]\d* times/, // backpressure over the port
+      /both ends closed: true/,
+    ],
+  },
+  'web-streams.ts': {
+    stdout: [
+      /server: 20000 lines, 200 errors, (\d+) bytes gzipped\nclient: \1 bytes sent/,
+      /1 connection served, 0 failed/,
+    ],
+  },
+  // In a browser too: web-example.test.ts.
+  'browser/server.ts': {
+    stdout: [
+      /GET \/ 200, GET \/app\.js 200\n/,
+      /node webSocket\$ got \{"type":"stats","elu":[\d.]+,"heapMB":[\d.]+,"clients":1\}/,
+      /node webSocket\$ got \{"type":"pong","id":2\}/,
+      /connections opened: 2\nbrowser example stopped/, // the first dropped with code 4000, retry() made the second
+    ],
+  },
   // In a browser too: web-example.test.ts.
   'web/server.ts': {
     build: ['core', 'codec', 'connection', 'ws'],
@@ -112,6 +163,8 @@ const special = {
   'redis-resp.ts': 'run against a real redis-server',
   'chat-redis.ts': 'three servers sharing a room through a real redis-server: tested by chat-redis.test.ts',
   'resp-codec.ts': 'a module, not a program: tested by resp-codec.test.ts and through redis-resp.ts',
+  'browser/app.ts': "the page's program: bundled by browser/server.ts, run in Chromium by web-example.test.ts",
+  'browser/messages.ts': 'a module, not a program: the types browser/server.ts and browser/app.ts share',
 };
 
 async function runExample(file: string, env: Record<string, string> = {}) {
@@ -120,12 +173,16 @@ async function runExample(file: string, env: Record<string, string> = {}) {
   return exit;
 }
 
+/** The examples' TypeScript files, relative to examples/. Scratch files (a name containing "tmp") are not examples. */
+function exampleFiles(): string[] {
+  return readdirSync(`${ROOT}/examples`, { recursive: true, encoding: 'utf8' }).filter(
+    (name) => name.endsWith('.ts') && !name.includes('tmp'),
+  );
+}
+
 describe('examples/', () => {
   it('every example has a test and a top comment saying what it shows and how to run it', () => {
-    // Scratch files (a name containing "tmp") are not examples.
-    const files = readdirSync(`${ROOT}/examples`, { recursive: true, encoding: 'utf8' }).filter(
-      (name) => name.endsWith('.ts') && !name.includes('tmp'),
-    );
+    const files = exampleFiles();
     const covered = new Set([...Object.keys(standalone), ...Object.keys(special)]);
     expect(
       files.filter((name) => !covered.has(name)),
@@ -135,6 +192,20 @@ describe('examples/', () => {
       [...covered].filter((name) => !files.includes(name)),
       'tests of examples that no longer exist',
     ).toEqual([]);
+  });
+
+  it('the servers listen on ports of their own by default, so that any two can run at once', () => {
+    const owners = new Map<number, string[]>();
+    for (const file of exampleFiles()) {
+      if (file === 'echo-client.ts') continue; // it connects to echo-server.ts's port
+      const source = readFileSync(`${ROOT}/examples/${file}`, 'utf8');
+      // `process.env.PORT ?? 7000`, `process.env.METRICS_PORT ?? (ONCE ? 0 : 9464)`, `process.env['PORT'] ?? …`
+      for (const [, port] of source.matchAll(/PORT'?\]?\s*\?\?\s*\(?(?:\w+\s*\?\s*0\s*:\s*)?(\d+)/g)) {
+        owners.set(Number(port), [...(owners.get(Number(port)) ?? []), file]);
+      }
+    }
+    expect(owners.size, 'default ports found').toBeGreaterThanOrEqual(8);
+    expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
   });
 
   for (const [file, expected] of Object.entries(standalone)) {
@@ -166,6 +237,44 @@ describe('examples/', () => {
       taken.close();
     }
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'ipc.ts takes over a socket file left by a dead process, and says in one line when a live server holds it',
+    { timeout: TIMEOUT },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-ipc-test-'));
+      const path = join(dir, 'control.sock');
+      try {
+        // A process that dies without closing its server leaves the socket file behind.
+        const dead = runNode([
+          '-e',
+          `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+        ]);
+        await dead.waitFor(/up/);
+        dead.process.kill('SIGKILL');
+        await dead.exited;
+        expect(existsSync(path), 'a stale socket file').toBe(true);
+        const { stdout } = await runExample('ipc.ts', { SOCKET: path });
+        expect(stdout).toMatch(/\{"cmd":"status"\} -> \{"ok":true/);
+        expect(existsSync(path), 'removed on close').toBe(false);
+
+        const live = net.createServer().listen(path);
+        await once(live, 'listening');
+        try {
+          const exit = await runTs('examples/ipc.ts', { env: { ...ONCE, SOCKET: path }, timeout: TIMEOUT - 5000 })
+            .exited;
+          expect(exit.code, describeExit('ipc.ts', exit)).toBe(1);
+          expect(exit.stderr.trimEnd()).toBe(
+            `ipc: a server is listening on ${path} already: stop it, or set SOCKET to another path`,
+          );
+        } finally {
+          live.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('echo-server.ts echoes what echo-client.ts sends, then both exit', { timeout: TIMEOUT }, async () => {
     const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });

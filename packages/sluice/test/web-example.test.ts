@@ -5,7 +5,7 @@
  * WebSocket with the built @sluice/ws and @sluice/codec. A Sluice client in
  * this process joins the same room: what it sends must appear in the page's
  * DOM, what the page sends through its form must reach it, and the page's
- * meters must move. Then the server stops (SIGTERM) and the page must say so.
+ * meters must move (the graph: the server's event-loop utilization). Then the server stops (SIGTERM) and the page must say so.
  *
  * Needs Chromium (see browser.test.ts; SLUICE_SKIP_BROWSER=1 skips). Set
  * SLUICE_WEB_EXAMPLE_SCREENSHOT=/tmp/web-example.png to keep a picture of the page.
@@ -94,6 +94,9 @@ describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', 
         Array.from(document.querySelectorAll<HTMLElement>('#graph i')).filter((bar) => parseFloat(bar.style.height) > 0)
           .length >= 5,
     );
+    // The graph is a real measure, labelled as such: the server's event-loop utilization, in percent.
+    expect(await page.$eval('.chart-label', (element) => element.textContent)).toMatch(/event-loop utilization/);
+    expect(await page.$eval('#elu', (element) => element.textContent)).toMatch(/^\d{1,3}\.\d% busy$/);
     const frames = Number((await page.$eval('#frames', (element) => element.textContent))?.replace(/,/g, ''));
     expect(frames).toBeGreaterThanOrEqual(said.length + 1);
 
@@ -109,6 +112,66 @@ describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', 
     await page.waitForSelector('#status[data-state="closed"]');
     expect(await page.$eval('#status', (element) => element.textContent)).toBe('the server closed the room');
     expect(await page.$eval('#send', (button) => (button as HTMLButtonElement).disabled)).toBe(true);
+    expect(view.errors).toEqual([]);
+  });
+});
+
+/**
+ * examples/browser/ as a person would see it: `server.ts` bundles the page's
+ * program with esbuild, headless Chromium opens the URL it prints, and the
+ * page's `webSocket$` shows the server's figures and a ping's round trip.
+ * "Drop connection" makes the server close with code 4000: the subject errors,
+ * and `retry()` reconnects. Set SLUICE_BROWSER_EXAMPLE_SCREENSHOT=/tmp/x.png
+ * to keep a picture of the page.
+ */
+describe.skipIf(SKIP_BROWSER)('examples/browser/ in a browser (headless Chromium)', () => {
+  let server: Child | undefined;
+  let session: BrowserSession | undefined;
+
+  afterAll(async () => {
+    await session?.close();
+    if (server !== undefined && server.process.exitCode === null) server.process.kill('SIGKILL');
+  });
+
+  it('webSocket$ shows live figures, and reconnects after the server drops it', { timeout: TIMEOUT }, async () => {
+    server = runTs('examples/browser/server.ts', {
+      env: { PORT: '0', SLUICE_EXAMPLE_ONCE: undefined },
+      timeout: TIMEOUT,
+    });
+    const [, origin] = await server.waitFor(/browser example on (http:\/\/127\.0\.0\.1:\d+)\//);
+    session = await launchBrowser({ timeout: 8000 });
+    const view = await session.open(`${origin}/`);
+    const { page } = view;
+    await page.setViewport({ width: 820, height: 560 });
+    await page.waitForSelector('#status[data-state="open"]');
+    await page.waitForFunction(() => /^\d+\.\d%$/.test(document.querySelector('#elu')?.textContent ?? ''));
+    await page.waitForFunction(() => /^\d+\.\d ms$/.test(document.querySelector('#rtt')?.textContent ?? ''));
+    expect(await page.$eval('#heap', (element) => element.textContent)).toMatch(/^\d+\.\d MB$/);
+    expect(await page.$eval('#clients', (element) => element.textContent)).toBe('1');
+
+    // The server closes with 4000 on request: an error notification, and retry() opens connection 2.
+    await page.click('#drop');
+    await page.waitForFunction(() => document.querySelector('#connections')?.textContent === '2');
+    await page.waitForSelector('#status[data-state="open"]');
+    const log = await page.$$eval('#log li', (items) => items.map((item) => item.textContent));
+    expect(log).toEqual([
+      expect.stringMatching(/connected$/),
+      expect.stringMatching(/closed with 4000 dropped on request; reconnecting in 1 s$/),
+      expect.stringMatching(/reconnected \(connection 2\)$/),
+    ]);
+    await page.waitForFunction(
+      () => document.querySelectorAll<HTMLElement>('#graph i[style*="height"]:not([style*="height: 0"])').length >= 3,
+    );
+
+    const screenshot = process.env['SLUICE_BROWSER_EXAMPLE_SCREENSHOT'];
+    if (screenshot) writeFileSync(screenshot, await view.screenshot());
+
+    // Ctrl-C (SIGTERM here): the server closes normally, so the subject completes and the page says so.
+    server.process.kill('SIGTERM');
+    const exit = await server.exited;
+    expect(exit.code, describeExit('examples/browser/server.ts', exit)).toBe(0);
+    expect(exit.stdout).toMatch(/browser example stopped/);
+    await page.waitForSelector('#status[data-state="closed"]');
     expect(view.errors).toEqual([]);
   });
 });
