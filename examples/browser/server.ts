@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { firstValueFrom, retry, filter as rxFilter, take, toArray } from 'rxjs';
-import { json, webSocket$, ws } from 'sluice';
+import { json, ws } from 'sluice';
+import { webSocket$ } from 'sluice/rx';
 import type { ClientMessage, ServerMessage } from './messages.js';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
