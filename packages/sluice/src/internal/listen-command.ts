@@ -1,12 +1,14 @@
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
+import { Broadcast, OUTBOX_CAPACITY } from './broadcast.js';
 import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert } from './options.js';
 import type { CliIo } from './run-cli.js';
+import { sendStdin } from './send-stdin.js';
 
 export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [--ws [--path /P]] [options]
 
@@ -15,6 +17,14 @@ echoes frames back with --echo. Runs until interrupted (Ctrl-C or SIGTERM:
 open connections get a second to finish), or until the first connection ends
 with --once. With --ws it takes WebSocket connections (ws://, or wss:// with
 --tls), and --codec json is one JSON value per message.
+
+Without --echo it is two-way, as nc -l is: each stdin line is sent as one
+frame (as connect sends it) to every connected client. Stdin is read only
+while a client is connected, at the pace of the fastest one; a client that
+falls ${OUTBOX_CAPACITY} lines behind is dropped (said on stderr). A client's
+connection closes once it has finished sending, after the lines queued for it.
+The end of stdin closes nothing: the listener serves on (so </dev/null, or a
+listener in the background, works as before).
 
 Options:
   --host H           address to bind (default 127.0.0.1; :: or ::1 for IPv6)
@@ -71,6 +81,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
 
   const output = new LineOutput(io.stdout);
   const shutdown = new AbortController();
+  const stopInput = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     log(`${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`);
     shutdown.abort();
@@ -106,12 +117,35 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
     // With --port 0 the address is news even to a quiet listener.
     (port === 0 ? warn : log)(`listening on ${where} (codec ${codec.name}${values.echo ? ', echo' : ''})`);
 
+    // Without --echo, stdin's lines go to the clients; read only while one is connected.
+    const broadcast = values.echo ? undefined : new Broadcast(warn);
+    if (broadcast !== undefined) {
+      sendStdin({
+        input: io.stdin,
+        framed: broadcast,
+        codec: codec.name,
+        maxLineLength: codec.maxLineLength,
+        warn,
+        signal: stopInput.signal,
+      }).then(
+        ({ skipped }) => skipped > 0 && warn(`${count(skipped, 'stdin line')} skipped`),
+        (error: unknown) => warn(`cannot read stdin: ${describe(error)}`),
+      );
+    }
+
     await listener.serve(
       async (conn, { signal }) => {
         const peer = peerOf(conn);
         log(`${peer} connected`);
         const framed = conn.framed(codec.codec, { signal });
         let unechoed = 0; // frames of a WebSocket closed before their echo could go
+        let dropped = false; // too far behind with stdin's lines: told already
+        const outbox = broadcast?.join(peer, () => {
+          dropped = true;
+          conn.destroy();
+        });
+        const writing = outbox?.run(framed, signal);
+        writing?.catch(() => {}); // its failure is the connection's: the reading below meets it too
         try {
           for await (const frame of framed) {
             if (!values.echo) await output.write(formatFrame(frame, codec.kind, format), signal);
@@ -126,15 +160,20 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
               }
             }
           }
+          // The client has finished sending: the stdin lines queued for it go before the close.
+          outbox?.leave();
+          await writing;
           if (unechoed > 0) {
             warn(
               `${peer} closed the WebSocket before ${count(unechoed, 'echo', 'echoes')} could be sent (a WebSocket has no half-close)`,
             );
           }
         } catch (error) {
+          if (dropped) return;
           if (!(signal.aborted && isSluiceError(error, 'ABORT_ERR'))) throw error;
           // Shutting down: returning closes the connection gracefully, within CLOSE_TIMEOUT.
         } finally {
+          outbox?.leave();
           const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
           log(
             `${peer} closed: received ${count(framesIn, 'frame')} (${count(bytesIn, 'byte')}), sent ${count(framesOut, 'frame')} (${count(bytesOut, 'byte')})`,
@@ -152,6 +191,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
       },
     );
   } finally {
+    stopInput.abort();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     output.closed.removeEventListener('abort', onGone);

@@ -1,14 +1,19 @@
 import type { Readable } from 'node:stream';
 import { FrameTooLongError } from '@sluice/codec';
 import { isSluiceError } from '@sluice/core';
-import type { Framed } from '@sluice/net';
 import { describe, isUnsendable } from './describe-error.js';
 import { frameFromLine } from './frame-format.js';
+
+/** Where frames go: a connection's `Framed`, or `sluice listen`'s broadcast to its clients. */
+export interface FrameSink {
+  write(frame: unknown, options?: { signal?: AbortSignal | undefined }): Promise<void>;
+  closeWrite(): Promise<void>;
+}
 
 /** Where stdin's lines go, and what to do with a line that cannot be a frame. */
 export interface SendStdinOptions {
   input: NodeJS.ReadableStream;
-  framed: Framed<unknown, unknown>;
+  framed: FrameSink;
   /** The codec's name: how a line becomes a frame. */
   codec: string;
   /** Told about each line skipped, in one line. */
