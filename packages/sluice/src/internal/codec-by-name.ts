@@ -40,7 +40,8 @@ const DEFAULT_MAX_JSON = 1024 * 1024;
 const FRAMING_OVERHEAD = 16;
 
 export interface CodecSettings {
-  codec: string;
+  /** @default 'lines' */
+  codec?: string | undefined;
   width?: string | undefined;
   endian?: string | undefined;
   delimiter?: string | undefined;
@@ -81,7 +82,7 @@ export interface CliCodec {
  * refuses flags that codec would ignore.
  */
 export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'): CliCodec {
-  const name = settings.codec;
+  const name = settings.codec ?? 'lines';
   if (!CODECS.includes(name))
     throw new InvalidArgumentError(`unknown codec "${name}" (choose ${CODECS.join(', ')}; see --help)`);
   if (name === 'messages' && carrier !== 'websocket')
