@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@sluice/core';
 import { connect } from '@sluice/net';
 import { connect as connectWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { resolveCodec } from './codec-module.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
@@ -92,7 +93,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     return await udpConnect(where as { host: string; port: number }, format, lingerMs, values.quiet, io);
   }
   if (where.kind === 'ipc' && values.tls) throw new InvalidArgumentError('--tls does not apply to a Unix socket');
-  const codec = codecByName(values, websocket ? 'websocket' : 'stream');
+  const codec = await resolveCodec(values, websocket ? 'websocket' : 'stream');
   const secure = websocket ? where.url.protocol === 'wss:' : values.tls;
   if (websocket) {
     if (values.tls) throw new InvalidArgumentError('--tls does not apply to a WebSocket URL (wss:// is the TLS one)');
@@ -134,6 +135,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     framed,
     codec: codec.name,
     maxLineLength: codec.maxLineLength,
+    frameOf: codec.frameOf,
     warn,
     onInputEnd: () => (inputEnded = true),
     beforeCloseWrite: linger && ((signal) => linger.quiet(signal)),
@@ -147,7 +149,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     // One frame at a time, each written out before the next is read: stdout's pace is the socket's.
     for await (const frame of framed) {
       linger?.received();
-      await output.write(formatFrame(frame, codec.kind, format));
+      await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format));
       linger?.reading();
     }
   } catch (error) {

@@ -2,7 +2,8 @@ import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
 import { Broadcast, OUTBOX_CAPACITY } from './broadcast.js';
-import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { resolveCodec } from './codec-module.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
@@ -95,7 +96,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   const path = values.path === undefined ? undefined : parseUrlPath(values.path);
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
-  const codec = codecByName(values.udp ? {} : values, values.ws ? 'websocket' : 'stream');
+  const codec = await resolveCodec(values.udp ? {} : values, values.ws ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
   const tls = values.tls ? readKeyAndCert(values.key as string, values.cert as string) : undefined;
@@ -152,6 +153,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
         framed: broadcast,
         codec: codec.name,
         maxLineLength: codec.maxLineLength,
+        frameOf: codec.frameOf,
         warn,
         signal: stopInput.signal,
       }).then(
@@ -175,7 +177,8 @@ export async function listenCommand(positionals: string[], values: ListenValues,
         writing?.catch(() => {}); // its failure is the connection's: the reading below meets it too
         try {
           for await (const frame of framed) {
-            if (!values.echo) await output.write(formatFrame(frame, codec.kind, format), signal);
+            if (!values.echo)
+              await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format), signal);
             else if (unechoed > 0) unechoed++;
             else {
               try {
