@@ -147,8 +147,9 @@ describe('sluice command-line checks', () => {
   it('--help shows --codec as optional (it defaults to lines)', { timeout: TIMEOUT }, async () => {
     const exit = await sluice(['--help']).exited;
     expectExit(exit, 0);
-    const usage = exit.stdout.split('\n').filter((line) => /^\s+sluice (listen|connect) /.test(line));
-    expect(usage).toHaveLength(2);
+    // --udp takes no --codec: a datagram is one frame.
+    const usage = exit.stdout.split('\n').filter((line) => /^\s+sluice (listen|connect) +(?! |--udp)/.test(line));
+    expect(usage).toHaveLength(3);
     for (const line of usage) expect(line).toContain('[--codec C]');
   });
 

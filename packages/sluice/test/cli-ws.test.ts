@@ -218,7 +218,10 @@ describe('sluice connect ws:// failures', () => {
       [['connect', 'ws://127.0.0.1:9000/', '--ca', 'ca.crt'], /^sluice: --ca only applies to wss:\/\/ URLs$/],
       [['connect', 'wss://127.0.0.1:9000/', '--ca', 'missing/ca.crt'], /^sluice: cannot read --ca "missing\/ca\.crt"/],
       [['connect', '127.0.0.1:9000', '--codec', 'messages'], /^sluice: --codec messages only applies to WebSocket/],
-      [['connect', '127.0.0.1:9000', '--linger', '5'], /^sluice: --linger only applies to ws:\/\/ and wss:\/\/ URLs$/],
+      [
+        ['connect', '127.0.0.1:9000', '--linger', '5'],
+        /^sluice: --linger only applies to ws:\/\/ and wss:\/\/ URLs, and with --udp$/,
+      ],
       [['listen', '--port', '0', '--path', '/chat'], /^sluice: --path only applies with --ws$/],
       [['listen', '--port', '0', '--ws', '--path', 'chat'], /^sluice: --path must be a URL path such as \/chat/],
       [['connect', 'ws://127.0.0.1:9000/', '--path', '/x'], /^sluice: --path is a listen option/],

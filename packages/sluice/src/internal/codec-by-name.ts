@@ -13,6 +13,13 @@ export const CODEC_HELP = `Codecs (--codec):
   text       a raw UTF-8 text stream (no framing)
   messages   WebSocket only: one frame per message, raw    --max-frame-length
              bytes in binary messages
+  ./FILE.js  a codec of your own (a path: ./, ../ or /, or a name ending in .js,
+             .mjs, .ts…; taken from the current directory): the module's default
+             export, or the one FILE.js#name picks, is a Codec or a function that
+             returns one. It may also export fromLine(line), the frame a stdin line
+             becomes (undefined: none; without it, the line as a string), and
+             toLine(frame), the line a frame prints as (without it: a string or
+             bytes as text, anything else as JSON). A .ts module needs node --import tsx.
 
 Over WebSocket, lines, lp, varint and text read the messages as one byte
 stream and send each frame as one message (text messages for lines and text).
@@ -40,7 +47,8 @@ const DEFAULT_MAX_JSON = 1024 * 1024;
 const FRAMING_OVERHEAD = 16;
 
 export interface CodecSettings {
-  codec: string;
+  /** @default 'lines' */
+  codec?: string | undefined;
   width?: string | undefined;
   endian?: string | undefined;
   delimiter?: string | undefined;
@@ -73,6 +81,10 @@ export interface CliCodec {
    * unframed: a long line goes out in pieces as it arrives.
    */
   maxLineLength: number | undefined;
+  /** A codec module's: the frame a stdin line (UTF-8) becomes; `undefined` sends nothing. */
+  frameOf?: ((line: string) => unknown) | undefined;
+  /** A codec module's: how a received frame is printed. */
+  show?: ((frame: unknown, format: import('./frame-format.js').OutputFormat) => string) | undefined;
 }
 
 /**
@@ -81,9 +93,11 @@ export interface CliCodec {
  * refuses flags that codec would ignore.
  */
 export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'): CliCodec {
-  const name = settings.codec;
+  const name = settings.codec ?? 'lines';
   if (!CODECS.includes(name))
-    throw new InvalidArgumentError(`unknown codec "${name}" (choose ${CODECS.join(', ')}; see --help)`);
+    throw new InvalidArgumentError(
+      `unknown codec "${name}" (choose ${CODECS.join(', ')}, or a module's path such as ./codec.js; see --help)`,
+    );
   if (name === 'messages' && carrier !== 'websocket')
     throw new InvalidArgumentError('--codec messages only applies to WebSocket (connect ws://…, listen --ws)');
   const given = settings as unknown as Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@sluice/core';
 import { connect } from '@sluice/net';
 import { connect as connectWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { resolveCodec } from './codec-module.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
@@ -9,9 +10,12 @@ import { Linger } from './linger.js';
 import { count, onlyWith, parseConnectTarget, parseMilliseconds, readCa } from './options.js';
 import type { CliIo } from './run-cli.js';
 import { sendStdin } from './send-stdin.js';
+import { MAX_DATAGRAM, refuseWithUdp, udpConnect, udpTarget } from './udp-command.js';
 
 export const CONNECT_HELP = `Usage: sluice connect HOST:PORT [options]
+       sluice connect ./app.sock [options]             (a Unix socket: a path with a /, or unix:PATH)
        sluice connect ws://HOST:PORT/PATH [options]     (or wss://)
+       sluice connect --udp HOST:PORT [-o F] [--linger MS]
 
 Sends each line of stdin as one frame, prints each received frame on its own
 line, and ends once stdin has ended and the peer has closed. HOST may be a
@@ -33,6 +37,13 @@ value per message. A WebSocket has no half-close (closing ends both ways), so
 once stdin has ended, connect reads on until the peer has sent nothing for
 --linger milliseconds, and then closes.
 
+With --udp each stdin line (its bytes, without the newline; at most
+${MAX_DATAGRAM}) is sent as one datagram to HOST:PORT, and each datagram from
+there is printed on one line (-o text drops one trailing newline of it; others
+are ignored, and counted). UDP has no close: once stdin has ended, connect
+waits until HOST:PORT has been quiet for --linger milliseconds. --udp takes no
+--codec: a datagram is one frame.
+
 Options:
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
@@ -45,8 +56,9 @@ Options:
   --tls              connect with TLS (system CAs, hostname checked)
   --ca FILE          with --tls or wss://, trust this CA certificate (PEM)
   --insecure         with --tls or wss://, skip certificate checks (debugging only)
-  --linger MS        WebSocket: after stdin has ended, close once the peer has
-                     been quiet this long (default 1000; 0: wait for the peer to close)
+  --linger MS        WebSocket and --udp: after stdin has ended, close once the peer
+                     has been quiet this long (default 1000; 0: wait for the peer to close)
+  --udp              UDP datagrams to HOST:PORT instead of a TCP connection
   -q, --quiet        no byte and frame counts on stderr
 
 ${CODEC_HELP}`;
@@ -60,6 +72,7 @@ interface ConnectValues extends CodecSettings {
   insecure: boolean;
   linger?: string | undefined;
   quiet: boolean;
+  udp: boolean;
 }
 
 /** How long a WebSocket peer must be quiet, after stdin has ended, before connect closes. */
@@ -72,15 +85,22 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     throw new InvalidArgumentError('connect needs one HOST:PORT or ws:// URL argument');
   const where = parseConnectTarget(target);
   const websocket = where.kind === 'websocket';
-  const codec = codecByName(values, websocket ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
+  if (values.udp) {
+    udpTarget(where);
+    refuseWithUdp({ ...values, udp: undefined }, ['timeout', 'ca', 'insecure']);
+    const lingerMs = parseMilliseconds(values.linger ?? DEFAULT_LINGER, '--linger');
+    return await udpConnect(where as { host: string; port: number }, format, lingerMs, values.quiet, io);
+  }
+  if (where.kind === 'ipc' && values.tls) throw new InvalidArgumentError('--tls does not apply to a Unix socket');
+  const codec = await resolveCodec(values, websocket ? 'websocket' : 'stream');
   const secure = websocket ? where.url.protocol === 'wss:' : values.tls;
   if (websocket) {
     if (values.tls) throw new InvalidArgumentError('--tls does not apply to a WebSocket URL (wss:// is the TLS one)');
     onlyWith({ ca: values.ca, insecure: values.insecure }, ['ca', 'insecure'], secure, 'to wss:// URLs');
   } else {
     onlyWith({ ca: values.ca, insecure: values.insecure }, ['ca', 'insecure'], values.tls, 'with --tls');
-    onlyWith({ linger: values.linger }, ['linger'], false, 'to ws:// and wss:// URLs');
+    onlyWith({ linger: values.linger }, ['linger'], false, 'to ws:// and wss:// URLs, and with --udp');
   }
   const timeout = values.timeout === undefined ? 10_000 : parseMilliseconds(values.timeout, '--timeout');
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
@@ -100,7 +120,11 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   await using conn =
     where.kind === 'websocket'
       ? await connectWebSocket(where.url, { ...limits, maxPayload: codec.maxPayload, ...(tls ? { tls } : {}) })
-      : await connect({ host: where.host, port: where.port, ...limits, ...(tls ? { tls } : {}) });
+      : await connect({
+          ...(where.kind === 'ipc' ? { path: where.path } : { host: where.host, port: where.port }),
+          ...limits,
+          ...(tls ? { tls } : {}),
+        });
   const linger = websocket ? new Linger(lingerMs, () => conn.counters.bytesIn) : undefined;
   const framed = conn.framed(codec.codec, { keepOpen: true });
   const output = new LineOutput(io.stdout);
@@ -111,6 +135,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     framed,
     codec: codec.name,
     maxLineLength: codec.maxLineLength,
+    frameOf: codec.frameOf,
     warn,
     onInputEnd: () => (inputEnded = true),
     beforeCloseWrite: linger && ((signal) => linger.quiet(signal)),
@@ -124,7 +149,7 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     // One frame at a time, each written out before the next is read: stdout's pace is the socket's.
     for await (const frame of framed) {
       linger?.received();
-      await output.write(formatFrame(frame, codec.kind, format));
+      await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format));
       linger?.reading();
     }
   } catch (error) {

@@ -50,7 +50,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * is sent without a newline: the rest of the line follows.
  */
 export function frameFromLine(bytes: Uint8Array, codec: string, part = false): unknown {
-  if (codec === 'lp' || codec === 'varint') return bytes;
+  if (codec === 'lp' || codec === 'varint' || codec === 'udp') return bytes; // `udp`: one datagram per line
   if (codec === 'messages') return bytes.byteLength > 0 ? bytes : undefined; // an empty message carries no frame
   let line: string;
   try {

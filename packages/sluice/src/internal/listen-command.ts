@@ -1,14 +1,20 @@
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
-import { CODEC_HELP, type CodecSettings, codecByName, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { Broadcast, OUTBOX_CAPACITY } from './broadcast.js';
+import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
+import { resolveCodec } from './codec-module.js';
 import { describe, hostPort, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
-import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert } from './options.js';
+import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert, socketPath } from './options.js';
 import type { CliIo } from './run-cli.js';
+import { sendStdin } from './send-stdin.js';
+import { refuseWithUdp, udpListen } from './udp-command.js';
 
 export const LISTEN_HELP = `Usage: sluice listen [--host H] --port P [--ws [--path /P]] [options]
+       sluice listen ./app.sock [options]    (a Unix socket: a path with a /, or unix:PATH)
+       sluice listen --udp [--host H] --port P [--echo] [-o F] [-q]
 
 Accepts connections and prints every received frame on its own line, or
 echoes frames back with --echo. Runs until interrupted (Ctrl-C or SIGTERM:
@@ -16,17 +22,32 @@ open connections get a second to finish), or until the first connection ends
 with --once. With --ws it takes WebSocket connections (ws://, or wss:// with
 --tls), and --codec json is one JSON value per message.
 
+Without --echo it is two-way, as nc -l is: each stdin line is sent as one
+frame (as connect sends it) to every connected client. Stdin is read only
+while a client is connected, at the pace of the fastest one; a client that
+falls ${OUTBOX_CAPACITY} lines behind is dropped (said on stderr). A client's
+connection closes once it has finished sending, after the lines queued for it.
+The end of stdin closes nothing: the listener serves on, so </dev/null gives
+a listener that only prints (run one in the background of a terminal so, as
+nc -l: reading the terminal would stop it).
+
+With --udp it binds a UDP socket and prints each datagram on one line (its
+sender on stderr; -o text drops one trailing newline), or sends it back with
+--echo; stdin lines go, one datagram each, to the latest sender (read once
+there is one). --udp takes no --codec: a datagram is one frame.
+
 Options:
   --host H           address to bind (default 127.0.0.1; :: or ::1 for IPv6)
   --port P           port to bind (0 picks a free one; the address is printed on stderr, even with -q)
   --ws               take WebSocket connections instead of plain TCP ones
+  --udp              take UDP datagrams instead of connections
   --path /P          with --ws, take only this URL path (others get HTTP 404; default any)
   --codec C          frame format (default lines)
   --width, --endian  for --codec lp
   --delimiter D      for --codec lines (default \\n); escapes:
                      ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted, in bytes
-  --echo             send every frame back to its sender
+  --echo             send every frame back to its sender (stdin is then not read)
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json
   --idle-timeout MS  close a connection after MS milliseconds with no traffic
@@ -36,7 +57,7 @@ Options:
 ${CODEC_HELP}`;
 
 interface ListenValues extends CodecSettings {
-  host: string;
+  host?: string | undefined;
   port?: string | undefined;
   output?: string | undefined;
   'idle-timeout'?: string | undefined;
@@ -48,21 +69,34 @@ interface ListenValues extends CodecSettings {
   key?: string | undefined;
   cert?: string | undefined;
   quiet: boolean;
+  udp: boolean;
 }
 
 /** After shutdown starts, how long a connection may take to finish before it is cut. */
 const CLOSE_TIMEOUT = 1000;
 
 /** `sluice listen`: a framed server for debugging clients. Resolves to the exit code. */
-export async function listenCommand(values: ListenValues, io: CliIo): Promise<number> {
-  if (values.port === undefined) throw new InvalidArgumentError('--port is required (0 picks a free port)');
-  const port = parsePort(values.port, '--port');
+export async function listenCommand(positionals: string[], values: ListenValues, io: CliIo): Promise<number> {
+  const socket = socketArgument(positionals);
+  if (socket !== undefined) {
+    onlyWith(
+      { ...values },
+      ['host', 'port', 'ws', 'path', 'tls', 'key', 'cert', 'udp'],
+      false,
+      'to TCP, not to a Unix socket',
+    );
+  } else if (values.port === undefined) {
+    throw new InvalidArgumentError('--port is required (0 picks a free port)');
+  }
+  const port = socket === undefined ? parsePort(values.port, '--port') : 0;
+  const host = values.host ?? '127.0.0.1';
+  if (values.udp) refuseWithUdp({ ...values, udp: undefined }, ['ws', 'path', 'once', 'key', 'cert']);
   onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
   onlyWith({ path: values.path }, ['path'], values.ws, 'with --ws');
   const path = values.path === undefined ? undefined : parseUrlPath(values.path);
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
-  const codec = codecByName(values, values.ws ? 'websocket' : 'stream');
+  const codec = await resolveCodec(values.udp ? {} : values, values.ws ? 'websocket' : 'stream');
   const format = parseFormat(values.output);
   const idleTimeout = parseMilliseconds(values['idle-timeout'], '--idle-timeout');
   const tls = values.tls ? readKeyAndCert(values.key as string, values.cert as string) : undefined;
@@ -71,6 +105,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
 
   const output = new LineOutput(io.stdout);
   const shutdown = new AbortController();
+  const stopInput = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     log(`${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`);
     shutdown.abort();
@@ -80,9 +115,13 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   process.once('SIGTERM', stop);
   output.closed.addEventListener('abort', onGone);
   try {
+    if (values.udp)
+      return await udpListen(
+        { host, port, echo: values.echo, format, quiet: values.quiet, signal: shutdown.signal },
+        io,
+      );
     const common = {
-      host: values.host,
-      port,
+      ...(socket === undefined ? { host, port } : { path: socket }),
       signal: shutdown.signal,
       closeTimeout: CLOSE_TIMEOUT,
       ...(idleTimeout === undefined ? {} : { idleTimeout }),
@@ -106,15 +145,40 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
     // With --port 0 the address is news even to a quiet listener.
     (port === 0 ? warn : log)(`listening on ${where} (codec ${codec.name}${values.echo ? ', echo' : ''})`);
 
+    // Without --echo, stdin's lines go to the clients; read only while one is connected.
+    const broadcast = values.echo ? undefined : new Broadcast(warn);
+    if (broadcast !== undefined) {
+      sendStdin({
+        input: io.stdin,
+        framed: broadcast,
+        codec: codec.name,
+        maxLineLength: codec.maxLineLength,
+        frameOf: codec.frameOf,
+        warn,
+        signal: stopInput.signal,
+      }).then(
+        ({ skipped }) => skipped > 0 && warn(`${count(skipped, 'stdin line')} skipped`),
+        (error: unknown) => warn(`cannot read stdin: ${describe(error)}`),
+      );
+    }
+
     await listener.serve(
       async (conn, { signal }) => {
         const peer = peerOf(conn);
         log(`${peer} connected`);
         const framed = conn.framed(codec.codec, { signal });
         let unechoed = 0; // frames of a WebSocket closed before their echo could go
+        let dropped = false; // too far behind with stdin's lines: told already
+        const outbox = broadcast?.join(peer, () => {
+          dropped = true;
+          conn.destroy();
+        });
+        const writing = outbox?.run(framed, signal);
+        writing?.catch(() => {}); // its failure is the connection's: the reading below meets it too
         try {
           for await (const frame of framed) {
-            if (!values.echo) await output.write(formatFrame(frame, codec.kind, format), signal);
+            if (!values.echo)
+              await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format), signal);
             else if (unechoed > 0) unechoed++;
             else {
               try {
@@ -126,15 +190,20 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
               }
             }
           }
+          // The client has finished sending: the stdin lines queued for it go before the close.
+          outbox?.leave();
+          await writing;
           if (unechoed > 0) {
             warn(
               `${peer} closed the WebSocket before ${count(unechoed, 'echo', 'echoes')} could be sent (a WebSocket has no half-close)`,
             );
           }
         } catch (error) {
+          if (dropped) return;
           if (!(signal.aborted && isSluiceError(error, 'ABORT_ERR'))) throw error;
           // Shutting down: returning closes the connection gracefully, within CLOSE_TIMEOUT.
         } finally {
+          outbox?.leave();
           const { bytesIn, bytesOut, framesIn, framesOut } = conn.counters;
           log(
             `${peer} closed: received ${count(framesIn, 'frame')} (${count(bytesIn, 'byte')}), sent ${count(framesOut, 'frame')} (${count(bytesOut, 'byte')})`,
@@ -152,6 +221,7 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
       },
     );
   } finally {
+    stopInput.abort();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     output.closed.removeEventListener('abort', onGone);
@@ -160,7 +230,30 @@ export async function listenCommand(values: ListenValues, io: CliIo): Promise<nu
   return 0;
 }
 
+/** The Unix socket path `listen` was given, if any: `./app.sock`, `/run/app.sock` or `unix:app.sock`. */
+function socketArgument(positionals: string[]): string | undefined {
+  const [argument, ...more] = positionals;
+  if (argument === undefined) return undefined;
+  if (more.length > 0)
+    throw new InvalidArgumentError(`listen takes one socket path, got ${positionals.length} arguments`);
+  const path = socketPath(argument);
+  if (/^\d+$/.test(argument)) throw new InvalidArgumentError(`listen takes the port as --port ${argument}`);
+  if (path === undefined) {
+    throw new InvalidArgumentError(
+      `"${argument}" is not a socket path: write ./${argument} or unix:${argument} (for TCP: --host H --port P)`,
+    );
+  }
+  return path;
+}
+
+/** Clients of a Unix socket have no address: they are numbered, in the order they came. */
+const numbered = new WeakMap<Connection, string>();
+let clients = 0;
+
 function peerOf(conn: Connection): string {
   const remote = conn.remoteAddress;
-  return remote && 'port' in remote ? hostPort(remote.host, remote.port) : 'peer';
+  if (remote && 'port' in remote) return hostPort(remote.host, remote.port);
+  let name = numbered.get(conn);
+  if (name === undefined) numbered.set(conn, (name = `client ${++clients}`));
+  return name;
 }

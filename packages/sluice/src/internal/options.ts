@@ -28,27 +28,50 @@ export function parseHostPort(target: string): { host: string; port: number } {
   const match = /^(?:\[([^\]\s]+)\]|([^:[\]\s]*)):([^:]*)$/.exec(target);
   if (match === null) {
     const bareIpv6 = !target.includes('[') && (target.match(/:/g)?.length ?? 0) > 1;
-    const hint = bareIpv6 ? ': write an IPv6 address in brackets, as [::1]:9000' : '';
+    const hint = bareIpv6
+      ? ': write an IPv6 address in brackets, as [::1]:9000'
+      : target.includes(':')
+        ? ''
+        : `; for a Unix socket write ./${target} or unix:${target}`;
     throw new InvalidArgumentError(`"${target}" is not a HOST:PORT address (for example 127.0.0.1:9000)${hint}`);
   }
   const port = parsePort(match[3], `the port in "${target}"`, 1);
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
-/** Where `sluice connect` goes: a TCP address, or a WebSocket URL. */
-export type ConnectTarget = { kind: 'tcp'; host: string; port: number } | { kind: 'websocket'; url: URL };
+/** Where `sluice connect` goes: a TCP address, a Unix socket, or a WebSocket URL. */
+export type ConnectTarget =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'ipc'; path: string }
+  | { kind: 'websocket'; url: URL };
+
+/**
+ * A Unix socket's path, if `target` names one: `unix:PATH`, or anything with
+ * a `/` in it that is not a URL (`./app.sock`, `/run/app.sock`). `unix:9000`
+ * stays a host named `unix` and its port.
+ */
+export function socketPath(target: string): string | undefined {
+  if (target.startsWith('unix:') && !/^unix:\d+$/.test(target)) {
+    const path = target.slice('unix:'.length);
+    if (path === '') throw new InvalidArgumentError(`"${target}" has no path (for example unix:./app.sock)`);
+    return path;
+  }
+  return target.includes('/') && !/^[a-z][a-z\d+.-]*:\/\//i.test(target) ? target : undefined;
+}
 
 /**
  * Parses what `sluice connect` was given: `ws://…` or `wss://…` is a
- * WebSocket URL; anything else with a scheme is refused; the rest is
- * `HOST:PORT`.
+ * WebSocket URL; anything else with a scheme is refused; a path (see
+ * {@link socketPath}) is a Unix socket; the rest is `HOST:PORT`.
  */
 export function parseConnectTarget(target: string): ConnectTarget {
+  const path = socketPath(target);
+  if (path !== undefined) return { kind: 'ipc', path };
   const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(target)?.[1]?.toLowerCase();
   if (scheme === undefined) return { kind: 'tcp', ...parseHostPort(target) };
   if (scheme !== 'ws' && scheme !== 'wss') {
     throw new InvalidArgumentError(
-      `"${target}": connect takes HOST:PORT for TCP, or a ws:// or wss:// URL for WebSocket (not ${scheme}://)`,
+      `"${target}": connect takes HOST:PORT for TCP, a path for a Unix socket, or a ws:// or wss:// URL for WebSocket (not ${scheme}://)`,
     );
   }
   let url: URL;

@@ -1,6 +1,6 @@
 /** Reading one command's flags with node's parseArgs, with messages a user can act on. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InvalidArgumentError } from '@sluice/core';
+import { checkOptionKeys, InvalidArgumentError } from '@sluice/core';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<
@@ -59,9 +59,10 @@ export function parseCommandLine<const T extends Options>(
     if (option === undefined) {
       const other = elsewhere[token.name];
       const help = `see sluice ${command} --help`;
+      const near = other === undefined ? closestFlag(token.name, Object.keys(options)) : undefined;
       throw new InvalidArgumentError(
         other === undefined
-          ? `unknown option ${token.rawName} (${help})`
+          ? `unknown option ${token.rawName} (${near === undefined ? '' : `did you mean --${near}? `}${help})`
           : `${token.rawName} is a ${other.of} option${other.instead ? `; ${other.instead}` : ` (${help})`}`,
       );
     }
@@ -89,4 +90,14 @@ export function parseCommandLine<const T extends Options>(
     strict: true,
     allowPositionals: positionals,
   });
+}
+
+/** The known flag nearest to a misspelt one (`udpp`: `udp`), as core's option checks find it; `undefined` if none is near. */
+function closestFlag(name: string, known: string[]): string | undefined {
+  try {
+    checkOptionKeys('', { [name]: true }, known);
+  } catch (error) {
+    return /did you mean "([^"]+)"\?/.exec((error as Error).message)?.[1];
+  }
+  return undefined;
 }

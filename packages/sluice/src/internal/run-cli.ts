@@ -17,19 +17,26 @@ export const HELP = `sluice: netcat for framed protocols
 
 Usage:
   sluice listen  [--host H] --port P [--ws [--path /P]] [--codec C] [--echo] [--once] [options]
-  sluice connect HOST:PORT|ws://HOST:PORT/PATH [--codec C] [options]
+  sluice listen  ./app.sock [--codec C] [--echo] [--once] [options]
+  sluice listen  --udp [--host H] --port P [--echo]
+  sluice connect HOST:PORT|./app.sock|ws://HOST:PORT/PATH [--codec C] [options]
+  sluice connect --udp HOST:PORT
   sluice --version
 
 Commands:
-  listen    accept connections (TCP, TLS, WebSocket), print received frames (or echo them with --echo)
+  listen    accept connections (TCP, TLS, Unix socket, WebSocket), print received frames
+            (or echo them with --echo), send stdin lines to the clients
   connect   send stdin lines as frames, print received frames, end when both sides are done
+
+A Unix socket is a path with a / in it (./app.sock, /run/app.sock) or unix:PATH.
+With --udp each stdin line is one datagram, and each datagram one line of output.
 
 Codecs: lines (the default), lp, varint, json, text; messages (WebSocket only).
 Run "sluice <command> --help" for a command's options.`;
 
 /** Options both commands understand. */
 export const COMMON_OPTIONS = {
-  codec: { type: 'string', default: 'lines' },
+  codec: { type: 'string' },
   width: { type: 'string' },
   endian: { type: 'string' },
   delimiter: { type: 'string' },
@@ -37,6 +44,7 @@ export const COMMON_OPTIONS = {
   output: { type: 'string', short: 'o' },
   'idle-timeout': { type: 'string' },
   tls: { type: 'boolean', default: false },
+  udp: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   quiet: { type: 'boolean', short: 'q', default: false },
 } as const;
@@ -62,12 +70,12 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'listen') {
-      const { values } = parseCommandLine(
+      const { values, positionals } = parseCommandLine(
         'listen',
         rest,
         {
           ...COMMON_OPTIONS,
-          host: { type: 'string', default: '127.0.0.1' },
+          host: { type: 'string' },
           port: { type: 'string' },
           echo: { type: 'boolean', default: false },
           once: { type: 'boolean', default: false },
@@ -76,10 +84,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           key: { type: 'string' },
           cert: { type: 'string' },
         },
-        false,
+        true,
       );
       if (values.help) return help(io, LISTEN_HELP);
-      return await listenCommand(values, io);
+      return await listenCommand(positionals, values, io);
     }
     if (command === 'connect') {
       const { values, positionals } = parseCommandLine(

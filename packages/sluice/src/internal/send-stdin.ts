@@ -1,18 +1,25 @@
 import type { Readable } from 'node:stream';
 import { FrameTooLongError } from '@sluice/codec';
 import { isSluiceError } from '@sluice/core';
-import type { Framed } from '@sluice/net';
 import { describe, isUnsendable } from './describe-error.js';
 import { frameFromLine } from './frame-format.js';
+
+/** Where frames go: a connection's `Framed`, or `sluice listen`'s broadcast to its clients. */
+export interface FrameSink {
+  write(frame: unknown, options?: { signal?: AbortSignal | undefined }): Promise<void>;
+  closeWrite(): Promise<void>;
+}
 
 /** Where stdin's lines go, and what to do with a line that cannot be a frame. */
 export interface SendStdinOptions {
   input: NodeJS.ReadableStream;
-  framed: Framed<unknown, unknown>;
+  framed: FrameSink;
   /** The codec's name: how a line becomes a frame. */
   codec: string;
   /** Told about each line skipped, in one line. */
   warn: (line: string) => void;
+  /** A codec module's way from a line (UTF-8) to a frame, instead of the codec name's. */
+  frameOf?: ((line: string) => unknown) | undefined;
   /** The longest line that can be a frame, in bytes (refused while read); `undefined`: send long lines in pieces. */
   maxLineLength?: number | undefined;
   /** Called once stdin has ended, before the half-close is sent. */
@@ -63,7 +70,9 @@ export async function sendStdin(options: SendStdinOptions): Promise<Sent> {
       if (skipping) continue;
       try {
         if (piece.kind === 'too-long') throw new FrameTooLongError(piece.size, piece.limit, 'Line');
-        const frame = frameFromLine(piece.bytes, codec, piece.kind === 'part');
+        const frame = options.frameOf
+          ? options.frameOf(frameFromLine(piece.bytes, 'lines') as string)
+          : frameFromLine(piece.bytes, codec, piece.kind === 'part');
         if (frame !== undefined) await framed.write(frame, { signal });
       } catch (error) {
         if (signal.aborted && isSluiceError(error, 'ABORT_ERR')) break;

@@ -1,0 +1,148 @@
+/**
+ * The real `sluice` over Unix sockets (a path argument: one with a `/`, or
+ * `unix:PATH`) and over UDP (`--udp`: one stdin line per datagram, one
+ * datagram per output line), against node:net and node:dgram peers.
+ */
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectExit, sluice } from './support/sluice-cli.js';
+
+const TIMEOUT = 30_000;
+const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let sockets = 0;
+const socketFile = () => join(dir, `app-${++sockets}.sock`);
+
+describe('sluice over a Unix socket', () => {
+  it('listen PATH prints what a node:net client sends there; connect PATH talks to listen --echo', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = socketFile();
+    const server = sluice(['listen', path, '--once']);
+    await server.waitFor(new RegExp(`listening on ${path}`));
+    const peer = net.connect({ path });
+    await once(peer, 'connect');
+    peer.end('over ipc\n');
+    const exit = await server.exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('over ipc\n');
+    expect(exit.stderr).toMatch(/^sluice: client 1 connected$/m);
+
+    const echo = sluice(['listen', path, '--echo', '--once']); // the file is gone: the path binds again
+    await echo.waitFor(/listening on/);
+    const client = await sluice(['connect', path, '--codec', 'json'], { input: '{"a":1}\n' }).exited;
+    expectExit(client, 0);
+    expect(client.stdout).toBe('{"a":1}\n');
+    expectExit(await echo.exited, 0);
+  });
+
+  it('connect unix:PATH reads from a node:net server on that path', { timeout: TIMEOUT }, async () => {
+    const path = socketFile();
+    const server = net.createServer((socket) => socket.end('hello\n')).listen(path);
+    await once(server, 'listening');
+    const exit = await sluice(['connect', `unix:${path}`, '-q']).exited;
+    server.close();
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('hello\n');
+  });
+
+  it.each([
+    [
+      ['connect', 'app.sock'],
+      /"app\.sock" is not a HOST:PORT address .*for a Unix socket write \.\/app\.sock or unix:app\.sock$/,
+    ],
+    [['listen', '9000'], /^sluice: listen takes the port as --port 9000$/],
+    [['listen', './app.sock', '--port', '1'], /^sluice: --port only applies to TCP, not to a Unix socket$/],
+    [['connect', './app.sock', '--tls'], /^sluice: --tls does not apply to a Unix socket$/],
+  ])('refuses %j in one line (exit 2)', { timeout: TIMEOUT }, async (args, message) => {
+    const exit = await sluice(args).exited;
+    expectExit(exit, 2);
+    expect(exit.stderr.trim()).toMatch(message);
+  });
+});
+
+/** A node:dgram socket on a free loopback port, with what it receives. */
+async function udpPeer(onMessage?: (data: Buffer, from: dgram.RemoteInfo, socket: dgram.Socket) => void) {
+  const socket = dgram.createSocket('udp4');
+  const received: string[] = [];
+  let waiting: (() => void) | undefined;
+  socket.on('message', (data, from) => {
+    received.push(data.toString());
+    onMessage?.(data, from, socket);
+    waiting?.();
+  });
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  /** Resolves once `n` datagrams have come. */
+  const until = async (n: number) => {
+    while (received.length < n) await new Promise<void>((resolve) => (waiting = resolve));
+    return received;
+  };
+  return { socket, port: socket.address().port, received, until };
+}
+
+describe('sluice --udp', () => {
+  it('connect --udp sends each stdin line as one datagram and prints each reply', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const server = await udpPeer((data, from, socket) =>
+      socket.send(`${data.toString().toUpperCase()}\n`, from.port, from.address),
+    );
+    const run = sluice(['connect', '--udp', `127.0.0.1:${server.port}`], { keepStdinOpen: true });
+    run.process.stdin.write('hello\nworld\n');
+    await run.waitFor(/^HELLO\nWORLD\n$/, 'stdout'); // one trailing newline of each datagram dropped
+    run.process.stdin.end(); // then it lingers until the peer is quiet, and exits
+    const exit = await run.exited;
+    server.socket.close();
+    expectExit(exit, 0);
+    expect(server.received).toEqual(['hello', 'world']);
+    expect(exit.stderr).toMatch(/sent 2 datagrams \(10 bytes\), received 2 datagrams \(12 bytes\)/);
+  });
+
+  it('listen --udp prints datagrams with their sender, and sends stdin lines to the latest sender', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const run = sluice(['listen', '--udp', '--port', '0'], { keepStdinOpen: true });
+    const [, port] = await run.waitFor(/listening on 127\.0\.0\.1:(\d+) \(udp\)/);
+    const client = await udpPeer();
+    client.socket.send('ping', Number(port), '127.0.0.1');
+    await run.waitFor(/^ping$/m, 'stdout');
+    expect(run.stderr()).toContain(`datagram from 127.0.0.1:${client.port} (4 bytes)`);
+    run.process.stdin.write('pong\n');
+    expect(await client.until(1)).toEqual(['pong']);
+    run.process.kill('SIGTERM');
+    expectExit(await run.exited, 0);
+    client.socket.close();
+  });
+
+  it('listen --udp --echo sends each datagram back to its sender', { timeout: TIMEOUT }, async () => {
+    const run = sluice(['listen', '--udp', '--echo', '--port', '0']);
+    const [, port] = await run.waitFor(/listening on 127\.0\.0\.1:(\d+) \(udp, echo\)/);
+    const client = await udpPeer();
+    client.socket.send('one', Number(port), '127.0.0.1');
+    expect(await client.until(1)).toEqual(['one']);
+    run.process.kill('SIGTERM');
+    const exit = await run.exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe('');
+    client.socket.close();
+  });
+
+  it.each([
+    [['connect', '--udp', '127.0.0.1:9', '--codec', 'json'], /^sluice: --codec does not apply with --udp/],
+    [['listen', '--udp', '--port', '0', '--once'], /^sluice: --once does not apply with --udp/],
+    [
+      ['listen', '--udpp', '--port', '0'],
+      /^sluice: unknown option --udpp \(did you mean --udp\? see sluice listen --help\)$/,
+    ],
+  ])('refuses %j in one line (exit 2)', { timeout: TIMEOUT }, async (args, message) => {
+    const exit = await sluice(args).exited;
+    expectExit(exit, 2);
+    expect(exit.stderr.trim()).toMatch(message);
+  });
+});
