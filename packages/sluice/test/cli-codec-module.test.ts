@@ -12,7 +12,7 @@ import { type Redis, startRedis } from './support/redis.js';
 import { expectExit, sluice } from './support/sluice-cli.js';
 
 const TIMEOUT = 30_000;
-const MODULE = './packages/sluice/test/support/resp-line-codec.ts';
+const MODULE = './examples/resp-cli-codec.ts';
 
 const installed = (process.env.PATH ?? '')
   .split(delimiter)

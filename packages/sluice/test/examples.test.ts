@@ -163,6 +163,7 @@ const special = {
   'redis-resp.ts': 'run against a real redis-server',
   'chat-redis.ts': 'three servers sharing a room through a real redis-server: tested by chat-redis.test.ts',
   'resp-codec.ts': 'a module, not a program: tested by resp-codec.test.ts and through redis-resp.ts',
+  'resp-cli-codec.ts': 'a codec module for the CLI: tested by cli-codec-module.test.ts against a real redis-server',
   'browser/app.ts': "the page's program: bundled by browser/server.ts, run in Chromium by web-example.test.ts",
   'browser/messages.ts': 'a module, not a program: the types browser/server.ts and browser/app.ts share',
 };
