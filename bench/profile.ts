@@ -12,16 +12,30 @@
  *
  * Servers: `sluice` (`for await` over frames), `chunks` (`byChunk()`),
  * `node` ('data' with the expert hand framer), `async` (node:net read by a
- * hand-written async function).
+ * hand-written async function), `floor` (node:net framed by hand, the frames
+ * read with `for await` from the smallest hand-written async iterator).
  */
 import { writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import {
+  measure,
+  nodeAsyncFramesServer,
+  nodeAsyncServer,
+  nodeServer,
+  sluiceChunkServer,
+  sluiceServer,
+} from './scaling.js';
 import { clients } from './scaling-clients.js';
-import { measure, nodeAsyncServer, nodeServer, sluiceChunkServer, sluiceServer } from './scaling.js';
 
-const servers = { sluice: sluiceServer, chunks: sluiceChunkServer, node: nodeServer, async: nodeAsyncServer };
+const servers = {
+  sluice: sluiceServer,
+  chunks: sluiceChunkServer,
+  node: nodeServer,
+  async: nodeAsyncServer,
+  floor: nodeAsyncFramesServer,
+};
 const [name = 'sluice', countText = '5000', roundsText = '5'] = process.argv.slice(2);
 const server = servers[name as keyof typeof servers];
 if (server === undefined) throw new Error(`profile: no server ${name}; pick one of ${Object.keys(servers).join(', ')}`);

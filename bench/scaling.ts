@@ -33,6 +33,12 @@
  * 'data' callbacks, while Sluice should stay close to this reader at every
  * level.
  *
+ * From 1,000 connections up, a fourth server gives the floor of the shape:
+ * plain `node:net` framed by hand in 'data', the frames read with `for await`
+ * from the smallest hand-written async iterator (a resolved promise per
+ * frame). Sluice's `for await` cannot beat what `for await` itself costs;
+ * this row says how far it is from it.
+ *
  * Where `taskset` exists (and there are two cores), the server (this
  * process) runs on core 0 and the client process on core 1, so that neither
  * waits for the other's turn on a core and the figures move less from run to
@@ -53,6 +59,7 @@ import { type BenchOptions, handFramer, isMain, measured, printRows, quickFromAr
 
 const PEER = 'node:net hand framing';
 const ASYNC_PEER = 'node:net, async reader by hand';
+const FLOOR_PEER = 'node:net, for await per frame by hand';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 /** Heap and off-heap memory (`external` includes `arrayBuffers`), after a full gc. */
@@ -93,9 +100,9 @@ function frameCounter() {
   };
 }
 
-/** A plain node:net server that frames by hand what `read` hands it from each socket. */
+/** A plain node:net server: `read` reads each socket, framing by hand, and counts each frame with `count`. */
 async function plainServer(
-  read: (socket: net.Socket, frame: (chunk: Buffer) => void) => void,
+  read: (socket: net.Socket, count: (frame: Buffer) => void) => void,
 ): Promise<CountingServer> {
   const counter = frameCounter();
   const sockets = new Set<net.Socket>();
@@ -103,7 +110,7 @@ async function plainServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    read(socket, handFramer(counter.add));
+    read(socket, counter.add);
   });
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   await once(server, 'listening');
@@ -121,14 +128,15 @@ async function plainServer(
 }
 
 /** Plain node:net: each chunk framed in its 'data' event. */
-export const nodeServer = () => plainServer((socket, frame) => socket.on('data', frame));
+export const nodeServer = () => plainServer((socket, count) => socket.on('data', handFramer(count)));
 
 /**
  * Plain node:net as async code reads it: 'data' resolves a promise that an
  * async function awaits, a chunk at a time, then frames as {@link nodeServer}.
  */
 export const nodeAsyncServer = () =>
-  plainServer((socket, frame) => {
+  plainServer((socket, count) => {
+    const frame = handFramer(count);
     const queued: (Buffer | null)[] = [];
     let wake: ((chunk: Buffer | null) => void) | undefined;
     const deliver = (chunk: Buffer | null) => {
@@ -145,6 +153,50 @@ export const nodeAsyncServer = () =>
     socket.on('close', () => deliver(null)); // after the end, or after a reset
     void (async () => {
       for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) frame(chunk);
+    })();
+  });
+
+/**
+ * The floor of `for await` per frame: node:net framed by hand in 'data' (as
+ * {@link nodeServer}), the frames handed to a `for await` loop one by one by
+ * the smallest async iterator that does it (a resolved promise per frame,
+ * one promise per wait), with no bound, no pause and no errors. What any
+ * reader pays for the shape itself; Sluice's `for await` is measured against it.
+ */
+export const nodeAsyncFramesServer = () =>
+  plainServer((socket, count) => {
+    const frames: Buffer[] = [];
+    let next = 0;
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const frame = handFramer((f) => frames.push(f));
+    const woken = () => {
+      const resolve = wake;
+      wake = undefined;
+      resolve?.();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      frame(chunk);
+      if (next < frames.length) woken();
+    });
+    socket.on('close', () => {
+      ended = true;
+      woken();
+    });
+    const iterator: AsyncIterableIterator<Buffer> = {
+      next(): Promise<IteratorResult<Buffer>> {
+        if (next < frames.length) {
+          const value = frames[next++] as Buffer;
+          if (next === frames.length) frames.length = next = 0;
+          return Promise.resolve({ value, done: false });
+        }
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise<void>((resolve) => (wake = resolve)).then(() => iterator.next());
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    void (async () => {
+      for await (const f of iterator) count(f);
     })();
   });
 
@@ -256,13 +308,21 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
       const frames = Math.max(100, Math.round(total / count));
       // Samples at the small levels are short (and cheap): take more of them.
       const rounds = (quick ? 3 : 5) + (count <= 100 ? 2 : 0);
-      const samples = { node: [] as Sample[], async: [] as Sample[], sluice: [] as Sample[], chunks: [] as Sample[] };
-      const servers = [
+      const samples = {
+        node: [] as Sample[],
+        async: [] as Sample[],
+        floor: [] as Sample[],
+        sluice: [] as Sample[],
+        chunks: [] as Sample[],
+      };
+      const servers: [Sample[], () => Promise<CountingServer>][] = [
         [samples.node, nodeServer],
         [samples.async, nodeAsyncServer],
         [samples.sluice, sluiceServer],
         [samples.chunks, sluiceChunkServer],
-      ] as const;
+      ];
+      // The floor of `for await` per frame, where it tells most: from 1,000 connections up.
+      if (count >= 1_000) servers.push([samples.floor, nodeAsyncFramesServer]);
       for (let round = 0; round < rounds; round++) {
         // Round by round, the order reversed every other round: none always runs right after another.
         for (const [into, server] of round % 2 === 0 ? servers : [...servers].reverse())
@@ -283,6 +343,17 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
           target(0.6),
         ),
         row(`lengthPrefixed frames, ${label}`, 'f/s', figure('sluice', 'rate'), ASYNC_PEER, figure('async', 'rate')),
+        ...(count >= 1_000
+          ? [
+              row(
+                `lengthPrefixed frames, ${label}`,
+                'f/s',
+                figure('sluice', 'rate'),
+                FLOOR_PEER,
+                figure('floor', 'rate'),
+              ),
+            ]
+          : []),
         row(
           `lengthPrefixed frames by chunk, ${label}`,
           'f/s',
