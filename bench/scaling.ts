@@ -3,7 +3,7 @@
  * (--quick leaves out 5,000),
  * each sending 4-byte length-prefixed 64-byte frames to one server. The
  * server is Sluice (`listen()` + `serve()`, `for await` over
- * `conn.framed(lengthPrefixed())`, or over its `byChunk()`), plain `node:net` ('data' events and the
+ * `conn.framed(lengthPrefixed())`, or over its `byChunk({ reuse: true })`), plain `node:net` ('data' events and the
  * same framing by hand), or plain `node:net` read by an async function (see
  * below), taking turns round by round (the order reversed every other
  * round). Reports per level, each figure the median of the rounds with its
@@ -200,7 +200,7 @@ export const nodeAsyncFramesServer = () =>
     })();
   });
 
-/** Sluice: `for await` over each connection's frames, or over its chunks of frames (`byChunk()`). */
+/** Sluice: `for await` over each connection's frames, or over its chunks of frames (`byChunk({ reuse: true })`). */
 export async function sluiceServer(by: 'frame' | 'chunk' = 'frame'): Promise<CountingServer> {
   const counter = frameCounter();
   const codec = lengthPrefixed();
@@ -211,7 +211,7 @@ export async function sluiceServer(by: 'frame' | 'chunk' = 'frame'): Promise<Cou
     async (conn) => {
       accepted++;
       const io = conn.framed(codec);
-      if (by === 'chunk') for await (const frames of io.byChunk()) counter.addMany(frames.length);
+      if (by === 'chunk') for await (const frames of io.byChunk({ reuse: true })) counter.addMany(frames.length);
       else for await (const _ of io) counter.add();
     },
     { onError: (error) => errors.push(error) },
@@ -355,7 +355,7 @@ export async function run({ quick }: BenchOptions): Promise<Row[]> {
             ]
           : []),
         row(
-          `lengthPrefixed frames by chunk, ${label}`,
+          `lengthPrefixed frames by chunk (reuse), ${label}`,
           'f/s',
           figure('chunks', 'rate'),
           PEER,

@@ -22,6 +22,7 @@
  * @module @sluice/connection
  */
 export type { IpAddress, PathAddress, SocketAddress } from './address.js';
+export type { ByChunkOptions } from './by-chunk-options.js';
 export { Connection } from './connection.js';
 export type { ConnectionCounters } from './connection-counters.js';
 export type { ConnectionOptions } from './connection-options.js';

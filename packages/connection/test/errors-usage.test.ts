@@ -155,3 +155,17 @@ describe('options', () => {
     expect(pair.peer.counters.bytesIn).toBe(0); // nothing was written
   });
 });
+
+describe('byChunk() options', () => {
+  it('refuses an unknown key (naming the closest) and a reuse that is no boolean, and reading carries on', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(lines());
+    expect(() => io.byChunk({ resue: true } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG', message: expect.stringContaining('reuse') }),
+    );
+    expect(() => io.byChunk({ reuse: 'yes' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG' }));
+    void pair.peer.write('one\ntwo\n');
+    const { value } = await io.byChunk({ reuse: true })[Symbol.asyncIterator]().next();
+    expect(value).toEqual(['one', 'two']);
+  });
+});

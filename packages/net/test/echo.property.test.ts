@@ -84,15 +84,23 @@ async function runClient<T>(
   return frames_;
 }
 
+/** How the echo server reads: frame by frame, or a chunk's frames at a time (in a new array, or in one reused). */
+type ServerReads = 'for await' | 'byChunk()' | 'byChunk({ reuse: true })';
+
 async function checkEcho<T>(
   transport: Transport,
   testCase: CodecCase<T>,
   clients: { frames: T[]; cuts: number[]; pauses: boolean[] }[],
+  reads: ServerReads = 'for await',
 ) {
   const listener = await listen(transport.listenOptions());
   const served = listener.serve(async (conn) => {
     const io = conn.framed(testCase.codec);
-    for await (const frame of io) await io.write(frame);
+    if (reads === 'for await') for await (const frame of io) await io.write(frame);
+    else {
+      for await (const frames of io.byChunk({ reuse: reads === 'byChunk({ reuse: true })' }))
+        for (const frame of frames) await io.write(frame);
+    }
   });
   try {
     const results = await Promise.all(
@@ -124,6 +132,21 @@ describe.each(transports)('echo over %s', (_name, transport, minClients, maxClie
           checkEcho(transport, testCase, clients),
         ),
         { numRuns: runs },
+      );
+    },
+    60_000,
+  );
+});
+
+describe.each(['byChunk()', 'byChunk({ reuse: true })'] as const)('echo over TCP, the server reading %s', (reads) => {
+  it.each(codecs.map((c) => [c.name, c] as const))(
+    'every client gets exactly its own %s frames back, in order, whatever the slicing and pauses',
+    async (_name, testCase) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(plan(testCase.frames), { minLength: 10, maxLength: 50 }), (clients) =>
+          checkEcho(tcp, testCase, clients, reads),
+        ),
+        { numRuns: numRuns(3) },
       );
     },
     60_000,

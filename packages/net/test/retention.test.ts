@@ -37,4 +37,44 @@ describe('retention', () => {
     peer.destroy();
     conn.destroy();
   });
+
+  it('byChunk({ reuse: true }): a loop waiting for its next chunk holds none of the last one', async () => {
+    await using listener = await listen({ host: '127.0.0.1', port: 0 });
+    const accepted = listener.accept();
+    const peer = await rawClient(listener);
+    const conn = (await accepted)!;
+    const frames = Buffer.alloc(500 * 68, 7);
+    for (let i = 0; i < 500; i++) frames.writeUInt32BE(64, i * 68);
+    peer.write(frames);
+    const refs: WeakRef<ArrayBufferLike>[] = [];
+    let read = 0;
+    let arrays = 0;
+    let last: Uint8Array[] | undefined;
+    let allRead: () => void = () => {};
+    const whenAllRead = new Promise<void>((resolve) => (allRead = resolve));
+    // Each frame handled in a function of its own: an inline `for (const frame of batch)` would keep the last
+    // frame (and its chunk) in the suspended loop's variables, which is the handler's, not Sluice's.
+    const handle = (batch: Uint8Array[]) => {
+      for (const frame of batch) if (refs.at(-1)?.deref() !== frame.buffer) refs.push(new WeakRef(frame.buffer));
+      read += batch.length;
+      if (read === 500) allRead();
+    };
+    // The loop as a handler writes it: its variable holds the array while it waits for the next chunk.
+    const loop = (async () => {
+      for await (const batch of conn.framed(lengthPrefixed()).byChunk({ reuse: true })) {
+        if (batch !== last) arrays++;
+        last = batch;
+        handle(batch);
+      }
+    })();
+    await whenAllRead;
+    await new Promise((resolve) => setImmediate(resolve)); // the loop is waiting; WeakRef targets live until the job ends
+    collectGarbage();
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(arrays).toBe(1); // one array, reused
+    expect(last).toEqual([]); // emptied while the loop waits
+    peer.end();
+    await loop;
+  });
 });

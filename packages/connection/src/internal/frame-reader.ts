@@ -26,11 +26,17 @@ type State = typeof READY | typeof HOLDING | typeof WAITING | typeof REFUSING | 
 const WAIT: unique symbol = Symbol('wait');
 const NO_FRAMES: never[] = [];
 
-/** A read waiting for a chunk: how to settle it, whether it wants every frame at hand, and its signal. */
-interface PendingRead {
+/**
+ * What a read takes: one frame (`false`), every frame at hand in a new array
+ * (`true`), or every frame at hand in this array (`byChunk({ reuse: true })`).
+ */
+type Take<T> = boolean | T[];
+
+/** A read waiting for a chunk: how to settle it, what it takes, and its signal. */
+interface PendingRead<T> {
   resolve(result: unknown): void;
   reject(error: unknown): void;
-  readonly batch: boolean;
+  readonly batch: Take<T>;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -81,7 +87,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
   #inputEnded = false;
   /** The decoder's error: behind the frames held (`HOLDING`, `REFUSING`) or final (`FAILED`). */
   #failure: unknown;
-  #pending: PendingRead | undefined;
+  #pending: PendingRead<T> | undefined;
 
   constructor(codec: Codec<T, unknown>, host: FramedHost, frameTimeout: number) {
     this.#codec = codec;
@@ -102,9 +108,14 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     return this.#read(false, signal) as Promise<IteratorResult<T, undefined>>;
   }
 
-  /** Every frame at hand, or those of the next chunk that has any; done at the end. */
-  nextBatch(signal: AbortSignal | undefined): Promise<IteratorResult<T[], undefined>> {
-    return this.#read(true, signal) as Promise<IteratorResult<T[], undefined>>;
+  /**
+   * Every frame at hand, or those of the next chunk that has any; done at the
+   * end. Into `into` if given, emptied first: a read that waits holds none of
+   * the frames handed out before.
+   */
+  nextBatch(signal: AbortSignal | undefined, into?: T[]): Promise<IteratorResult<T[], undefined>> {
+    if (into !== undefined) into.length = 0;
+    return this.#read(into ?? true, signal) as Promise<IteratorResult<T[], undefined>>;
   }
 
   /** The next frame if one is at hand without waiting; `undefined` when `next()` would wait, end or fail. */
@@ -118,7 +129,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     }
   }
 
-  #read(batch: boolean, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
+  #read(batch: Take<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
     let result: IteratorResult<T | T[], undefined> | typeof WAIT;
     try {
       result = this.#poll(batch);
@@ -131,7 +142,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
   }
 
   /** Moves through the states until a result is at hand (or `WAIT`); throws the error that ends reading. */
-  #poll(batch: boolean): IteratorResult<T | T[], undefined> | typeof WAIT {
+  #poll(batch: Take<T>): IteratorResult<T | T[], undefined> | typeof WAIT {
     for (;;) {
       switch (this.#state) {
         case HOLDING:
@@ -154,11 +165,15 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     }
   }
 
-  #handOut(batch: boolean): T | T[] {
+  #handOut(batch: Take<T>): T | T[] {
     const frames = this.#frames;
     let value: T | T[];
-    if (batch) {
+    if (batch === true) {
       value = this.#next === 0 ? frames : frames.slice(this.#next);
+      this.#next = frames.length;
+    } else if (batch !== false) {
+      for (let i = this.#next; i < frames.length; i++) batch.push(frames[i] as T);
+      value = batch;
       this.#next = frames.length;
     } else {
       value = frames[this.#next++] as T;
@@ -230,7 +245,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     return error;
   }
 
-  #wait(batch: boolean, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
+  #wait(batch: Take<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T | T[], undefined>> {
     this.#state = WAITING;
     this.#clock?.startWait();
     return new Promise((resolve, reject) => {
@@ -256,8 +271,8 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     this.#stopWaiting().reject(error);
   }
 
-  #stopWaiting(): PendingRead {
-    const read = this.#pending as PendingRead;
+  #stopWaiting(): PendingRead<T> {
+    const read = this.#pending as PendingRead<T>;
     this.#pending = undefined;
     this.#clock?.endWait();
     if (this.#state === WAITING) this.#state = READY;
