@@ -169,3 +169,20 @@ describe('byChunk() options', () => {
     expect(value).toEqual(['one', 'two']);
   });
 });
+
+describe('byChunk({ reuse: true }) after read()', () => {
+  it('gets the frames read() left, then each later chunk in its one array, none lost or repeated', async () => {
+    await using pair = connectedPair();
+    const io = pair.conn.framed(lines(), { keepOpen: true });
+    void pair.peer.write('a\nb\nc\n');
+    expect(await io.read()).toBe('a');
+    const batches = io.byChunk({ reuse: true })[Symbol.asyncIterator]();
+    expect((await batches.next()).value).toEqual(['b', 'c']);
+    void pair.peer.write('d\ne\n');
+    const second = (await batches.next()).value;
+    expect(second).toEqual(['d', 'e']);
+    void pair.peer.write('f\n');
+    expect((await batches.next()).value).toBe(second); // the same array, refilled
+    expect(second).toEqual(['f']);
+  });
+});

@@ -76,8 +76,11 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
 
   /** The hot loop: frames whose headers start in `chunk` at or after `pos`. */
   #scan(chunk: Uint8Array, pos: number, frames: Uint8Array[]): void {
-    const { width, littleEndian, maxFrameLength } = this.#field;
+    const { width, littleEndian, maxFrameLength, copy: copying } = this.#field;
     const length = chunk.length;
+    // Read once per chunk: `chunk.buffer` is a getter, dearer than the view made of it.
+    const buffer = chunk.buffer;
+    const base = chunk.byteOffset;
     while (pos < length) {
       let value: number;
       let headerLength: number;
@@ -97,7 +100,14 @@ export class LengthPrefixedDecoder implements Decoder<Uint8Array> {
       } else {
         return this.#stashHeader(chunk, pos);
       }
-      pos = this.#take(chunk, pos + headerLength, this.#sizeOf(value, headerLength), headerLength, frames);
+      const start = pos + headerLength;
+      const size = this.#sizeOf(value, headerLength);
+      if (start + size > length) {
+        pos = this.#take(chunk, start, size, headerLength, frames);
+      } else {
+        frames.push(copying ? copy(chunk, start, size) : new Uint8Array(buffer, base + start, size));
+        pos = start + size;
+      }
     }
   }
 

@@ -114,7 +114,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
    * the frames handed out before.
    */
   nextBatch(signal: AbortSignal | undefined, into?: T[]): Promise<IteratorResult<T[], undefined>> {
-    if (into !== undefined) into.length = 0;
+    if (into !== undefined && into !== this.#frames) into.length = 0; // (it is #frames when a read() took some)
     return this.#read(into ?? true, signal) as Promise<IteratorResult<T[], undefined>>;
   }
 
@@ -150,7 +150,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
         case READY: {
           const chunk = this.#source.take(this);
           if (chunk === undefined) return WAIT;
-          this.#decode(chunk);
+          this.#decode(chunk, batch);
           break;
         }
         case WAITING:
@@ -172,8 +172,12 @@ export class FrameReader<T> implements QueueOwner, Waiter {
       value = this.#next === 0 ? frames : frames.slice(this.#next);
       this.#next = frames.length;
     } else if (batch !== false) {
-      for (let i = this.#next; i < frames.length; i++) batch.push(frames[i] as T);
-      value = batch;
+      if (frames !== batch) {
+        for (let i = this.#next; i < frames.length; i++) batch.push(frames[i] as T);
+        value = batch;
+      } else {
+        value = this.#next === 0 ? batch : frames.slice(this.#next); // decoded into it, or a read() took some first
+      }
       this.#next = frames.length;
     } else {
       value = frames[this.#next++] as T;
@@ -198,9 +202,13 @@ export class FrameReader<T> implements QueueOwner, Waiter {
     this.#state = this.#inputEnded ? ENDED : READY;
   }
 
-  /** Feeds one chunk (or the end) to the decoder and moves to the state it leads to. */
-  #decode(chunk: Uint8Array | typeof END): void {
-    const frames: T[] = [];
+  /**
+   * Feeds one chunk (or the end) to the decoder and moves to the state it
+   * leads to. A read into an array of its own (emptied) has the frames pushed
+   * straight into it.
+   */
+  #decode(chunk: Uint8Array | typeof END, batch: Take<T>): void {
+    const frames: T[] = typeof batch === 'object' && batch.length === 0 ? batch : [];
     let failed = false;
     let failure: unknown;
     let decoder: Decoder<T> | undefined;
@@ -258,7 +266,7 @@ export class FrameReader<T> implements QueueOwner, Waiter {
   resolve(chunk: Uint8Array | typeof END): void {
     const read = this.#stopWaiting();
     try {
-      this.#decode(chunk);
+      this.#decode(chunk, read.batch);
       const result = this.#poll(read.batch);
       read.resolve(result === WAIT ? this.#wait(read.batch, read.signal) : result);
     } catch (error) {
