@@ -133,7 +133,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * Rejects with the connection's error, or `ERR_CLOSED` after `closeWrite()`.
    * Once it resolves, the bytes are taken (copied, or sent): the caller may
    * refill and reuse its buffer. A loop of writes the socket takes at once
-   * lets the event loop run every 512 writes (timers, other connections).
+   * lets the event loop run every 4,096 writes (timers, other connections).
    *
    * A `signal` already aborted rejects with an `AbortError` and sends
    * nothing. If it aborts while waiting, the promise rejects with an
