@@ -74,8 +74,14 @@ export class WebSocketTransport extends MessageTransport implements Transport<We
   #readerPaused = false;
   /** Bytes read while `#readerPaused`, since this side sent its close frame. */
   #readWhileClosing = 0;
-  /** The chunks that came as text messages, so that `release()` hands them back as text. */
-  readonly #text = new WeakSet<Uint8Array>();
+  /**
+   * Whether each chunk came as a text message, so that `release()` hands it
+   * back as one: the kind of the first message, and the chunks of the other
+   * kind (most connections carry one kind only, and then record nothing per
+   * message).
+   */
+  #firstWasText: boolean | undefined;
+  #otherKind: WeakSet<Uint8Array> | undefined;
 
   constructor(ws: WebSocket, remoteAddress: SocketAddress | undefined, { protocol, side }: TransportDescription) {
     super(remoteAddress, protocol, side);
@@ -180,7 +186,7 @@ export class WebSocketTransport extends MessageTransport implements Transport<We
     // A WebSocket cannot take bytes back: they are kept, and given as messages to the new owner's first listener.
     return handBack(
       ws,
-      unread.map((bytes) => ({ bytes, binary: !this.#text.has(bytes) })),
+      unread.map((bytes) => ({ bytes, binary: this.#firstWasText === (this.#otherKind?.has(bytes) ?? false) })),
     );
   }
 
@@ -190,7 +196,8 @@ export class WebSocketTransport extends MessageTransport implements Transport<We
 
   #onMessage = (data: WebSocket.RawData, binary: boolean): void => {
     const chunk = toBytes(data);
-    if (!binary) this.#text.add(chunk);
+    this.#firstWasText ??= !binary;
+    if (this.#firstWasText === binary) (this.#otherKind ??= new WeakSet()).add(chunk);
     this.bytesIn += chunk.byteLength;
     this.#idle.touch();
     if (this.#ended && this.#readerPaused) {
