@@ -155,6 +155,12 @@ export class InvalidArgumentError extends TypeError {
   override name = 'InvalidArgumentError';
   /** Always `'ERR_INVALID_ARG'`. */
   readonly code = 'ERR_INVALID_ARG';
+
+  /** `message` says what was wrong: the function or option first, the value received and what was expected. */
+  // biome-ignore lint/complexity/noUselessConstructor: declared, so that the reference documents it here rather than in TypeScript's lib
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 brand(InvalidArgumentError);
 
@@ -173,6 +179,12 @@ export class OutOfRangeError extends RangeError {
   override name = 'OutOfRangeError';
   /** Always `'ERR_OUT_OF_RANGE'`. */
   readonly code = 'ERR_OUT_OF_RANGE';
+
+  /** `message` says what was wrong: the function or option first, the value received and what was expected. */
+  // biome-ignore lint/complexity/noUselessConstructor: declared, so that the reference documents it here rather than in TypeScript's lib
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 brand(OutOfRangeError);
 

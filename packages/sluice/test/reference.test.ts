@@ -48,6 +48,19 @@ describe('pnpm reference', () => {
     for (const name of entryPoints) {
       expect(existsSync(join(out, 'modules', `${name.replace(/[@/]/g, '_')}.html`)), `the page of ${name}`).toBe(true);
     }
+    // Every "Defined in" link leads to a file of this repository, under the path GitHub shows it at.
+    const sourceLinks = new Set<string>();
+    for (const file of readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'))) {
+      for (const m of readFileSync(join(out, file), 'utf8').matchAll(
+        /href="https:\/\/github\.com\/[^"]*?\/blob\/main\/([^"#]+)/g,
+      ))
+        sourceLinks.add(m[1] as string);
+    }
+    expect(sourceLinks.size).toBeGreaterThan(50); // source files with exports
+    expect(
+      [...sourceLinks].filter((path) => !/^packages\/[\w-]+\/src\//.test(path) || !existsSync(resolve(ROOT, path))),
+    ).toEqual([]);
+
     const connect = readFileSync(join(out, 'functions', '_sluice_net.connect.html'), 'utf8');
     expect(connect).toContain('Example'); // its doc comment's @example, rendered
 
