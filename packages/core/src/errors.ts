@@ -156,8 +156,10 @@ export class InvalidArgumentError extends TypeError {
   /** Always `'ERR_INVALID_ARG'`. */
   readonly code = 'ERR_INVALID_ARG';
 
-  /** `message` says what was wrong: the function or option first, the value received and what was expected. */
-  // biome-ignore lint/complexity/noUselessConstructor: declared, so that the reference documents it here rather than in TypeScript's lib
+  /**
+   * `message` says what was wrong: the function or option first, the value received and what was expected.
+   * (Declared, so that the reference documents it here rather than in TypeScript's lib.)
+   */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
   }
@@ -180,8 +182,10 @@ export class OutOfRangeError extends RangeError {
   /** Always `'ERR_OUT_OF_RANGE'`. */
   readonly code = 'ERR_OUT_OF_RANGE';
 
-  /** `message` says what was wrong: the function or option first, the value received and what was expected. */
-  // biome-ignore lint/complexity/noUselessConstructor: declared, so that the reference documents it here rather than in TypeScript's lib
+  /**
+   * `message` says what was wrong: the function or option first, the value received and what was expected.
+   * (Declared, so that the reference documents it here rather than in TypeScript's lib.)
+   */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
   }
