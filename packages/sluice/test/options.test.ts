@@ -140,6 +140,7 @@ const CALLS: Record<string, Call> = {
   'Framed#write': { call: (o) => conn.framed(lines(), { keepOpen: true }).write('', o), ...KEEP },
   'Framed#writeAll': { call: (o) => conn.framed(lines(), { keepOpen: true }).writeAll([], o), ...KEEP },
   'Framed#read': { call: (o) => conn.framed(lines(), { keepOpen: true }).read(o), ...KEEP },
+  'Framed#byChunk': { call: (o) => conn.framed(lines(), { keepOpen: true }).byChunk(o), ...KEEP },
   // @sluice/net
   connect: { call: (o) => connect(o), base: { host, port: 0 }, release: destroy },
   listen: { call: (o) => listen(o), base: { host, port: 0 } },
