@@ -14,7 +14,7 @@ import { connect } from '@sluice/net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Fault, startFaultProxy } from '../../../test-support/fault-proxy.js';
-import { within } from '../../../test-support/waits.js';
+import { until, within } from '../../../test-support/waits.js';
 import { freePort, startLineServer } from './support/line-server.js';
 
 const to =
@@ -139,6 +139,36 @@ describe('reconnecting()', () => {
     expect(waiting).toBe(300_000);
     expect(sessions).toEqual([]);
     expect(timers()).toBe(before);
+  });
+
+  it('ends when its signal aborts during an attempt whose connect ignores the signal, closing what it makes late', async () => {
+    const server = await startLineServer();
+    const controller = new AbortController();
+    let made: Connection | undefined;
+    let release!: () => void;
+    const late = new Promise<void>((resolve) => (release = resolve));
+    const client = reconnecting(
+      async () => {
+        queueMicrotask(() => controller.abort());
+        await late; // deaf to the signal
+        made = await connect({ host: '127.0.0.1', port: server.port });
+        return made;
+      },
+      { signal: controller.signal },
+    );
+    const sessions: unknown[] = [];
+    await within(
+      (async () => {
+        for await (const conn of client) sessions.push(conn);
+      })(),
+      5000,
+      'the loop ending on abort',
+    );
+    expect(sessions).toEqual([]);
+    release();
+    await until(() => made !== undefined, 'the late connection');
+    await within((made as Connection).closed, 5000, 'the late connection closing');
+    await server.close();
   });
 
   it('ends a half-open session by idleTimeout (a proxy that stalls), and the next session begins', async () => {

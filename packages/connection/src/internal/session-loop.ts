@@ -1,11 +1,11 @@
-import { InvalidArgumentError, isSluiceError } from '@sluice/core';
+import { AbortError, InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { callContained } from '../call-contained.js';
 import { Connection } from '../connection.js';
 import { ReconnectFailedError } from '../errors.js';
 import type { RetryInfo } from '../reconnect-options.js';
 import { type Backoff, sleep } from './backoff.js';
 import { kindOf } from './kind-of.js';
-import { DONE } from './settle.js';
+import { DONE, raceSignal } from './settle.js';
 
 const noop = (): void => {};
 
@@ -42,13 +42,14 @@ export class SessionLoop<TSession> {
   #conn: Connection | undefined;
   #openedAt = 0;
   #ended = false;
+  readonly #onAbort = (): void => void this.end();
 
   constructor(settings: LoopSettings, hooks: SessionHooks<TSession>) {
     this.#settings = settings;
     this.#hooks = hooks;
     const signal = settings.signal;
-    if (signal?.aborted === true) this.end();
-    else signal?.addEventListener('abort', () => void this.end(), { once: true });
+    if (signal?.aborted === true) void this.end();
+    else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** Closes the last session, then connects (with retries) and opens the next. */
@@ -103,6 +104,7 @@ export class SessionLoop<TSession> {
   async end(): Promise<IteratorReturnResult<undefined>> {
     if (!this.#ended) {
       this.#ended = true;
+      this.#settings.signal?.removeEventListener('abort', this.#onAbort);
       this.#controller.abort();
       this.#hooks.ended();
     }
@@ -111,7 +113,13 @@ export class SessionLoop<TSession> {
   }
 
   async #attempt(signal: AbortSignal): Promise<Connection> {
-    const conn: unknown = await this.#settings.connect(signal);
+    const attempt = Promise.resolve().then(() => this.#settings.connect(signal));
+    // A connect that does not heed its signal cannot hold the client's end: the loop stops waiting for it,
+    // and a connection it makes late is closed.
+    const conn: unknown = await raceSignal(attempt, signal, () => {
+      attempt.then((late) => (late instanceof Connection ? late.close() : undefined)).catch(noop);
+      return new AbortError(signal.reason);
+    });
     if (conn instanceof Connection) return conn;
     // Not retried: the same function would give the same.
     throw new InvalidArgumentError(`reconnecting(): connect must resolve to a Connection, got ${kindOf(conn)}`);
