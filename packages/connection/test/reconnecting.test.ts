@@ -220,6 +220,38 @@ describe('reconnecting()', () => {
     await server.close();
   });
 
+  it('refuses bad arguments with coded errors, and a connect that resolves to no Connection at once', async () => {
+    const dial = to(1);
+    expect(() => reconnecting('x' as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG',
+        message: 'reconnecting(): connect must be a function, got "x"',
+      }),
+    );
+    expect(() => reconnecting(dial, { factor: 0.5 })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_OUT_OF_RANGE',
+        message: 'reconnecting(): factor must be a finite number of at least 1, got 0.5',
+      }),
+    );
+    expect(() => reconnecting(dial, { attempts: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => reconnecting(dial, { outbox: { capacity: 10 } })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG',
+        message: expect.stringMatching(/^reconnecting\(\): outbox needs a codec/),
+      }),
+    );
+    expect(() => reconnecting(dial, { codec: lines(), outbox: { overflow: 'block' as never } })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
+    );
+    const wrong = reconnecting(async () => 'a socket' as never);
+    await expect(wrong[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG',
+      message: 'reconnecting(): connect must resolve to a Connection, got a string',
+    });
+    expect(() => wrong[Symbol.asyncIterator]()).toThrow(expect.objectContaining({ code: 'ERR_ALREADY_CONSUMED' }));
+  });
+
   it('contains an onRetry that throws, and carries on', async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => {});
     const port = await freePort();
