@@ -126,3 +126,37 @@ export class HandshakeError extends SluiceError {
     this.reason = reason;
   }
 }
+
+/**
+ * A {@link reconnecting} client gave up: `attempts` connection attempts in a
+ * row failed. Code `ERR_RECONNECT_FAILED`; `cause` is the last attempt's
+ * error (`ECONNREFUSED`, `ERR_CONNECT_TIMEOUT`, …), `attempts` how many
+ * failed. The `for await` over the client throws it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   for await (const conn of reconnecting(dial, { attempts: 5 })) await talk(conn);
+ * } catch (err) {
+ *   if (isSluiceError(err, 'ERR_RECONNECT_FAILED')) console.error('server unreachable:', err.cause);
+ * }
+ * ```
+ */
+export class ReconnectFailedError extends SluiceError {
+  /** `'ReconnectFailedError'`, as stack traces show it. */
+  override name = 'ReconnectFailedError';
+  /** How many attempts in a row failed. */
+  readonly attempts: number;
+
+  constructor(attempts: number, cause: unknown) {
+    const last = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'ERR_RECONNECT_FAILED',
+      `reconnecting(): ${attempts} connection attempts in a row failed, the last with: ${last}`,
+      {
+        cause,
+      },
+    );
+    this.attempts = attempts;
+  }
+}

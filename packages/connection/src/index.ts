@@ -43,10 +43,14 @@ export {
   FrameTimeoutError,
   HandshakeError,
   IdleTimeoutError,
+  ReconnectFailedError,
 } from './errors.js';
 export { Framed } from './framed.js';
 export type { ListenerCounters } from './listener-counters.js';
 export type { ReadOptions } from './read-options.js';
+export type { OutboxOptions, ReconnectOptions, RetryInfo } from './reconnect-options.js';
+export { reconnecting } from './reconnecting.js';
+export { ReconnectingClient, ReconnectingFramedClient } from './reconnecting-client.js';
 export type {
   ConnectionHandler,
   HandlerContext,

@@ -46,6 +46,13 @@ const standalone: Record<string, Expectation> = {
   'chat.ts': {
     stdout: [/alice heard: \[\s*'<bob> hi from bob'/, /every member heard every other member/, /chat server stopped/],
   },
+  'reconnecting-chat.ts': {
+    stdout: [
+      /<alice> before the restart/,
+      /cannot reach 127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\); retrying in \d+ ms/,
+      /the room heard every line, in order, across the restart/,
+    ],
+  },
   'json-rpc.ts': {
     stdout: [
       /add\(2, 3\) = 5/,

@@ -22,6 +22,7 @@ import {
   lines,
   listen,
   map,
+  reconnecting,
   text,
   ws,
 } from 'sluice';
@@ -141,6 +142,16 @@ const CALLS: Record<string, Call> = {
   'Framed#writeAll': { call: (o) => conn.framed(lines(), { keepOpen: true }).writeAll([], o), ...KEEP },
   'Framed#read': { call: (o) => conn.framed(lines(), { keepOpen: true }).read(o), ...KEEP },
   'Framed#byChunk': { call: (o) => conn.framed(lines(), { keepOpen: true }).byChunk(o), ...KEEP },
+  reconnecting: { call: (o) => reconnecting(async () => conn, o) },
+  'ReconnectingFramedClient#write': {
+    call: (o) => {
+      const client = reconnecting(async () => conn, { codec: lines(), signal: AbortSignal.abort() });
+      return client.write('', o).catch((error: unknown) => {
+        if (!isSluiceError(error, 'ERR_CLOSED')) throw error; // the options were taken: the client has ended
+      });
+    },
+    ...KEEP,
+  },
   // @sluice/net
   connect: { call: (o) => connect(o), base: { host, port: 0 }, release: destroy },
   listen: { call: (o) => listen(o), base: { host, port: 0 } },
@@ -259,7 +270,7 @@ describe('options objects of the public API', () => {
 });
 
 /** Every time option: what the options objects call a timeout, a wait or a heartbeat. */
-const TIME = /timeout$|^maxWait$|^heartbeat$/i;
+const TIME = /timeout$|^maxWait$|^heartbeat$|^(initial|max)Delay$|^resetAfter$/i;
 const timeOptions = [...discovered.values()]
   .filter(({ name }) => CALLS[name] !== undefined)
   .flatMap(({ name, keys }) => keys.filter((key) => TIME.test(key)).map((key) => ({ name, key })));

@@ -59,7 +59,11 @@ export function publicOptionsParameters(): Map<string, OptionsParameter> {
     if (!(only.flags & ts.TypeFlags.Object) && !only.isIntersection()) return undefined;
     if (only.getCallSignatures().length > 0 || only.getConstructSignatures().length > 0) return undefined;
     if (checker.isArrayType(only) || checker.isTupleType(only)) return undefined;
-    const symbol = only.aliasSymbol ?? only.getSymbol();
+    const symbolOf = (t: ts.Type) => t.aliasSymbol ?? t.getSymbol();
+    // An intersection (`ReconnectOptions & { codec: … }`) has no symbol of its own: one of its parts does.
+    const symbol =
+      symbolOf(only) ??
+      (only.isIntersection() ? only.types.map(symbolOf).find((s) => ours(s?.declarations?.[0])) : undefined);
     if (!ours(symbol?.declarations?.[0])) return undefined; // the platform's (ErrorOptions) go to the platform
     const properties = only.getProperties();
     if (properties.length === 0) return undefined;
