@@ -43,10 +43,15 @@ export {
   FrameTimeoutError,
   HandshakeError,
   IdleTimeoutError,
+  RequestClosedError,
+  RequestTimeoutError,
 } from './errors.js';
 export { Framed } from './framed.js';
 export type { ListenerCounters } from './listener-counters.js';
 export type { ReadOptions } from './read-options.js';
+export type { Correlate, CorrelateById, RequesterOptions, RequestOptions } from './request-options.js';
+export { Requester, requester } from './requester.js';
+export { type RequestContext, type RequestHandler, type RespondOptions, respond } from './respond.js';
 export type {
   ConnectionHandler,
   HandlerContext,
