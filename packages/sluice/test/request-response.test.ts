@@ -78,7 +78,7 @@ describe('JSON-RPC with json-rpc-2.0 on the other end', () => {
           if (request.method !== 'divide') throw Object.assign(new Error('Method not found'), { code: -32601 });
           if (b === 0) throw Object.assign(new Error('Division by zero'), { code: 1 });
           await delay(a % 7); // some finish before others sent earlier
-          return request.id === undefined ? undefined : { jsonrpc: '2.0', id: request.id, result: a / b };
+          return request.id === undefined ? undefined : ({ jsonrpc: '2.0', id: request.id, result: a / b } as const);
         },
         {
           concurrency: 8,
@@ -86,12 +86,12 @@ describe('JSON-RPC with json-rpc-2.0 on the other end', () => {
           onError: (error, message) => {
             const { code = -32603, message: text } = error as { code?: number; message: string };
             const id = (message as JSONRPCRequest).id;
-            return id === undefined ? undefined : { jsonrpc: '2.0', id, error: { code, message: text } };
+            return id === undefined ? undefined : ({ jsonrpc: '2.0', id, error: { code, message: text } } as const);
           },
         },
       ),
     );
-    const socket = net.connect({ host: '127.0.0.1', port: listener.port });
+    const socket = net.connect({ host: '127.0.0.1', port: listener.port as number });
     await once(socket, 'connect');
     const client = new JSONRPCClient((request) => void socket.write(`${JSON.stringify(request)}\n`));
     createInterface({ input: socket }).on('line', (line) => client.receive(JSON.parse(line) as JSONRPCResponse));
