@@ -170,6 +170,8 @@ describe('requester()', () => {
     await using pair = connectedPair();
     const rpc = requester(pair.conn.framed(json<Message>()), { correlate: byId });
     const peer = pair.peer.framed(json<Message>());
+    // A signal that outlives the requests (a server's shutdown signal, say): it must not keep them.
+    const longLived = new AbortController();
     // Made in a function of its own, so that no stale register of this one holds them.
     const make = () => {
       const refs: WeakRef<object>[] = [];
@@ -178,7 +180,8 @@ describe('requester()', () => {
       for (let id = 1; id <= 30; id++) {
         const frame = { id, value: { payload: 'x'.repeat(100) } };
         refs.push(new WeakRef(frame.value));
-        const options = id % 3 === 0 ? { timeout: 1 } : id % 3 === 1 ? { signal: controller.signal } : {};
+        const options =
+          id % 3 === 0 ? { timeout: 1 } : id % 3 === 1 ? { signal: controller.signal } : { signal: longLived.signal };
         const request = rpc.request(frame, options);
         refs.push(new WeakRef(request));
         settled.push(request.catch(() => {}));
@@ -194,6 +197,7 @@ describe('requester()', () => {
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();
     expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(longLived.signal.aborted).toBe(false);
     await Promise.all([rpc.close(), pair.peer.close()]);
   });
 
