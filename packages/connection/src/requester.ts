@@ -247,7 +247,7 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
  * @example JSON-RPC over TCP
  * ```ts
  * const conn = await connect({ host: '127.0.0.1', port: 7006 });
- * await using rpc = requester(conn.framed(json<Response, Request>()), {
+ * await using rpc = requester(conn.framed(json<Request | Response>()), {
  *   correlate: { requestId: (request) => request.id, responseId: (response) => response.id ?? undefined },
  *   timeout: 5000,
  * });

@@ -99,7 +99,7 @@ interface Slot<TResponse> {
  * @example A JSON-RPC server, eight requests at once, answers as they complete
  * ```ts
  * await listener.serve((conn) =>
- *   respond(conn.framed(json<Request, Response>()), (request) => ({ jsonrpc: '2.0', id: request.id, result: run(request) }), {
+ *   respond(conn.framed(json<Request | Response>()), (request) => ({ jsonrpc: '2.0', id: request.id, result: run(request) }), {
  *     concurrency: 8,
  *     correlate: 'id',
  *   }),
