@@ -22,6 +22,8 @@ import {
   lines,
   listen,
   map,
+  requester,
+  respond,
   text,
   ws,
 } from 'sluice';
@@ -67,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const own of owned) own.destroy();
   await conn?.close();
   await netListener?.close();
   await wsListener?.close();
@@ -104,6 +107,13 @@ function untilOpen(subscribe: (opened: () => void) => { subscribe(o: object): { 
 }
 
 const KEEP = { release: NOTHING };
+/** Connections of their own for requesters, which read them: destroyed at the end. */
+const owned: Awaited<ReturnType<typeof connect>>[] = [];
+async function ownFramed() {
+  const own = await connect(netListener.address as { host: string; port: number });
+  owned.push(own);
+  return own.framed(lines());
+}
 /** A connection is destroyed, not closed: with `closeTimeout: Infinity`, close() waits for a peer that never reads. */
 const destroy = (value: unknown) => (value as { destroy(): void }).destroy();
 
@@ -140,6 +150,26 @@ const CALLS: Record<string, Call> = {
   'Framed#write': { call: (o) => conn.framed(lines(), { keepOpen: true }).write('', o), ...KEEP },
   'Framed#writeAll': { call: (o) => conn.framed(lines(), { keepOpen: true }).writeAll([], o), ...KEEP },
   'Framed#read': { call: (o) => conn.framed(lines(), { keepOpen: true }).read(o), ...KEEP },
+  requester: {
+    call: async (o) => requester(await ownFramed(), { correlate: 'order', ...o }),
+    release: (rpc) => void (rpc as { close(): Promise<void> }).close().catch(NOTHING),
+  },
+  'Requester#request': {
+    call: async (o) => {
+      const rpc = requester(await ownFramed(), { correlate: 'order' });
+      const answered = rpc.request('', { timeout: 1, ...o });
+      void rpc.close().catch(NOTHING);
+      return answered.catch((error: unknown) => {
+        if (!isSluiceError(error, 'ERR_REQUEST_CLOSED') && !isSluiceError(error, 'ERR_REQUEST_TIMEOUT')) throw error;
+      });
+    },
+    ...KEEP,
+  },
+  respond: {
+    call: (o) =>
+      respond(conn.framed(lines(), { keepOpen: true }), () => undefined, { ...o, signal: AbortSignal.abort() }),
+    ...KEEP,
+  },
   // @sluice/net
   connect: { call: (o) => connect(o), base: { host, port: 0 }, release: destroy },
   listen: { call: (o) => listen(o), base: { host, port: 0 } },
