@@ -160,3 +160,50 @@ export class ReconnectFailedError extends SluiceError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * A request got no response within its `timeout`. Code
+ * `ERR_REQUEST_TIMEOUT`. With `correlate: 'order'` the request keeps its
+ * place: its response, when it comes, is dropped.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await rpc.request(ping, { timeout: 1000 });
+ * } catch (err) {
+ *   if (isSluiceError(err, 'ERR_REQUEST_TIMEOUT')) console.log('no answer within 1 s');
+ * }
+ * ```
+ */
+export class RequestTimeoutError extends SluiceError {
+  /** `'RequestTimeoutError'`, as stack traces show it. */
+  override name = 'RequestTimeoutError';
+  /** The time allowed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number) {
+    super('ERR_REQUEST_TIMEOUT', `No response within ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A request can get no response: its requester was closed, or the peer
+ * ended the connection, before the response came. Code `ERR_REQUEST_CLOSED`.
+ * (A connection that failed rejects requests with its own error instead: a
+ * decode error, `ECONNRESET`.)
+ *
+ * @example
+ * ```ts
+ * const answer = rpc.request(call);
+ * await rpc.close(); // answer rejects with RequestClosedError
+ * ```
+ */
+export class RequestClosedError extends SluiceError {
+  /** `'RequestClosedError'`, as stack traces show it. */
+  override name = 'RequestClosedError';
+
+  constructor(message = 'The requester is closed: no response can come') {
+    super('ERR_REQUEST_CLOSED', message);
+  }
+}

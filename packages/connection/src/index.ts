@@ -44,6 +44,8 @@ export {
   HandshakeError,
   IdleTimeoutError,
   ReconnectFailedError,
+  RequestClosedError,
+  RequestTimeoutError,
 } from './errors.js';
 export { Framed } from './framed.js';
 export type { ListenerCounters } from './listener-counters.js';
@@ -51,6 +53,9 @@ export type { ReadOptions } from './read-options.js';
 export type { OutboxOptions, ReconnectOptions, RetryInfo } from './reconnect-options.js';
 export { reconnecting } from './reconnecting.js';
 export { ReconnectingClient, ReconnectingFramedClient } from './reconnecting-client.js';
+export type { Correlate, CorrelateById, RequesterOptions, RequestOptions } from './request-options.js';
+export { Requester, requester } from './requester.js';
+export { type RequestContext, type RequestHandler, type RespondOptions, respond } from './respond.js';
 export type {
   ConnectionHandler,
   HandlerContext,

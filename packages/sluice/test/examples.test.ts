@@ -62,6 +62,16 @@ const standalone: Record<string, Expectation> = {
       /add\('two', 2\) failed: Invalid params/,
     ],
   },
+  'json-rpc-client-server.ts': {
+    stdout: [
+      /notification: welcome/,
+      /slowSquare\(12\) = 144, add\(2, 3\) = 5/,
+      /nope\(\) failed: Method not found: nope \(-32601\)/,
+      /sleep\(\) failed: ERR_REQUEST_TIMEOUT/,
+      /requests pending: 0/,
+      /JSON-RPC server stopped/,
+    ],
+  },
   'pipeline.ts': {
     stdout: [
       /(readings \d+\.\.\d+: 100 good, mean [\d.]+ °F\n){5}/,

@@ -23,6 +23,8 @@ import {
   listen,
   map,
   reconnecting,
+  requester,
+  respond,
   text,
   ws,
 } from 'sluice';
@@ -68,6 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const own of owned) own.destroy();
   await conn?.close();
   await netListener?.close();
   await wsListener?.close();
@@ -105,6 +108,13 @@ function untilOpen(subscribe: (opened: () => void) => { subscribe(o: object): { 
 }
 
 const KEEP = { release: NOTHING };
+/** Connections of their own for requesters, which read them: destroyed at the end. */
+const owned: Awaited<ReturnType<typeof connect>>[] = [];
+async function ownFramed() {
+  const own = await connect(netListener.address as { host: string; port: number });
+  owned.push(own);
+  return own.framed(lines());
+}
 /** A connection is destroyed, not closed: with `closeTimeout: Infinity`, close() waits for a peer that never reads. */
 const destroy = (value: unknown) => (value as { destroy(): void }).destroy();
 
@@ -150,6 +160,26 @@ const CALLS: Record<string, Call> = {
         if (!isSluiceError(error, 'ERR_CLOSED')) throw error; // the options were taken: the client has ended
       });
     },
+    ...KEEP,
+  },
+  requester: {
+    call: async (o) => requester(await ownFramed(), { correlate: 'order', ...o }),
+    release: (rpc) => void (rpc as { close(): Promise<void> }).close().catch(NOTHING),
+  },
+  'Requester#request': {
+    call: async (o) => {
+      const rpc = requester(await ownFramed(), { correlate: 'order' });
+      const answered = rpc.request('', { timeout: 1, ...o });
+      void rpc.close().catch(NOTHING);
+      return answered.catch((error: unknown) => {
+        if (!isSluiceError(error, 'ERR_REQUEST_CLOSED') && !isSluiceError(error, 'ERR_REQUEST_TIMEOUT')) throw error;
+      });
+    },
+    ...KEEP,
+  },
+  respond: {
+    call: (o) =>
+      respond(conn.framed(lines(), { keepOpen: true }), () => undefined, { ...o, signal: AbortSignal.abort() }),
     ...KEEP,
   },
   // @sluice/net
