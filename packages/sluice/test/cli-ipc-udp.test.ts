@@ -5,7 +5,7 @@
  */
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,35 @@ describe('sluice over a Unix socket', () => {
     server.close();
     expectExit(exit, 0);
     expect(exit.stdout).toBe('hello\n');
+  });
+
+  it('listen PATH on a socket file left by a killed listener says to remove it (and removes nothing)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = socketFile();
+    const killed = sluice(['listen', path]);
+    await killed.waitFor(/listening on/);
+    killed.process.kill('SIGKILL');
+    await killed.exited;
+    expect(existsSync(path)).toBe(true);
+    const exit = await sluice(['listen', path]).exited;
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(
+      `sluice: address already in use: ${path}: the socket file is left from a process that is gone: remove it (rm ${path}) and try again`,
+    );
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('listen PATH where a live server listens says so', { timeout: TIMEOUT }, async () => {
+    const path = socketFile();
+    const server = net.createServer((socket) => socket.destroy()).listen(path);
+    await once(server, 'listening');
+    const exit = await sluice(['listen', path]).exited;
+    server.close();
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(
+      `sluice: address already in use: ${path}: a running server is listening on it (stop that one first, or choose another path)`,
+    );
   });
 
   it.each([

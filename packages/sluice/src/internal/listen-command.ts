@@ -1,10 +1,11 @@
+import { createConnection } from 'node:net';
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
 import { Broadcast, OUTBOX_CAPACITY } from './broadcast.js';
 import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { resolveCodec } from './codec-module.js';
-import { describe, hostPort, isBadFrame } from './describe-error.js';
+import { codeOf, describe, hostPort, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert, socketPath } from './options.js';
@@ -134,8 +135,12 @@ export async function listenCommand(positionals: string[], values: ListenValues,
           ...(tls ? { tls } : {}),
         })
       : listen({ ...common, ...(tls ? { tls, onClientError: (error: Error) => warn(describe(error)) } : {}) });
-    const listener = await listening.catch((error: unknown) => {
+    const listener = await listening.catch(async (error: unknown) => {
       if (shutdown.signal.aborted && isSluiceError(error, 'ABORT_ERR')) return undefined; // stopped while binding
+      if (socket !== undefined && codeOf(error) === 'EADDRINUSE') {
+        const holder = await socketHolder(socket);
+        if (holder !== undefined) throw new Error(`${describe(error)}: ${holder}`);
+      }
       throw error;
     });
     if (listener === undefined) return 0;
@@ -256,4 +261,36 @@ function peerOf(conn: Connection): string {
   let name = numbered.get(conn);
   if (name === undefined) numbered.set(conn, (name = `client ${++clients}`));
   return name;
+}
+
+/** How long {@link socketHolder} waits for a connection to a socket file (a live server's kernel answers at once). */
+const PROBE_TIMEOUT = 1000;
+
+/**
+ * Who holds the socket file at `path` that `listen` found in use, told by
+ * connecting to it: nobody (ECONNREFUSED: a file left by a process that is
+ * gone), or a live server. `undefined` when the connection says neither.
+ * Nothing is removed: that is the user's call.
+ */
+async function socketHolder(path: string): Promise<string | undefined> {
+  const shellPath = /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+  return await new Promise((resolve) => {
+    const probe = createConnection({ path });
+    const done = (answer: string | undefined) => {
+      clearTimeout(timer);
+      probe.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT);
+    probe.once('connect', () =>
+      done('a running server is listening on it (stop that one first, or choose another path)'),
+    );
+    probe.once('error', (error) =>
+      done(
+        codeOf(error) === 'ECONNREFUSED'
+          ? `the socket file is left from a process that is gone: remove it (rm ${shellPath}) and try again`
+          : undefined,
+      ),
+    );
+  });
 }
