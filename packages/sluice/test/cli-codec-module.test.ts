@@ -4,8 +4,9 @@
  * talking RESP to a real redis-server; and a module that is not a codec
  * refused in one line.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Redis, startRedis } from './support/redis.js';
@@ -39,6 +40,11 @@ describe.skipIf(skip)('sluice connect --codec ./module against redis-server', ()
 });
 
 describe('sluice --codec ./module', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-codec-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const notCodecFactory = join(dir, 'not-a-codec-factory.mjs');
+  writeFileSync(notCodecFactory, 'export default () => ({ name: "half" });\n');
+
   it('listen takes a named export (#resp) and prints a frame that is not text as JSON', {
     timeout: TIMEOUT,
   }, async () => {
@@ -60,6 +66,10 @@ describe('sluice --codec ./module', () => {
     [
       ['--codec', './packages/sluice/test/support/redis.ts#REDIS_MISSING'],
       /^sluice: --codec ".*#REDIS_MISSING": its export "REDIS_MISSING" is not a Codec .*, got string$/,
+    ],
+    [
+      ['--codec', notCodecFactory],
+      /^sluice: --codec ".*": its export "default" is a function, but it returned an object, not a Codec \(an object with decoder\(\) and encoder\(\)\)$/,
     ],
     [['--codec', `${MODULE}`, '--width', '2'], /^sluice: --width only applies to the built-in codecs/],
   ])('refuses %j in one line (exit 2)', { timeout: TIMEOUT }, async (args, message) => {
