@@ -83,7 +83,7 @@ describe('sluice over a Unix socket', () => {
   it.each([
     [
       ['connect', 'app.sock'],
-      /"app\.sock" is not a HOST:PORT address .*for a Unix socket write \.\/app\.sock or unix:app\.sock$/,
+      /"app\.sock" is missing :PORT .*for a Unix socket write \.\/app\.sock or unix:app\.sock$/,
     ],
     [['listen', '9000'], /^sluice: listen takes the port as --port 9000$/],
     [['listen', './app.sock', '--port', '1'], /^sluice: --port only applies to TCP, not to a Unix socket$/],
