@@ -155,11 +155,53 @@ describe('sluice --udp', () => {
     const client = await udpPeer();
     client.socket.send('one', Number(port), '127.0.0.1');
     expect(await client.until(1)).toEqual(['one']);
-    run.process.kill('SIGTERM');
+    run.process.kill('SIGINT');
     const exit = await run.exited;
     expectExit(exit, 0);
     expect(exit.stdout).toBe('');
+    // No connections to give time to: the message says what is true of UDP.
+    expect(exit.stderr).toMatch(/^sluice: SIGINT: shutting down \(UDP has no connections to wait for\)$/m);
     client.socket.close();
+  });
+
+  it('connect --udp to a port nothing listens on says so (the kernel port unreachable) and exits 1', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const closed = await udpPeer();
+    closed.socket.close();
+    await once(closed.socket, 'close');
+    const exit = await sluice(['connect', '--udp', `127.0.0.1:${closed.port}`], { input: 'hello\n' }).exited;
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(`sluice: nothing listens on 127.0.0.1:${closed.port} (port unreachable)`);
+  });
+
+  it('connect --udp to a peer that never replies exits 0 with a hint', { timeout: TIMEOUT }, async () => {
+    const silent = await udpPeer();
+    const exit = await sluice(['connect', '--udp', `127.0.0.1:${silent.port}`, '--linger', '100'], {
+      input: 'hello\n',
+    }).exited;
+    silent.socket.close();
+    expectExit(exit, 0);
+    expect(silent.received).toEqual(['hello']);
+    expect(exit.stderr).toMatch(
+      new RegExp(`^sluice: \\(no reply: is anything listening on 127\\.0\\.0\\.1:${silent.port}\\?\\)$`, 'm'),
+    );
+  });
+
+  it('connect --udp on SIGINT says it was interrupted and prints the counts (exit 0)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const server = await udpPeer((data, from, socket) => socket.send(data, from.port, from.address));
+    const run = sluice(['connect', '--udp', `127.0.0.1:${server.port}`], { keepStdinOpen: true });
+    run.process.stdin.write('ping\n');
+    await run.waitFor(/ping\n/, 'stdout');
+    run.process.kill('SIGINT');
+    const exit = await run.exited;
+    server.socket.close();
+    expectExit(exit, 0);
+    expect(exit.stderr).toMatch(
+      /^sluice: SIGINT: interrupted\nsluice: sent 1 datagram \(4 bytes\), received 1 datagram \(4 bytes\)$/m,
+    );
   });
 
   it.each([

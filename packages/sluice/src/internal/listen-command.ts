@@ -108,7 +108,11 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   const shutdown = new AbortController();
   const stopInput = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
-    log(`${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`);
+    log(
+      values.udp
+        ? `${signal}: shutting down (UDP has no connections to wait for)`
+        : `${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`,
+    );
     shutdown.abort();
   };
   const onGone = () => shutdown.abort(); // stdout's reader has gone: end quietly
