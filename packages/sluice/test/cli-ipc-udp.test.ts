@@ -164,6 +164,19 @@ describe('sluice --udp', () => {
     client.socket.close();
   });
 
+  it('listen --udp --prefix starts each printed datagram with its sender', { timeout: TIMEOUT }, async () => {
+    const run = sluice(['listen', '--udp', '--port', '0', '--prefix']);
+    const [, port] = await run.waitFor(/listening on 127\.0\.0\.1:(\d+) \(udp\)/);
+    const client = await udpPeer();
+    client.socket.send('one\n', Number(port), '127.0.0.1');
+    await run.waitFor(/one\n/, 'stdout');
+    run.process.kill('SIGTERM');
+    const exit = await run.exited;
+    client.socket.close();
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(`127.0.0.1:${client.port}: one\n`);
+  });
+
   it('connect --udp to a port nothing listens on says so (the kernel port unreachable) and exits 1', {
     timeout: TIMEOUT,
   }, async () => {

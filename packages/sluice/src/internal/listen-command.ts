@@ -32,6 +32,10 @@ The end of stdin closes nothing: the listener serves on, so </dev/null gives
 a listener that only prints (run one in the background of a terminal so, as
 nc -l: reading the terminal would stop it).
 
+Frames are printed as they arrive, from any client; stdout has the frames
+only (stderr names each client as it connects and closes, unless -q), so
+with two clients or more, --prefix says whose each line is.
+
 With --udp it binds a UDP socket and prints each datagram on one line (its
 sender on stderr; -o text drops one trailing newline), or sends it back with
 --echo; stdin lines go, one datagram each, to the latest sender (read once
@@ -49,6 +53,8 @@ Options:
                      ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted, in bytes
   --echo             send every frame back to its sender (stdin is then not read)
+  --prefix           print each frame as "CLIENT: frame" (its sender's address, or
+                     client N on a Unix socket), to tell clients apart
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json
   --idle-timeout MS  close a connection after MS milliseconds with no traffic
@@ -64,6 +70,7 @@ interface ListenValues extends CodecSettings {
   'idle-timeout'?: string | undefined;
   echo: boolean;
   once: boolean;
+  prefix: boolean;
   ws: boolean;
   path?: string | undefined;
   tls: boolean;
@@ -94,6 +101,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   if (values.udp) refuseWithUdp({ ...values, udp: undefined }, ['ws', 'path', 'once', 'key', 'cert']);
   onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
   onlyWith({ path: values.path }, ['path'], values.ws, 'with --ws');
+  onlyWith({ prefix: values.prefix }, ['prefix'], !values.echo, 'without --echo (which prints no frames)');
   const path = values.path === undefined ? undefined : parseUrlPath(values.path);
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
@@ -122,7 +130,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   try {
     if (values.udp)
       return await udpListen(
-        { host, port, echo: values.echo, format, quiet: values.quiet, signal: shutdown.signal },
+        { host, port, echo: values.echo, prefix: values.prefix, format, quiet: values.quiet, signal: shutdown.signal },
         io,
       );
     const common = {
@@ -186,8 +194,10 @@ export async function listenCommand(positionals: string[], values: ListenValues,
         writing?.catch(() => {}); // its failure is the connection's: the reading below meets it too
         try {
           for await (const frame of framed) {
-            if (!values.echo)
-              await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format), signal);
+            if (!values.echo) {
+              const line = codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format);
+              await output.write(values.prefix ? `${peer}: ${line}` : line, signal);
+            }
             else if (unechoed > 0) unechoed++;
             else {
               try {

@@ -16,6 +16,7 @@ const ELSEWHERE: Record<string, Record<string, { of: string; instead?: string }>
     port: { of: 'listen', instead: 'connect takes the address as HOST:PORT' },
     echo: { of: 'listen' },
     once: { of: 'listen' },
+    prefix: { of: 'listen' },
     ws: { of: 'listen', instead: 'connect takes a ws:// or wss:// URL' },
     path: { of: 'listen', instead: 'connect takes the path in its ws:// URL' },
   },

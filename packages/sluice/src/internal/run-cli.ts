@@ -82,6 +82,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           port: { type: 'string' },
           echo: { type: 'boolean', default: false },
           once: { type: 'boolean', default: false },
+          prefix: { type: 'boolean', default: false },
           ws: { type: 'boolean', default: false },
           path: { type: 'string' },
           key: { type: 'string' },

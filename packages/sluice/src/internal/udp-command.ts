@@ -192,7 +192,16 @@ export async function udpConnect(
  * for one). Runs until `signal` aborts. Resolves to the exit code.
  */
 export async function udpListen(
-  options: { host: string; port: number; echo: boolean; format: OutputFormat; quiet: boolean; signal: AbortSignal },
+  options: {
+    host: string;
+    port: number;
+    echo: boolean;
+    /** Print each datagram as `SENDER: datagram`. */
+    prefix: boolean;
+    format: OutputFormat;
+    quiet: boolean;
+    signal: AbortSignal;
+  },
   io: CliIo,
 ): Promise<number> {
   const { echo, format, signal } = options;
@@ -249,7 +258,10 @@ export async function udpListen(
       heard = undefined;
       log(`datagram from ${hostPort(address.host, address.port)} (${count(data.byteLength, 'byte')})`);
       if (echo) await socket.send(data, address).catch((error: unknown) => warn(describe(error)));
-      else await output.write(datagramLine(data, format));
+      else {
+        const line = datagramLine(data, format);
+        await output.write(options.prefix ? `${hostPort(address.host, address.port)}: ${line}` : line);
+      }
     }
   } catch (error) {
     if (!isOutputClosed(error)) throw error;
