@@ -37,6 +37,28 @@ describe.skipIf(skip)('sluice connect --codec ./module against redis-server', ()
     expect(exit.stdout).toMatch(/^PONG\nOK\nhello\n\(error\) ERR unknown command .NOSUCHCOMMAND./);
     expect(exit.stderr).toMatch(/sent 4 frames/);
   });
+
+  it('splits a typed line as redis-cli does (quotes, escapes) and prints a nil reply as (nil)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const lines = [
+      'SET b "hello world"',
+      'GET b',
+      "SET s 'it\\'s single'",
+      'GET s',
+      'SET q "say \\"hi\\" \\x41"',
+      'GET q',
+      'GET no-such-key',
+      'SET broken "unbalanced',
+      'DEL b s q',
+    ];
+    const exit = await sluice(['connect', `127.0.0.1:${redis.port}`, '--codec', MODULE], {
+      input: `${lines.join('\n')}\n`,
+    }).exited;
+    expectExit(exit, 1); // the line with an unbalanced quote was skipped
+    expect(exit.stdout).toBe(`OK\nhello world\nOK\nit's single\nOK\nsay "hi" A\n(nil)\n3\n`);
+    expect(exit.stderr).toMatch(/^sluice: stdin line 8 skipped: .*unbalanced " quote/m);
+  });
 });
 
 describe('sluice --codec ./module', () => {
