@@ -71,6 +71,8 @@ describe('sluice connect on SIGINT', () => {
     const exit = await run.exited;
     server.close();
     expectExit(exit, 0);
-    expect(exit.stderr).toMatch(/^sluice: SIGINT: interrupted\nsluice: sent 1 frame \(4 bytes\), received 1 frame \(6 bytes\)$/m);
+    expect(exit.stderr).toMatch(
+      /^sluice: SIGINT: interrupted\nsluice: sent 1 frame \(4 bytes\), received 1 frame \(6 bytes\)$/m,
+    );
   });
 });

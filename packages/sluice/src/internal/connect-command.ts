@@ -5,8 +5,8 @@ import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-na
 import { resolveCodec } from './codec-module.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
-import { isOutputClosed, LineOutput } from './line-output.js';
 import { onInterrupt } from './interrupt.js';
+import { isOutputClosed, LineOutput } from './line-output.js';
 import { Linger } from './linger.js';
 import { count, onlyWith, parseConnectTarget, parseMilliseconds, readCa } from './options.js';
 import type { CliIo } from './run-cli.js';

@@ -197,8 +197,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
             if (!values.echo) {
               const line = codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format);
               await output.write(values.prefix ? `${peer}: ${line}` : line, signal);
-            }
-            else if (unechoed > 0) unechoed++;
+            } else if (unechoed > 0) unechoed++;
             else {
               try {
                 await framed.write(frame, { signal }); // as it came: a JSON frame is its text, not encoded again

@@ -81,9 +81,7 @@ async function connectUdp(peer: { host: string; port: number }, family: number) 
     sink: (onSent: (bytes: number) => void): FrameSink => ({
       async write(frame) {
         const data = frame as Uint8Array;
-        await new Promise<void>((resolve, reject) =>
-          socket.send(data, (error) => (error ? reject(error) : resolve())),
-        );
+        await new Promise<void>((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
         onSent(data.byteLength);
       },
       closeWrite: () => Promise.resolve(),
@@ -170,9 +168,7 @@ export async function udpConnect(
   }
   if (interrupted !== undefined && !quiet) warn(`${interrupted}: interrupted`);
   if (failure !== undefined) {
-    warn(
-      codeOf(failure) === 'ECONNREFUSED' ? `nothing listens on ${where} (port unreachable)` : describe(failure),
-    );
+    warn(codeOf(failure) === 'ECONNREFUSED' ? `nothing listens on ${where} (port unreachable)` : describe(failure));
     return 1;
   }
   const { skipped } = await sending;
