@@ -178,6 +178,9 @@ process.on('SIGINT', onSignal);
 
 const listener = await listen({ host: '127.0.0.1', port: PORT });
 console.log(`chat-redis listening on 127.0.0.1:${listener.port} (room ${ROOM} at ${REDIS_URL})`);
+console.log(
+  `serving; try: nc 127.0.0.1 ${listener.port}, or pnpm sluice connect 127.0.0.1:${listener.port}   (Ctrl-C stops)`,
+);
 
 const summary = await listener.serve(
   async (conn, { signal }) => {

@@ -101,7 +101,10 @@ const served = listener.serve(
   },
 );
 
-if (ONCE) {
+if (!ONCE) {
+  const client = `pnpm sluice connect 127.0.0.1:${port} (or nc 127.0.0.1 ${port})`;
+  console.log(`serving; try: ${client} in two or more terminals   (Ctrl-C stops)`);
+} else {
   const names = ['alice', 'bob', 'carol'];
   // A barrier: bots speak only once all of them have joined, so each hears everything.
   let arrive!: () => void;

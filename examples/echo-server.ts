@@ -32,7 +32,10 @@ const listener = await listen({ host: '127.0.0.1', port: PORT, idleTimeout: 60_0
 );
 const { host, port } = listener.address as { host: string; port: number };
 console.log(`echo server listening on ${host}:${port}`);
-if (port !== 7000) console.log(`client: PORT=${port} pnpm exec tsx examples/echo-client.ts hello`);
+if (!ONCE) {
+  const client = `${port === 7000 ? '' : `PORT=${port} `}pnpm exec tsx examples/echo-client.ts hello`;
+  console.log(`serving; try: ${client}, or nc ${host} ${port}   (Ctrl-C stops)`);
+}
 
 await listener.serve(
   async (conn) => {

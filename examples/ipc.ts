@@ -60,7 +60,8 @@ async function listenOn(path: string) {
 
 // The daemon. Closing the listener (the signal) removes the socket file again.
 const listener = await listenOn(PATH);
-console.log('control socket at', listener.address); // { path: '…' }: an address without host or port
+const { path } = listener.address as { path: string }; // a socket's address: a path, no host or port
+console.log(`control socket at ${path}`);
 
 const served = listener.serve(
   async (conn) => {
@@ -100,6 +101,6 @@ function answer(command: Command): Reply {
 }
 
 if (ONCE) shutdown.abort();
-else console.log(`serving; try: nc -U ${PATH}   (Ctrl-C stops)`);
+else console.log(`serving; try: pnpm sluice connect ${PATH} --codec json, or nc -U ${PATH}   (Ctrl-C stops)`);
 await served;
 console.log('control socket closed');

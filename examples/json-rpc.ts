@@ -162,5 +162,9 @@ console.log("add('two', 2) failed:", await client.call('add', 'two', 2).catch((e
 await client.close();
 
 if (ONCE) shutdown.abort();
+else {
+  console.log(`serving; try: pnpm sluice connect 127.0.0.1:${port} --codec lp   (Ctrl-C stops)`);
+  console.log('  then type: {"jsonrpc":"2.0","id":1,"method":"add","params":[2,3]}');
+}
 await served;
 console.log('JSON-RPC server stopped');

@@ -158,6 +158,11 @@ const shutdown = async () => {
   metricsServer.close();
 };
 process.once('SIGINT', () => void shutdown());
+if (!ONCE) {
+  console.log(
+    `serving; try: nc 127.0.0.1 ${listener.port}, and curl -s 127.0.0.1:${metricsPort}/metrics | grep sluice_   (Ctrl-C stops)`,
+  );
+}
 
 if (ONCE) {
   // Twenty honest clients, each sending three lines.

@@ -96,5 +96,6 @@ console.log(
 );
 
 if (ONCE) shutdown.abort();
+else console.log(`serving; try: pnpm sluice connect 127.0.0.1:${port} --codec json   (Ctrl-C stops)`);
 await served;
 console.log('sensor server stopped');

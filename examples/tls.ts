@@ -71,6 +71,10 @@ console.log('a client without our CA:', refused);
 if (ONCE) {
   await failedHandshake; // the server's side of the refused client
   shutdown.abort();
+} else {
+  console.log(
+    `serving; try: pnpm sluice connect localhost:${port} --tls --ca packages/net/test/fixtures/ca.crt   (Ctrl-C stops)`,
+  );
 }
 await served;
 console.log('TLS server stopped');

@@ -48,5 +48,9 @@ const serving = (async () => {
 }
 
 if (ONCE) shutdown.abort();
+else {
+  const port = server.address.port;
+  console.log(`serving; try: pnpm sluice connect --udp 127.0.0.1:${port}, or nc -u 127.0.0.1 ${port}   (Ctrl-C stops)`);
+}
 await serving;
 console.log(`UDP echo server stopped (dropped ${server.dropped} datagrams)`);

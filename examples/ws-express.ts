@@ -89,6 +89,9 @@ if (ONCE) {
     console.log(`POST /hits -> ${JSON.stringify(posted)}; ws heard ${JSON.stringify(await io.read())}`);
   }
   shutdown.abort();
+} else {
+  const client = `pnpm sluice connect ws://127.0.0.1:${port}/hits`;
+  console.log(`serving; try: ${client} and, elsewhere, curl -X POST 127.0.0.1:${port}/hits   (Ctrl-C stops)`);
 }
 
 await serving; // the WebSocket listener is closed; Express's server is yours to stop

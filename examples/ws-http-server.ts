@@ -84,6 +84,10 @@ if (ONCE) {
     (error: Error) => console.log('/nowhere:', error.message),
   );
   shutdown.abort();
+} else {
+  console.log(
+    `serving; try: curl 127.0.0.1:${port}/health, or pnpm sluice connect ws://127.0.0.1:${port}/shout   (Ctrl-C stops)`,
+  );
 }
 
 await serving; // the signal stops serving and closes both listeners...

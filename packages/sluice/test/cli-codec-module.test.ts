@@ -4,8 +4,9 @@
  * talking RESP to a real redis-server; and a module that is not a codec
  * refused in one line.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Redis, startRedis } from './support/redis.js';
@@ -36,9 +37,36 @@ describe.skipIf(skip)('sluice connect --codec ./module against redis-server', ()
     expect(exit.stdout).toMatch(/^PONG\nOK\nhello\n\(error\) ERR unknown command .NOSUCHCOMMAND./);
     expect(exit.stderr).toMatch(/sent 4 frames/);
   });
+
+  it('splits a typed line as redis-cli does (quotes, escapes) and prints a nil reply as (nil)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const lines = [
+      'SET b "hello world"',
+      'GET b',
+      "SET s 'it\\'s single'",
+      'GET s',
+      'SET q "say \\"hi\\" \\x41"',
+      'GET q',
+      'GET no-such-key',
+      'SET broken "unbalanced',
+      'DEL b s q',
+    ];
+    const exit = await sluice(['connect', `127.0.0.1:${redis.port}`, '--codec', MODULE], {
+      input: `${lines.join('\n')}\n`,
+    }).exited;
+    expectExit(exit, 1); // the line with an unbalanced quote was skipped
+    expect(exit.stdout).toBe(`OK\nhello world\nOK\nit's single\nOK\nsay "hi" A\n(nil)\n3\n`);
+    expect(exit.stderr).toMatch(/^sluice: stdin line 8 skipped: .*unbalanced " quote/m);
+  });
 });
 
 describe('sluice --codec ./module', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-codec-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const notCodecFactory = join(dir, 'not-a-codec-factory.mjs');
+  writeFileSync(notCodecFactory, 'export default () => ({ name: "half" });\n');
+
   it('listen takes a named export (#resp) and prints a frame that is not text as JSON', {
     timeout: TIMEOUT,
   }, async () => {
@@ -60,6 +88,10 @@ describe('sluice --codec ./module', () => {
     [
       ['--codec', './packages/sluice/test/support/redis.ts#REDIS_MISSING'],
       /^sluice: --codec ".*#REDIS_MISSING": its export "REDIS_MISSING" is not a Codec .*, got string$/,
+    ],
+    [
+      ['--codec', notCodecFactory],
+      /^sluice: --codec ".*": its export "default" is a function, but it returned an object, not a Codec \(an object with decoder\(\) and encoder\(\)\)$/,
     ],
     [['--codec', `${MODULE}`, '--width', '2'], /^sluice: --width only applies to the built-in codecs/],
   ])('refuses %j in one line (exit 2)', { timeout: TIMEOUT }, async (args, message) => {

@@ -61,6 +61,15 @@ const refused: [string[], RegExp][] = [
   [['connect', ':9000', '--bogus'], /^sluice: unknown option --bogus \(see sluice connect --help\)$/],
   [['connect', '127.0.0.1:1e3'], /^sluice: the port in "127\.0\.0\.1:1e3" must be a whole number from 1 to 65535/],
   [['connect', '::1:9000'], /^sluice: "::1:9000" is not a HOST:PORT address .*\[::1\]:9000$/],
+  // A host alone: the port was forgotten (a socket file's missing ./ is the less likely slip).
+  [['connect', '127.0.0.1'], /^sluice: "127\.0\.0\.1" is missing :PORT \(for example 127\.0\.0\.1:9000\)$/],
+  [
+    ['connect', 'localhost'],
+    /^sluice: "localhost" is missing :PORT \(for example localhost:9000\); for a Unix socket write \.\/localhost or unix:localhost$/,
+  ],
+  // A misspelt codec or command gets the "did you mean" a misspelt flag gets.
+  [['connect', ':9000', '--codec', 'lnes'], /^sluice: unknown codec "lnes": did you mean lines\? \(choose lines, lp,/],
+  [['lisen', '--port', '0'], /^sluice: unknown command "lisen" \(did you mean listen\? try sluice --help\)$/],
   // A value with a line break is shown whole, escaped: never cut at its first line with a dangling quote.
   [['connect', 'a\nb:1'], /^sluice: "a\\nb:1" is not a HOST:PORT address \(for example 127\.0\.0\.1:9000\)$/],
   [['connect', ':9000', '--timeout', 'soon'], /^sluice: --timeout must be milliseconds/],
@@ -153,10 +162,12 @@ describe('sluice command-line checks', () => {
     for (const line of usage) expect(line).toContain('[--codec C]');
   });
 
-  it('--version prints the package version', { timeout: TIMEOUT }, async () => {
-    const exit = await sluice(['--version']).exited;
-    expectExit(exit, 0);
-    expect(exit.stdout).toBe(`${VERSION}\n`);
+  it('--version, -v and version print the package version', { timeout: TIMEOUT }, async () => {
+    for (const flag of ['--version', '-v', 'version']) {
+      const exit = await sluice([flag]).exited;
+      expectExit(exit, 0);
+      expect(exit.stdout, flag).toBe(`${VERSION}\n`);
+    }
   });
 
   it('runs as `pnpm sluice` from the repository root', { timeout: TIMEOUT }, async (context) => {

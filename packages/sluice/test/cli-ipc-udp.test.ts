@@ -5,7 +5,7 @@
  */
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,10 +51,39 @@ describe('sluice over a Unix socket', () => {
     expect(exit.stdout).toBe('hello\n');
   });
 
+  it('listen PATH on a socket file left by a killed listener says to remove it (and removes nothing)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = socketFile();
+    const killed = sluice(['listen', path]);
+    await killed.waitFor(/listening on/);
+    killed.process.kill('SIGKILL');
+    await killed.exited;
+    expect(existsSync(path)).toBe(true);
+    const exit = await sluice(['listen', path]).exited;
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(
+      `sluice: address already in use: ${path}: the socket file is left from a process that is gone: remove it (rm ${path}) and try again`,
+    );
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('listen PATH where a live server listens says so', { timeout: TIMEOUT }, async () => {
+    const path = socketFile();
+    const server = net.createServer((socket) => socket.destroy()).listen(path);
+    await once(server, 'listening');
+    const exit = await sluice(['listen', path]).exited;
+    server.close();
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(
+      `sluice: address already in use: ${path}: a running server is listening on it (stop that one first, or choose another path)`,
+    );
+  });
+
   it.each([
     [
       ['connect', 'app.sock'],
-      /"app\.sock" is not a HOST:PORT address .*for a Unix socket write \.\/app\.sock or unix:app\.sock$/,
+      /"app\.sock" is missing :PORT .*for a Unix socket write \.\/app\.sock or unix:app\.sock$/,
     ],
     [['listen', '9000'], /^sluice: listen takes the port as --port 9000$/],
     [['listen', './app.sock', '--port', '1'], /^sluice: --port only applies to TCP, not to a Unix socket$/],
@@ -126,11 +155,66 @@ describe('sluice --udp', () => {
     const client = await udpPeer();
     client.socket.send('one', Number(port), '127.0.0.1');
     expect(await client.until(1)).toEqual(['one']);
-    run.process.kill('SIGTERM');
+    run.process.kill('SIGINT');
     const exit = await run.exited;
     expectExit(exit, 0);
     expect(exit.stdout).toBe('');
+    // No connections to give time to: the message says what is true of UDP.
+    expect(exit.stderr).toMatch(/^sluice: SIGINT: shutting down \(UDP has no connections to wait for\)$/m);
     client.socket.close();
+  });
+
+  it('listen --udp --prefix starts each printed datagram with its sender', { timeout: TIMEOUT }, async () => {
+    const run = sluice(['listen', '--udp', '--port', '0', '--prefix']);
+    const [, port] = await run.waitFor(/listening on 127\.0\.0\.1:(\d+) \(udp\)/);
+    const client = await udpPeer();
+    client.socket.send('one\n', Number(port), '127.0.0.1');
+    await run.waitFor(/one\n/, 'stdout');
+    run.process.kill('SIGTERM');
+    const exit = await run.exited;
+    client.socket.close();
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(`127.0.0.1:${client.port}: one\n`);
+  });
+
+  it('connect --udp to a port nothing listens on says so (the kernel port unreachable) and exits 1', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const closed = await udpPeer();
+    closed.socket.close();
+    await once(closed.socket, 'close');
+    const exit = await sluice(['connect', '--udp', `127.0.0.1:${closed.port}`], { input: 'hello\n' }).exited;
+    expectExit(exit, 1);
+    expect(exit.stderr.trim()).toBe(`sluice: nothing listens on 127.0.0.1:${closed.port} (port unreachable)`);
+  });
+
+  it('connect --udp to a peer that never replies exits 0 with a hint', { timeout: TIMEOUT }, async () => {
+    const silent = await udpPeer();
+    const exit = await sluice(['connect', '--udp', `127.0.0.1:${silent.port}`, '--linger', '100'], {
+      input: 'hello\n',
+    }).exited;
+    silent.socket.close();
+    expectExit(exit, 0);
+    expect(silent.received).toEqual(['hello']);
+    expect(exit.stderr).toMatch(
+      new RegExp(`^sluice: \\(no reply: is anything listening on 127\\.0\\.0\\.1:${silent.port}\\?\\)$`, 'm'),
+    );
+  });
+
+  it('connect --udp on SIGINT says it was interrupted and prints the counts (exit 0)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const server = await udpPeer((data, from, socket) => socket.send(data, from.port, from.address));
+    const run = sluice(['connect', '--udp', `127.0.0.1:${server.port}`], { keepStdinOpen: true });
+    run.process.stdin.write('ping\n');
+    await run.waitFor(/ping\n/, 'stdout');
+    run.process.kill('SIGINT');
+    const exit = await run.exited;
+    server.socket.close();
+    expectExit(exit, 0);
+    expect(exit.stderr).toMatch(
+      /^sluice: SIGINT: interrupted\nsluice: sent 1 datagram \(4 bytes\), received 1 datagram \(4 bytes\)$/m,
+    );
   });
 
   it.each([

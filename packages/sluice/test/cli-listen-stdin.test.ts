@@ -102,3 +102,29 @@ describe('sluice listen: stdin lines go to the clients', () => {
     expect(exit.stdout).toBe('after eof\n');
   });
 });
+
+describe('sluice listen --prefix', () => {
+  it('starts each printed line with its sender, to tell two clients apart', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const { run, port } = await sluiceListen(['--prefix']);
+    const a = await client(port);
+    const b = await client(port);
+    const [nameA, nameB] = [a, b].map((c) => `127.0.0.1:${c.socket.localPort}`);
+    a.socket.write('from a\n');
+    await run.waitFor(/from a\n/, 'stdout');
+    b.socket.write('from b\n');
+    await run.waitFor(/from b\n/, 'stdout');
+    run.process.kill('SIGTERM');
+    const exit = await run.exited;
+    expectExit(exit, 0);
+    expect(exit.stdout).toBe(`${nameA}: from a\n${nameB}: from b\n`);
+    for (const c of [a, b]) c.socket.destroy();
+  });
+
+  it('is refused with --echo, which prints no frames', { timeout: TIMEOUT }, async () => {
+    const exit = await sluice(['listen', '--port', '0', '--echo', '--prefix']).exited;
+    expectExit(exit, 2);
+    expect(exit.stderr.trim()).toBe('sluice: --prefix only applies without --echo (which prints no frames)');
+  });
+});

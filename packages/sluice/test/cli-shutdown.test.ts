@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { expectExit, sluiceListen } from './support/sluice-cli.js';
+import { expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
 
 const TIMEOUT = 20_000;
 /** Prompt for a user pressing Ctrl-C, yet far above the 1 s the listener gives a connection to close. */
@@ -44,4 +44,35 @@ describe('sluice listen on SIGINT and SIGTERM', () => {
       client.socket.destroy();
     });
   }
+});
+
+describe('sluice connect on SIGINT', () => {
+  it('ends as an end does: says it was interrupted, prints the counts, exits 0 (as listen does)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const received: string[] = [];
+    let heard: (() => void) | undefined;
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write('hello\n');
+      socket.setEncoding('utf8').on('data', (text: string) => {
+        received.push(text);
+        heard?.();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    const run = sluice(['connect', `127.0.0.1:${port}`], { keepStdinOpen: true });
+    const arrived = new Promise<void>((resolve) => (heard = resolve));
+    run.process.stdin.write('one\n');
+    await Promise.all([run.waitFor(/hello\n/, 'stdout'), arrived]);
+    run.process.kill('SIGINT');
+    const exit = await run.exited;
+    server.close();
+    expectExit(exit, 0);
+    expect(exit.stderr).toMatch(
+      /^sluice: SIGINT: interrupted\nsluice: sent 1 frame \(4 bytes\), received 1 frame \(6 bytes\)$/m,
+    );
+  });
 });

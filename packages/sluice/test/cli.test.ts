@@ -86,7 +86,7 @@ describe('sluice CLI', () => {
 
     const bad = cli(['connect', 'nowhere'], '');
     expect(await bad.code).toBe(2);
-    expect(bad.errors()).toContain('"nowhere" is not a HOST:PORT address');
+    expect(bad.errors()).toContain('"nowhere" is missing :PORT');
 
     const codec = cli(['listen', '--port', '0', '--codec', 'morse']);
     expect(await codec.code).toBe(2);

@@ -113,7 +113,7 @@ const standalone: Record<string, Expectation> = {
   },
   'ipc.ts': {
     stdout: [
-      /control socket at \{ path: '[^']*sluice-ipc-\d+\.sock' \}/,
+      /control socket at \/\S*sluice-ipc-\d+\.sock\n/,
       /\{"cmd":"echo","text":"hello over IPC"\} -> \{"ok":true,"text":"hello over IPC"\}/,
       /\{"cmd":"status"\} -> \{"ok":true,"uptimeMs":\d+,"clients":1,"served":1\}/,
       /\{"cmd":"reboot"\} -> \{"ok":false,"error":"unknown command: /,
@@ -358,4 +358,39 @@ describe('examples/', () => {
       }
     },
   );
+  it('the servers say, once serving, how to try them (with the port they bound) and that Ctrl-C stops them', {
+    timeout: 4 * TIMEOUT,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-serving-'));
+    const servers = [
+      'echo-server.ts',
+      'chat.ts',
+      'ipc.ts',
+      'json-rpc.ts',
+      'metrics.ts',
+      'pipeline.ts',
+      'tls.ts',
+      'udp.ts',
+      'ws-express.ts',
+      'ws-http-server.ts',
+    ];
+    try {
+      for (const file of servers) {
+        const socket = join(dir, `${file}.sock`);
+        const server = runTs(`examples/${file}`, {
+          env: { SLUICE_EXAMPLE_ONCE: undefined, PORT: '0', METRICS_PORT: '0', SOCKET: socket },
+          timeout: TIMEOUT / 2,
+        });
+        const [line] = await server.waitFor(/^serving; try: .* \(Ctrl-C stops\)$/m);
+        const port = /(?:127\.0\.0\.1|localhost):(\d+)/.exec(server.stdout())?.[1];
+        expect(line, file).toContain(file === 'ipc.ts' ? socket : `${port}`);
+        expect(line, file).not.toMatch(/:0\b|\b0\)/);
+        server.process.kill('SIGINT');
+        const exit = await server.exited;
+        expect(exit.code, describeExit(file, exit)).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

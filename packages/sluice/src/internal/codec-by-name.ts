@@ -2,6 +2,7 @@ import { type Codec, DecodeError, FrameTooLongError, lengthPrefixed, lines, text
 import { InvalidArgumentError } from '@sluice/core';
 import { messages } from '@sluice/ws';
 import { onlyWith } from './options.js';
+import { closestName } from './parse-command-line.js';
 
 /** The codec names the CLI knows, with what each takes. */
 export const CODEC_HELP = `Codecs (--codec):
@@ -94,10 +95,12 @@ export interface CliCodec {
  */
 export function codecByName(settings: CodecSettings, carrier: Carrier = 'stream'): CliCodec {
   const name = settings.codec ?? 'lines';
-  if (!CODECS.includes(name))
+  if (!CODECS.includes(name)) {
+    const near = closestName(name, CODECS);
     throw new InvalidArgumentError(
-      `unknown codec "${name}" (choose ${CODECS.join(', ')}, or a module's path such as ./codec.js; see --help)`,
+      `unknown codec "${name}"${near === undefined ? '' : `: did you mean ${near}?`} (choose ${CODECS.join(', ')}, or a module's path such as ./codec.js; see --help)`,
     );
+  }
   if (name === 'messages' && carrier !== 'websocket')
     throw new InvalidArgumentError('--codec messages only applies to WebSocket (connect ws://…, listen --ws)');
   const given = settings as unknown as Record<string, unknown>;

@@ -71,6 +71,11 @@ export async function loadCodecModule(value: string, cwd: string): Promise<CliCo
     } catch (error) {
       throw new InvalidArgumentError(`${what}: its export "${name}" threw when called: ${describe(error)}`);
     }
+    if (!isCodec(codec)) {
+      throw new InvalidArgumentError(
+        `${what}: its export "${name}" is a function, but it returned ${kindOf(codec)}, not a Codec (an object with decoder() and encoder())`,
+      );
+    }
   }
   if (!isCodec(codec)) {
     throw new InvalidArgumentError(

@@ -5,6 +5,7 @@ import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-na
 import { resolveCodec } from './codec-module.js';
 import { describe, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
+import { onInterrupt } from './interrupt.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { Linger } from './linger.js';
 import { count, onlyWith, parseConnectTarget, parseMilliseconds, readCa } from './options.js';
@@ -39,10 +40,12 @@ once stdin has ended, connect reads on until the peer has sent nothing for
 
 With --udp each stdin line (its bytes, without the newline; at most
 ${MAX_DATAGRAM}) is sent as one datagram to HOST:PORT, and each datagram from
-there is printed on one line (-o text drops one trailing newline of it; others
-are ignored, and counted). UDP has no close: once stdin has ended, connect
-waits until HOST:PORT has been quiet for --linger milliseconds. --udp takes no
---codec: a datagram is one frame.
+there is printed on one line (-o text drops one trailing newline of it; the
+socket is connected, so no one else's reach it). UDP has no close: once stdin
+has ended, connect waits until HOST:PORT has been quiet for --linger
+milliseconds. If the kernel reports that nothing listens there (ICMP port
+unreachable), connect says so and exits 1. --udp takes no --codec: a
+datagram is one frame.
 
 Options:
   --codec C          frame format (default lines)
@@ -145,6 +148,13 @@ export async function connectCommand(positionals: string[], values: ConnectValue
   // a connection that dies (an idle timeout) stops reading stdin.
   sending.catch((error: unknown) => conn.destroy(error instanceof Error ? error : new Error(String(error))));
   void conn.closed.then(() => stopInput.abort());
+  // Ctrl-C ends it as an end does, with the counts (and exit code 0, as listen's).
+  let interrupted: NodeJS.Signals | undefined;
+  const stopListening = onInterrupt((signal) => {
+    interrupted = signal;
+    stopInput.abort();
+    conn.destroy();
+  });
   try {
     // One frame at a time, each written out before the next is read: stdout's pace is the socket's.
     for await (const frame of framed) {
@@ -156,14 +166,18 @@ export async function connectCommand(positionals: string[], values: ConnectValue
     stopInput.abort();
     conn.destroy();
     if (isOutputClosed(error)) return 0; // `| head` has what it wanted
-    warn(isBadFrame(error) ? `the peer sent a bad frame: ${describe(error)}` : describe(error));
-    return 1;
+    if (interrupted === undefined) {
+      warn(isBadFrame(error) ? `the peer sent a bad frame: ${describe(error)}` : describe(error));
+      return 1;
+    }
   } finally {
+    stopListening();
     output.dispose();
   }
+  if (interrupted !== undefined && !values.quiet) warn(`${interrupted}: interrupted`);
   // The peer ended while stdin still had lines to give: whatever is left would
   // go unanswered, or nowhere at all (a peer that dropped us), so stop here.
-  const peerClosedFirst = !inputEnded;
+  const peerClosedFirst = !inputEnded && interrupted === undefined;
   if (peerClosedFirst) stopInput.abort();
   const { skipped } = await sending;
   if (!values.quiet) {

@@ -35,7 +35,8 @@ function describeOnLines(error: unknown): string {
     hostname?: string;
   };
   const { address, port } = details;
-  const where = address === undefined ? '' : ` ${hostPort(address, port)}`;
+  // A Unix socket's error has its path as the address, and port -1.
+  const where = address === undefined ? '' : ` ${port === undefined || port < 0 ? address : hostPort(address, port)}`;
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused by${where}: is a server listening there?`;

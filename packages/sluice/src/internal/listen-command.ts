@@ -1,10 +1,11 @@
+import { createConnection } from 'node:net';
 import { InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { type Connection, listen } from '@sluice/net';
 import { listen as listenWebSocket } from '@sluice/ws';
 import { Broadcast, OUTBOX_CAPACITY } from './broadcast.js';
 import { CODEC_HELP, type CodecSettings, DELIMITER_ESCAPES } from './codec-by-name.js';
 import { resolveCodec } from './codec-module.js';
-import { describe, hostPort, isBadFrame } from './describe-error.js';
+import { codeOf, describe, hostPort, isBadFrame } from './describe-error.js';
 import { formatFrame, parseFormat } from './frame-format.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { count, onlyWith, parseMilliseconds, parsePort, parseUrlPath, readKeyAndCert, socketPath } from './options.js';
@@ -31,6 +32,10 @@ The end of stdin closes nothing: the listener serves on, so </dev/null gives
 a listener that only prints (run one in the background of a terminal so, as
 nc -l: reading the terminal would stop it).
 
+Frames are printed as they arrive, from any client; stdout has the frames
+only (stderr names each client as it connects and closes, unless -q), so
+with two clients or more, --prefix says whose each line is.
+
 With --udp it binds a UDP socket and prints each datagram on one line (its
 sender on stderr; -o text drops one trailing newline), or sends it back with
 --echo; stdin lines go, one datagram each, to the latest sender (read once
@@ -48,6 +53,8 @@ Options:
                      ${DELIMITER_ESCAPES}
   --max-frame-length N     largest frame accepted, in bytes
   --echo             send every frame back to its sender (stdin is then not read)
+  --prefix           print each frame as "CLIENT: frame" (its sender's address, or
+                     client N on a Unix socket), to tell clients apart
   --once             exit after the first connection ends
   -o, --output F     how frames are printed: text (default), hex, json
   --idle-timeout MS  close a connection after MS milliseconds with no traffic
@@ -63,6 +70,7 @@ interface ListenValues extends CodecSettings {
   'idle-timeout'?: string | undefined;
   echo: boolean;
   once: boolean;
+  prefix: boolean;
   ws: boolean;
   path?: string | undefined;
   tls: boolean;
@@ -93,6 +101,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   if (values.udp) refuseWithUdp({ ...values, udp: undefined }, ['ws', 'path', 'once', 'key', 'cert']);
   onlyWith({ key: values.key, cert: values.cert }, ['key', 'cert'], values.tls, 'with --tls');
   onlyWith({ path: values.path }, ['path'], values.ws, 'with --ws');
+  onlyWith({ prefix: values.prefix }, ['prefix'], !values.echo, 'without --echo (which prints no frames)');
   const path = values.path === undefined ? undefined : parseUrlPath(values.path);
   if (values.tls && (values.key === undefined || values.cert === undefined))
     throw new InvalidArgumentError('--tls needs --key and --cert');
@@ -107,7 +116,11 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   const shutdown = new AbortController();
   const stopInput = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
-    log(`${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`);
+    log(
+      values.udp
+        ? `${signal}: shutting down (UDP has no connections to wait for)`
+        : `${signal}: shutting down (connections get ${CLOSE_TIMEOUT} ms to finish; again to force)`,
+    );
     shutdown.abort();
   };
   const onGone = () => shutdown.abort(); // stdout's reader has gone: end quietly
@@ -117,7 +130,7 @@ export async function listenCommand(positionals: string[], values: ListenValues,
   try {
     if (values.udp)
       return await udpListen(
-        { host, port, echo: values.echo, format, quiet: values.quiet, signal: shutdown.signal },
+        { host, port, echo: values.echo, prefix: values.prefix, format, quiet: values.quiet, signal: shutdown.signal },
         io,
       );
     const common = {
@@ -134,8 +147,12 @@ export async function listenCommand(positionals: string[], values: ListenValues,
           ...(tls ? { tls } : {}),
         })
       : listen({ ...common, ...(tls ? { tls, onClientError: (error: Error) => warn(describe(error)) } : {}) });
-    const listener = await listening.catch((error: unknown) => {
+    const listener = await listening.catch(async (error: unknown) => {
       if (shutdown.signal.aborted && isSluiceError(error, 'ABORT_ERR')) return undefined; // stopped while binding
+      if (socket !== undefined && codeOf(error) === 'EADDRINUSE') {
+        const holder = await socketHolder(socket);
+        if (holder !== undefined) throw new Error(`${describe(error)}: ${holder}`);
+      }
       throw error;
     });
     if (listener === undefined) return 0;
@@ -177,9 +194,10 @@ export async function listenCommand(positionals: string[], values: ListenValues,
         writing?.catch(() => {}); // its failure is the connection's: the reading below meets it too
         try {
           for await (const frame of framed) {
-            if (!values.echo)
-              await output.write(codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format), signal);
-            else if (unechoed > 0) unechoed++;
+            if (!values.echo) {
+              const line = codec.show?.(frame, format) ?? formatFrame(frame, codec.kind, format);
+              await output.write(values.prefix ? `${peer}: ${line}` : line, signal);
+            } else if (unechoed > 0) unechoed++;
             else {
               try {
                 await framed.write(frame, { signal }); // as it came: a JSON frame is its text, not encoded again
@@ -256,4 +274,36 @@ function peerOf(conn: Connection): string {
   let name = numbered.get(conn);
   if (name === undefined) numbered.set(conn, (name = `client ${++clients}`));
   return name;
+}
+
+/** How long {@link socketHolder} waits for a connection to a socket file (a live server's kernel answers at once). */
+const PROBE_TIMEOUT = 1000;
+
+/**
+ * Who holds the socket file at `path` that `listen` found in use, told by
+ * connecting to it: nobody (ECONNREFUSED: a file left by a process that is
+ * gone), or a live server. `undefined` when the connection says neither.
+ * Nothing is removed: that is the user's call.
+ */
+async function socketHolder(path: string): Promise<string | undefined> {
+  const shellPath = /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+  return await new Promise((resolve) => {
+    const probe = createConnection({ path });
+    const done = (answer: string | undefined) => {
+      clearTimeout(timer);
+      probe.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(undefined), PROBE_TIMEOUT);
+    probe.once('connect', () =>
+      done('a running server is listening on it (stop that one first, or choose another path)'),
+    );
+    probe.once('error', (error) =>
+      done(
+        codeOf(error) === 'ECONNREFUSED'
+          ? `the socket file is left from a process that is gone: remove it (rm ${shellPath}) and try again`
+          : undefined,
+      ),
+    );
+  });
 }

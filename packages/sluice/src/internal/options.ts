@@ -1,6 +1,7 @@
 /** Checking command-line values: numbers, addresses, files, and flags that only go together. */
 import { X509Certificate } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { InvalidArgumentError } from '@sluice/core';
 import { plainOpenSsl } from './describe-error.js';
@@ -23,11 +24,19 @@ export function parseMilliseconds(value: string | undefined, flag: string): numb
   return ms === 0 ? undefined : ms;
 }
 
+/** A host name (`localhost`, `db.example.com`) or an IPv4 address: dot-separated labels of letters, digits and `-`. */
+const HOST_NAME = /^[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)*\.?$/i;
+
 /** Parses `host:port`, `[v6]:port` or `:port` (loopback). */
 export function parseHostPort(target: string): { host: string; port: number } {
   const match = /^(?:\[([^\]\s]+)\]|([^:[\]\s]*)):([^:]*)$/.exec(target);
   if (match === null) {
     const bareIpv6 = !target.includes('[') && (target.match(/:/g)?.length ?? 0) > 1;
+    // A host name or an IPv4 address alone: the port was forgotten, more likely than a socket's ./
+    if (HOST_NAME.test(target)) {
+      const socket = isIPv4(target) ? '' : `; for a Unix socket write ./${target} or unix:${target}`;
+      throw new InvalidArgumentError(`"${target}" is missing :PORT (for example ${target}:9000)${socket}`);
+    }
     const hint = bareIpv6
       ? ': write an IPv6 address in brackets, as [::1]:9000'
       : target.includes(':')

@@ -16,6 +16,7 @@ const ELSEWHERE: Record<string, Record<string, { of: string; instead?: string }>
     port: { of: 'listen', instead: 'connect takes the address as HOST:PORT' },
     echo: { of: 'listen' },
     once: { of: 'listen' },
+    prefix: { of: 'listen' },
     ws: { of: 'listen', instead: 'connect takes a ws:// or wss:// URL' },
     path: { of: 'listen', instead: 'connect takes the path in its ws:// URL' },
   },
@@ -59,7 +60,7 @@ export function parseCommandLine<const T extends Options>(
     if (option === undefined) {
       const other = elsewhere[token.name];
       const help = `see sluice ${command} --help`;
-      const near = other === undefined ? closestFlag(token.name, Object.keys(options)) : undefined;
+      const near = other === undefined ? closestName(token.name, Object.keys(options)) : undefined;
       throw new InvalidArgumentError(
         other === undefined
           ? `unknown option ${token.rawName} (${near === undefined ? '' : `did you mean --${near}? `}${help})`
@@ -92,8 +93,8 @@ export function parseCommandLine<const T extends Options>(
   });
 }
 
-/** The known flag nearest to a misspelt one (`udpp`: `udp`), as core's option checks find it; `undefined` if none is near. */
-function closestFlag(name: string, known: string[]): string | undefined {
+/** The known name nearest to a misspelt one (`udpp`: `udp`, `lnes`: `lines`), as core's option checks find it; `undefined` if none is near. */
+export function closestName(name: string, known: string[]): string | undefined {
   try {
     checkOptionKeys('', { [name]: true }, known);
   } catch (error) {

@@ -2,7 +2,7 @@ import { CONNECT_HELP, connectCommand } from './connect-command.js';
 import { codeOf, describe, oneLine } from './describe-error.js';
 import { isOutputClosed } from './line-output.js';
 import { LISTEN_HELP, listenCommand } from './listen-command.js';
-import { parseCommandLine } from './parse-command-line.js';
+import { closestName, parseCommandLine } from './parse-command-line.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's. */
 export interface CliIo {
@@ -21,7 +21,7 @@ Usage:
   sluice listen  --udp [--host H] --port P [--echo]
   sluice connect HOST:PORT|./app.sock|ws://HOST:PORT/PATH [--codec C] [options]
   sluice connect --udp HOST:PORT
-  sluice --version
+  sluice --version   (or -v, or version)
 
 Commands:
   listen    accept connections (TCP, TLS, Unix socket, WebSocket), print received frames
@@ -33,6 +33,9 @@ With --udp each stdin line is one datagram, and each datagram one line of output
 
 Codecs: lines (the default), lp, varint, json, text; messages (WebSocket only).
 Run "sluice <command> --help" for a command's options.`;
+
+/** The commands, for "did you mean" (the flags' spellings are hardly misspelt). */
+const COMMANDS = ['listen', 'connect', 'help', 'version'];
 
 /** Options both commands understand. */
 export const COMMON_OPTIONS = {
@@ -65,7 +68,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${HELP}\n`);
       return command === undefined ? 1 : 0;
     }
-    if (command === '--version' || command === '-V') {
+    if (command === '--version' || command === '-V' || command === '-v' || command === 'version') {
       io.stdout.write(`${io.version ?? 'unknown'}\n`);
       return 0;
     }
@@ -79,6 +82,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
           port: { type: 'string' },
           echo: { type: 'boolean', default: false },
           once: { type: 'boolean', default: false },
+          prefix: { type: 'boolean', default: false },
           ws: { type: 'boolean', default: false },
           path: { type: 'string' },
           key: { type: 'string' },
@@ -105,7 +109,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       if (values.help) return help(io, CONNECT_HELP);
       return await connectCommand(positionals, values, io);
     }
-    io.stderr.write(`sluice: unknown command "${command}" (try sluice --help)\n`);
+    const near = closestName(command, COMMANDS);
+    io.stderr.write(
+      `sluice: unknown command "${command}" (${near === undefined ? '' : `did you mean ${near}? `}try sluice --help)\n`,
+    );
     return 2;
   } catch (error) {
     if (isOutputClosed(error)) return 0;

@@ -1,10 +1,12 @@
 /** `sluice connect --udp` and `sluice listen --udp`: one stdin line per datagram, one datagram per output line. */
+import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIPv6 } from 'node:net';
-import { AbortError, InvalidArgumentError, isSluiceError } from '@sluice/core';
+import { AbortError, channel, InvalidArgumentError, isSluiceError } from '@sluice/core';
 import { bind, type DatagramSocket, type IpAddress } from '@sluice/net';
-import { describe, hostPort } from './describe-error.js';
+import { codeOf, describe, hostPort } from './describe-error.js';
 import { formatFrame, type OutputFormat } from './frame-format.js';
+import { onInterrupt } from './interrupt.js';
 import { isOutputClosed, LineOutput } from './line-output.js';
 import { Linger } from './linger.js';
 import { count } from './options.js';
@@ -48,11 +50,60 @@ function datagramSink(
   };
 }
 
+/** Datagrams received and not yet printed: beyond this, new ones are dropped (UDP semantics), as `bind()`'s default. */
+const RECEIVE_CAPACITY = 1024;
+
+/**
+ * A UDP socket connected to `peer`: only its datagrams arrive, and the
+ * kernel's word that nothing listens there (an ICMP port unreachable:
+ * ECONNREFUSED) fails the reading.
+ */
+async function connectUdp(peer: { host: string; port: number }, family: number) {
+  const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+  const received = channel<Uint8Array>({
+    capacity: RECEIVE_CAPACITY,
+    overflow: 'drop-newest',
+    onReturn: () => socket.close(),
+  });
+  socket.on('message', (data) => received.offer(data));
+  socket.on('error', (error) => received.error(error));
+  socket.on('close', () => received.end());
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(peer.port, peer.host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    received,
+    sink: (onSent: (bytes: number) => void): FrameSink => ({
+      async write(frame) {
+        const data = frame as Uint8Array;
+        await new Promise<void>((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
+        onSent(data.byteLength);
+      },
+      closeWrite: () => Promise.resolve(),
+    }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        try {
+          socket.close(() => resolve());
+        } catch {
+          resolve(); // already closed
+        }
+      })),
+  };
+}
+
 /**
  * `sluice connect --udp HOST:PORT`: each stdin line is one datagram to it;
- * each datagram from it is printed (others are ignored, and counted). Once
- * stdin has ended, waits until it has been quiet for `lingerMs` (undefined:
- * until interrupted). Resolves to the exit code.
+ * each datagram from it is printed (the socket is connected: no one else's
+ * reach it). Once stdin has ended, waits until it has been quiet for
+ * `lingerMs` (undefined: until interrupted). Nothing listening there (the
+ * kernel's port unreachable) fails it; no reply at all adds a hint. Resolves
+ * to the exit code.
  */
 export async function udpConnect(
   target: { host: string; port: number },
@@ -64,22 +115,19 @@ export async function udpConnect(
   const warn = (line: string) => io.stderr.write(`sluice: ${line}\n`);
   const { address, family } = await lookup(target.host);
   const peer = { host: address, port: target.port };
-  await using socket = await bind({ host: family === 6 ? '::' : '0.0.0.0', type: family === 6 ? 'udp6' : 'udp4' });
-  const counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, ignored: 0 };
+  const where = hostPort(target.host, target.port);
+  const socket = await connectUdp(peer, family);
+  const counts = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0 };
   const linger = new Linger(lingerMs, () => counts.bytesIn);
   const output = new LineOutput(io.stdout);
   const stopInput = new AbortController();
   let failure: unknown;
   const sending = sendStdin({
     input: io.stdin,
-    framed: datagramSink(
-      socket,
-      async () => peer,
-      (bytes) => {
-        counts.framesOut++;
-        counts.bytesOut += bytes;
-      },
-    ),
+    framed: socket.sink((bytes) => {
+      counts.framesOut++;
+      counts.bytesOut += bytes;
+    }),
     codec: 'udp',
     maxLineLength: MAX_DATAGRAM,
     warn,
@@ -94,12 +142,15 @@ export async function udpConnect(
       void socket.close();
     },
   );
+  // Ctrl-C ends it as an end does, with the counts (and exit code 0, as listen's).
+  let interrupted: NodeJS.Signals | undefined;
+  const stopListening = onInterrupt((signal) => {
+    interrupted = signal;
+    stopInput.abort();
+    void socket.close();
+  });
   try {
-    for await (const { data, address: from } of socket) {
-      if (from.host !== peer.host || from.port !== peer.port) {
-        counts.ignored++;
-        continue;
-      }
+    for await (const data of socket.received) {
       linger.received();
       counts.framesIn++;
       counts.bytesIn += data.byteLength;
@@ -108,13 +159,16 @@ export async function udpConnect(
     }
   } catch (error) {
     if (isOutputClosed(error)) return 0;
-    throw error;
+    failure ??= error;
   } finally {
+    stopListening();
     stopInput.abort();
     output.dispose();
+    await socket.close();
   }
+  if (interrupted !== undefined && !quiet) warn(`${interrupted}: interrupted`);
   if (failure !== undefined) {
-    warn(describe(failure));
+    warn(codeOf(failure) === 'ECONNREFUSED' ? `nothing listens on ${where} (port unreachable)` : describe(failure));
     return 1;
   }
   const { skipped } = await sending;
@@ -123,7 +177,7 @@ export async function udpConnect(
       `sent ${count(counts.framesOut, 'datagram')} (${count(counts.bytesOut, 'byte')}), received ${count(counts.framesIn, 'datagram')} (${count(counts.bytesIn, 'byte')})`,
     );
   }
-  if (counts.ignored > 0) warn(`${count(counts.ignored, 'datagram')} from other senders ignored`);
+  if (counts.framesOut > 0 && counts.framesIn === 0) warn(`(no reply: is anything listening on ${where}?)`);
   if (skipped > 0) warn(`${count(skipped, 'stdin line')} skipped`);
   return skipped === 0 ? 0 : 1;
 }
@@ -134,7 +188,16 @@ export async function udpConnect(
  * for one). Runs until `signal` aborts. Resolves to the exit code.
  */
 export async function udpListen(
-  options: { host: string; port: number; echo: boolean; format: OutputFormat; quiet: boolean; signal: AbortSignal },
+  options: {
+    host: string;
+    port: number;
+    echo: boolean;
+    /** Print each datagram as `SENDER: datagram`. */
+    prefix: boolean;
+    format: OutputFormat;
+    quiet: boolean;
+    signal: AbortSignal;
+  },
   io: CliIo,
 ): Promise<number> {
   const { echo, format, signal } = options;
@@ -191,7 +254,10 @@ export async function udpListen(
       heard = undefined;
       log(`datagram from ${hostPort(address.host, address.port)} (${count(data.byteLength, 'byte')})`);
       if (echo) await socket.send(data, address).catch((error: unknown) => warn(describe(error)));
-      else await output.write(datagramLine(data, format));
+      else {
+        const line = datagramLine(data, format);
+        await output.write(options.prefix ? `${hostPort(address.host, address.port)}: ${line}` : line);
+      }
     }
   } catch (error) {
     if (!isOutputClosed(error)) throw error;
