@@ -6,13 +6,13 @@
  * answers to calls by id, with a timeout per call, and hands the server's
  * notifications to `onUnmatched`.
  *
- * Run:   pnpm exec tsx examples/json-rpc-client-server.ts     (server on port 7007, or PORT=…)
+ * Run:   pnpm exec tsx examples/json-rpc-client-server.ts     (server on port 7012, or PORT=…)
  * With SLUICE_EXAMPLE_ONCE=1 it picks a free port, makes its calls, and exits.
  */
 import { connect, isSluiceError, json, listen, requester, respond } from 'sluice';
 
 const ONCE = process.env.SLUICE_EXAMPLE_ONCE === '1';
-const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7007));
+const PORT = Number(process.env.PORT ?? (ONCE ? 0 : 7012));
 
 type Id = string | number;
 interface Message {
