@@ -19,15 +19,15 @@ import { writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { measure } from './scaling.js';
+import { clients } from './scaling-clients.js';
 import {
-  measure,
   nodeAsyncFramesServer,
   nodeAsyncServer,
   nodeServer,
   sluiceChunkServer,
   sluiceServer,
-} from './scaling.js';
-import { clients } from './scaling-clients.js';
+} from './scaling-servers.js';
 
 const servers = {
   sluice: sluiceServer,
