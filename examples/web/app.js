@@ -1,12 +1,16 @@
 /**
  * The page's program (see server.ts): connects to the room over the browser's
  * own WebSocket with `@sluice/ws`, reads the server's JSON events with a
- * `for await` loop (one value per message), and shows them. Plain JavaScript
+ * `for await` loop (one value per message), and shows them. With
+ * `reconnecting()` of `@sluice/connection` it comes back by itself when the
+ * server stops and starts again, and says what it is doing meanwhile
+ * ("reconnecting in 400 ms…", "connected"). Plain JavaScript
  * as a browser runs it: the bare imports resolve through index.html's import
  * map to the built ESM packages. Everything from the network goes into the
  * page as text (`textContent`), never as HTML.
  */
 import { json } from '@sluice/codec';
+import { reconnecting } from '@sluice/connection';
 import { connect, messages } from '@sluice/ws';
 
 const GRAPH_BARS = 60;
@@ -37,10 +41,19 @@ const SCALES = [5, 10, 25, 50, 100];
 /** When the frames of the last second arrived: their count is the frames per second. */
 const arrivals = [];
 let framesIn = 0;
+/** When the newest message shown was sent. */
+let lastShownAt = 0;
 
-function setStatus(state, text) {
+/** Shows the connection's state; `why` (what ended the last session, or made the last attempt fail) as its tooltip. */
+function setStatus(state, text, why = '') {
   ui.status.dataset.state = state;
   ui.status.textContent = text;
+  ui.status.title = why;
+}
+
+/** An error as a person reads it: its code, else its name. */
+function describe(error) {
+  return error?.code ?? error?.name ?? String(error);
 }
 
 function countFrame() {
@@ -71,6 +84,7 @@ function showUtilization(elu) {
 }
 
 function showMessage({ from, text, at }) {
+  lastShownAt = Math.max(lastShownAt, at);
   ui.messages.querySelector('.empty')?.remove();
   const item = document.createElement('li');
   if (from === ui.name.value) item.className = 'mine';
@@ -94,7 +108,8 @@ function show(event) {
     case 'welcome':
       ui.name.value ||= event.you;
       ui.clients.textContent = String(event.clients);
-      for (const message of event.history) showMessage(message);
+      // After a reconnect the history repeats what is shown already: only what came since.
+      for (const message of event.history) if (message.at > lastShownAt) showMessage(message);
       break;
     case 'presence':
       ui.clients.textContent = String(event.clients);
@@ -110,17 +125,18 @@ function show(event) {
   }
 }
 
+/** Bytes received on the sessions before the current one. */
+let bytesBefore = 0;
+
 async function main() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  let conn;
-  try {
-    conn = await connect(`${scheme}//${location.host}/live`, { timeout: 5000 });
-  } catch (error) {
-    setStatus('closed', `cannot connect (${error.code ?? error.name})`);
-    return;
-  }
-  setStatus('open', 'connected');
-  const io = conn.framed(json({ framing: messages() }));
+  // One session per connection: when the server goes away (a restart, a deploy), the page waits a moment (growing,
+  // with jitter: a room full of pages does not hammer a server coming back) and connects again, by itself.
+  const client = reconnecting((signal) => connect(`${scheme}//${location.host}/live`, { signal, timeout: 5000 }), {
+    codec: json({ framing: messages() }),
+    maxDelay: 5000,
+    onRetry: ({ error, delay }) => setStatus('reconnecting', `reconnecting in ${delay} ms…`, describe(error)),
+  });
 
   ui.form.addEventListener('submit', (submit) => {
     submit.preventDefault();
@@ -128,24 +144,30 @@ async function main() {
     if (text === '') return;
     ui.text.value = '';
     // Resolves once the browser can take more; a full socket makes it wait rather than buffer without bound.
-    io.write({ type: 'say', from: ui.name.value, text }).catch((error) => {
-      setStatus('closed', `cannot send (${error.code ?? error.name})`);
+    client.write({ type: 'say', from: ui.name.value, text }).catch((error) => {
+      setStatus('closed', `cannot send (${describe(error)})`);
     });
   });
-  ui.send.disabled = false;
 
-  try {
-    for await (const event of io) {
-      countFrame();
-      show(event);
-      ui.bytes.textContent = conn.counters.bytesIn.toLocaleString('en');
+  for await (const io of client) {
+    setStatus('open', 'connected');
+    ui.send.disabled = false;
+    let lost = 'the server closed the room';
+    try {
+      for await (const event of io) {
+        countFrame();
+        show(event);
+        ui.bytes.textContent = (bytesBefore + io.connection.counters.bytesIn).toLocaleString('en');
+      }
+    } catch (error) {
+      lost = describe(error);
+    } finally {
+      bytesBefore += io.connection.counters.bytesIn;
+      ui.send.disabled = true;
+      ui.clients.textContent = '–'; // unknown until the next welcome
+      refreshRate();
     }
-    setStatus('closed', 'the server closed the room');
-  } catch (error) {
-    setStatus('closed', `disconnected (${error.code ?? error.name})`);
-  } finally {
-    ui.send.disabled = true;
-    refreshRate();
+    setStatus('reconnecting', 'reconnecting…', lost);
   }
 }
 

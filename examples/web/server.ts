@@ -5,7 +5,10 @@
  * `connect()` over the browser's own WebSocket, reads JSON events with a
  * `for await` loop over `conn.framed(json({ framing: messages() }))`, and
  * shows them live: who is here, frames per second, how busy the server's event
- * loop is (`performance.eventLoopUtilization()`) and the chat.
+ * loop is (`performance.eventLoopUtilization()`) and the chat. Through
+ * `reconnecting()` of `@sluice/connection`, the page comes back by itself
+ * when this server stops and starts again (Ctrl-C, then run it again: the
+ * page shows "reconnecting in N ms…", then "connected").
  *
  * Shows `listen({ server, path })` of `@sluice/ws` beside an ordinary
  * `http` server, one JSON value per WebSocket message, and broadcasting

@@ -5,10 +5,13 @@
  * WebSocket with the built @sluice/ws and @sluice/codec. A Sluice client in
  * this process joins the same room: what it sends must appear in the page's
  * DOM, what the page sends through its form must reach it, and the page's
- * meters must move (the graph: the server's event-loop utilization). Then the server stops (SIGTERM) and the page must say so.
+ * meters must move (the graph: the server's event-loop utilization). Then the server stops (SIGTERM): the page
+ * must say it is reconnecting; started again on the same port, the page must be connected again, by itself,
+ * and live.
  *
  * Needs Chromium (see browser.test.ts; SLUICE_SKIP_BROWSER=1 skips). Set
- * SLUICE_WEB_EXAMPLE_SCREENSHOT=/tmp/web-example.png to keep a picture of the page.
+ * SLUICE_WEB_EXAMPLE_SCREENSHOT=/tmp/web-example.png to keep a picture of the page (and
+ * -reconnecting.png, -reconnected.png beside it: while the server is down, and after it is back).
  */
 import { writeFileSync } from 'node:fs';
 import { json } from '@sluice/codec';
@@ -39,10 +42,13 @@ describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', 
     if (server !== undefined && server.process.exitCode === null) server.process.kill('SIGKILL');
   });
 
-  it('shows live traffic: messages from a Node client appear, the page talks back, meters move', {
-    timeout: TIMEOUT,
+  it('shows live traffic: messages from a Node client appear, the page talks back, meters move; it reconnects by itself after the server restarts', {
+    timeout: 2 * TIMEOUT,
   }, async () => {
-    server = runTs('examples/web/server.ts', { env: { PORT: '0', SLUICE_EXAMPLE_ONCE: undefined }, timeout: TIMEOUT });
+    server = runTs('examples/web/server.ts', {
+      env: { PORT: '0', SLUICE_EXAMPLE_ONCE: undefined },
+      timeout: 2 * TIMEOUT,
+    });
     const [, origin] = await server.waitFor(/web example on (http:\/\/127\.0\.0\.1:\d+)\//);
     session = await launchBrowser({ timeout: 8000 });
     const view = await session.open(`${origin}/`);
@@ -103,16 +109,48 @@ describe.skipIf(SKIP_BROWSER)('examples/web/ in a browser (headless Chromium)', 
     const screenshot = process.env['SLUICE_WEB_EXAMPLE_SCREENSHOT'];
     if (screenshot) writeFileSync(screenshot, await view.screenshot());
 
-    // Ctrl-C (SIGTERM here): the server closes the room gracefully, and the page says so.
+    // Ctrl-C (SIGTERM here): the server closes the room gracefully; the page says it is reconnecting, and retries.
     await conn.close();
     server.process.kill('SIGTERM');
     const exit = await server.exited;
     expect(exit.code, describeExit('examples/web/server.ts', exit)).toBe(0);
     expect(exit.stdout).toMatch(/web example stopped/);
-    await page.waitForSelector('#status[data-state="closed"]');
-    expect(await page.$eval('#status', (element) => element.textContent)).toBe('the server closed the room');
+    await page.waitForFunction(() =>
+      /^reconnecting in \d+ ms…$/.test(document.querySelector('#status')?.textContent ?? ''),
+    );
+    expect(await page.$eval('#status', (element) => element.getAttribute('data-state'))).toBe('reconnecting');
     expect(await page.$eval('#send', (button) => (button as HTMLButtonElement).disabled)).toBe(true);
-    expect(view.errors).toEqual([]);
+    if (screenshot) writeFileSync(screenshot.replace(/(\.png)?$/, '-reconnecting.png'), await view.screenshot());
+
+    // The server starts again on the same port: the page connects by itself, and the room is live again.
+    const framesBefore = Number((await page.$eval('#frames', (element) => element.textContent))?.replace(/,/g, ''));
+    server = runTs('examples/web/server.ts', {
+      env: { PORT: new URL(origin!).port, SLUICE_EXAMPLE_ONCE: undefined },
+      timeout: TIMEOUT,
+    });
+    await server.waitFor(/web example on http:\/\/127\.0\.0\.1:\d+\//);
+    await page.waitForSelector('#status[data-state="open"]');
+    expect(await page.$eval('#status', (element) => element.textContent)).toBe('connected');
+    await page.waitForFunction(
+      (before: number) => Number(document.querySelector('#frames')?.textContent?.replace(/,/g, '')) >= before + 3,
+      {},
+      framesBefore,
+    );
+    expect(await page.$eval('#send', (button) => (button as HTMLButtonElement).disabled)).toBe(false);
+    // What was said before the restart is still shown, once.
+    expect(await page.$$eval('#messages .text', (items) => items.map((item) => item.textContent))).toEqual([
+      ...said,
+      'hi Node, from Chromium',
+    ]);
+    if (screenshot) writeFileSync(screenshot.replace(/(\.png)?$/, '-reconnected.png'), await view.screenshot());
+
+    server.process.kill('SIGTERM');
+    const again = await server.exited;
+    expect(again.code, describeExit('examples/web/server.ts', again)).toBe(0);
+    await page.waitForSelector('#status[data-state="reconnecting"]');
+    // Chromium logs each refused WebSocket itself (the attempts made while the server was down): nothing else.
+    const refused = /^console\.error: WebSocket connection to '[^']+\/live' failed: .*ERR_CONNECTION_REFUSED/;
+    expect(view.errors.filter((error) => !refused.test(error))).toEqual([]);
   });
 });
 
