@@ -11,6 +11,7 @@ export { encodeWith } from './encode-with.js';
 export { observe } from './observe.js';
 export type { PushOverflowPolicy } from './push-overflow-policy.js';
 export type { SocketCloseEvent } from './socket-close-event.js';
+export type { SocketReconnectOptions } from './socket-reconnect-options.js';
 export { SocketSubject } from './socket-subject.js';
 export type { SocketSubjectConfig } from './socket-subject-config.js';
 export { type ToAsyncIterableOptions, toAsyncIterable } from './to-async-iterable.js';

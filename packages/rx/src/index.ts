@@ -48,6 +48,7 @@ export { observe } from './observe.js';
 export type { PushOverflowPolicy } from './push-overflow-policy.js';
 export { type SocketOptions, socket$ } from './socket.js';
 export type { SocketCloseEvent } from './socket-close-event.js';
+export type { SocketReconnectOptions } from './socket-reconnect-options.js';
 export { SocketSubject } from './socket-subject.js';
 export type { SocketSubjectConfig } from './socket-subject-config.js';
 export { type ListeningSubscription, type StartListeningOptions, startListening } from './start-listening.js';

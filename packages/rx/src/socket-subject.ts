@@ -2,8 +2,10 @@ import type { Connection } from '@sluice/connection';
 import { Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { enders } from './internal/enders.js';
 import { Outbox } from './internal/outbox.js';
+import { reconnectLoop } from './internal/reconnect-loop.js';
 import { Session, type SessionOwner } from './internal/session.js';
 import type { PushOverflowPolicy } from './push-overflow-policy.js';
+import type { SocketReconnectOptions } from './socket-reconnect-options.js';
 import type { SocketSubjectConfig } from './socket-subject-config.js';
 
 /**
@@ -28,6 +30,9 @@ import type { SocketSubjectConfig } from './socket-subject-config.js';
  * - Subscribing after the end starts a new connection, so `retry()` and
  *   `repeat()` reconnect. (A subject from `listen$` cannot reconnect: it
  *   errors with `ERR_CLOSED` instead.)
+ * - With the `reconnect` option of {@link socket$} or {@link webSocket$},
+ *   a connection that ends or fails is followed by the next, after a
+ *   backoff, under the same subscriptions (see {@link socket$}).
  *
  * Writing:
  * - `next(frame)` encodes and sends, straight into the socket while it
@@ -70,9 +75,19 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
   #pending: Outbox<TOut> | undefined;
   /** An overflow that happened with nobody subscribed: the next subscriber gets it. */
   #latched: { error: unknown } | undefined;
+  /** With a `reconnect` policy: the frames of every connection, shared by the subscribers. */
+  readonly #reconnecting: Observable<TIn> | undefined;
+  /** While a reconnect loop runs: ends it with an error of the subject's own. */
+  #stop: ((error: unknown) => void) | undefined;
+  /** `complete()` was called while reconnecting: the connection that ends next is the last. */
+  #completing = false;
 
   /** @internal Use {@link socket$} or {@link listen$}. */
-  constructor(dial: (signal: AbortSignal) => Connection | Promise<Connection>, config: SocketSubjectConfig<TIn, TOut>) {
+  constructor(
+    dial: (signal: AbortSignal) => Connection | Promise<Connection>,
+    config: SocketSubjectConfig<TIn, TOut>,
+    reconnect?: SocketReconnectOptions,
+  ) {
     super(function (this: Observable<TIn>, subscriber: Subscriber<TIn>): TeardownLogic {
       return (this as SocketSubject<TIn, TOut>).#subscribe(subscriber);
     });
@@ -93,6 +108,23 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
         if (this.#session === session) this.#session = undefined;
       },
     };
+    this.#reconnecting =
+      reconnect &&
+      reconnectLoop({
+        owner: this.#owner,
+        policy: reconnect,
+        setSession: (session) => (this.#session = session),
+        setStop: (stop) => {
+          this.#stop = stop;
+          if (stop === undefined) this.#completing = false;
+        },
+        takeLatched: () => {
+          const latched = this.#latched;
+          this.#latched = undefined;
+          return latched;
+        },
+        completed: () => this.#completing,
+      });
     enders.set(this, () => {
       const session = this.#session;
       session?.endIncoming();
@@ -112,6 +144,12 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
 
   /** Destroys the connection with `error`; subscribers get it. Without a connection, drops the waiting frames. */
   error(error: unknown): void {
+    const stop = this.#stop;
+    if (stop !== undefined) {
+      this.#pending?.discard();
+      this.#pending = undefined;
+      return stop(error);
+    }
     const session = this.#session;
     if (session !== undefined && !session.incomingDone) return session.fail(error);
     session?.connection?.destroy(error instanceof Error ? error : undefined);
@@ -121,10 +159,12 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
 
   /** Half-closes the connection once the waiting frames are written (or the next one, if none is up). */
   complete(): void {
+    if (this.#reconnecting !== undefined) this.#completing = true;
     (this.#session?.openOutbox ?? this.#pendingOutbox()).complete();
   }
 
   #subscribe(subscriber: Subscriber<TIn>): TeardownLogic {
+    if (this.#reconnecting !== undefined) return this.#reconnecting.subscribe(subscriber);
     const current = this.#session;
     if (current !== undefined && !current.incomingDone) return current.subscribe(subscriber);
     const session = new Session(this.#owner);
@@ -142,6 +182,7 @@ export class SocketSubject<TIn, TOut = TIn> extends Observable<TIn> implements O
     outbox = this.#pending = new Outbox<TOut>(this.#capacity, this.#overflow);
     outbox.onFail = (error) => {
       if (this.#pending === outbox) this.#pending = undefined;
+      if (this.#stop !== undefined) return this.#stop(error); // reconnecting, between connections: the subscribers get it
       const session = this.#session;
       if (session !== undefined && !session.shutDown && !session.incomingDone) session.fail(error);
       else this.#latched = { error };

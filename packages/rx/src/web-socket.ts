@@ -2,6 +2,8 @@ import { checkOption, checkOptionKeys } from '@sluice/core';
 import { connect, type WebSocketConnectOptions } from '@sluice/ws';
 import { WEB_SOCKET_SUBJECT_OPTION_KEYS } from './internal/option-keys.js';
 import { checkSubjectConfig } from './internal/options.js';
+import { checkReconnect } from './internal/reconnect-loop.js';
+import type { SocketReconnectOptions } from './socket-reconnect-options.js';
 import { SocketSubject } from './socket-subject.js';
 import type { SocketSubjectConfig } from './socket-subject-config.js';
 
@@ -19,6 +21,13 @@ export type WebSocketSubjectOptions<TIn, TOut = TIn> = Omit<WebSocketConnectOpti
   SocketSubjectConfig<TIn, TOut> & {
     /** Where to connect: `ws:` or `wss:`. */
     url: string | URL;
+    /**
+     * Reconnect with backoff when the socket closes or fails, instead of
+     * completing or erroring: `true` for the defaults, or the policy
+     * ({@link SocketReconnectOptions}); as {@link socket$}'s `reconnect`.
+     * @default undefined (one socket per subscription)
+     */
+    reconnect?: boolean | SocketReconnectOptions | undefined;
   };
 
 /**
@@ -32,6 +41,23 @@ export type WebSocketSubjectOptions<TIn, TOut = TIn> = Omit<WebSocketConnectOpti
  * other than normal is an error notification with the close code
  * (`WebSocketCloseError`).
  *
+ * With `reconnect`, a close (clean or not) or a failed open leads to a new
+ * socket after a backoff, under the same subscription, exactly as
+ * {@link socket$}'s `reconnect` (what ends it, and what `next()` delivers:
+ * at most once). `openObserver` runs on every (re)open with the new
+ * connection, `closeObserver` on every close.
+ *
+ * @example Reconnecting by itself
+ * ```ts
+ * const live = webSocket$<Event, Command>({
+ *   url: 'wss://example.com/live',
+ *   codec: json({ framing: messages() }),
+ *   reconnect: { maxDelay: 10_000 },
+ *   openObserver: { next: () => live.next({ subscribe: 'prices' }) }, // after every reconnection too
+ * });
+ * live.subscribe(render);
+ * ```
+ *
  * @example Reconnecting, with a greeting on every (re)connection
  * ```ts
  * const live = webSocket$<Event, Command>({
@@ -43,20 +69,26 @@ export type WebSocketSubjectOptions<TIn, TOut = TIn> = Omit<WebSocketConnectOpti
  * ```
  *
  * @throws {InvalidArgumentError} `ERR_INVALID_ARG` for options of the wrong kind (a missing `url` or codec).
+ * @throws {OutOfRangeError} `ERR_OUT_OF_RANGE` for a `reconnect` setting out of its range.
  */
 export function webSocket$<TIn, TOut = TIn>(options: WebSocketSubjectOptions<TIn, TOut>): SocketSubject<TIn, TOut> {
   checkOption('webSocket$(): options', options, 'object', { required: true });
   checkOptionKeys('webSocket$()', options, WEB_SOCKET_SUBJECT_OPTION_KEYS);
   checkSubjectConfig('webSocket$()', options);
-  const { url, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
+  const policy = checkReconnect('webSocket$()', options.reconnect);
+  const { reconnect: _, url, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
   // A URL (or URL-like object) by its href; any other value as it is, so that the message names it.
   const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
   checkOption('webSocket$(): url', typeof href === 'string' ? href : url, 'string', { required: true });
-  return new SocketSubject<TIn, TOut>((signal) => connect(url, { ...connectOptions, signal }), {
-    codec,
-    capacity,
-    overflow,
-    openObserver,
-    closeObserver,
-  });
+  return new SocketSubject<TIn, TOut>(
+    (signal) => connect(url, { ...connectOptions, signal }),
+    {
+      codec,
+      capacity,
+      overflow,
+      openObserver,
+      closeObserver,
+    },
+    policy,
+  );
 }

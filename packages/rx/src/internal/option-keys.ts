@@ -10,6 +10,7 @@ const SUBJECT = ['codec', 'capacity', 'overflow', 'openObserver', 'closeObserver
 /** `SocketOptions`: `@sluice/net`'s `ConnectOptions` and the subject's. */
 export const SOCKET_OPTION_KEYS: readonly string[] = [
   ...['host', 'port', 'path', 'family', 'tls', 'timeout', 'noDelay', 'keepAlive', ...CONNECTION, ...SUBJECT],
+  'reconnect',
 ];
 
 /** `ListenSubjectOptions`: `@sluice/net`'s `ListenOptions`, the subject's (no `openObserver`) and `onListening`. */
@@ -24,6 +25,7 @@ export const START_LISTENING_OPTION_KEYS: readonly string[] = [...LISTEN_SUBJECT
 /** `WebSocketSubjectOptions`: `@sluice/ws`'s `WebSocketConnectOptions`, the subject's and `url`. */
 export const WEB_SOCKET_SUBJECT_OPTION_KEYS: readonly string[] = [
   ...['url', 'protocols', 'headers', 'timeout', 'maxPayload', 'perMessageDeflate', 'tls', ...CONNECTION, ...SUBJECT],
+  'reconnect',
 ];
 
 /** `ToAsyncIterableOptions`. */
