@@ -1,22 +1,10 @@
 /** @sluice/rx: the RxJS bridges and operators, and socket subjects over loopback TCP and WebSocket. */
 import assert from 'node:assert/strict';
 import { check, deferred, runtime } from '../harness.mjs';
-import { echoServer, LOOPBACK, sluice } from './support.mjs';
+import { echoServer, LOOPBACK, sluice, sluiceRx } from './support.mjs';
 
-const {
-  collect,
-  decodeWith,
-  encodeWith,
-  json,
-  lines,
-  listen$,
-  observe,
-  pipe,
-  socket$,
-  toAsyncIterable,
-  webSocket$,
-  ws,
-} = sluice;
+const { collect, json, lines, pipe, ws } = sluice;
+const { decodeWith, encodeWith, listen$, observe, socket$, toAsyncIterable, webSocket$ } = sluiceRx;
 
 export async function checkRx() {
   let rxjs;

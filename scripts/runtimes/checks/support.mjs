@@ -8,9 +8,15 @@ import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 
-/** The built `sluice` package: every export of every package, and `ws`. */
+/** The built `sluice` package: every export of every package but `@sluice/rx` (see `sluiceRx`), and `ws`. */
 export const sluice = await import('../../../packages/sluice/dist/index.js').catch((error) => {
   console.log(`FAIL import sluice: ${error.message} (run \`pnpm build\` first)`);
+  process.exit(1);
+});
+
+/** `sluice/rx`: `@sluice/rx` re-exported, the one entry of `sluice` that loads `rxjs`. */
+export const sluiceRx = await import('../../../packages/sluice/dist/rx.js').catch((error) => {
+  console.log(`FAIL import sluice/rx: ${error.message} (run \`pnpm build\` first)`);
   process.exit(1);
 });
 
