@@ -326,12 +326,9 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
     return this.#transport.release(unread);
   }
 
+  // How ConnectionEvents (one object per connection, its methods shared) reaches these private reactions.
   static {
-    // The transport's events reach these private reactions through one shared object per connection (ConnectionEvents).
-    reactWith({
-      failed: (connection, error) => connection.#onError(error),
-      closed: (connection) => connection.#onClose(),
-    });
+    reactWith({ failed: (conn, error) => conn.#onError(error), closed: (conn) => conn.#onClose() });
   }
 
   #onError(error: Error): void {
