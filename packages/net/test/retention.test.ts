@@ -10,16 +10,27 @@ import { describe, expect, it } from 'vitest';
 import { collectGarbage } from './support/memory.js';
 import { rawClient } from './support/peers.js';
 
+/** 500 length-prefixed frames of 64 bytes. */
+function fiveHundredFrames(): Buffer {
+  const frames = Buffer.alloc(500 * 68, 7);
+  for (let i = 0; i < 500; i++) frames.writeUInt32BE(64, i * 68);
+  return frames;
+}
+
+/** A listener, a raw peer connected to it, and the connection it accepted. */
+async function acceptedFromRawPeer() {
+  const listener = await listen({ host: '127.0.0.1', port: 0 });
+  const accepted = listener.accept();
+  const peer = await rawClient(listener);
+  return { listener, peer, conn: (await accepted)! };
+}
+
 describe('retention', () => {
   it('after every frame of a chunk is read, nothing keeps the chunk alive (even with a frame unfinished)', async () => {
-    await using listener = await listen({ host: '127.0.0.1', port: 0 });
-    const accepted = listener.accept();
-    const peer = await rawClient(listener);
-    const conn = (await accepted)!;
+    const { listener, peer, conn } = await acceptedFromRawPeer();
+    await using _ = listener;
     // 500 frames of 64 bytes, then the start of one more whose rest never comes.
-    const frames = Buffer.alloc(500 * 68, 7);
-    for (let i = 0; i < 500; i++) frames.writeUInt32BE(64, i * 68);
-    peer.write(Buffer.concat([frames, Buffer.from([0, 0, 0, 64, 1, 2, 3])]));
+    peer.write(Buffer.concat([fiveHundredFrames(), Buffer.from([0, 0, 0, 64, 1, 2, 3])]));
     const iterator = conn.framed(lengthPrefixed())[Symbol.asyncIterator]();
     // Read in a function of its own, so that no stale register of this one holds a frame.
     const readAll = async (): Promise<WeakRef<ArrayBufferLike>[]> => {
@@ -39,13 +50,9 @@ describe('retention', () => {
   });
 
   it('byChunk({ reuse: true }): a loop waiting for its next chunk holds none of the last one', async () => {
-    await using listener = await listen({ host: '127.0.0.1', port: 0 });
-    const accepted = listener.accept();
-    const peer = await rawClient(listener);
-    const conn = (await accepted)!;
-    const frames = Buffer.alloc(500 * 68, 7);
-    for (let i = 0; i < 500; i++) frames.writeUInt32BE(64, i * 68);
-    peer.write(frames);
+    const { listener, peer, conn } = await acceptedFromRawPeer();
+    await using _ = listener;
+    peer.write(fiveHundredFrames());
     const refs: WeakRef<ArrayBufferLike>[] = [];
     let read = 0;
     let arrays = 0;
