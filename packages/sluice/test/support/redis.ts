@@ -1,7 +1,7 @@
 /**
  * A throwaway redis-server for the Redis example: started on a free loopback
- * port with persistence off, ready once it accepts a connection and answers
- * PING, stopped after. Installs nothing: `.ci/run` installs Debian's
+ * port with persistence off, ready once it logs that it accepts connections
+ * and answers PING, stopped after. Installs nothing: `.ci/run` installs Debian's
  * `redis-server`; on a machine without it the caller fails with a message
  * that says so (or skips, with SLUICE_SKIP_REDIS=1).
  */
@@ -20,7 +20,17 @@ export interface Redis {
 
 /** Starts redis-server on a free port and resolves once it answers PING; rejects within `timeout` ms otherwise. */
 export async function startRedis(timeout = 15_000): Promise<Redis> {
-  const port = await freePort();
+  // The free port may be taken by another test before redis binds it: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOn(await freePort(), timeout);
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
+async function startRedisOn(port: number, timeout: number): Promise<Redis> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -29,8 +39,16 @@ export async function startRedis(timeout = 15_000): Promise<Redis> {
     },
   );
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  // Redis logs "Ready to accept connections" once it listens. The check runs on
+  // everything logged so far, so a line that came before anyone waited counts.
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const record = (text: string) => {
+    output += text;
+    if (output.includes('Ready to accept connections')) markReady();
+  };
+  child.stdout.setEncoding('utf8').on('data', record);
+  child.stderr.setEncoding('utf8').on('data', record);
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING) : error),
@@ -57,10 +75,9 @@ export async function startRedis(timeout = 15_000): Promise<Redis> {
   );
   expired.catch(() => {});
   try {
-    // Poll with connection attempts; between attempts, wait for redis to log
-    // something (it logs "Ready to accept connections" once listening).
-    while (!(await answersPing(port))) {
-      await Promise.race([once(child.stdout, 'data'), failed, expired]);
+    await Promise.race([ready, failed, expired]);
+    if (!(await answersPing(port))) {
+      throw new Error(`redis-server said it was ready but did not answer PING:\n${output}`);
     }
   } catch (error) {
     await stop();
