@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const conn = await connect({ host, port, idleTimeout: 30_000, readCapacity: 256 * 1024 });
+ * const conn = await connect({ host, port, idleTimeout: 30_000, readCapacity: 256 * 1024, writeCapacity: 1 << 20 });
  * ```
  */
 export interface ConnectionOptions {
@@ -17,6 +17,16 @@ export interface ConnectionOptions {
    * @default 65536
    */
   readCapacity?: number | undefined;
+  /**
+   * Bytes that writes may hand over while an earlier write still waits for
+   * the peer to read. A writer that awaits each `write()` never comes near
+   * it; writes nobody awaits would otherwise grow memory for as long as the
+   * peer does not read. One byte more fails the connection with an
+   * `OverflowError` (`ERR_OVERFLOW`): the write that overflowed rejects with
+   * it, and so do waiting reads and writes. `Infinity`: no bound.
+   * @default 4194304
+   */
+  writeCapacity?: number | undefined;
   /**
    * The default `frameTimeout` of this connection's framed readers: once a
    * frame has begun, it must be complete within this time (see `ReadOptions`).

@@ -21,6 +21,7 @@ import { shed } from './shed.js';
 import type { Transport } from './transport.js';
 
 const DEFAULT_READ_CAPACITY = 64 * 1024;
+const DEFAULT_WRITE_CAPACITY = 4 * 1024 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 2000;
 
 /**
@@ -73,7 +74,7 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
   constructor(transport: Transport<Raw>, options: ConnectionOptions = {}) {
     this.#transport = transport;
     this.#source = new ReadQueue(transport, options.readCapacity ?? DEFAULT_READ_CAPACITY, transport.readableEnded);
-    this.#writes = new WritePath(transport, this.#source.budget, this);
+    this.#writes = new WritePath(transport, this.#source.budget, this, options.writeCapacity ?? DEFAULT_WRITE_CAPACITY);
     this.#closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.#frameTimeout = noLimitAsZero(options.frameTimeout ?? 0);
     this.remoteAddress = transport.remoteAddress;
@@ -139,7 +140,8 @@ export class Connection<Raw = unknown> implements AsyncIterable<Uint8Array>, Asy
    * nothing. If it aborts while waiting, the promise rejects with an
    * `AbortError`; the data itself is already queued and will still be sent.
    * Anything but bytes or a string rejects with `ERR_INVALID_ARG`, and the
-   * connection carries on.
+   * connection carries on. Writes made while earlier ones wait for the drain
+   * may hold `writeCapacity` bytes: past it the connection fails (`ERR_OVERFLOW`).
    *
    * @example
    * ```ts

@@ -25,7 +25,8 @@
  */
 export { AcceptQueue } from './accept-queue.js';
 export { callContained } from './call-contained.js';
-export { checkConnectionOptions } from './check-connection-options.js';
+export { CONNECTION_OPTION_KEYS, checkConnectionOptions } from './check-connection-options.js';
+export { checkReconnectPolicy, RECONNECT_POLICY_KEYS, type ReconnectPolicy } from './check-reconnect-policy.js';
 export { checkServerTlsOptions } from './check-server-tls-options.js';
 export { hasSubscribers, publish } from './diagnostics.js';
 export { fromTransport } from './from-transport.js';

@@ -1,5 +1,6 @@
 import type { Codec } from '@sluice/codec';
-import { checkOption, checkOptionKeys, InvalidArgumentError, OutOfRangeError } from '@sluice/core';
+import { checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
+import { checkReconnectPolicy, RECONNECT_POLICY_KEYS } from './check-reconnect-policy.js';
 import type { Connection } from './connection.js';
 import type { Framed } from './framed.js';
 import { Backoff } from './internal/backoff.js';
@@ -8,7 +9,7 @@ import { SessionLoop } from './internal/session-loop.js';
 import type { ReconnectOptions } from './reconnect-options.js';
 import { ReconnectingClient, ReconnectingFramedClient } from './reconnecting-client.js';
 
-const KEYS = ['initialDelay', 'maxDelay', 'factor', 'attempts', 'resetAfter', 'onRetry', 'signal', 'codec', 'outbox'];
+const KEYS = [...RECONNECT_POLICY_KEYS, 'signal', 'codec', 'outbox'];
 const OUTBOX_KEYS = ['capacity', 'overflow'];
 const OVERFLOW_POLICIES = ['wait', 'drop-oldest', 'drop-newest', 'error'];
 
@@ -67,13 +68,8 @@ export function reconnecting(
   checkOption('reconnecting(): connect', connect, 'function', { required: true });
   checkOption('reconnecting(): options', options, 'object');
   checkOptionKeys('reconnecting()', options, KEYS);
+  checkReconnectPolicy('reconnecting(): ', options);
   const { initialDelay = 100, maxDelay = 30_000, factor = 2, attempts = Number.POSITIVE_INFINITY } = options;
-  checkOption('reconnecting(): initialDelay', initialDelay, 'timeout');
-  checkOption('reconnecting(): maxDelay', maxDelay, 'timeout');
-  checkFactor(factor);
-  checkOption('reconnecting(): attempts', attempts, { integer: [1, Number.POSITIVE_INFINITY] });
-  checkOption('reconnecting(): resetAfter', options.resetAfter, 'timeout');
-  checkOption('reconnecting(): onRetry', options.onRetry, 'function');
   checkOption('reconnecting(): signal', options.signal, 'signal');
   checkOption('reconnecting(): codec', options.codec, 'codec');
   const settings = {
@@ -115,10 +111,4 @@ function makeOutbox(codec: Codec<unknown, unknown>, options: ReconnectOptions['o
   checkOption('reconnecting(): outbox.capacity', capacity, { integer: [1] });
   checkOption('reconnecting(): outbox.overflow', overflow, { oneOf: OVERFLOW_POLICIES });
   return new FrameOutbox(codec, capacity, overflow);
-}
-
-function checkFactor(factor: unknown): void {
-  const expected = 'reconnecting(): factor must be a finite number of at least 1';
-  if (typeof factor !== 'number') throw new InvalidArgumentError(`${expected}, got ${typeof factor}`);
-  if (!(factor >= 1 && Number.isFinite(factor))) throw new OutOfRangeError(`${expected}, got ${factor}`);
 }

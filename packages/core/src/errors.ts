@@ -105,7 +105,8 @@ export class ClosedError extends SluiceError {
 }
 
 /**
- * A bounded buffer was full and its overflow policy is `'error'`.
+ * A bounded buffer was full and its overflow policy is `'error'`, or writes
+ * nobody awaited passed their bound (`writeCapacity`, `sendCapacity`).
  *
  * @example
  * ```ts
@@ -120,8 +121,9 @@ export class OverflowError extends SluiceError {
   /** The capacity that was exceeded. */
   readonly limit: number;
 
-  constructor(limit: number, what = 'buffer') {
-    super('ERR_OVERFLOW', `The ${what} is full: limit ${limit}`);
+  /** `message` replaces the default one, "The {what} is full: limit {limit}". */
+  constructor(limit: number, what = 'buffer', message = `The ${what} is full: limit ${limit}`) {
+    super('ERR_OVERFLOW', message);
     this.limit = limit;
   }
 }

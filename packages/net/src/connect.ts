@@ -1,11 +1,16 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { type Connection, type ConnectionOptions, ConnectTimeoutError } from '@sluice/connection';
-import { checkConnectionOptions, fromTransport, refuseOnThrow } from '@sluice/connection/transport';
+import {
+  CONNECTION_OPTION_KEYS,
+  checkConnectionOptions,
+  fromTransport,
+  refuseOnThrow,
+} from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { AbortError, checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
 import { formatAddress } from './internal/address-of.js';
-import { CONNECTION_OPTION_KEYS, checkClientTls, checkEndpoint } from './internal/check.js';
+import { checkClientTls, checkEndpoint } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /** Options of {@link connect}: give `host` and `port`, or `path`. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import dgram from 'node:dgram';
 import type { IpAddress } from '@sluice/connection';
 import {
@@ -8,6 +9,7 @@ import {
   channel,
   checkOption,
   checkOptionKeys,
+  OverflowError,
   throwIfAborted,
 } from '@sluice/core';
 
@@ -33,6 +35,15 @@ export interface BindOptions extends AbortOptions {
    * @default 1024
    */
   capacity?: number | undefined;
+  /**
+   * Bytes that sends not yet handed to the OS may hold. Awaiting each
+   * `send()` never comes near it; sends nobody awaits would otherwise grow
+   * memory while the OS is busy. A send that would pass it rejects with an
+   * `OverflowError` (`ERR_OVERFLOW`) and is not sent (UDP may lose a
+   * datagram); the socket stays open. `Infinity`: no bound.
+   * @default 4194304
+   */
+  sendCapacity?: number | undefined;
   /** Aborting before binding rejects; afterwards it closes the socket. */
   signal?: AbortSignal | undefined;
   /** Allow several sockets to bind the same address (`SO_REUSEADDR`). @default false */
@@ -42,7 +53,8 @@ export interface BindOptions extends AbortOptions {
 /**
  * A bound UDP socket: an async iterable of received datagrams, with `send`.
  * Created by {@link bind}. Receiving is bounded by `capacity`; what does not
- * fit is dropped and counted, never buffered without limit.
+ * fit is dropped and counted, never buffered without limit. Sending is
+ * bounded by `sendCapacity`.
  *
  * @example
  * ```ts
@@ -58,11 +70,15 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
 
   readonly #socket: dgram.Socket;
   readonly #received: Channel<Datagram>;
+  readonly #sendCapacity: number;
+  /** Bytes of sends not yet handed to the OS. */
+  #sending = 0;
   #closing: Promise<void> | undefined;
 
   /** @internal Use `bind()`. */
-  constructor(socket: dgram.Socket, capacity: number) {
+  constructor(socket: dgram.Socket, capacity: number, sendCapacity: number) {
     this.#socket = socket;
+    this.#sendCapacity = sendCapacity;
     const bound = socket.address();
     this.address = { host: bound.address, port: bound.port, family: bound.family };
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -85,7 +101,9 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
 
   /**
    * Sends one datagram to `to` (`{ host, port }`, or a received datagram's
-   * `address`); resolves once it has been handed to the OS.
+   * `address`); resolves once it has been handed to the OS. Rejects with
+   * `ERR_OVERFLOW`, sending nothing, if sends not yet handed over already
+   * hold `sendCapacity` bytes.
    *
    * @example
    * ```ts
@@ -106,8 +124,19 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.#closing !== undefined) return Promise.reject(new ClosedError('Cannot send: the socket is closed'));
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    if (this.#sending > 0 && this.#sending + size > this.#sendCapacity) {
+      const limit = this.#sendCapacity;
+      const message = `send(): over ${limit} bytes (sendCapacity) of sends wait for the OS; await each send()`;
+      return Promise.reject(new OverflowError(limit, 'send queue', message));
+    }
+    this.#sending += size;
     return new Promise((resolve, reject) => {
-      this.#socket.send(data, to.port, to.host, (error) => (error ? reject(error) : resolve()));
+      this.#socket.send(data, to.port, to.host, (error) => {
+        this.#sending -= size;
+        if (error) reject(error);
+        else resolve();
+      });
     });
   }
 
@@ -145,11 +174,12 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
  */
 export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
   checkOption('bind(): options', options, 'object', { required: true });
-  checkOptionKeys('bind()', options, ['host', 'port', 'type', 'capacity', 'signal', 'reuseAddr']);
-  const { type = 'udp4', port = 0, signal, capacity = 1024 } = options;
+  checkOptionKeys('bind()', options, ['host', 'port', 'type', 'capacity', 'sendCapacity', 'signal', 'reuseAddr']);
+  const { type = 'udp4', port = 0, signal, capacity = 1024, sendCapacity = 4 * 1024 * 1024 } = options;
   checkOption('bind(): port', port, { integer: [0, 65535] });
   checkOption('bind(): host', options.host, 'string');
   checkOption('bind(): capacity', capacity, { integer: [1] });
+  checkOption('bind(): sendCapacity', sendCapacity, { integer: [1, Number.POSITIVE_INFINITY] });
   checkOption('bind(): signal', signal, 'signal');
   checkOption('bind(): type', type, { oneOf: ['udp4', 'udp6'] });
   checkOption('bind(): reuseAddr', options.reuseAddr, 'boolean');
@@ -173,7 +203,7 @@ export async function bind(options: BindOptions = {}): Promise<DatagramSocket> {
     });
   });
   socket.removeAllListeners('error');
-  const bound = new DatagramSocket(socket, capacity);
+  const bound = new DatagramSocket(socket, capacity, sendCapacity);
   signal?.addEventListener('abort', () => void bound.close(), { once: true });
   return bound;
 }

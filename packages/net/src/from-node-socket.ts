@@ -1,8 +1,7 @@
 import net, { type Socket } from 'node:net';
 import type { Connection, ConnectionOptions } from '@sluice/connection';
-import { fromTransport } from '@sluice/connection/transport';
+import { CONNECTION_OPTION_KEYS, fromTransport } from '@sluice/connection/transport';
 import { checkOptionKeys, InvalidArgumentError } from '@sluice/core';
-import { CONNECTION_OPTION_KEYS } from './internal/check.js';
 import { SocketTransport } from './internal/socket-transport.js';
 
 /**

@@ -1,10 +1,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ConnectionOptions, SocketAddress } from '@sluice/connection';
-import { checkConnectionOptions, checkServerTlsOptions, startListening } from '@sluice/connection/transport';
+import {
+  CONNECTION_OPTION_KEYS,
+  checkConnectionOptions,
+  checkServerTlsOptions,
+  startListening,
+} from '@sluice/connection/transport';
 import type { AbortOptions } from '@sluice/core';
 import { checkOption, checkOptionKeys, throwIfAborted } from '@sluice/core';
-import { CONNECTION_OPTION_KEYS, checkEndpoint, handshakeTimeoutForNode as forNode } from './internal/check.js';
+import { checkEndpoint, handshakeTimeoutForNode as forNode } from './internal/check.js';
 import { Listener } from './listener.js';
 
 /** How long a TLS client may take to finish its handshake, by default. */

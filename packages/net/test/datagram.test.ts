@@ -44,6 +44,33 @@ describe('bind (UDP)', () => {
     expect(kept).toEqual(['d0', 'd1', 'd2', 'd3']);
   });
 
+  it('bounds sends nobody awaits by sendCapacity, refusing the one past it and keeping the socket open', async () => {
+    await using receiver = await bind({ host: '127.0.0.1', port: 0 });
+    await using sender = await bind({ host: '127.0.0.1', port: 0, sendCapacity: 64 * 1024 });
+    const datagram = new Uint8Array(1024);
+    // The OS takes a send only after this loop lets the event loop turn: all wait together.
+    const sends = Array.from({ length: 100 }, () => sender.send(datagram, receiver.address));
+    const outcomes = await Promise.allSettled(sends);
+    const refused = outcomes.map((outcome) => outcome.status === 'rejected');
+    expect(refused.indexOf(true)).toBe(64); // 64 datagrams of 1 KiB fill 64 KiB
+    expect(refused.slice(64).every(Boolean)).toBe(true);
+    expect((outcomes[64] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_OVERFLOW', limit: 64 * 1024 });
+    // Awaited, the next send goes out, and it arrives.
+    await sender.send('after', receiver.address);
+    let last = '';
+    for await (const { data } of receiver) {
+      last = text(data);
+      if (last === 'after') break;
+    }
+    expect(last).toBe('after');
+  });
+
+  it('refuses a sendCapacity that is not a whole number of bytes', async () => {
+    await expect(bind({ sendCapacity: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(bind({ sendCapacity: '64k' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(bind({ sendCapcity: 1 } as never)).rejects.toThrow(/did you mean "sendCapacity"/);
+  });
+
   it('leaving the loop closes the socket', async () => {
     const before = socketHandles();
     const socket = await bind({ host: '127.0.0.1', port: 0 });

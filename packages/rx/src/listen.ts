@@ -92,7 +92,7 @@ export function listen$<TIn, TOut = TIn>(
   return new Observable<SocketSubject<TIn, TOut>>((subscriber) => {
     const stop = new AbortController();
     const open = new Map<Connection, SocketSubject<TIn, TOut>>();
-    const accepting = listen({ ...listenOptions, signal: stop.signal }).then((listener) => {
+    const accepting = listen({ writeCapacity: Infinity, ...listenOptions, signal: stop.signal }).then((listener) => {
       if (subscriber.closed) return void listener.close();
       try {
         onListening?.(listener.address);

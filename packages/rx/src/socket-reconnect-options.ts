@@ -1,4 +1,4 @@
-import type { ReconnectOptions } from '@sluice/connection';
+import type { ReconnectPolicy } from '@sluice/connection/transport';
 
 /**
  * The `reconnect` option of {@link socket$} and {@link webSocket$}: the
@@ -13,7 +13,4 @@ import type { ReconnectOptions } from '@sluice/connection';
  * const feed = socket$({ host: '127.0.0.1', port: 7000, codec: lines(), reconnect });
  * ```
  */
-export type SocketReconnectOptions = Pick<
-  ReconnectOptions,
-  'initialDelay' | 'maxDelay' | 'factor' | 'attempts' | 'resetAfter' | 'onRetry'
->;
+export type SocketReconnectOptions = ReconnectPolicy;

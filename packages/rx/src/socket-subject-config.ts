@@ -19,7 +19,10 @@ export interface SocketSubjectConfig<TIn, TOut = TIn> {
   codec: Codec<TIn, TOut>;
   /**
    * How many outgoing frames may wait: before the connection is up, and while
-   * the socket is full. Never unbounded.
+   * the socket is full. Never unbounded. It is the subject's bound on what
+   * it writes, so its connections are made with `writeCapacity: Infinity`
+   * unless the options give one: written out on `complete()`, a full queue
+   * must not overflow the connection.
    * @default 256
    */
   capacity?: number | undefined;

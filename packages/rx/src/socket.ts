@@ -107,7 +107,7 @@ export function socket$<TIn, TOut = TIn>(options: SocketOptions<TIn, TOut>): Soc
   const policy = checkReconnect('socket$()', options.reconnect);
   const { reconnect: _, codec, capacity, overflow, openObserver, closeObserver, ...connectOptions } = options;
   return new SocketSubject<TIn, TOut>(
-    (signal) => connect({ ...connectOptions, signal }),
+    (signal) => connect({ writeCapacity: Infinity, ...connectOptions, signal }),
     {
       codec,
       capacity,

@@ -81,7 +81,7 @@ export function webSocket$<TIn, TOut = TIn>(options: WebSocketSubjectOptions<TIn
   const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
   checkOption('webSocket$(): url', typeof href === 'string' ? href : url, 'string', { required: true });
   return new SocketSubject<TIn, TOut>(
-    (signal) => connect(url, { ...connectOptions, signal }),
+    (signal) => connect(url, { writeCapacity: Infinity, ...connectOptions, signal }),
     {
       codec,
       capacity,

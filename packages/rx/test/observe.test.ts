@@ -162,7 +162,8 @@ describe('observe', () => {
     const guard = new ProcessGuard();
     const server = await unreadingServer();
     try {
-      const conn = await connect({ host: '127.0.0.1', port: server.port, closeTimeout: 50 });
+      // The backlog is written without waiting, on purpose, past the 4 MiB that writeCapacity allows unless raised.
+      const conn = await connect({ host: '127.0.0.1', port: server.port, closeTimeout: 50, writeCapacity: Infinity });
       const io = conn.framed(lines());
       for (const line of BACKLOG) io.write(line).catch(() => {}); // fails once the close resets the connection
       observe(io).subscribe().unsubscribe(); // closes the connection; nobody awaits that close

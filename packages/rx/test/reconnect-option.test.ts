@@ -157,6 +157,19 @@ describe('socket$ with reconnect', () => {
     expect(() => socket$({ ...base, reconnect: 'yes' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG' }),
     );
+    expect(() => socket$({ ...base, reconnect: { factor: 0.5 } })).toThrow(
+      'socket$(): reconnect.factor must be a finite number of at least 1, got 0.5',
+    );
+    expect(() => socket$({ ...base, reconnect: { factor: '2' as never } })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG', message: expect.stringMatching(/reconnect\.factor/) }),
+    );
+    expect(() => webSocket$({ url: 'ws://127.0.0.1:1', codec: lines(), reconnect: { attempts: 0 } })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringMatching(/^webSocket\$\(\): reconnect\.attempts/),
+      }),
+    );
+    expect(() => socket$({ ...base, reconnect: { onRetry: 1 as never } })).toThrow(/^socket\$\(\): reconnect\.onRetry/);
   });
 });
 

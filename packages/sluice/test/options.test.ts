@@ -38,6 +38,8 @@ import { publicOptionsParameters } from './support/public-options.js';
 const EXEMPT: Record<string, string> = {
   'connection/transport.checkConnectionOptions':
     "checks a transport's connect or listen options, which hold more keys: that function checks them",
+  'connection/transport.checkReconnectPolicy':
+    'checks a policy held under another name (`socket$({ reconnect })`), whose owner checks its keys against RECONNECT_POLICY_KEYS',
   'connection/transport.checkServerTlsOptions':
     "checks a transport's listen options, which hold more keys: that function checks them",
   'connection/transport.fromTransport':

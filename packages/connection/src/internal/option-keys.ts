@@ -12,14 +12,6 @@ export const ABORT_OPTION_KEYS: readonly string[] = ['signal'];
 /** The keys of `ReadOptions`. */
 export const READ_OPTION_KEYS: readonly string[] = ['signal', 'keepOpen', 'frameTimeout'];
 
-/** The keys of `ConnectionOptions`. */
-export const CONNECTION_OPTION_KEYS: readonly string[] = [
-  'idleTimeout',
-  'readCapacity',
-  'frameTimeout',
-  'closeTimeout',
-];
-
 /**
  * Whether `{ signal }` options of a write or read hold another key of their
  * own: cheap enough for every call (most pass none, or only `signal`).

@@ -1,5 +1,7 @@
 import { encodeUtf8 } from '@sluice/codec';
-import { AbortError, type AbortOptions, ClosedError, InvalidArgumentError } from '@sluice/core';
+import { AbortError, type AbortOptions, ClosedError, InvalidArgumentError, OverflowError } from '@sluice/core';
+import type { Connection } from '../connection.js';
+import { shed } from '../shed.js';
 import type { Transport } from '../transport.js';
 import { afterYield, type Budget } from './budget.js';
 import type { CloseReason } from './close-arguments.js';
@@ -12,15 +14,21 @@ import { type Deferred, deferred, RESOLVED, raceSignal } from './settle.js';
  * the writer wait, when the transport asks for it, until it drains; and ends
  * it (`closeWrite()`) once what was written has gone out. A write the
  * transport takes at once spends the connection's budget, so a loop of them
- * lets the event loop turn.
+ * lets the event loop turn. Writes made while an earlier one still waits for
+ * the drain may hold `capacity` bytes at most: one more fails the connection
+ * with `ERR_OVERFLOW`, so writes nobody awaits cannot grow memory without end.
  *
  * @internal
  */
 export class WritePath {
   readonly #transport: Transport<unknown>;
   readonly #budget: Budget;
-  /** The connection: its `error`, if it failed, is what waiting writers get. */
-  readonly #connection: { readonly error: Error | undefined };
+  /** The connection: its `error`, if it failed, is what waiting writers get; an overflow sheds it. */
+  readonly #connection: Connection;
+  /** Bytes that writes made while waiting for a drain may hold (`writeCapacity`). */
+  readonly #capacity: number;
+  /** Bytes handed to the transport since it last asked writers to wait. */
+  #waiting = 0;
   /** Settled when the transport drains (or closes) while writers wait. */
   #drain: Deferred<void> | undefined;
   /** What `end()` returns, once called: resolves when everything written before it has gone out. */
@@ -30,10 +38,11 @@ export class WritePath {
   /** The connection was handed back (`unwrap()`): the transport is someone else's. */
   #released = false;
 
-  constructor(transport: Transport<unknown>, budget: Budget, connection: { readonly error: Error | undefined }) {
+  constructor(transport: Transport<unknown>, budget: Budget, connection: Connection, capacity: number) {
     this.#transport = transport;
     this.#budget = budget;
     this.#connection = connection;
+    this.#capacity = capacity;
   }
 
   /** `Connection.write()`: checks what the caller gave, then writes it. */
@@ -61,10 +70,23 @@ export class WritePath {
   }
 
   #hand(bytes: Uint8Array, signal: AbortSignal | undefined, text: boolean): Promise<void> {
+    if (this.#drain !== undefined && (this.#waiting += bytes.byteLength) > this.#capacity) return this.#overflow();
     if (this.#transport.write(bytes, text)) return this.#budget.spend() ? afterYield(undefined) : RESOLVED;
     this.#budget.refill();
     this.#drain ??= deferred();
     return raceSignal(this.#drain.promise, signal, () => new AbortError(signal?.reason));
+  }
+
+  /** Too much written while waiting for the peer: the connection fails, since a byte stream cannot skip a write. */
+  #overflow(): Promise<never> {
+    const limit = this.#capacity;
+    const error = new OverflowError(
+      limit,
+      'write queue',
+      `write(): over ${limit} bytes (writeCapacity) were written while earlier writes waited for the peer to read; await each write()`,
+    );
+    shed(this.#connection, error);
+    return Promise.reject(error);
   }
 
   /** Whether a write can go out now. */
@@ -96,6 +118,7 @@ export class WritePath {
   drained(): void {
     const drain = this.#drain;
     this.#drain = undefined;
+    this.#waiting = 0;
     drain?.resolve();
   }
 

@@ -21,14 +21,6 @@ export function checkEndpoint(
   checkOption(`${where}: host`, options.host, 'string');
 }
 
-/** The keys of `ConnectionOptions`, which every connect and listen options object holds. */
-export const CONNECTION_OPTION_KEYS: readonly string[] = [
-  'idleTimeout',
-  'readCapacity',
-  'frameTimeout',
-  'closeTimeout',
-];
-
 /** A client's `tls`: on (`true`), off (`false`), or Node's options object. Nothing else counts as on. */
 export function checkClientTls(where: string, value: unknown): void {
   if (value === undefined || typeof value === 'boolean') return;

@@ -88,7 +88,8 @@ describe('close() flushes what was written', () => {
   it('a server that writes 16 MiB without waiting and then closes: the client gets every byte, then a clean end', async () => {
     const sent = frames(16 * 1024).map((f) => concatBytes([f, new Uint8Array(1024 - (f.length % 1024))]));
     const total = encodeAll(lengthPrefixed(), sent);
-    const listener = await listen({ host: '127.0.0.1', port: 0 });
+    // Writes nobody awaits may hold writeCapacity bytes (4 MiB unless raised): raised past the 16 MiB here.
+    const listener = await listen({ host: '127.0.0.1', port: 0, writeCapacity: 32 * MiB });
     const served = listener.serve(async (conn) => {
       const io = conn.framed(lengthPrefixed());
       for (const frame of sent) void io.write(frame).catch(() => {}); // no waiting: all of it queued at once

@@ -4,7 +4,8 @@
  * function is called, not at each subscription. Not exported from the package.
  */
 
-const CONNECTION = ['idleTimeout', 'readCapacity', 'frameTimeout', 'closeTimeout'];
+import { CONNECTION_OPTION_KEYS as CONNECTION } from '@sluice/connection/transport';
+
 const SUBJECT = ['codec', 'capacity', 'overflow', 'openObserver', 'closeObserver'];
 
 /** `SocketOptions`: `@sluice/net`'s `ConnectOptions` and the subject's. */

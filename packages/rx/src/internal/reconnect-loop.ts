@@ -1,11 +1,9 @@
 import { type Connection, reconnecting } from '@sluice/connection';
+import { checkReconnectPolicy, RECONNECT_POLICY_KEYS } from '@sluice/connection/transport';
 import { checkOption, checkOptionKeys, isSluiceError } from '@sluice/core';
 import { Observable, type Observer, type Subscription, share } from 'rxjs';
 import type { SocketReconnectOptions } from '../socket-reconnect-options.js';
 import { Session, type SessionOwner } from './session.js';
-
-const KEYS = ['initialDelay', 'maxDelay', 'factor', 'attempts', 'resetAfter', 'onRetry'];
-const never = (): Promise<Connection> => new Promise(() => {});
 
 /**
  * @internal Checks the `reconnect` option of `where` (`'socket$()'`):
@@ -16,13 +14,8 @@ export function checkReconnect(where: string, reconnect: unknown): SocketReconne
   if (reconnect === undefined || reconnect === false) return undefined;
   if (reconnect === true) return {};
   checkOption(`${where}: reconnect`, reconnect, 'object');
-  checkOptionKeys(`${where}: reconnect`, reconnect, KEYS);
-  try {
-    void reconnecting(never, reconnect as SocketReconnectOptions); // its checks, once: it connects only when iterated
-  } catch (error) {
-    if (error instanceof Error) error.message = error.message.replace('reconnecting(): ', `${where}: reconnect.`);
-    throw error;
-  }
+  checkOptionKeys(`${where}: reconnect`, reconnect, RECONNECT_POLICY_KEYS);
+  checkReconnectPolicy(`${where}: reconnect.`, reconnect as SocketReconnectOptions);
   return reconnect as SocketReconnectOptions;
 }
 

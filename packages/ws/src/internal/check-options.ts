@@ -1,4 +1,4 @@
-const CONNECTION_OPTION_KEYS = ['idleTimeout', 'readCapacity', 'frameTimeout', 'closeTimeout'];
+import { CONNECTION_OPTION_KEYS } from '@sluice/connection/transport';
 
 /** Every key of `WebSocketListenOptions`. */
 export const LISTEN_OPTION_KEYS: readonly string[] = [
