@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type net from 'node:net';
-import { type Connection, connect } from '@sluice/net';
+import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import { concatBytes as concat } from '../../../test-support/chunking.js';
+import { checkHalfClose, halfCloseCases } from '../../../test-support/half-close.js';
 import { rawServer } from './support/peers.js';
 import { readAll } from './support/read-all.js';
 
@@ -217,6 +218,23 @@ describe('Connection', () => {
     await conn.close();
     await server.close();
   });
+});
+
+describe('closeWrite() after the peer half-closed, over TCP loopback', () => {
+  for (const check of halfCloseCases) {
+    it(check.title, async () => {
+      await using listener = await listen({ host: '127.0.0.1', port: 0 });
+      const accepted = listener.accept();
+      const conn = await connect({ ...listener.address });
+      const peer = (await accepted) as Connection;
+      try {
+        await checkHalfClose({ conn, peer }, check);
+      } finally {
+        conn.destroy();
+        peer.destroy();
+      }
+    });
+  }
 });
 
 describe('Framed.read({ signal })', () => {

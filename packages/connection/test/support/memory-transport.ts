@@ -2,19 +2,26 @@
  * Two in-memory transports joined back to back, with no Node socket: bytes
  * written on one end arrive at the other on a later macrotask. Each end holds
  * at most `bound` unsent bytes before `write()` asks the writer to wait, and
- * sends only while its peer reads (a paused end takes nothing), so
- * backpressure travels across as it does over TCP.
+ * takes at most `bound` bytes into its receive buffer, as a socket's
+ * kernel buffers do. A paused end stops handing data to its connection (the
+ * peer's end comes after the data), not taking it in: what was written is
+ * sent, and `end()` finishes, whether or not the peer reads. Once the receive
+ * buffer is full the sender keeps what follows, so backpressure travels
+ * across as it does over TCP.
  */
 import type { Transport, TransportEvents } from '@sluice/connection/transport';
 
 interface End extends Transport<string> {
   /** The other end. */
   peer: End;
-  /** Moves what this end may send to its peer. */
+  /** Moves what this end may send into its peer's receive buffer. */
   pump(): void;
-  deliver(chunk: Uint8Array): void;
+  /** Takes a chunk into the receive buffer; false when it is full (the sender keeps the chunk). */
+  receive(chunk: Uint8Array): boolean;
+  /** The peer ended its side: the end comes after what is in the receive buffer. */
   peerEnded(): void;
-  paused: boolean;
+  /** Hands what was received to the connection while not paused, then the peer's end. */
+  deliver(): void;
 }
 
 export function memoryPair(bound = 1024): [Transport<string>, Transport<string>] {
@@ -29,25 +36,41 @@ function memoryEnd(name: string, bound: number): End {
   let events: TransportEvents | undefined;
   const outgoing: Uint8Array[] = [];
   let unsent = 0;
+  const incoming: Uint8Array[] = [];
+  let received = 0;
+  let paused = true;
   let ended = false;
   let finished = false;
   let destroyed = false;
   let closed = false;
-  let scheduled = false;
+  let pumpScheduled = false;
+  let deliveryScheduled = false;
   let bytesIn = 0;
   let bytesOut = 0;
+  /** The peer's end is in the receive buffer, behind its data. */
+  let peerEnd = false;
+  /** The peer's end has been handed to the connection. */
   let peerDone = false;
   const close = (error?: Error) => {
     if (closed) return;
     destroyed = closed = true;
+    incoming.length = 0;
+    received = 0;
     setImmediate(() => {
       if (error !== undefined) events?.error(error);
       events?.close();
     });
   };
+  const scheduleDelivery = () => {
+    if (deliveryScheduled) return;
+    deliveryScheduled = true;
+    setImmediate(() => {
+      deliveryScheduled = false;
+      end.deliver();
+    });
+  };
   const end: End = {
     peer: undefined as unknown as End,
-    paused: true,
     remoteAddress: { path: `memory:${name === 'a' ? 'b' : 'a'}` },
     localAddress: { path: `memory:${name}` },
     get bytesIn() {
@@ -76,11 +99,11 @@ function memoryEnd(name: string, bound: number): End {
       events = e;
     },
     pause() {
-      end.paused = true;
+      paused = true;
     },
     resume() {
-      end.paused = false;
-      end.peer.pump();
+      paused = false;
+      scheduleDelivery();
     },
     write(bytes) {
       outgoing.push(bytes.slice());
@@ -104,17 +127,17 @@ function memoryEnd(name: string, bound: number): End {
       return name;
     },
     pump() {
-      if (scheduled) return;
-      scheduled = true;
+      if (pumpScheduled) return;
+      pumpScheduled = true;
       setImmediate(() => {
-        scheduled = false;
+        pumpScheduled = false;
         const wasFull = unsent >= bound;
-        while (outgoing.length > 0 && !end.peer.paused && !destroyed) {
+        while (outgoing.length > 0 && !destroyed && end.peer.receive(outgoing[0] as Uint8Array)) {
           const chunk = outgoing.shift() as Uint8Array;
           unsent -= chunk.byteLength;
           bytesOut += chunk.byteLength;
-          end.peer.deliver(chunk);
         }
+        end.peer.deliver();
         if (wasFull && unsent < bound) events?.drain();
         if (ended && outgoing.length === 0 && !finished && !destroyed) {
           finished = true;
@@ -124,17 +147,34 @@ function memoryEnd(name: string, bound: number): End {
         }
       });
     },
-    deliver(chunk) {
-      bytesIn += chunk.byteLength;
-      events?.data(chunk);
+    receive(chunk) {
+      if (destroyed) return true; // gone: what still arrives is dropped
+      if (received >= bound) return false;
+      incoming.push(chunk);
+      received += chunk.byteLength;
+      return true;
     },
     peerEnded() {
-      if (peerDone) return;
-      peerDone = true;
-      setImmediate(() => {
-        events?.end();
-        if (finished || destroyed) close();
-      });
+      if (peerEnd) return;
+      peerEnd = true;
+      scheduleDelivery();
+    },
+    deliver() {
+      const wasFull = received >= bound;
+      while (incoming.length > 0 && !paused && !destroyed) {
+        const chunk = incoming.shift() as Uint8Array;
+        received -= chunk.byteLength;
+        bytesIn += chunk.byteLength;
+        events?.data(chunk);
+      }
+      if (wasFull && received < bound) end.peer.pump();
+      if (peerEnd && !peerDone && incoming.length === 0) {
+        peerDone = true;
+        setImmediate(() => {
+          events?.end();
+          if (finished || destroyed) close();
+        });
+      }
     },
   };
   return end;
