@@ -6,8 +6,9 @@
  * above the latest so a regression shows at a glance, and a whisker for
  * the range its ratio takes over the rounds where the figures have spreads;
  * then the scaling figures as lines against the number of connections, each
- * point with its spread. Chart.js is inlined,
- * so the page is one file that works offline.
+ * point with its spread. Chart.js is inlined, and so is the page's script
+ * (report-page.ts and the modules it imports, bundled with esbuild), so the
+ * page is one file that works offline.
  *
  * Writes `<run>.html` (named after the newest JSON) and `latest.html`.
  * `bench/index.ts` calls it after a run; standalone it regenerates the page
@@ -19,15 +20,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
-import {
-  type Figure,
-  type ReportData,
-  type ReportRow,
-  type RunInfo,
-  type ScalingMetric,
-  times,
-} from './report-page.js';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import type { Figure, ReportData, ReportRow, RunInfo, ScalingMetric } from './report-data.js';
+import { times } from './report-format.js';
 import { isMain, type Row } from './support.js';
 
 /** How many runs the report shows side by side, the newest last. */
@@ -203,15 +199,27 @@ function legend(runs: RunInfo[]): string {
   ].join('');
 }
 
+/** The page's script: report-page.ts and the modules it imports, bundled into one ES module (types stripped). */
+function pageScript(): string {
+  const { outputFiles } = buildSync({
+    entryPoints: [fileURLToPath(new URL('./report-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    charset: 'utf8',
+    write: false,
+  });
+  return outputFiles[0]!.text;
+}
+
 export function reportHtml(data: ReportData): string {
   // The UMD build is not in chart.js's exports map: find it beside the CommonJS entry (dist/chart.cjs).
   const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.js'), 'utf8').replace(
     /\/\/# sourceMappingURL=.*\s*$/,
     '',
   );
-  const page = ts.transpileModule(readFileSync(new URL('./report-page.ts', import.meta.url), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-  }).outputText;
+  const page = pageScript();
   const latest = data.runs.at(-1);
   return [
     '<!doctype html>',

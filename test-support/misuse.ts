@@ -1,5 +1,5 @@
 /**
- * Helpers of the misuse suites (each package's `test/misuse.test.ts`): where
+ * Helpers of the misuse suites (each package's `test/misuse*.test.ts`): where
  * an error must appear (a synchronous throw, a rejection, an error
  * notification), what it must look like (a coded error), a guard that fails
  * a test during which the process saw an uncaught exception or an unhandled

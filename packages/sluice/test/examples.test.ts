@@ -3,21 +3,17 @@
  * (`node --import tsx examples/<name>.ts` from the repository root), with
  * SLUICE_EXAMPLE_ONCE=1 so that it ends by itself. Each must exit with 0 and
  * print what shows it worked. A new example without an entry here fails the
- * first test, so none can go untested.
+ * first test, so none can go untested. The examples that need a peer run in
+ * examples-peers.test.ts, and what they say when they cannot run in
+ * examples-failures.test.ts; here also, how the servers say they are serving.
  */
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt, type PackageName } from '../../../test-support/built.js';
-import { describeExit, ROOT, runNode, runTs } from './support/child.js';
-import { startRedis } from './support/redis.js';
-
-/** Generous: each example takes about a second, but CI machines are shared. */
-const TIMEOUT = 60_000;
-const ONCE = { SLUICE_EXAMPLE_ONCE: '1' };
+import { describeExit, ROOT, runTs } from './support/child.js';
+import { runExample, TIMEOUT } from './support/examples.js';
 
 interface Expectation {
   /** Extra environment. */
@@ -173,7 +169,7 @@ const standalone: Record<string, Expectation> = {
   },
 };
 
-/** Examples that need a peer, tested below one by one. */
+/** Examples that need a peer (tested one by one in examples-peers.test.ts), or tested where said. */
 const special = {
   'echo-server.ts': 'run with echo-client.ts',
   'echo-client.ts': 'run against echo-server.ts',
@@ -184,12 +180,6 @@ const special = {
   'browser/app.ts': "the page's program: bundled by browser/server.ts, run in Chromium by web-example.test.ts",
   'browser/messages.ts': 'a module, not a program: the types browser/server.ts and browser/app.ts share',
 };
-
-async function runExample(file: string, env: Record<string, string> = {}) {
-  const exit = await runTs(`examples/${file}`, { env: { ...ONCE, ...env }, timeout: TIMEOUT - 5000 }).exited;
-  expect(exit.code, describeExit(file, exit)).toBe(0);
-  return exit;
-}
 
 /** The examples' TypeScript files, relative to examples/. Scratch files (a name containing "tmp") are not examples. */
 function exampleFiles(): string[] {
@@ -235,129 +225,6 @@ describe('examples/', () => {
     });
   }
 
-  it('metrics.ts says in one line that a port is taken, and exits 1', { timeout: TIMEOUT }, async () => {
-    const taken = net.createServer();
-    taken.listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const port = String((taken.address() as net.AddressInfo).port);
-    try {
-      for (const [variable, env] of [
-        ['PORT', { PORT: port }],
-        ['METRICS_PORT', { PORT: '0', METRICS_PORT: port }],
-      ] as const) {
-        const exit = await runTs('examples/metrics.ts', { env: { ...ONCE, ...env }, timeout: TIMEOUT - 5000 }).exited;
-        expect(exit.code, describeExit('metrics.ts', exit)).toBe(1);
-        expect(exit.stderr.trimEnd()).toBe(
-          `port ${port} is already in use: stop what holds it, or set ${variable} to another port`,
-        );
-      }
-    } finally {
-      taken.close();
-    }
-  });
-
-  it.skipIf(process.platform === 'win32')(
-    'ipc.ts takes over a socket file left by a dead process, and says in one line when a live server holds it',
-    { timeout: TIMEOUT },
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sluice-ipc-test-'));
-      const path = join(dir, 'control.sock');
-      try {
-        // A process that dies without closing its server leaves the socket file behind.
-        const dead = runNode([
-          '-e',
-          `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
-        ]);
-        await dead.waitFor(/up/);
-        dead.process.kill('SIGKILL');
-        await dead.exited;
-        expect(existsSync(path), 'a stale socket file').toBe(true);
-        const { stdout } = await runExample('ipc.ts', { SOCKET: path });
-        expect(stdout).toMatch(/\{"cmd":"status"\} -> \{"ok":true/);
-        expect(existsSync(path), 'removed on close').toBe(false);
-
-        const live = net.createServer().listen(path);
-        await once(live, 'listening');
-        try {
-          const exit = await runTs('examples/ipc.ts', { env: { ...ONCE, SOCKET: path }, timeout: TIMEOUT - 5000 })
-            .exited;
-          expect(exit.code, describeExit('ipc.ts', exit)).toBe(1);
-          expect(exit.stderr.trimEnd()).toBe(
-            `ipc: a server is listening on ${path} already: stop it, or set SOCKET to another path`,
-          );
-        } finally {
-          live.close();
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
-
-  it('echo-server.ts echoes what echo-client.ts sends, then both exit', { timeout: TIMEOUT }, async () => {
-    const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
-    const [, port] = await server.waitFor(/echo server listening on 127\.0\.0\.1:(\d+)/);
-    const client = await runExample('echo-client.ts', { PORT: port as string });
-    expect(client.stdout).toMatch(/echo: hello\necho: from\necho: sluice\n3 lines echoed/);
-    const exit = await server.exited;
-    expect(exit.code, describeExit('echo-server.ts', exit)).toBe(0);
-    expect(exit.stdout).toMatch(/client done: .*framesIn: 3/);
-    expect(exit.stdout).toMatch(/echo server stopped/);
-  });
-
-  it('echo-client.ts sends its arguments when given some', { timeout: TIMEOUT }, async () => {
-    const server = runTs('examples/echo-server.ts', { env: { ...ONCE, PORT: '0' }, timeout: TIMEOUT - 5000 });
-    const [, port] = await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
-    const client = await runTs('examples/echo-client.ts', { args: ['one', 'two words'], env: { PORT: port as string } })
-      .exited;
-    expect(client.code, describeExit('echo-client.ts', client)).toBe(0);
-    expect(client.stdout).toMatch(/echo: one\necho: two words\n2 lines echoed/);
-    expect((await server.exited).code).toBe(0);
-  });
-
-  it('echo-client.ts says in one line that nothing listens, when nothing does', { timeout: TIMEOUT }, async () => {
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve)); // a port where nothing listens
-    const client = await runTs('examples/echo-client.ts', { env: { ...ONCE, PORT: String(port) } }).exited;
-    expect(client.code, describeExit('echo-client.ts', client)).toBe(1);
-    expect(client.stderr.trimEnd()).toMatch(
-      new RegExp(`^echo-client: cannot connect to 127\\.0\\.0\\.1:${port}: nothing is listening there`),
-    );
-    expect(client.stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
-  });
-
-  it('redis-resp.ts says in one line how to start Redis, when none is running', { timeout: TIMEOUT }, async () => {
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve)); // a port where nothing listens
-    const exit = await runTs('examples/redis-resp.ts', { env: { REDIS_PORT: String(port) } }).exited;
-    expect(exit.code, describeExit('redis-resp.ts', exit)).toBe(1);
-    expect(exit.stderr.trimEnd()).toMatch(new RegExp(`^No Redis at 127\\.0\\.0\\.1:${port}: start one with`));
-    expect(exit.stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
-  });
-
-  it.skipIf(process.env.SLUICE_SKIP_REDIS === '1')(
-    'redis-resp.ts talks to a real redis-server through the custom RESP codec',
-    { timeout: TIMEOUT },
-    async () => {
-      const redis = await startRedis(); // fails with REDIS_MISSING if redis-server is not installed
-      try {
-        const { stdout } = await runExample('redis-resp.ts', { REDIS_PORT: String(redis.port) });
-        expect(stdout).toMatch(/PING -> PONG/);
-        expect(stdout).toMatch(/SET \S+ hello -> OK/);
-        expect(stdout).toMatch(/GET \S+ -> hello/);
-        expect(stdout).toMatch(/INCR \S+ -> 1\n.*INCR \S+ -> 2/);
-        expect(stdout).toMatch(/1000 pipelined INCRs in [\d.]+ ms, counter now 1002/);
-        expect(stdout).toMatch(/WRONGTYPE check -> Redis: WRONGTYPE/);
-        expect(stdout).toMatch(/QUIT -> OK/);
-      } finally {
-        await redis.stop();
-      }
-    },
-  );
   it('the servers say, once serving, how to try them (with the port they bound) and that Ctrl-C stops them', {
     timeout: 4 * TIMEOUT,
   }, async () => {
