@@ -1,5 +1,5 @@
 /**
- * The page's program (see server.ts, which bundles it for the browser): the
+ * The page's program, not run by itself (server.ts bundles it for the browser): the
  * server's live figures through `webSocket$` of `@sluice/rx`, a WebSocket as
  * an RxJS subject. `openObserver` says hello on every (re)connection, `next()`
  * sends pings, and `retry()` reconnects after a close: press "Drop" to see

@@ -200,6 +200,16 @@ describe('examples/', () => {
       [...covered].filter((name) => !files.includes(name)),
       'tests of examples that no longer exist',
     ).toEqual([]);
+    const topComment = (file: string) =>
+      /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(`${ROOT}/examples/${file}`, 'utf8'))?.[1];
+    expect(
+      files.filter((file) => topComment(file) === undefined),
+      'examples that do not start with a comment saying what they show',
+    ).toEqual([]);
+    expect(
+      files.filter((file) => !/\b(run|pnpm|tsx)\b|not a program|a module, not/i.test(topComment(file) ?? '')),
+      'examples whose top comment says neither how to run them nor that they are not a program',
+    ).toEqual([]);
   });
 
   it('the servers listen on ports of their own by default, so that any two can run at once', () => {
