@@ -61,6 +61,15 @@ describe('pnpm reference', () => {
       [...sourceLinks].filter((path) => !/^packages\/[\w-]+\/src\//.test(path) || !existsSync(resolve(ROOT, path))),
     ).toEqual([]);
 
+    // The index gives each module the first paragraph of its comment.
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    const summarised = [
+      ...index.matchAll(
+        /<a href="modules\/[^"]+">([^<]+)<\/a>.*?<\/dt><dd class="tsd-member-summary">\s*<div class="tsd-comment[^>]*"><p>/gs,
+      ),
+    ];
+    expect(summarised.map((m) => m[1]).sort()).toEqual([...entryPoints].sort());
+
     const connect = readFileSync(join(out, 'functions', '_sluice_net.connect.html'), 'utf8');
     expect(connect).toContain('Example'); // its doc comment's @example, rendered
 
