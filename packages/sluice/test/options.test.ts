@@ -32,7 +32,7 @@ import { listen$, socket$, startListening, toAsyncIterable, webSocket$ } from 's
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from '../../../test-support/waits.js';
 import { connect as browserConnect } from '../../ws/src/browser.js';
-import { publicOptionsParameters } from './support/public-options.js';
+import { type OptionsParameter, publicOptionsParameters } from './support/public-options.js';
 
 /** Options objects that are not the caller's own, so cannot know every key. */
 const EXEMPT: Record<string, string> = {
@@ -154,7 +154,7 @@ const CALLS: Record<string, Call> = {
   'Framed#writeAll': { call: (o) => conn.framed(lines(), { keepOpen: true }).writeAll([], o), ...KEEP },
   'Framed#read': { call: (o) => conn.framed(lines(), { keepOpen: true }).read(o), ...KEEP },
   'Framed#byChunk': { call: (o) => conn.framed(lines(), { keepOpen: true }).byChunk(o), ...KEEP },
-  reconnecting: { call: (o) => reconnecting(async () => conn, o) },
+  reconnecting: { call: (o) => reconnecting(async () => conn, o as never), base: { codec: lines() } }, // a codec, for outbox
   'ReconnectingFramedClient#write': {
     call: (o) => {
       const client = reconnecting(async () => conn, { codec: lines(), signal: AbortSignal.abort() });
@@ -247,19 +247,41 @@ const messageOf = (result: { error: unknown } | { value: unknown }) =>
 
 const discovered = publicOptionsParameters();
 
+/**
+ * How to call with the options object `parameter`: its own entry in CALLS, or,
+ * for one held by another (`reconnecting.outbox`), the holder's call with it
+ * under its key. `live` joins the holder's base (a server it can reach).
+ */
+function callOf(parameter: OptionsParameter | undefined, live: Options = {}): Call | undefined {
+  if (parameter === undefined) return undefined;
+  const { heldBy } = parameter;
+  const own = CALLS[heldBy?.name ?? parameter.name];
+  if (own === undefined) return undefined;
+  if (heldBy === undefined) return { ...own, base: { ...own.base, ...live } };
+  const held: Call = { call: (options) => own.call({ ...own.base, ...live, [heldBy.key]: options }) };
+  if (own.release !== undefined) held.release = own.release;
+  return held;
+}
+
 describe('options objects of the public API', () => {
   it('are all found, and each has a call in this test (or a reason to be exempt)', () => {
-    const missing = [...discovered.keys()].filter((name) => CALLS[name] === undefined && EXEMPT[name] === undefined);
+    const missing = [...discovered.values()]
+      .filter((parameter) => callOf(parameter) === undefined && EXEMPT[parameter.name] === undefined)
+      .map(({ name }) => name);
     expect(missing, 'options objects with no call in options.test.ts').toEqual([]);
     const gone = Object.keys({ ...CALLS, ...EXEMPT }).filter((name) => !discovered.has(name));
     expect(gone, 'calls of options objects that no longer exist').toEqual([]);
     expect(discovered.size).toBeGreaterThan(30);
+    expect([...discovered.values()].filter((p) => p.heldBy).map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['reconnecting.outbox', 'socket$.reconnect', 'webSocket$.reconnect']),
+    );
   });
 
-  const checked = [...discovered.values()].filter(({ name }) => EXEMPT[name] === undefined && CALLS[name]);
+  const checked = [...discovered.values()].filter((p) => EXEMPT[p.name] === undefined && callOf(p) !== undefined);
 
-  it.each(checked)('$name refuses a misspelt key, naming the closest known one', async ({ name, keys }) => {
-    const entry = CALLS[name] as Call;
+  it.each(checked)('$name refuses a misspelt key, naming the closest known one', async (parameter) => {
+    const { name, keys } = parameter;
+    const entry = callOf(parameter) as Call;
     for (const key of keys) {
       const typo = `${key}x`;
       const result = await outcome(entry, { ...entry.base, [typo]: 1 });
@@ -270,8 +292,9 @@ describe('options objects of the public API', () => {
 
   it.each(checked)(
     '$name lists its keys for a key unlike any of them, and they are all its type has',
-    async ({ name, keys }) => {
-      const entry = CALLS[name] as Call;
+    async (parameter) => {
+      const { name, keys } = parameter;
+      const entry = callOf(parameter) as Call;
       const result = await outcome(entry, { ...entry.base, zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz: 1 });
       expect(codeOf(result), name).toBe('ERR_INVALID_ARG');
       const listed = /\(known options: (.*)\)$/.exec(messageOf(result))?.[1];
@@ -304,7 +327,7 @@ describe('options objects of the public API', () => {
 /** Every time option: what the options objects call a timeout, a wait or a heartbeat. */
 const TIME = /timeout$|^maxWait$|^heartbeat$|^(initial|max)Delay$|^resetAfter$/i;
 const timeOptions = [...discovered.values()]
-  .filter(({ name }) => CALLS[name] !== undefined)
+  .filter((parameter) => callOf(parameter) !== undefined)
   .flatMap(({ name, keys }) => keys.filter((key) => TIME.test(key)).map((key) => ({ name, key })));
 
 describe('time options', () => {
@@ -320,13 +343,20 @@ describe('time options', () => {
   it.each(timeOptions)(
     '$name: $key of 2^31 ms is refused with ERR_OUT_OF_RANGE, Infinity is accepted',
     async ({ name, key }) => {
-      const entry = CALLS[name] as Call;
-      const base = name === 'connect' || name === 'socket$' ? { ...entry.base, ...netListener.address } : entry.base;
-      const wsBase = name === 'webSocket$' ? { url: `ws://${host}:${wsListener.port}` } : {};
-      const tooLong = await outcome(entry, { ...base, ...wsBase, [key]: 2 ** 31 });
+      const parameter = discovered.get(name) as OptionsParameter;
+      const root = parameter.heldBy?.name ?? name;
+      // What the call needs to succeed: a server it can reach.
+      const live: Options =
+        root === 'connect' || root === 'socket$'
+          ? { ...netListener.address }
+          : root === 'webSocket$'
+            ? { url: `ws://${host}:${wsListener.port}` }
+            : {};
+      const entry = callOf(parameter, live) as Call;
+      const tooLong = await outcome(entry, { ...entry.base, [key]: 2 ** 31 });
       expect(codeOf(tooLong), `${name}({ ${key}: 2 ** 31 }): ${messageOf(tooLong)}`).toBe('ERR_OUT_OF_RANGE');
       if (name === 'ws/browser.connect' && globalThis.WebSocket === undefined) return; // Node 20 has no WebSocket
-      const none = await outcome(entry, { ...base, ...wsBase, [key]: Number.POSITIVE_INFINITY });
+      const none = await outcome(entry, { ...entry.base, [key]: Number.POSITIVE_INFINITY });
       expect('value' in none, `${name}({ ${key}: Infinity }): ${messageOf(none)}`).toBe(true);
     },
   );

@@ -22,10 +22,16 @@ const ENTRIES: readonly [file: string, prefix: string][] = [
   ['packages/rx/src/browser.ts', 'rx/browser.'],
 ];
 
-/** One options parameter: where (`lines`, `Connection#write`, `new Framed`, `ws.listen`) and its keys. */
+/**
+ * One options parameter: where (`lines`, `Connection#write`, `new Framed`,
+ * `ws.listen`) and its keys; or an options object one of them holds
+ * (`reconnecting.outbox`, `socket$.reconnect`), with the parameter that holds it.
+ */
 export interface OptionsParameter {
   name: string;
   keys: string[];
+  /** For an options object held by another: the holder's name and the key it is under. */
+  heldBy?: { name: string; key: string };
 }
 
 /** Every options parameter of the public API, by name (a function taking two has `name(param)` entries). */
@@ -72,6 +78,13 @@ export function publicOptionsParameters(): Map<string, OptionsParameter> {
     return allOptional || named(only) || (only.isIntersection() && only.types.some(named)) ? only : undefined;
   };
 
+  /** `true | Policy` as `Policy`: what remains of a union without its booleans, strings and numbers. */
+  const withoutPrimitives = (type: ts.Type): ts.Type => {
+    if (!type.isUnion()) return type;
+    const objects = type.types.filter((t) => (t.flags & ts.TypeFlags.Object) !== 0 || t.isIntersection());
+    return objects.length === 1 ? (objects[0] as ts.Type) : type;
+  };
+
   const addSignatures = (name: string, signatures: readonly ts.Signature[], at: ts.Node) => {
     for (const signature of signatures) {
       const declaration = signature.getDeclaration();
@@ -85,6 +98,13 @@ export function publicOptionsParameters(): Map<string, OptionsParameter> {
       for (const [parameter, type] of bags) {
         const key = bags.length > 1 ? `${name}(${parameter.name})` : name;
         found.set(key, { name: key, keys: (type as ts.Type).getProperties().map((p) => p.name) });
+        for (const property of (type as ts.Type).getProperties()) {
+          const held = optionsType(withoutPrimitives(checker.getTypeOfSymbolAtLocation(property, at)));
+          if (held === undefined) continue;
+          const heldName = `${key}.${property.name}`;
+          const keys = held.getProperties().map((p) => p.name);
+          found.set(heldName, { name: heldName, keys, heldBy: { name: key, key: property.name } });
+        }
       }
     }
   };
