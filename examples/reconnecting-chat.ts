@@ -33,7 +33,7 @@ async function join(conn: Connection): Promise<Connection> {
 }
 
 /** Starts the client: `say(line)` sends a line (or keeps it for the next connection), `done` settles when it ends. */
-function startClient(host: string, port: number, signal: AbortSignal, onRetry?: () => void) {
+function startClient(host: string, port: number, signal: AbortSignal, onRetry?: (attempt: number) => void) {
   const client = reconnecting(
     async (connectSignal) => join(await connect({ host, port, signal: connectSignal, idleTimeout: 60_000 })),
     {
@@ -42,9 +42,11 @@ function startClient(host: string, port: number, signal: AbortSignal, onRetry?: 
       initialDelay: ONCE ? 10 : 250,
       maxDelay: ONCE ? 50 : 10_000,
       signal,
-      onRetry: ({ error, delay }) => {
-        console.log(`* cannot reach ${host}:${port} (${(error as Error).message}); retrying in ${delay} ms`);
-        onRetry?.();
+      onRetry: ({ error, attempt, delay }) => {
+        const why = error === undefined ? 'closed' : (error as Error).message;
+        const what = attempt === 0 ? `lost ${host}:${port}` : `cannot reach ${host}:${port}`;
+        console.log(`* ${what} (${why}); retrying in ${delay} ms`);
+        onRetry?.(attempt);
       },
     },
   );
@@ -107,13 +109,14 @@ if (!ONCE) {
   const port = await openRoom(0);
   const stop = new AbortController();
   let retrying: () => void = () => {};
-  const { say, done } = startClient('127.0.0.1', port, stop.signal, () => retrying());
+  // Told of each wait; attempt 0 is the wait after the connection ended, 1 the one after the first failed attempt.
+  const { say, done } = startClient('127.0.0.1', port, stop.signal, (attempt) => attempt > 0 && retrying());
 
   say('before the restart');
   await hearing(1);
   const down = new Promise<void>((resolve) => (retrying = resolve));
   await closeRoom(); // the room goes away; the client notices and retries
-  await down; // no connection now: what is typed waits in the outbox
+  await down; // an attempt failed, no connection now: what is typed waits in the outbox
   console.log('* (the room is down)');
   say('typed while down, 1');
   say('typed while down, 2');

@@ -53,6 +53,7 @@ function setStatus(state, text, why = '') {
 
 /** An error as a person reads it: its code, else its name. */
 function describe(error) {
+  if (error === undefined) return 'closed';
   return error?.code ?? error?.name ?? String(error);
 }
 

@@ -7,13 +7,20 @@ import type { AbortOptions, OverflowPolicy } from '@sluice/core';
  * @example
  * ```ts
  * const onRetry = ({ error, attempt, delay }: RetryInfo) =>
- *   console.warn(`attempt ${attempt} failed (${(error as Error).message}); retrying in ${delay} ms`);
+ *   console.warn(`${attempt === 0 ? 'connection lost' : `attempt ${attempt} failed`} (${error}); retrying in ${delay} ms`);
  * ```
  */
 export interface RetryInfo {
-  /** Why the attempt failed: what `connect` threw or rejected with (`ECONNREFUSED`, `ERR_CONNECT_TIMEOUT`, …). */
+  /**
+   * Why the attempt failed: what `connect` threw or rejected with
+   * (`ECONNREFUSED`, `ERR_CONNECT_TIMEOUT`, …); with `attempt` 0, why the
+   * connection ended (`conn.error`: `undefined` if it closed cleanly).
+   */
   readonly error: unknown;
-  /** How many attempts in a row have failed, this one included: 1, 2, 3… */
+  /**
+   * How many attempts in a row have failed, this one included: 1, 2, 3…; 0
+   * for the wait after a connection that ended sooner than `resetAfter`.
+   */
   readonly attempt: number;
   /** How long the client waits before the next attempt, in milliseconds. */
   readonly delay: number;
@@ -91,8 +98,8 @@ export interface ReconnectOptions<TDecoded = unknown, TEncoded = TDecoded> exten
    */
   resetAfter?: number | undefined;
   /**
-   * Told why each attempt failed and how long the client waits before the
-   * next. A throw (or a rejection) is contained and reported; the client
+   * Told before each wait: why the attempt failed (or the connection
+   * ended) and how long the client waits before the next. A throw (or a rejection) is contained and reported; the client
    * carries on. Abort `signal` from here to give up on an error.
    * @default undefined
    */

@@ -36,7 +36,7 @@ const OVERFLOW_POLICIES = ['wait', 'drop-oldest', 'drop-newest', 'error'];
  * @example TCP, with an idle timeout to notice a dead peer
  * ```ts
  * const client = reconnecting((signal) => connect({ host: '127.0.0.1', port: 7000, signal, idleTimeout: 30_000 }), {
- *   onRetry: ({ error, delay }) => console.warn(`reconnecting in ${delay} ms:`, (error as Error).message),
+ *   onRetry: ({ error, delay }) => console.warn(`reconnecting in ${delay} ms:`, String(error ?? 'closed')),
  * });
  * for await (const conn of client) {
  *   try {

@@ -29,7 +29,7 @@ async function echo(conn: Connection, line: string): Promise<string | undefined>
   return io.read();
 }
 
-const codeOf = (error: unknown) => (error as { code?: string }).code;
+const codeOf = (error: unknown) => (error as { code?: string } | undefined)?.code;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -44,7 +44,7 @@ describe('reconnecting()', () => {
       maxDelay: 20,
       onRetry: (info) => {
         retries.push(info);
-        if (restarting) return;
+        if (restarting || info.attempt === 0) return; // restarts once an attempt has failed
         restarting = true;
         void startLineServer(port).then((again) => (server = again));
       },
@@ -59,6 +59,43 @@ describe('reconnecting()', () => {
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.map((retry) => codeOf(retry.error))).toContain('ECONNREFUSED');
     expect(server.received).toEqual([['session 2']]);
+    await server.close();
+  });
+
+  it('tells onRetry of the wait after a connection that ended sooner than resetAfter: attempt 0, and why it ended', async () => {
+    const server = await startLineServer();
+    const retries: RetryInfo[] = [];
+    const client = reconnecting(to(server.port), {
+      initialDelay: 5,
+      maxDelay: 5,
+      onRetry: (info) => retries.push(info),
+    });
+    let sessions = 0;
+    for await (const conn of client) {
+      if (++sessions === 1) conn.destroy(Object.assign(new Error('dropped by the test'), { code: 'E_TEST' }));
+      else if (sessions === 2)
+        await conn.close(); // closed cleanly
+      else break;
+    }
+    expect(retries.map(({ attempt, error }) => ({ attempt, code: codeOf(error) }))).toEqual([
+      { attempt: 0, code: 'E_TEST' },
+      { attempt: 0, code: undefined },
+    ]);
+    expect(retries[1]?.error).toBeUndefined();
+    for (const { delay } of retries) expect(delay).toBeLessThanOrEqual(5);
+    await server.close();
+  });
+
+  it('tells onRetry nothing after a connection that lasted resetAfter: the next attempt is at once', async () => {
+    const server = await startLineServer();
+    const retries: RetryInfo[] = [];
+    const client = reconnecting(to(server.port), { resetAfter: 0, onRetry: (info) => retries.push(info) });
+    let sessions = 0;
+    for await (const conn of client) {
+      await echo(conn, 'hello');
+      if (++sessions === 3) break;
+    }
+    expect(retries).toEqual([]);
     await server.close();
   });
 

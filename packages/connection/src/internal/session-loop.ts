@@ -58,11 +58,12 @@ export class SessionLoop<TSession> {
     const { backoff, attempts, onRetry } = this.#settings;
     const signal = this.#controller.signal;
     let delay = 0;
-    if (this.#conn !== undefined) {
+    const last = this.#conn;
+    if (last !== undefined) {
       const lasted = Date.now() - this.#openedAt;
       await this.#leave();
       if (lasted >= this.#settings.resetAfter) backoff.reset();
-      else delay = backoff.next();
+      else delay = this.#waitAfter(last);
     }
     let failures = 0;
     for (;;) {
@@ -96,7 +97,7 @@ export class SessionLoop<TSession> {
       if (this.#ended) return DONE;
       if (session !== undefined) return { done: false, value: session };
       await this.#leave(); // it died before it could be handed out: as a short session
-      delay = backoff.next();
+      delay = this.#waitAfter(conn);
     }
   }
 
@@ -110,6 +111,13 @@ export class SessionLoop<TSession> {
     }
     await this.#leave();
     return DONE;
+  }
+
+  /** The wait after `conn`, a session too short to reset the backoff, told to `onRetry` (attempt 0: nothing failed to connect). */
+  #waitAfter(conn: Connection): number {
+    const delay = this.#settings.backoff.next();
+    callContained('reconnecting(): onRetry', this.#settings.onRetry, [{ error: conn.error, attempt: 0, delay }]);
+    return delay;
   }
 
   async #attempt(signal: AbortSignal): Promise<Connection> {
