@@ -7,67 +7,19 @@
  */
 import { once } from 'node:events';
 import type net from 'node:net';
-import { OverflowError } from '@sluice/core';
-import { type Connection, connect, listen } from '@sluice/net';
+import { connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
+import {
+  expectOverflowed,
+  readInBackground,
+  writeUnawaitedUntilRefused,
+} from '../../../test-support/overflowing-writes.js';
 import { rawServer } from './support/peers.js';
 import { ipc, secure, tcp } from './support/transports.js';
 
 const CHUNK = 64 * 1024;
 /** More than loopback's socket buffers take before a write has to wait (a few MiB at most on Linux). */
 const KERNEL_BUFFERS = 16 * 1024 * 1024;
-
-/**
- * Writes `CHUNK`s without awaiting them until the connection fails, or `limit`
- * bytes; returns every outcome and the bytes handed over before the write
- * that failed it (the last one).
- */
-async function writeUnawaitedUntilRefused(conn: Connection, limit: number) {
-  const chunk = new Uint8Array(CHUNK);
-  const writes: Promise<void>[] = [];
-  for (let written = 0; written <= limit && !conn.destroyed; written += CHUNK) {
-    const write = conn.write(chunk);
-    write.catch(() => {});
-    writes.push(write);
-  }
-  const outcomes = await Promise.allSettled(writes);
-  return { outcomes, handed: (writes.length - 1) * CHUNK };
-}
-
-/**
- * Expects the last write to have failed `conn` with ERR_OVERFLOW after more
- * than `capacity` bytes (and less than the socket buffers more), every write
- * still waiting then and the reader to have been told the same error.
- */
-async function expectOverflowed(
-  conn: Connection,
-  reading: Promise<void>,
-  capacity: number,
-  written: Awaited<ReturnType<typeof writeUnawaitedUntilRefused>>,
-) {
-  const { outcomes, handed } = written;
-  expect(handed).toBeGreaterThanOrEqual(capacity);
-  expect(handed).toBeLessThan(capacity + KERNEL_BUFFERS);
-  const error = (outcomes.at(-1) as PromiseRejectedResult).reason;
-  expect(error).toBeInstanceOf(OverflowError);
-  expect(error).toMatchObject({ code: 'ERR_OVERFLOW', limit: capacity });
-  expect(String(error.message)).toMatch(/^write\(\): over \d+ bytes \(writeCapacity\)/);
-  const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
-  expect(failed.length).toBeGreaterThan(1); // the waiting writers too
-  for (const outcome of failed) expect(outcome.reason).toBe(error);
-  await expect(reading).rejects.toBe(error);
-  await conn.closed;
-  expect(conn.error).toBe(error);
-}
-
-/** Reads `conn` to its end in the background; the promise settles with how it ended. */
-function drain(conn: Connection): Promise<void> {
-  const reading = (async () => {
-    for await (const _ of conn);
-  })();
-  reading.catch(() => {});
-  return reading;
-}
 
 describe.each([tcp, ipc, secure])('over $name, writes made while others wait for the peer', (transport) => {
   it('fail the connection with ERR_OVERFLOW once they pass writeCapacity; the listener goes on', async () => {
@@ -79,11 +31,16 @@ describe.each([tcp, ipc, secure])('over $name, writes made while others wait for
       { onError: () => {} },
     ); // the first client's echo fails with EPIPE once it is gone: expected here
     const conn = await connect({ ...transport.connectOptions(listener), writeCapacity: 1024 * 1024 });
-    const reading = drain(conn);
+    const reading = readInBackground(conn);
     // The writes never wait, so the peer cannot read in between: what the
     // kernel takes goes out, then one write waits for the drain, 1 MiB more
     // joins it, and the next fails the connection; not the 64 MiB asked for.
-    await expectOverflowed(conn, reading, 1024 * 1024, await writeUnawaitedUntilRefused(conn, 64 * 1024 * 1024));
+    await expectOverflowed(
+      conn,
+      reading,
+      { capacity: 1024 * 1024, buffers: KERNEL_BUFFERS },
+      await writeUnawaitedUntilRefused(conn, CHUNK, 64 * 1024 * 1024),
+    );
 
     // The listener serves a new client as before.
     await using other = await connect(transport.connectOptions(listener));
@@ -112,8 +69,13 @@ describe('writeCapacity and a peer that does not read', () => {
     try {
       const conn = await connect({ ...server.address, writeCapacity: 256 * 1024 });
       await accepted;
-      const reading = drain(conn);
-      await expectOverflowed(conn, reading, 256 * 1024, await writeUnawaitedUntilRefused(conn, 1024 * 1024 * 1024));
+      const reading = readInBackground(conn);
+      await expectOverflowed(
+        conn,
+        reading,
+        { capacity: 256 * 1024, buffers: KERNEL_BUFFERS },
+        await writeUnawaitedUntilRefused(conn, CHUNK, 1024 * 1024 * 1024),
+      );
       await conn.closed;
       await expect(conn.write('more')).rejects.toMatchObject({ code: 'ERR_OVERFLOW' });
     } finally {
