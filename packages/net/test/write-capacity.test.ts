@@ -5,9 +5,10 @@
  * writers wait; the listener and its other connections go on. A writer that
  * awaits each write never meets the bound, however much it writes.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import type net from 'node:net';
-import { connect, listen } from '@sluice/net';
+import { channels, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
 import {
   expectOverflowed,
@@ -66,6 +67,9 @@ async function stalledPeer() {
 describe('writeCapacity and a peer that does not read', () => {
   it('bounds the bytes a writer with no awaits hands to the socket, then refuses every later write', async () => {
     const { server, accepted } = await stalledPeer();
+    const shed: { connection: unknown; error: unknown }[] = [];
+    const onShed = (message: unknown) => shed.push(message as (typeof shed)[number]);
+    diagnostics.subscribe(channels.shed, onShed);
     try {
       const conn = await connect({ ...server.address, writeCapacity: 256 * 1024 });
       await accepted;
@@ -78,7 +82,9 @@ describe('writeCapacity and a peer that does not read', () => {
       );
       await conn.closed;
       await expect(conn.write('more')).rejects.toMatchObject({ code: 'ERR_OVERFLOW' });
+      expect(shed).toEqual([{ connection: conn, error: conn.error }]); // told to observability as a shed peer
     } finally {
+      diagnostics.unsubscribe(channels.shed, onShed);
       await server.close();
     }
   });
