@@ -67,6 +67,26 @@ const IMPORT_MAP = {
   ...extensionlessImports('/rxjs/', RXJS_ESM), // rxjs's ESM imports './internal/Observable', without '.js'
 };
 
+/**
+ * The page's modules in support/ (browser-page.ts, the entry, and the modules
+ * it imports), each served at `/<name>.js` with its types stripped, so that
+ * their relative imports resolve in the page.
+ */
+const PAGE_MODULES = [
+  'browser-page',
+  'browser-page-codecs',
+  'browser-page-websocket',
+  'browser-page-render',
+  'browser-page-bytes',
+];
+const pageModules = () =>
+  Object.fromEntries(
+    PAGE_MODULES.map((name) => [
+      `/${name}.js`,
+      typeScriptModule(fileURLToPath(new URL(`support/${name}.ts`, import.meta.url))),
+    ]),
+  );
+
 const CUTTINGS: Cuts[] = [...STANDARD_CUTS, ...fc.sample(arbitraryCuts(), { seed: 20_251_125, numRuns: 30 })];
 
 const INPUT: PageInput = {
@@ -165,7 +185,7 @@ describe.skipIf(SKIP_BROWSER)('in a browser (headless Chromium)', () => {
       },
       files: {
         '/index.html': htmlPage({ title: 'Sluice in a browser', importMap: IMPORT_MAP, body: '<p>running…</p>' }),
-        '/browser-page.js': typeScriptModule(fileURLToPath(new URL('support/browser-page.ts', import.meta.url))),
+        ...pageModules(),
       },
     });
     // Sluice's WebSocket server on the static server: same origin as the page.

@@ -5,10 +5,9 @@
  * so the sender's writes stall instead of piling up in the CLI's memory).
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesRead, type CliRun, expectExit, sluice, sluiceListen } from './support/sluice-cli.js';
+import { bytesRead, type CliRun, expectExit, heldBackBound, sluice, sluiceListen } from './support/sluice-cli.js';
 
 const TIMEOUT = 30_000;
 const LINE = `${'x'.repeat(1023)}\n`;
@@ -29,22 +28,6 @@ async function server(onClient: (socket: net.Socket) => void): Promise<number> {
   created.listen(0, '127.0.0.1');
   await once(created, 'listening');
   return (created.address() as net.AddressInfo).port;
-}
-
-/**
- * The most the kernel may hold between two loopback sockets (the largest TCP
- * receive and send buffers), plus 8 MiB for the CLI's own bounded buffers:
- * a sender that gets further than this is not being held back.
- */
-function heldBackBound(): number {
-  const largest = (file: string, fallback: number) => {
-    try {
-      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]) || fallback;
-    } catch {
-      return fallback;
-    }
-  };
-  return largest('/proc/sys/net/ipv4/tcp_rmem', 6 << 20) + largest('/proc/sys/net/ipv4/tcp_wmem', 4 << 20) + (8 << 20);
 }
 
 /**

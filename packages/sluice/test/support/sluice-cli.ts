@@ -74,6 +74,13 @@ export async function sluiceListen(args: string[], options: CliOptions = {}): Pr
   return { run, port: Number(port) };
 }
 
+/** Starts `sluice listen --ws --port 0 …args`; resolves once it prints its URL. */
+export async function listenWs(args: string[], options: CliOptions = {}): Promise<{ run: CliRun; url: string }> {
+  const run = sluice(['listen', '--ws', '--port', '0', ...args], options);
+  const [, url] = await run.waitFor(/^sluice: listening on (wss?:\/\/\S+)/m);
+  return { run, url: url as string };
+}
+
 /** Asserts the exit code, and that no stack trace reached the user. */
 export function expectExit(exit: Exit, code: number): void {
   expect(exit.code, describeExit('sluice', exit)).toBe(code);
@@ -98,4 +105,20 @@ export function memoryOf(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): num
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The most the kernel may hold between two loopback sockets (the largest TCP
+ * receive and send buffers), plus 8 MiB for the CLI's own bounded buffers:
+ * a sender that gets further than this is not being held back.
+ */
+export function heldBackBound(): number {
+  const largest = (file: string, fallback: number) => {
+    try {
+      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]) || fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return largest('/proc/sys/net/ipv4/tcp_rmem', 6 << 20) + largest('/proc/sys/net/ipv4/tcp_wmem', 4 << 20) + (8 << 20);
 }
