@@ -61,10 +61,7 @@ export interface RequesterOptions<TRequest, TResponse> extends AbortOptions {
   /**
    * Requests in flight at most (sent and not answered; with `'order'`, a
    * request that timed out counts until its response comes). A request
-   * beyond it waits for a slot, in order, without being sent. Requests are
-   * written without waiting for each other, so `maxPending` requests must fit
-   * in the connection's `writeCapacity` (4 MiB): raise one or lower the other
-   * for large requests.
+   * beyond it waits for a slot, in order, without being sent.
    * @default 1024
    */
   maxPending?: number | undefined;

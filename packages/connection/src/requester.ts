@@ -42,6 +42,9 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
   #waiting: PendingRequest<TRequest, TResponse>[] = [];
   /** Slots taken: requests sent and not answered (by order, places kept too). */
   #inFlight = 0;
+  /** Requests sent but not yet written, oldest first: one write at a time, so they never add up past `writeCapacity`. */
+  readonly #unwritten: { request: PendingRequest<TRequest, TResponse>; frame: TRequest }[] = [];
+  #writing = false;
   #pending = 0;
   /** Why no more requests can be answered, once none can. */
   #ended: { error: unknown } | undefined;
@@ -143,12 +146,26 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
   }
 
   #send(request: PendingRequest<TRequest, TResponse>): void {
-    const frame = request.frame as TRequest;
+    // Written even if it times out before its turn: by order, the server's answers count it.
+    this.#unwritten.push({ request, frame: request.frame as TRequest });
     request.frame = undefined;
     request.sent = true;
     this.#inFlight++;
     if (this.#byId === undefined) this.#order.push(request);
-    this.#io.write(frame).then(undefined, (error: unknown) => this.#writeFailed(request, error));
+    if (!this.#writing) void this.#writeAll();
+  }
+
+  /** Writes the requests sent, one at a time, each after the last has been taken. */
+  async #writeAll(): Promise<void> {
+    this.#writing = true;
+    for (let next = this.#unwritten.shift(); next !== undefined; next = this.#unwritten.shift()) {
+      try {
+        await this.#io.write(next.frame);
+      } catch (error) {
+        this.#writeFailed(next.request, error);
+      }
+    }
+    this.#writing = false;
   }
 
   /** Nothing will answer a request whose write failed: it gives its slot back. */

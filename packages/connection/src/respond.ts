@@ -145,9 +145,25 @@ export async function respond<TRequest, TResponse>(
     busy--;
     changed();
   };
+  /** Responses ready, oldest first, written one at a time so that they never add up past `writeCapacity`. */
+  const ready: TResponse[] = [];
+  let writing = false;
+  const writeReady = async () => {
+    writing = true;
+    while (ready.length > 0) {
+      try {
+        await io.write(ready.shift() as TResponse);
+      } catch (error) {
+        fail(error);
+      }
+      written();
+    }
+    writing = false;
+  };
   const write = (response: TResponse | undefined) => {
-    if (response === undefined) written();
-    else io.write(response).then(written, (error: unknown) => (fail(error), written()));
+    if (response === undefined) return written();
+    ready.push(response);
+    if (!writing) void writeReady();
   };
   const finish = (slot: Slot<TResponse>, response: TResponse | undefined) => {
     if (!inOrder) return write(response);

@@ -34,7 +34,7 @@ describe('options objects of the public API', () => {
     const missing = [...discovered.values()]
       .filter((parameter) => callOf(parameter) === undefined && EXEMPT[parameter.name] === undefined)
       .map(({ name }) => name);
-    expect(missing, 'options objects with no call in options.test.ts').toEqual([]);
+    expect(missing, 'options objects with no call in support/option-calls.ts').toEqual([]);
     const gone = Object.keys({ ...CALLS, ...EXEMPT }).filter((name) => !discovered.has(name));
     expect(gone, 'calls of options objects that no longer exist').toEqual([]);
     expect(discovered.size).toBeGreaterThan(30);
