@@ -19,11 +19,12 @@ export interface ConnectionOptions {
   readCapacity?: number | undefined;
   /**
    * Bytes that writes may hand over while an earlier write still waits for
-   * the peer to read. A writer that awaits each `write()` never comes near
-   * it; writes nobody awaits would otherwise grow memory for as long as the
-   * peer does not read. One byte more fails the connection with an
-   * `OverflowError` (`ERR_OVERFLOW`): the write that overflowed rejects with
-   * it, and so do waiting reads and writes. `Infinity`: no bound.
+   * the peer to read. One writer that awaits each `write()` never comes
+   * near it; writes nobody awaits (or many writers at once) would otherwise
+   * grow memory for as long as the peer does not read. One byte more fails
+   * the connection with an `OverflowError` (`ERR_OVERFLOW`): the write that
+   * overflowed rejects with it, and so do waiting reads and writes.
+   * `Infinity`: no bound.
    * @default 4194304
    */
   writeCapacity?: number | undefined;

@@ -7,7 +7,7 @@ import type { AbortOptions, OverflowPolicy } from '@sluice/core';
  * @example
  * ```ts
  * const onRetry = ({ error, attempt, delay }: RetryInfo) =>
- *   console.warn(`${attempt === 0 ? 'connection lost' : `attempt ${attempt} failed`} (${error}); retrying in ${delay} ms`);
+ *   console.warn(`${attempt === 0 ? 'connection lost' : `attempt ${attempt} failed`} (${error ?? 'closed'}); retrying in ${delay} ms`);
  * ```
  */
 export interface RetryInfo {

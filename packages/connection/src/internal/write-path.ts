@@ -83,7 +83,7 @@ export class WritePath {
     const error = new OverflowError(
       limit,
       'write queue',
-      `write(): over ${limit} bytes (writeCapacity) were written while earlier writes waited for the peer to read; await each write()`,
+      `write(): over ${limit} bytes (writeCapacity) were written while earlier writes waited for the peer to read; await each write(), or raise writeCapacity`,
     );
     shed(this.#connection, error);
     return Promise.reject(error);
