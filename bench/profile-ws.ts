@@ -10,7 +10,9 @@
  *   pnpm bench:one bench/profile-summary.ts bench/results/profile-ws-sluice.cpuprofile
  *
  * Receivers: `sluice` (`for await` over `framed(json({ framing: messages() }))`),
- * `ws` ('message' + `JSON.parse`); add `--no-profile` to time without the profiler.
+ * `ws` ('message' + `JSON.parse`), `floor` (the same values handed out by the
+ * smallest async iterator, read with `for await`: what the shape itself
+ * costs); add `--no-profile` to time without the profiler.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -63,6 +65,35 @@ const receivers: Record<string, (n: number) => Promise<number>> = {
       if ((JSON.parse(data.toString()) as Tick).type === 'tick') received++;
     });
     await once(ws, 'close');
+    await sent;
+    return received;
+  },
+  /** `ws` + JSON.parse under the smallest async iterable (as profile-echo.ts's floor): the shape's own cost. */
+  async floor(n) {
+    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
+    const sent = send(`ws://${HOST}:${(wss.address() as { port: number }).port}/`, n);
+    const [ws] = await accepted;
+    const queue: (Tick | undefined)[] = [];
+    let waiting: ((result: IteratorResult<Tick>) => void) | undefined;
+    const deliver = (value: Tick | undefined) => {
+      if (waiting === undefined) return void queue.push(value);
+      const resolve = waiting;
+      waiting = undefined;
+      resolve(value === undefined ? { value: undefined, done: true } : { value, done: false });
+    };
+    ws.on('message', (data) => deliver(JSON.parse(data.toString()) as Tick));
+    ws.on('close', () => deliver(undefined));
+    const values: AsyncIterable<Tick> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          if (queue.length === 0) return new Promise((resolve) => (waiting = resolve));
+          const value = queue.shift();
+          return Promise.resolve(value === undefined ? { value: undefined, done: true } : { value, done: false });
+        },
+      }),
+    };
+    let received = 0;
+    for await (const value of values) if (value.type === 'tick') received++;
     await sent;
     return received;
   },
