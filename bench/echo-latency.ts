@@ -45,13 +45,13 @@ const withHeader = (payload: Buffer) => {
 };
 
 /** One framing as plain node:net users write it: how to split input, and how to frame the one message sent. */
-interface HandFraming {
+export interface HandFraming {
   split(onFrame: (frame: Buffer | string) => void): (chunk: Buffer) => void;
   frame(message: Buffer | string): Buffer | string;
   message: Buffer | string;
 }
 
-const handFramings = {
+export const handFramings = {
   lengthPrefixed: {
     split: (onFrame) => handFramer(onFrame),
     frame: (message) => withHeader(message as Buffer),
@@ -64,7 +64,7 @@ const handFramings = {
   },
 } satisfies Record<string, HandFraming>;
 
-async function nodeEchoer(framing: HandFraming): Promise<Echoer> {
+export async function nodeEchoer(framing: HandFraming): Promise<Echoer> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     socket.on(
@@ -95,7 +95,7 @@ async function nodeEchoer(framing: HandFraming): Promise<Echoer> {
   };
 }
 
-async function sluiceEchoer<T>(codec: Codec<T>, message: T): Promise<Echoer> {
+export async function sluiceEchoer<T>(codec: Codec<T>, message: T): Promise<Echoer> {
   const listener = await listen({ host: '127.0.0.1', port: 0 });
   const served = listener.serve(async (conn) => {
     const io = conn.framed(codec);

@@ -3,6 +3,7 @@ import { encodeUtf8 } from './bytes.js';
 import { checkDecoded } from './check-decoded.js';
 import type { Codec, Decoder, Encoder } from './codec.js';
 import { DecodeError, EncodeError } from './errors.js';
+import { emptyList } from './internal/empty-list.js';
 import { type FrameKind, frameKindOf } from './internal/frame-kind.js';
 import { lines } from './lines.js';
 
@@ -109,6 +110,9 @@ export function json<T = unknown>(options: JsonOptions = {}): Codec<T> {
   };
 }
 
+/** `feed()`: the input is over. */
+const END_OF_INPUT: unique symbol = Symbol('end of input');
+
 function jsonDecoder<T>(
   inner: Decoder<string | Uint8Array>,
   name: string,
@@ -118,20 +122,13 @@ function jsonDecoder<T>(
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   /** The framing's frames of one call, parsed and emptied before the call returns. */
   const texts: (string | Uint8Array)[] = [];
-  // Feeds the framing, then parses what it pushed, dropping blank lines. If
-  // the framing threw after pushing frames, their values go first, then its
-  // error (unless one of them is bad: that error comes first in the stream).
-  const run = (feed: () => unknown, values: T[]): void => {
-    let failed = false;
-    let error: unknown;
+  // Parses what the framing pushed, dropping blank lines, then throws the
+  // framing's error if it threw (`failed`): its frames' values go first,
+  // unless one of them is bad (that error comes first in the stream).
+  const parse = (values: T[], failed: boolean, error: unknown): void => {
     try {
-      checkDecoded(name, feed(), texts);
-    } catch (thrown) {
-      failed = true;
-      error = thrown;
-    }
-    try {
-      for (const frame of texts) {
+      for (let i = 0; i < texts.length; i++) {
+        const frame = texts[i] as string | Uint8Array;
         const text = typeof frame === 'string' ? frame : toText(utf8, frame);
         try {
           values.push(JSON.parse(text, reviver) as T);
@@ -141,13 +138,25 @@ function jsonDecoder<T>(
         }
       }
     } finally {
-      texts.length = 0;
+      emptyList(texts);
     }
     if (failed) throw error;
   };
+  // Feeds the framing one chunk (or the end) and parses what it pushed, with no closure made per chunk.
+  const feed = (chunk: Uint8Array | typeof END_OF_INPUT, values: T[]): void => {
+    let failed = false;
+    let error: unknown;
+    try {
+      checkDecoded(name, chunk === END_OF_INPUT ? inner.end(texts) : inner.decode(chunk, texts), texts);
+    } catch (thrown) {
+      failed = true;
+      error = thrown;
+    }
+    parse(values, failed, error);
+  };
   const decoder: Decoder<T> = {
-    decode: (chunk, values) => run(() => inner.decode(chunk, texts), values),
-    end: (values) => run(() => inner.end(texts), values),
+    decode: (chunk, values) => feed(chunk, values),
+    end: (values) => feed(END_OF_INPUT, values),
   };
   // Hands back what the framing holds, if the framing can.
   if (inner.remaining !== undefined) decoder.remaining = () => inner.remaining!();

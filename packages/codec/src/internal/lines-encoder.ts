@@ -27,8 +27,12 @@ export class LinesEncoder implements Encoder<string> {
     const size = bytes.length - delimiter.length;
     if (size > maxFrameLength) throw new FrameTooLongError(size, maxFrameLength, 'Line');
     // The first delimiter must be the one appended: this also refuses a line
-    // whose end and the delimiter together contain an earlier delimiter.
-    if (delimiter.indexIn(bytes, 0) !== size) {
+    // whose end and the delimiter together contain an earlier delimiter. A
+    // one-character ASCII delimiter is in the bytes exactly when it is in the
+    // line (UTF-8 encodes ASCII as itself, nothing else as ASCII), and
+    // searching the string is cheaper.
+    const mark = delimiter.length === 1 ? delimiter.ascii : null;
+    if (mark !== null ? line.includes(mark) : delimiter.indexIn(bytes, 0) !== size) {
       throw new EncodeError('Cannot encode line: it contains the delimiter');
     }
     if (stripCR && size > 0 && bytes[size - 1] === CR) {

@@ -66,7 +66,14 @@ export class SocketTransport implements Transport<Socket> {
   /** This tick's small writes, copied one after another (a buffer from the spares, taken on the first). */
   #batch: Uint8Array | undefined;
   #batchBytes = 0;
+  /** The end of this tick will flush the batch: our own `process.nextTick`, or the socket's write callback (below). */
   #flushScheduled = false;
+  /**
+   * The tick's end is marked by the socket's callback of a write it took at
+   * once: Node calls it from a `process.nextTick` of its own, so a first write
+   * that goes straight out costs no second tick callback.
+   */
+  #flushOnWritten = false;
   /** A write returned false because the socket kept bytes: `events.drain` is due once it has sent them all. */
   #drainDue = false;
   /** The callbacks of `process.nextTick` and `socket.write`, made on the first write (an idle connection has none). */
@@ -140,12 +147,18 @@ export class SocketTransport implements Transport<Socket> {
       // Later in the tick, or while the socket holds unsent bytes (it would keep a reference): copy and gather.
       if (this.#flushScheduled || socket.writableLength > 0) return this.#gather(bytes);
       this.#flushScheduled = true;
-      process.nextTick((this.#onTickEnd ??= () => this.#flushAtTickEnd()));
     } else {
       this.#flush();
     }
     socket.write(bytes, (this.#onWritten ??= (error) => this.#written(error)));
-    if (socket.writableLength === 0) return true; // all of it went to the operating system
+    if (socket.writableLength === 0) {
+      // All of it went to the operating system, so Node calls back at the end of this tick (from a nextTick of
+      // its own): that callback ends the tick's gathering.
+      if (small) this.#flushOnWritten = true;
+      return true;
+    }
+    // Node keeps the bytes and calls back only once they are sent: the tick's end needs a callback of its own.
+    if (small) process.nextTick((this.#onTickEnd ??= () => this.#flushAtTickEnd()));
     this.#drainDue = true;
     return false;
   }
@@ -231,6 +244,11 @@ export class SocketTransport implements Transport<Socket> {
    * then calls back with no error), leaves waiting writers to `close`.
    */
   #written(error: Error | null | undefined): void {
+    if (this.#flushOnWritten) {
+      // The end of the tick of a write sent at once (see write()).
+      this.#flushOnWritten = false;
+      this.#flushAtTickEnd();
+    }
     const socket = this.#socket;
     if (error != null || !this.#drainDue || socket.writableLength > 0 || socket.destroyed) return;
     this.#drainDue = false;
