@@ -142,7 +142,7 @@ async function serverReceive(sender: Sender, count: number, rounds: number): Pro
       rates.sluice!,
       "ws 'message' + JSON.parse",
       rates.ws!,
-      0.9,
+      0.95, // issue 22's target; the floor (for await over the smallest iterator) measures 0.91: see bench/profile-ws.ts
     ),
     row('server: framed(json(msgs)).byChunk()', 'm/s', rates.byChunk!, "ws 'message' + JSON.parse", rates.ws!),
   ];
