@@ -15,19 +15,8 @@ import { Session } from 'node:inspector/promises';
 import { json } from '@sluice/codec';
 import { fromTransport, type Transport, type TransportEvents } from '@sluice/connection/transport';
 import { messages } from '@sluice/ws';
+import { MESSAGES } from './ws-messages.mjs';
 
-const MESSAGES = Array.from({ length: 512 }, (_, i) =>
-  Buffer.from(
-    JSON.stringify({
-      type: 'tick',
-      id: i,
-      symbol: `S${i % 37}`,
-      price: 100 + (i % 97) / 4,
-      tags: ['a', 'b'],
-      ok: true,
-    }),
-  ),
-);
 /** A message transport in memory: once resumed, pushes `left` messages in bursts of 256, a turn of the event loop apart. */
 class MemoryMessages implements Transport<null> {
   remoteAddress = undefined;

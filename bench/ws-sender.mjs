@@ -13,22 +13,9 @@
  *   the first messages: see the report in bench/websocket.ts.)
  */
 import WebSocket, { WebSocketServer } from 'ws';
+import { MESSAGES } from './ws-messages.mjs';
 
 const BATCH = 256;
-
-/** A few hundred distinct small JSON values, serialized once. */
-const MESSAGES = Array.from({ length: 512 }, (_, i) =>
-  Buffer.from(
-    JSON.stringify({
-      type: 'tick',
-      id: i,
-      symbol: `S${i % 37}`,
-      price: 100 + (i % 97) / 4,
-      tags: ['a', 'b'],
-      ok: true,
-    }),
-  ),
-);
 
 /** Sends `count` messages, waiting for batch k-1 to reach the socket before sending batch k+1. */
 async function sendAll(ws, count) {

@@ -1,0 +1,2 @@
+/** See ws-messages.mjs. */
+export declare const MESSAGES: Buffer[];
