@@ -122,7 +122,9 @@ describe('sluice connect: a stdin line far over the limit', () => {
       );
       expect(exit.stderr).toMatch(/^sluice: 1 stdin line skipped$/m);
       expect(received).toBe(sent); // the line after it, framed
-      if (measured) expect(growth, `peak memory grew by ${growth} bytes`).toBeLessThan(LONG / 3);
+      // Holding the line would take all of it. The peak also counts stdin's chunks not yet collected, which
+      // depends on the Node major's GC: 35–48 MB on Node 20, 51–76 MB on Node 24 (93 MB under CI's load).
+      if (measured) expect(growth, `peak memory grew by ${growth} bytes`).toBeLessThan(LONG / 2);
     });
   }
 
