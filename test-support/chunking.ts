@@ -8,9 +8,9 @@
  * of them) and depends on fast-check only. Decoders are typed structurally.
  */
 import fc from 'fast-check';
+import { type Cuts, concatBytes, rechunk } from './cut-bytes.js';
 
-/** How to cut an input: all at once, byte by byte, or at these offsets (taken modulo length + 1; repeats make empty chunks). */
-export type Cuts = 'whole' | 'bytewise' | readonly number[];
+export { type Cuts, concatBytes, rechunk } from './cut-bytes.js';
 
 /** The smallest shape of a decoder this helper needs: the pushing contract. */
 export interface PushesFrames<T> {
@@ -50,38 +50,10 @@ const utf8 = new TextEncoder();
 /** The UTF-8 bytes of `text`. */
 export const bytes = (text: string): Uint8Array => utf8.encode(text);
 
-/** Joins byte arrays into one. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** The wire bytes of `frames`, encoded in order by one encoder of `codec`. */
 export function encodeAll<T>(codec: { encoder(): { encode(frame: T): Uint8Array } }, frames: readonly T[]): Uint8Array {
   const encoder = codec.encoder();
   return concatBytes(frames.map((frame) => encoder.encode(frame)));
-}
-
-/** Cuts `bytes` into chunks as `cuts` says. Chunks are copies, so decoders cannot rely on shared memory. */
-export function rechunk(bytes: Uint8Array, cuts: Cuts): Uint8Array[] {
-  if (cuts === 'whole') return [bytes.slice()];
-  if (cuts === 'bytewise') return Array.from(bytes, (byte) => Uint8Array.of(byte));
-  const offsets = cuts.map((cut) => cut % (bytes.length + 1)).sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const offset of offsets) {
-    chunks.push(bytes.slice(start, offset));
-    start = offset;
-  }
-  chunks.push(bytes.slice(start));
-  return chunks;
 }
 
 /** Arbitrary cuttings: whole, bytewise, or up to `maxCuts` arbitrary offsets. */

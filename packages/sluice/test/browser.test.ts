@@ -79,13 +79,13 @@ const PAGE_MODULES = [
   'browser-page-render',
   'browser-page-bytes',
 ];
+const moduleAt = (path: string) => typeScriptModule(fileURLToPath(new URL(path, import.meta.url)));
 const pageModules = () =>
-  Object.fromEntries(
-    PAGE_MODULES.map((name) => [
-      `/${name}.js`,
-      typeScriptModule(fileURLToPath(new URL(`support/${name}.ts`, import.meta.url))),
-    ]),
-  );
+  Object.fromEntries([
+    ...PAGE_MODULES.map((name) => [`/${name}.js`, moduleAt(`support/${name}.ts`)]),
+    // browser-page-bytes.ts's import of ../../../../test-support/cut-bytes.js, resolved from the page's root.
+    ['/test-support/cut-bytes.js', moduleAt('../../../test-support/cut-bytes.ts')],
+  ]);
 
 const CUTTINGS: Cuts[] = [...STANDARD_CUTS, ...fc.sample(arbitraryCuts(), { seed: 20_251_125, numRuns: 30 })];
 
