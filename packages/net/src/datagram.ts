@@ -124,7 +124,8 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.#closing !== undefined) return Promise.reject(new ClosedError('Cannot send: the socket is closed'));
-    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data; // encoded once: dgram would do it anyway
+    const size = bytes.byteLength;
     if (this.#sending > 0 && this.#sending + size > this.#sendCapacity) {
       const limit = this.#sendCapacity;
       const message = `send(): over ${limit} bytes (sendCapacity) of sends wait for the OS; await each send()`;
@@ -132,7 +133,7 @@ export class DatagramSocket implements AsyncIterable<Datagram>, AsyncDisposable 
     }
     this.#sending += size;
     return new Promise((resolve, reject) => {
-      this.#socket.send(data, to.port, to.host, (error) => {
+      this.#socket.send(bytes, to.port, to.host, (error) => {
         this.#sending -= size;
         if (error) reject(error);
         else resolve();
