@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Fault, startFaultProxy } from '../../../test-support/fault-proxy.js';
 import { until, within } from '../../../test-support/waits.js';
 import { freePort, startLineServer } from './support/line-server.js';
+import { codeOf } from './support/pair.js';
 
 const to =
   (port: number, options: { idleTimeout?: number } = {}) =>
@@ -28,8 +29,6 @@ async function echo(conn: Connection, line: string): Promise<string | undefined>
   await io.write(line);
   return io.read();
 }
-
-const codeOf = (error: unknown) => (error as { code?: string } | undefined)?.code;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -139,6 +138,7 @@ describe('reconnecting()', () => {
         await (async () => {
           for await (const _ of client);
         })().catch(() => {});
+        expect(delays).toHaveLength(5); // six attempts fail: a wait between each two
         delays.forEach((delay, i) => {
           expect(Number.isInteger(delay)).toBe(true);
           expect(delay).toBeGreaterThanOrEqual(0);

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { type Fault, startFaultProxy } from '../../../test-support/fault-proxy.js';
 import { turns, within } from '../../../test-support/waits.js';
 import { collectGarbage } from './support/gc.js';
+import { codeOf } from './support/pair.js';
 
 type Message = { id: number; n: number };
 /** What may happen to a session once its requests are written. */
@@ -23,7 +24,6 @@ type Midway = 'none' | 'reset' | 'stall';
 /** How a request may fail when no response can come: closed, timed out, or the connection's own error. */
 const CODES = ['ERR_REQUEST_CLOSED', 'ERR_REQUEST_TIMEOUT', 'ERR_IDLE_TIMEOUT', 'ECONNRESET', 'EPIPE'];
 const BATCH = 4;
-const codeOf = (error: unknown) => (error as { code?: unknown }).code;
 
 const modes = {
   id: {

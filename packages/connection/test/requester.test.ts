@@ -9,7 +9,7 @@ import { requester } from '@sluice/connection';
 import { describe, expect, it } from 'vitest';
 import { stillPending, until } from '../../../test-support/waits.js';
 import { collectGarbage } from './support/gc.js';
-import { connectedPair, rejection } from './support/pair.js';
+import { codeOf, connectedPair, rejection } from './support/pair.js';
 
 interface Message {
   id?: number | undefined;
@@ -19,7 +19,6 @@ const byId = {
   requestId: (request: Message) => request.id,
   responseId: (response: Message) => response.id,
 };
-const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 describe('requester()', () => {
   it('by id: answers in any order reach their own requests; the rest go to onUnmatched', async () => {

@@ -6,16 +6,20 @@
  */
 import { type Connection, connect, listen } from '@sluice/net';
 import { describe, expect, it } from 'vitest';
+import { within } from '../../../test-support/waits.js';
 import { ipc, secure, tcp } from './support/transports.js';
 
-/** Reads `conn` until `expected` bytes have come; resolves with them as text. */
-async function readText(conn: Connection, expected: number): Promise<string> {
-  let text = '';
-  for await (const chunk of conn.reader({ keepOpen: true })) {
-    text += new TextDecoder().decode(chunk);
-    if (text.length >= expected) break;
-  }
-  return text;
+/** Reads `conn` until `expected` bytes have come; resolves with them as text, or fails within 5 s. */
+function readText(conn: Connection, expected: number): Promise<string> {
+  const reading = (async () => {
+    let text = '';
+    for await (const chunk of conn.reader({ keepOpen: true })) {
+      text += new TextDecoder().decode(chunk);
+      if (text.length >= expected) break;
+    }
+    return text;
+  })();
+  return within(reading, 5000, `${expected} bytes (gathered writes that never went out would leave this waiting)`);
 }
 
 describe.each([tcp, ipc, secure])('over $name, small writes of one tick', (transport) => {

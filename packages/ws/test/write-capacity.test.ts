@@ -5,7 +5,7 @@
  * server; the listener goes on. A writer that awaits each write never meets
  * the bound.
  */
-import type { Connection, SocketAddress } from '@sluice/connection';
+import type { Connection } from '@sluice/connection';
 import { connect, listen } from '@sluice/ws';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,9 +19,6 @@ const MESSAGE = 64 * 1024;
 /** More than the socket buffers and `ws`'s first queued messages take before a write has to wait. */
 const SOCKET_BUFFERS = 16 * 1024 * 1024;
 
-/** The port a listener bound. */
-const portOf = (listener: { address: SocketAddress }) => ('port' in listener.address ? listener.address.port : 0);
-
 describe('over WebSocket, writes made while others wait for the peer', () => {
   it('a client that does not await fails with ERR_OVERFLOW past writeCapacity; the server goes on', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0 });
@@ -31,7 +28,7 @@ describe('over WebSocket, writes made while others wait for the peer', () => {
         idle.push(conn); // the first client's server side never reads
       else for await (const message of conn) await conn.write(message);
     });
-    const conn = await connect(url(portOf(listener)), { writeCapacity: 512 * 1024 });
+    const conn = await connect(url(listener.port), { writeCapacity: 512 * 1024 });
     const reading = readInBackground(conn);
     await expectOverflowed(
       conn,
@@ -40,7 +37,7 @@ describe('over WebSocket, writes made while others wait for the peer', () => {
       await writeUnawaitedUntilRefused(conn, MESSAGE, 256 * 1024 * 1024),
     );
 
-    await using other = await connect(url(portOf(listener)));
+    await using other = await connect(url(listener.port));
     await other.write('still here');
     for await (const message of other) {
       expect(new TextDecoder().decode(message)).toBe('still here');
@@ -51,7 +48,7 @@ describe('over WebSocket, writes made while others wait for the peer', () => {
   it('a server that does not await fails with ERR_OVERFLOW past writeCapacity toward a client that does not read', async () => {
     await using listener = await listen({ host: '127.0.0.1', port: 0, writeCapacity: 256 * 1024 });
     const accepted = listener.accept();
-    await using _client = await connect(url(portOf(listener)), { readCapacity: 1024 });
+    await using _client = await connect(url(listener.port), { readCapacity: 1024 });
     const conn = (await accepted) as Connection;
     const reading = readInBackground(conn);
     await expectOverflowed(
@@ -71,7 +68,7 @@ describe('over WebSocket, writes made while others wait for the peer', () => {
       for await (const message of conn) received += message.byteLength;
       served();
     });
-    const conn = await connect(url(portOf(listener)), { writeCapacity: MESSAGE });
+    const conn = await connect(url(listener.port), { writeCapacity: MESSAGE });
     const total = 32 * 1024 * 1024;
     for (let sent = 0; sent < total; sent += MESSAGE) await conn.write(new Uint8Array(MESSAGE));
     await conn.close();

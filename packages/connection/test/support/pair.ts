@@ -73,6 +73,9 @@ export async function readFrames<T>(reader: AsyncIterable<T>): Promise<T[]> {
   return frames;
 }
 
+/** The `code` of an error (`ECONNREFUSED`, `ERR_REQUEST_TIMEOUT`), or `undefined` for anything without one. */
+export const codeOf = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
+
 /** What `promise` rejects with (it must reject). */
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
