@@ -11,10 +11,10 @@ import { type SocketSubject, socket$, webSocket$ } from '@sluice/rx';
 import { messages, listen as wsListen } from '@sluice/ws';
 import { lastValueFrom, take, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-support/free-port.js';
 import { within } from '../../../test-support/waits.js';
 import { startTs } from '../../net/test/support/processes.js';
 import { settle } from './support/resources.js';
-import { nodeServer } from './support/servers.js';
 
 /** A node:net server on `port` (0 for any) that greets each connection with `line`; close() drops its connections. */
 async function greeter(port: number, line: string) {
@@ -34,13 +34,6 @@ async function greeter(port: number, line: string) {
         server.close(() => resolve());
       }),
   };
-}
-
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const probe = await nodeServer();
-  await probe.close();
-  return probe.port;
 }
 
 describe('socket$ with reconnect', () => {
@@ -118,7 +111,7 @@ describe('socket$ with reconnect', () => {
     const retries: number[] = [];
     const client = socket$({
       host: '127.0.0.1',
-      port: await deadPort(),
+      port: await freePort(),
       codec: lines(),
       reconnect: { attempts: 3, initialDelay: 1, onRetry: ({ attempt }) => retries.push(attempt) },
     });

@@ -1,29 +1,13 @@
-/**
- * The real `sluice connect ws://…` failing before any message: a refused
- * connection and a path the listener does not take are one line and exit 1;
- * bad URLs and flags that do not apply to WebSocket are one line and exit 2.
- * Loopback only, free ports.
- */
-import { once } from 'node:events';
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-support/free-port.js';
 import type { Exit } from './support/child.js';
 import { expectExit, listenWs, sluice } from './support/sluice-cli.js';
 
 const TIMEOUT = 30_000;
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 describe('sluice connect ws:// failures', () => {
   it('a refused connection is one line and exit 1', { timeout: TIMEOUT }, async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const exit = await sluice(['connect', `ws://127.0.0.1:${port}/`]).exited;
     expectExit(exit, 1);
     expect(exit.stderr).toBe(`sluice: connection refused by 127.0.0.1:${port}: is a server listening there?\n`);

@@ -6,6 +6,9 @@
 import { once } from 'node:events';
 import net from 'node:net';
 
+/** A loopback port nothing listens on (it was free a moment ago). */
+export { freePort } from '../../../../test-support/free-port.js';
+
 export interface LineServer {
   readonly port: number;
   /** The lines received, one array per connection, in the order connections were accepted. */
@@ -48,14 +51,4 @@ export async function startLineServer(port = 0): Promise<LineServer> {
       await closed;
     },
   };
-}
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
+import { freePort } from '../../../../test-support/free-port.js';
 
 export const REDIS_MISSING =
   'redis-server is not installed, so examples/redis-resp.ts cannot be tested. Install it ' +
@@ -84,16 +85,6 @@ async function startRedisOn(port: number, timeout: number): Promise<Redis> {
     throw error;
   }
   return { port, stop };
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Connects, sends PING, and tells whether +PONG came back. */
