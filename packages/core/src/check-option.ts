@@ -1,5 +1,5 @@
+import { closestName } from './closest-name.js';
 import { InvalidArgumentError, OutOfRangeError } from './errors.js';
-import { closestName } from './internal/closest.js';
 import { describeValue, MAX_TIMEOUT } from './internal/util.js';
 
 /**

@@ -35,6 +35,7 @@
 export { type BatchOptions, batch } from './batch.js';
 export { type Channel, type ChannelOptions, channel, type OverflowPolicy } from './channel.js';
 export { checkOption, checkOptionKeys, type OptionKind } from './check-option.js';
+export { closestName } from './closest-name.js';
 export { collect } from './collect.js';
 export { drain } from './drain.js';
 export * from './errors.js';

@@ -1,4 +1,4 @@
-import { checkOption, checkOptionKeys } from '@sluice/core';
+import { checkOption, checkOptionKeys, closestName } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 
 const KNOWN = ['maxFrameLength', 'delimiter', 'encoding', 'fatal', 'stripCR', 'allowUnterminated'];
@@ -68,5 +68,16 @@ describe('checkOption: what the message says was given', () => {
     [{}, 'an object'],
   ])('names %o as %s', (value, kind) => {
     expect(() => checkOption('x()', value, 'bytes')).toThrow(`x() must be a Uint8Array, got ${kind}`);
+  });
+});
+
+describe('closestName', () => {
+  it('is the near name checkOptionKeys suggests, or undefined when none is near', () => {
+    expect(closestName('lnes', ['lines', 'json', 'text'])).toBe('lines');
+    expect(closestName('UDPP', ['udp', 'tcp'])).toBe('udp');
+    expect(closestName('xyz', ['lines', 'json'])).toBeUndefined();
+    expect(() => checkOptionKeys('f()', { lnes: 1 }, ['lines', 'json'])).toThrow(
+      `(did you mean "${closestName('lnes', ['lines', 'json'])}"?)`,
+    );
   });
 });

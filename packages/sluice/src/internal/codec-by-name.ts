@@ -1,8 +1,7 @@
 import { type Codec, DecodeError, FrameTooLongError, lengthPrefixed, lines, text } from '@sluice/codec';
-import { InvalidArgumentError } from '@sluice/core';
+import { closestName, InvalidArgumentError } from '@sluice/core';
 import { messages } from '@sluice/ws';
 import { onlyWith } from './options.js';
-import { closestName } from './parse-command-line.js';
 
 /** The codec names the CLI knows, with what each takes. */
 export const CODEC_HELP = `Codecs (--codec):

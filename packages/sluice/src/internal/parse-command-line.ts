@@ -1,6 +1,6 @@
 /** Reading one command's flags with node's parseArgs, with messages a user can act on. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { checkOptionKeys, InvalidArgumentError } from '@sluice/core';
+import { closestName, InvalidArgumentError } from '@sluice/core';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<
@@ -91,14 +91,4 @@ export function parseCommandLine<const T extends Options>(
     strict: true,
     allowPositionals: positionals,
   });
-}
-
-/** The known name nearest to a misspelt one (`udpp`: `udp`, `lnes`: `lines`), as core's option checks find it; `undefined` if none is near. */
-export function closestName(name: string, known: string[]): string | undefined {
-  try {
-    checkOptionKeys('', { [name]: true }, known);
-  } catch (error) {
-    return /did you mean "([^"]+)"\?/.exec((error as Error).message)?.[1];
-  }
-  return undefined;
 }

@@ -1,8 +1,9 @@
+import { closestName } from '@sluice/core';
 import { CONNECT_HELP, connectCommand } from './connect-command.js';
 import { codeOf, describe, oneLine } from './describe-error.js';
 import { isOutputClosed } from './line-output.js';
 import { LISTEN_HELP, listenCommand } from './listen-command.js';
-import { closestName, parseCommandLine } from './parse-command-line.js';
+import { parseCommandLine } from './parse-command-line.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's. */
 export interface CliIo {

@@ -1,13 +1,15 @@
 /**
- * The known name closest to a misspelt one, for "did you mean" messages.
- * Not exported from the package.
- */
-
-/**
  * The entry of `names` nearest to `name` by edit distance (insertions,
  * deletions, substitutions and swaps of two neighbours, ignoring case), or
  * `undefined` when even the nearest differs in more than half of the longer
- * name's characters.
+ * name's characters: the "did you mean" of `checkOptionKeys`, for names that
+ * are not option keys (commands, codec names).
+ *
+ * @example
+ * ```ts
+ * closestName('lnes', ['lines', 'json', 'text']); // 'lines'
+ * closestName('xyz', ['lines', 'json']); // undefined
+ * ```
  */
 export function closestName(name: string, names: readonly string[]): string | undefined {
   const wanted = name.toLowerCase();
