@@ -38,9 +38,10 @@ export interface BindOptions extends AbortOptions {
   /**
    * Bytes that sends not yet handed to the OS may hold. Awaiting each
    * `send()` never comes near it; sends nobody awaits would otherwise grow
-   * memory while the OS is busy. A send that would pass it rejects with an
-   * `OverflowError` (`ERR_OVERFLOW`) and is not sent (UDP may lose a
-   * datagram); the socket stays open. `Infinity`: no bound.
+   * memory while the OS is busy. A send made while others wait that would
+   * pass it rejects with an `OverflowError` (`ERR_OVERFLOW`) and is not sent
+   * (UDP may lose a datagram); the socket stays open. A send made while none
+   * waits always goes. `Infinity`: no bound.
    * @default 4194304
    */
   sendCapacity?: number | undefined;

@@ -65,6 +65,16 @@ describe('bind (UDP)', () => {
     expect(last).toBe('after');
   });
 
+  it('sends a datagram larger than sendCapacity when no other send waits', async () => {
+    await using receiver = await bind({ host: '127.0.0.1', port: 0 });
+    await using sender = await bind({ host: '127.0.0.1', port: 0, sendCapacity: 100 });
+    await sender.send(new Uint8Array(1024).fill(7), receiver.address);
+    for await (const { data } of receiver) {
+      expect(data).toHaveLength(1024);
+      break;
+    }
+  });
+
   it('refuses a sendCapacity that is not a whole number of bytes', async () => {
     await expect(bind({ sendCapacity: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(bind({ sendCapacity: '64k' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
