@@ -29,35 +29,42 @@ async function plainServer(): Promise<{ port: number; peer: Promise<WebSocket>; 
 }
 
 describe('unwrap() of a WebSocket connection', () => {
-  it('keeps unread messages for a listener added turns later, in order, binary or text, then newer ones', async () => {
-    const server = await plainServer();
-    try {
-      await using conn = await connect(`ws://127.0.0.1:${server.port}/`);
-      const peer = await within(server.peer, 5000, 'the server side');
-      peer.send('a');
-      peer.send(Buffer.from('b'), { binary: true });
-      peer.send('c');
-      const first = await within(conn[Symbol.asyncIterator]().next(), 5000, 'the first message');
-      expect(String(first.value)).toBe('a');
-      await until(() => conn.counters.bytesIn >= 3, 'b and c arriving');
+  // The transport records the first message's kind and marks only messages of the other kind: both orders.
+  it.each([
+    ['text', false],
+    ['binary', true],
+  ])(
+    'keeps unread messages for a listener added turns later, in order, binary or text, then newer ones (first: %s)',
+    async (_, firstBinary) => {
+      const server = await plainServer();
+      try {
+        await using conn = await connect(`ws://127.0.0.1:${server.port}/`);
+        const peer = await within(server.peer, 5000, 'the server side');
+        peer.send(Buffer.from('a'), { binary: firstBinary });
+        peer.send(Buffer.from('b'), { binary: !firstBinary });
+        peer.send(Buffer.from('c'), { binary: firstBinary });
+        const first = await within(conn[Symbol.asyncIterator]().next(), 5000, 'the first message');
+        expect(String(first.value)).toBe('a');
+        await until(() => conn.counters.bytesIn >= 3, 'b and c arriving');
 
-      const ws = conn.unwrap();
-      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-      const got: [string, boolean][] = [];
-      ws.on('message', (data, binary) => got.push([String(data), binary]));
-      await until(() => got.length >= 2, 'the unread messages');
-      peer.send('d');
-      await until(() => got.length >= 3, 'a message sent after the listener was added');
-      expect(got).toEqual([
-        ['b', true],
-        ['c', false],
-        ['d', false],
-      ]);
-      ws.terminate();
-    } finally {
-      server.close();
-    }
-  });
+        const ws = conn.unwrap();
+        for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+        const got: [string, boolean][] = [];
+        ws.on('message', (data, binary) => got.push([String(data), binary]));
+        await until(() => got.length >= 2, 'the unread messages');
+        peer.send('d');
+        await until(() => got.length >= 3, 'a message sent after the listener was added');
+        expect(got).toEqual([
+          ['b', !firstBinary],
+          ['c', firstBinary],
+          ['d', false],
+        ]);
+        ws.terminate();
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it('a listener added without resume() gets messages sent after the unwrap', async () => {
     const server = await plainServer();
