@@ -26,7 +26,7 @@ describe('encodeUtf8', () => {
       fc.string({ unit: 'grapheme', maxLength: 3000 }),
     );
     fc.assert(
-      fc.property(text, fc.uint8Array({ maxLength: 8 }), (value, suffix) => {
+      fc.property(text, fc.uint8Array({ maxLength: 16 }), (value, suffix) => {
         expect(encodeUtf8(value, suffix)).toEqual(new Uint8Array([...utf8.encode(value), ...suffix]));
       }),
       runs(500),

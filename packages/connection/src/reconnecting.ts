@@ -1,5 +1,5 @@
 import type { Codec } from '@sluice/codec';
-import { checkOption, checkOptionKeys, InvalidArgumentError } from '@sluice/core';
+import { checkOption, checkOptionKeys, InvalidArgumentError, type OverflowPolicy } from '@sluice/core';
 import { checkReconnectPolicy, RECONNECT_POLICY_KEYS } from './check-reconnect-policy.js';
 import type { Connection } from './connection.js';
 import type { Framed } from './framed.js';
@@ -11,7 +11,7 @@ import { ReconnectingClient, ReconnectingFramedClient } from './reconnecting-cli
 
 const KEYS = [...RECONNECT_POLICY_KEYS, 'signal', 'codec', 'outbox'];
 const OUTBOX_KEYS = ['capacity', 'overflow'];
-const OVERFLOW_POLICIES = ['wait', 'drop-oldest', 'drop-newest', 'error'];
+const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['wait', 'drop-oldest', 'drop-newest', 'error'];
 
 /**
  * A client that reconnects, over any transport: `connect` opens one

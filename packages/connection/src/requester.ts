@@ -4,6 +4,7 @@ import { RequestClosedError, RequestTimeoutError } from './errors.js';
 import type { Framed } from './framed.js';
 import { kindOf } from './internal/kind-of.js';
 import { PendingRequest } from './internal/pending-request.js';
+import { WritesInTurn } from './internal/writes-in-turn.js';
 import type { CorrelateById, RequesterOptions, RequestOptions } from './request-options.js';
 
 const REQUESTER_KEYS = ['correlate', 'timeout', 'maxPending', 'signal', 'onUnmatched'];
@@ -42,9 +43,8 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
   #waiting: PendingRequest<TRequest, TResponse>[] = [];
   /** Slots taken: requests sent and not answered (by order, places kept too). */
   #inFlight = 0;
-  /** Requests sent but not yet written, oldest first: one write at a time, so they never add up past `writeCapacity`. */
-  readonly #unwritten: { request: PendingRequest<TRequest, TResponse>; frame: TRequest }[] = [];
-  #writing = false;
+  /** Requests sent, written one at a time, so that many in flight never add up past `writeCapacity`. */
+  readonly #writes: WritesInTurn<TRequest, PendingRequest<TRequest, TResponse>>;
   #pending = 0;
   /** Why no more requests can be answered, once none can. */
   #ended: { error: unknown } | undefined;
@@ -54,6 +54,11 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
   /** @internal Use `requester(io, options)`. */
   constructor(io: Framed<TResponse, TRequest>, options: RequesterOptions<TRequest, TResponse>) {
     this.#io = io;
+    this.#writes = new WritesInTurn(
+      io,
+      () => {},
+      (request, error) => this.#writeFailed(request, error),
+    );
     this.#byId = options.correlate === 'order' ? undefined : options.correlate;
     this.#timeout = options.timeout ?? Number.POSITIVE_INFINITY;
     this.#maxPending = options.maxPending ?? 1024;
@@ -146,26 +151,13 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
   }
 
   #send(request: PendingRequest<TRequest, TResponse>): void {
-    // Written even if it times out before its turn: by order, the server's answers count it.
-    this.#unwritten.push({ request, frame: request.frame as TRequest });
+    const frame = request.frame as TRequest;
     request.frame = undefined;
     request.sent = true;
     this.#inFlight++;
     if (this.#byId === undefined) this.#order.push(request);
-    if (!this.#writing) void this.#writeAll();
-  }
-
-  /** Writes the requests sent, one at a time, each after the last has been taken. */
-  async #writeAll(): Promise<void> {
-    this.#writing = true;
-    for (let next = this.#unwritten.shift(); next !== undefined; next = this.#unwritten.shift()) {
-      try {
-        await this.#io.write(next.frame);
-      } catch (error) {
-        this.#writeFailed(next.request, error);
-      }
-    }
-    this.#writing = false;
+    // Written even if it times out before its turn: by order, the server's answers count it.
+    this.#writes.push(frame, request);
   }
 
   /** Nothing will answer a request whose write failed: it gives its slot back. */
@@ -243,7 +235,8 @@ export class Requester<TRequest, TResponse> implements AsyncDisposable {
     if (this.#ended !== undefined) return;
     this.#ended = { error };
     this.#signal?.removeEventListener('abort', this.#onSignal);
-    const requests = [...this.#waiting, ...this.#order, ...this.#keys.values()];
+    // By id, every request (waiting for a slot or sent) is in #keys; by order, in #waiting or #order.
+    const requests = this.#byId !== undefined ? [...this.#keys.values()] : [...this.#waiting, ...this.#order];
     this.#waiting = [];
     this.#order = [];
     this.#keys.clear();

@@ -4,6 +4,7 @@ import { isThenable } from './call-contained.js';
 import type { Framed } from './framed.js';
 import { kindOf } from './internal/kind-of.js';
 import { type Deferred, deferred } from './internal/settle.js';
+import { WritesInTurn } from './internal/writes-in-turn.js';
 import { reportCallbackError } from './report-callback-error.js';
 
 /**
@@ -145,25 +146,11 @@ export async function respond<TRequest, TResponse>(
     busy--;
     changed();
   };
-  /** Responses ready, oldest first, written one at a time so that they never add up past `writeCapacity`. */
-  const ready: TResponse[] = [];
-  let writing = false;
-  const writeReady = async () => {
-    writing = true;
-    while (ready.length > 0) {
-      try {
-        await io.write(ready.shift() as TResponse);
-      } catch (error) {
-        fail(error);
-      }
-      written();
-    }
-    writing = false;
-  };
+  // Written one at a time, so that `concurrency` responses never add up past `writeCapacity`.
+  const writes = new WritesInTurn<TResponse, undefined>(io, written, (_, error) => (fail(error), written()));
   const write = (response: TResponse | undefined) => {
-    if (response === undefined) return written();
-    ready.push(response);
-    if (!writing) void writeReady();
+    if (response === undefined) written();
+    else writes.push(response, undefined);
   };
   const finish = (slot: Slot<TResponse>, response: TResponse | undefined) => {
     if (!inOrder) return write(response);

@@ -9,7 +9,7 @@ import type { Framed } from '@sluice/connection';
 import { respond } from '@sluice/connection';
 import { describe, expect, it } from 'vitest';
 import { stillPending, until } from '../../../test-support/waits.js';
-import { connectedPair, rejection } from './support/pair.js';
+import { codeOf, connectedPair, rejection } from './support/pair.js';
 
 /** The next `count` frames (respond() leaves the connection open, so there is no end to read to). */
 async function readN(io: Framed<string>, count: number): Promise<(string | undefined)[]> {
@@ -150,11 +150,10 @@ describe('respond()', () => {
   it('refuses arguments it cannot work with (rejecting)', async () => {
     await using pair = connectedPair();
     const io = pair.conn.framed(lines());
-    const codeOf = async (promise: Promise<unknown>) => ((await rejection(promise)) as { code?: string }).code;
-    expect(await codeOf(respond(io, 'no' as never))).toBe('ERR_INVALID_ARG');
-    expect(await codeOf(respond(io, (r) => r, { concurrency: 0 }))).toBe('ERR_OUT_OF_RANGE');
-    expect(await codeOf(respond(io, (r) => r, { correlate: 'any' as never }))).toBe('ERR_INVALID_ARG');
-    expect(await codeOf(respond(io, (r) => r, { concurency: 2 } as never))).toBe('ERR_INVALID_ARG');
-    expect(await codeOf(respond({} as never, (r) => r))).toBe('ERR_INVALID_ARG');
+    expect(codeOf(await rejection(respond(io, 'no' as never)))).toBe('ERR_INVALID_ARG');
+    expect(codeOf(await rejection(respond(io, (r) => r, { concurrency: 0 })))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(await rejection(respond(io, (r) => r, { correlate: 'any' as never })))).toBe('ERR_INVALID_ARG');
+    expect(codeOf(await rejection(respond(io, (r) => r, { concurency: 2 } as never)))).toBe('ERR_INVALID_ARG');
+    expect(codeOf(await rejection(respond({} as never, (r) => r)))).toBe('ERR_INVALID_ARG');
   });
 });
