@@ -114,7 +114,8 @@ export class FrameReader<T> implements QueueOwner, Waiter {
    * the frames handed out before.
    */
   nextBatch(signal: AbortSignal | undefined, into?: T[]): Promise<IteratorResult<T[], undefined>> {
-    if (into !== undefined && into !== this.#frames) into.length = 0; // (it is #frames when a read() took some)
+    // `into` is #frames only when a decode error waits behind the frames it was given: the read then fails.
+    if (into !== undefined && into !== this.#frames) into.length = 0;
     return this.#read(into ?? true, signal) as Promise<IteratorResult<T[], undefined>>;
   }
 
@@ -172,12 +173,9 @@ export class FrameReader<T> implements QueueOwner, Waiter {
       value = this.#next === 0 ? frames : frames.slice(this.#next);
       this.#next = frames.length;
     } else if (batch !== false) {
-      if (frames !== batch) {
-        for (let i = this.#next; i < frames.length; i++) batch.push(frames[i] as T);
-        value = batch;
-      } else {
-        value = this.#next === 0 ? batch : frames.slice(this.#next); // decoded into it, or a read() took some first
-      }
+      // Decoded into it (a batch hands out all it decoded at once), or frames a read() left: copied in.
+      if (frames !== batch) for (let i = this.#next; i < frames.length; i++) batch.push(frames[i] as T);
+      value = batch;
       this.#next = frames.length;
     } else {
       value = frames[this.#next++] as T;
